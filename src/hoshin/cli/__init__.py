@@ -1,0 +1,16 @@
+"""The `hoshin` command line: thin commands over the service layer.
+
+Modules are imported for their commands only; nothing heavy (torch, numpy models, databases) is
+imported until a command runs, so `hoshin --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from hoshin.cli import admin, engine_commands, text_commands  # noqa: F401  (they register commands)
+from hoshin.cli.groups import root as app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app()

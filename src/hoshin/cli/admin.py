@@ -1,0 +1,1 @@
+"""Stateful commands (init, demo, import, export, serve, backup, restore). Being written."""

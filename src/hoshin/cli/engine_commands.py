@@ -1,0 +1,1 @@
+"""corridor triage, knowledge rank, cascade link. Being written."""

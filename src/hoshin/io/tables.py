@@ -1,0 +1,283 @@
+"""Read and write tabular files (CSV, XLSX, JSON, JSONL), chosen by file extension.
+
+Reading validates as it goes and raises `RowError` naming the file, the row, the field and the fix,
+so a bad file is rejected before anything downstream sees it. Rows come back as dicts of stripped
+strings; a blank cell is the empty string.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from hoshin.errors import InputError, RowError
+
+__all__ = ["FORMATS", "READABLE", "TableSpec", "read_table", "write_table"]
+
+READABLE = (".csv", ".xlsx", ".json", ".jsonl")
+FORMATS = ("json", "jsonl", "csv", "xlsx", "table")
+MAX_FIELD_CHARS = 20_000  # one field longer than this is almost surely a broken file, not a text
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What a file must hold: required columns, optional ones, and which must be non-empty."""
+
+    required: Sequence[str]
+    optional: Sequence[str] = ()
+    non_empty: Sequence[str] = ()
+    unique: str | None = "id"
+    max_chars: int = MAX_FIELD_CHARS
+
+
+def read_table(path: str | Path, spec: TableSpec) -> list[dict[str, str]]:
+    """All rows of the file, validated against `spec`; raises InputError/RowError on the first problem."""
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise InputError(f"{name}: file not found (check the path)")
+    if path.is_dir():
+        raise InputError(f"{name}: is a folder, not a file")
+    suffix = path.suffix.lower()
+    if suffix not in READABLE:
+        raise InputError(
+            f"{name}: cannot read '{suffix or 'no extension'}' files (use one of {', '.join(READABLE)})"
+        )
+    reader = {".csv": _read_csv, ".xlsx": _read_xlsx, ".json": _read_json, ".jsonl": _read_jsonl}[suffix]
+    rows: list[dict[str, str]] = []
+    seen: dict[str, int] = {}
+    columns_checked = False
+    for number, raw in reader(path, name):
+        if not columns_checked:
+            _check_columns(name, raw.keys(), spec)
+            columns_checked = True
+        row = {key: _cell(name, number, key, raw.get(key), spec.max_chars) for key in _wanted(spec, raw)}
+        for field in spec.non_empty:
+            if not row.get(field):
+                raise RowError(name, number, field, "is empty", f"give every row a {field}")
+        if spec.unique:
+            key = row.get(spec.unique, "")
+            if key in seen:
+                raise RowError(
+                    name, number, spec.unique, f"duplicate id {key!r}", f"row {seen[key]} already uses it"
+                )
+            seen[key] = number
+        rows.append(row)
+    if not columns_checked:
+        raise InputError(f"{name}: the file holds no rows (expected columns: {', '.join(spec.required)})")
+    return rows
+
+
+def _wanted(spec: TableSpec, raw: dict[str, Any]) -> list[str]:
+    known = list(spec.required) + [c for c in spec.optional if c in raw]
+    return known
+
+
+def _check_columns(name: str, present: Iterable[str], spec: TableSpec) -> None:
+    have = set(present)
+    missing = [c for c in spec.required if c not in have]
+    if missing:
+        raise RowError(
+            name,
+            1,
+            missing[0],
+            f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
+            f"the file needs the columns {', '.join(spec.required)}; it has {', '.join(sorted(have)) or 'none'}",
+        )
+
+
+def _cell(name: str, row: int, field: str, value: Any, max_chars: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))  # spreadsheets store ids and levels as floats
+    elif isinstance(value, (str, int, float)):
+        text = str(value)
+    else:
+        raise RowError(name, row, field, f"holds a {type(value).__name__}", "give a plain text or number")
+    text = text.strip()
+    if len(text) > max_chars:
+        raise RowError(name, row, field, f"is {len(text)} characters long", f"keep it under {max_chars}")
+    return text
+
+
+def _decode(path: Path, name: str) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{name}: line {line} is not valid UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start}); "
+            "save the file as UTF-8 and try again"
+        ) from None
+
+
+def _read_csv(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    text = _decode(path, name)
+    if "\x00" in text:
+        raise InputError(f"{name}: holds NUL bytes; it looks binary, not a CSV text file")
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader, None)
+        if header is None:
+            return
+        header = [h.strip() for h in header]
+        if len(set(header)) != len(header):
+            dup = next(h for h in header if header.count(h) > 1)
+            raise RowError(name, 1, dup, "the header names this column twice", "rename one of them")
+        for values in reader:
+            line = reader.line_num
+            if not any(v.strip() for v in values):
+                continue  # blank lines are common at the end of hand-made files
+            if len(values) > len(header):
+                raise RowError(
+                    name, line, None, f"has {len(values)} cells but the header has {len(header)}",
+                    "quote cells that contain commas",
+                )
+            yield line, dict(zip(header, values))
+    except csv.Error as exc:
+        raise RowError(name, reader.line_num, None, f"malformed CSV: {exc}", "check the quoting") from None
+
+
+def _read_xlsx(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"{name}: not a readable XLSX workbook ({exc}); save it again from Excel") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header_row = next(rows, None)
+        if header_row is None:
+            return
+        header = ["" if h is None else str(h).strip() for h in header_row]
+        while header and header[-1] == "":
+            header.pop()
+        for number, values in enumerate(rows, start=2):
+            if all(v is None or str(v).strip() == "" for v in values):
+                continue
+            yield number, dict(zip(header, values))
+    finally:
+        book.close()
+
+
+def _json_object(name: str, number: int, item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise RowError(name, number, None, f"is a {type(item).__name__}, not an object", 'write {"id": ..., ...}')
+    return item
+
+
+def _read_json(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    text = _decode(path, name)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise RowError(name, exc.lineno, None, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+    if isinstance(data, dict) and isinstance(data.get("rows"), list):
+        data = data["rows"]
+    if not isinstance(data, list):
+        raise InputError(f"{name}: expected a JSON list of objects, got a {type(data).__name__}")
+    for number, item in enumerate(data, start=1):
+        yield number, _json_object(name, number, item)
+
+
+def _read_jsonl(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    text = _decode(path, name)
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RowError(name, number, None, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+        yield number, _json_object(name, number, item)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def write_table(rows: Sequence[dict[str, Any]], fmt: str, out: IO[str] | str | Path) -> None:
+    """Write rows as json, jsonl, csv, xlsx or a human table. `out` is a text stream or a path."""
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "xlsx":
+        if not isinstance(out, (str, Path)):
+            raise InputError("xlsx output needs a file (use --output FILE.xlsx)")
+        _write_xlsx(rows, Path(out))
+        return
+    if isinstance(out, (str, Path)):
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            write_table(rows, fmt, handle)
+        return
+    if fmt == "json":
+        json.dump(list(rows), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        columns = _columns(rows)
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _flat(row.get(k)) for k in columns})
+    else:
+        _write_text_table(rows, out)
+
+
+def _columns(rows: Sequence[dict[str, Any]]) -> list[str]:
+    columns: dict[str, None] = {}
+    for row in rows:
+        for key in row:
+            columns.setdefault(key, None)
+    return list(columns)
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float):
+        return round(value, 4)
+    return "" if value is None else value
+
+
+def _write_xlsx(rows: Sequence[dict[str, Any]], path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("data")
+    columns = _columns(rows)
+    sheet.append(columns)
+    for row in rows:
+        sheet.append([_flat(row.get(k)) for k in columns])
+    book.save(path)
+
+
+def _write_text_table(rows: Sequence[dict[str, Any]], out: IO[str], width: int = 60) -> None:
+    if not rows:
+        out.write("(no rows)\n")
+        return
+    columns = _columns(rows)
+    cells = [[_short(_flat(row.get(k)), width) for k in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    out.write("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for r in cells:
+        out.write("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() + "\n")
+
+
+def _short(value: Any, width: int) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
