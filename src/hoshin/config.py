@@ -1,0 +1,59 @@
+"""Settings, each declared once with its default and its help text.
+
+Values come from the environment (HOSHIN_*), command-line flags override them. `SETTINGS` is the
+documented list; a test keeps README.md in step with it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["SETTINGS", "Setting", "cache_dir", "data_dir", "database_url"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS = (
+    Setting("HOSHIN_HOME", "the user data folder (platformdirs)", "Folder for the default SQLite database and the vector cache."),
+    Setting("HOSHIN_DATABASE_URL", "sqlite:///$HOSHIN_HOME/hoshin.sqlite3", "SQLAlchemy URL of the store; postgresql+psycopg://... for PostgreSQL."),
+    Setting("HOSHIN_EMBEDDER", "minilm", "Embedding backend: minilm (packaged all-MiniLM-L6-v2) or hashing (tests only)."),
+    Setting("HOSHIN_DEVICE", "auto", "Where the model runs: auto (CUDA when torch sees it), cpu, cuda."),
+    Setting("HOSHIN_CACHE", "on", "Set to off to disable the vector cache of the batch commands."),
+    Setting("HOSHIN_SECRET_KEY", "(generated per data folder)", "Signs session cookies; must be set outside development."),
+)
+
+
+def data_dir() -> Path:
+    """Where Hoshin keeps its files: HOSHIN_HOME, else the platform's user data folder."""
+    home = os.environ.get("HOSHIN_HOME")
+    if home:
+        path = Path(home).expanduser()
+    else:
+        from platformdirs import user_data_dir
+
+        path = Path(user_data_dir("hoshin", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    path = data_dir() / "cache"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The store's URL: an explicit --db, else HOSHIN_DATABASE_URL, else SQLite in the data folder."""
+    url = explicit or os.environ.get("HOSHIN_DATABASE_URL")
+    if url:
+        if "://" not in url:  # a bare path means a SQLite file
+            return f"sqlite:///{Path(url).expanduser().resolve()}"
+        return url
+    return f"sqlite:///{data_dir() / 'hoshin.sqlite3'}"
