@@ -1,0 +1,39 @@
+"""The store: an organisation's records, mission versions, verdicts, users, audit and vectors.
+
+Public surface:
+
+- ``open_store(url) -> Repository`` opens SQLite (``sqlite:///path``) or PostgreSQL
+  (``postgresql+psycopg://...``) and applies pending migrations.
+- ``Repository``: ``transaction()``; organisations (``create_organisation``, ``organisation``,
+  ``organisations``, ``default_organisation``, ``delete_organisation``); records of every kind in
+  ``RECORD_KINDS`` (``rows``, ``get``, ``keys``, ``count``, ``upsert``, ``delete``); trees
+  (``unit_subtree``, ``unit_path``, ``goal_parents``, ``goal_children``, ``set_goal_parents``);
+  mission versions (``add_mission_version``, ``mission``, ``mission_versions``); check-ins
+  (``add_checkin``, ``checkins``); verdicts (``save_verdicts``, ``verdicts``); users (``find_user``,
+  ``set_password_hash``); audit (``record_event``, ``audit_events``); ``vector_cache()``.
+- ``StoreVectorCache``: the ``hoshin.embedding.VectorCache`` on the store's ``vectors`` table.
+- ``hash_password`` / ``verify_password``: salted scrypt password hashes.
+- ``apply_migrations``, ``HEAD``: the numbered schema migrations.
+
+Errors are Hoshin's own: NotFoundError, ConflictError (duplicate key, cycle, a reference still in
+use), StorageError (the database failed), InputError (an unknown kind).
+"""
+
+from __future__ import annotations
+
+from hoshin.store.migrations import HEAD, apply_migrations
+from hoshin.store.passwords import hash_password, verify_password
+from hoshin.store.repository import RECORD_KINDS, Repository, now_iso, open_store
+from hoshin.store.vectors import StoreVectorCache
+
+__all__ = [
+    "HEAD",
+    "RECORD_KINDS",
+    "Repository",
+    "StoreVectorCache",
+    "apply_migrations",
+    "hash_password",
+    "now_iso",
+    "open_store",
+    "verify_password",
+]

@@ -1,0 +1,91 @@
+"""The application factory: one FastAPI app serving the REST API (/api/v1), the HTML pages and /docs.
+
+    from hoshin.api.app import create_app
+    app = create_app("sqlite:///hoshin.sqlite3")   # or None: HOSHIN_DATABASE_URL, else the data folder
+
+The database is opened on the first request that needs it, so a server whose database is down still
+starts and answers /health with 503 instead of refusing to boot.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
+
+from hoshin import config
+from hoshin.api.errors import install_error_handlers
+from hoshin.api.security import secret_key
+from hoshin.errors import HoshinError
+
+__all__ = ["SESSION_COOKIE", "create_app"]
+
+SESSION_COOKIE = "hoshin_session"
+SESSION_MAX_AGE_S = 12 * 3600
+
+
+def create_app(
+    database_url: str | None = None, *, secret: str | None = None, https_only: bool = False
+) -> FastAPI:
+    """A ready-to-serve app for `database_url` (see hoshin.config.database_url for the default).
+
+    `secret` overrides HOSHIN_SECRET_KEY; a weak key raises ConfigError before anything is served.
+    `https_only` marks the session cookie Secure (set it behind TLS).
+    """
+    key = secret_key(secret)
+    url = config.database_url(database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        store = app.state.store
+        if store is not None and hasattr(store, "close"):
+            store.close()
+
+    app = FastAPI(
+        title="Hoshin",
+        summary="Score goals, ideas, skills and texts against your mission.",
+        version="0.1.0",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.database_url = url
+    app.state.secret_key = key
+    app.state.store = None
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=key,
+        session_cookie=SESSION_COOKIE,
+        max_age=SESSION_MAX_AGE_S,
+        same_site="lax",  # a cross-site POST carries no session cookie at all
+        https_only=https_only,
+    )
+    install_error_handlers(app)
+
+    from hoshin.api.routes import router as api_router
+    from hoshin.web.pages import router as web_router
+    from hoshin.web.templating import STATIC_DIR
+
+    app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    app.add_api_route("/health", health, methods=["GET"], tags=["meta"])
+    app.include_router(api_router, prefix="/api/v1")
+    app.include_router(web_router)
+    return app
+
+
+async def health(request: Request) -> JSONResponse:
+    """`{"status": "ok", "database": "ok"}`, or 503 with the database's state when it cannot be reached."""
+    from hoshin.api.deps import get_store
+
+    try:
+        get_store(request).organisations()  # one cheap query proves the database answers
+    except HoshinError as exc:
+        return JSONResponse(
+            {"status": "degraded", "database": "unavailable", "detail": str(exc)}, status_code=503
+        )
+    return JSONResponse({"status": "ok", "database": "ok"})

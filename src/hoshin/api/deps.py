@@ -1,0 +1,128 @@
+"""The one dependency every route goes through: who is asking, and may they do this?
+
+`permit(action)` resolves the signed-in user (session cookie or `Authorization: Bearer` token),
+checks the CSRF token on any state-changing request that relies on the session cookie, asks the
+policy whether the user's role allows the action at all, and hands the route a `Context` with the
+user, the store and a `check()` for the record-level question once the record is loaded.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+
+from hoshin.api.security import CSRF_FIELD, CSRF_HEADER, check_csrf
+from hoshin.errors import AuthenticationError, HoshinError, StorageError
+from hoshin.service.auth import Principal, require
+
+__all__ = ["Context", "get_store", "permit", "session_user"]
+
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_store_lock = threading.Lock()
+TOKEN_MAX_AGE_S = 90 * 24 * 3600
+
+
+def get_store(request: Request) -> Any:
+    """The app's Repository, opened (and migrated) on first use; StorageError if the db is unreachable."""
+    app = request.app
+    store = getattr(app.state, "store", None)
+    if store is not None:
+        return store
+    with _store_lock:
+        if app.state.store is None:
+            from hoshin.store import open_store
+
+            try:
+                app.state.store = open_store(app.state.database_url)
+            except HoshinError:
+                raise
+            except Exception as exc:  # the driver's own error says little to a user
+                raise StorageError(f"cannot open the database: {type(exc).__name__}") from None
+        return app.state.store
+
+
+@dataclass
+class Context:
+    """What a guarded route gets: the user, the store, and the record-level permission check."""
+
+    user: Principal
+    store: Any
+    request: Request
+
+    @property
+    def org(self) -> str:
+        return self.user.organisation_id
+
+    def check(self, action: str, record: Mapping[str, Any] | None = None) -> None:
+        """PermissionDenied unless the user may do `action` to this particular record."""
+        require(self.user, action, record)
+
+
+def session_user(request: Request) -> Principal | None:
+    """The user of the session cookie, or None; also stored on request.state for the templates."""
+    from hoshin.service.auth import load_principal
+
+    data = request.session.get("user")
+    if not isinstance(data, dict):
+        return None
+    try:
+        user = load_principal(
+            get_store(request), data.get("org", ""), data.get("name", ""), data.get("fp", "")
+        )
+    except AuthenticationError:
+        request.session.pop("user", None)  # the user was deactivated or changed password
+        return None
+    request.state.user = user
+    return user
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+async def _submitted_csrf(request: Request) -> str | None:
+    if CSRF_HEADER in request.headers:
+        return request.headers[CSRF_HEADER]
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()  # Starlette caches it, so the route's Form(...) fields still work
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+async def authenticate(request: Request) -> Principal:
+    """The signed-in user; AuthenticationError if neither a valid token nor a session is present."""
+    from hoshin.service.auth import principal_from_token
+
+    token = _bearer(request)
+    if token is not None:
+        user = principal_from_token(get_store(request), request.app.state.secret_key, token, TOKEN_MAX_AGE_S)
+        request.state.user = user
+        return user  # a bearer token cannot be sent by a forged cross-site form: no CSRF check
+    user = session_user(request)
+    if user is None:
+        raise AuthenticationError("sign in first (or send an 'Authorization: Bearer' token)")
+    if request.method not in _SAFE_METHODS:
+        check_csrf(request.session, await _submitted_csrf(request))
+    return user
+
+
+def permit(action: str) -> Callable[..., Any]:
+    """A dependency: the route needs a signed-in user whose role may perform `action` on some record."""
+
+    async def guard(request: Request) -> Context:
+        user = await authenticate(request)
+        require(user, action)
+        return Context(user=user, store=get_store(request), request=request)
+
+    guard.hoshin_action = action  # type: ignore[attr-defined]  # lets a test prove every route is guarded
+    return guard

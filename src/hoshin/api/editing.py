@@ -1,0 +1,185 @@
+"""Changes to records as the REST API and the web forms make them: check, validate, write, audit.
+
+Every function here runs the permission check for the particular record, the store's own
+validation (types, references, cycles: the same rules as a file import), the write and its audit
+event in one transaction, so a refused or failed change leaves the database exactly as it was.
+Callers pass plain dicts (already shaped by the request schemas) and get the stored record back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hoshin.errors import ConflictError, InputError
+from hoshin.service.audit import record_event
+from hoshin.service.auth import Principal, require
+
+__all__ = ["SINGULAR", "change_idea_status", "create", "delete", "policy_kind", "update"]
+
+# Store kind (plural, as in files and tables) -> the policy's singular kind.
+SINGULAR = {
+    "units": "unit",
+    "people": "person",
+    "knowledge_areas": "knowledge_area",
+    "skills": "skill",
+    "goals": "goal",
+    "ideas": "idea",
+    "documents": "document",
+    "communications": "communication",
+    "users": "user",
+}
+_KEY = {"users": "username"}
+
+
+def policy_kind(kind: str) -> str:
+    try:
+        return SINGULAR[kind]
+    except KeyError:
+        raise InputError(f"unknown kind {kind!r}; use one of: {', '.join(SINGULAR)}") from None
+
+
+def _validated(store: Any, org: str, kind: str, record: dict[str, Any], source: str) -> dict[str, Any]:
+    from hoshin.service.records import Batch, validate_batches
+
+    batch = Batch(kind=kind, source=source, rows=[(1, record)])
+    validate_batches(store, org, [batch])
+    validated = dict(batch.records[0])
+    if kind == "users":
+        from hoshin.store.passwords import hash_password
+
+        password = validated.pop("password", None)
+        validated.pop("password_hash", None)  # never accept a ready-made hash from a request
+        if password:
+            validated["password_hash"] = hash_password(password)
+    return validated
+
+
+def _scope(record: dict[str, Any]) -> dict[str, Any]:
+    return {"unit_id": record.get("unit_id")}
+
+
+def create(store: Any, user: Principal, kind: str, values: dict[str, Any]) -> dict[str, Any]:
+    """Store a new record; ConflictError if its id is taken, PermissionDenied outside the user's scope."""
+    action = f"{policy_kind(kind)}.create"
+    require(user, action, _scope(values))
+    key_name = _KEY.get(kind, "id")
+    key = values[key_name]
+    with store.transaction():
+        if key in store.keys(kind, user.organisation_id):
+            raise ConflictError(f"a {policy_kind(kind).replace('_', ' ')} with id {key!r} already exists")
+        record = _validated(store, user.organisation_id, kind, values, "request")
+        store.upsert(kind, user.organisation_id, [record])
+        record_event(store, user.organisation_id, user.username, action, kind, key, _safe(values))
+    return store.get(kind, user.organisation_id, key)
+
+
+def update(store: Any, user: Principal, kind: str, key: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Change the given fields of a stored record; the user must be allowed both its old and new unit."""
+    action = f"{policy_kind(kind)}.update"
+    org = user.organisation_id
+    with store.transaction():
+        current = store.get(kind, org, key)
+        scope = _scope(current)
+        if "unit_id" in changes:
+            scope["new_unit_id"] = changes["unit_id"]
+        require(user, action, scope)
+        merged = {**current, **changes}
+        merged.pop("password_hash", None)
+        record = _validated(store, org, kind, merged, "request")
+        store.upsert(kind, org, [record])
+        before = {name: current.get(name) for name in changes if name != "password"}
+        record_event(
+            store, org, user.username, action, kind, key, {"changed": _safe(changes), "before": before}
+        )
+    return store.get(kind, org, key)
+
+
+def delete(store: Any, user: Principal, kind: str, key: str) -> None:
+    """Remove a record; ConflictError if other records still point at it."""
+    action = f"{policy_kind(kind)}.delete"
+    org = user.organisation_id
+    with store.transaction():
+        current = store.get(kind, org, key)
+        require(user, action, _scope(current))
+        store.delete(kind, org, key)
+        record_event(store, org, user.username, action, kind, key, {"deleted": _safe(current)})
+
+
+def change_idea_status(
+    store: Any,
+    user: Principal,
+    idea_id: str,
+    status: str,
+    override_tier: str | None = None,
+    override_reason: str | None = None,
+) -> dict[str, Any]:
+    """Move an idea through the funnel; the reviewer is recorded as the signed-in user."""
+    org = user.organisation_id
+    with store.transaction():
+        current = store.get("ideas", org, idea_id)
+        require(user, "idea.status", _scope(current))
+        if override_tier and not (override_reason or "").strip():
+            raise InputError("an override of the tier needs a reason; say why the reviewer disagrees")
+        changes = {"status": status, "reviewer": user.username}
+        if override_tier is not None:
+            changes.update(override_tier=override_tier, override_reason=override_reason)
+        record = _validated(store, org, "ideas", {**current, **changes}, "request")
+        store.upsert("ideas", org, [record])
+        record_event(
+            store,
+            org,
+            user.username,
+            "idea.status",
+            "ideas",
+            idea_id,
+            {"from": current.get("status"), **changes},
+        )
+    return store.get("ideas", org, idea_id)
+
+
+def add_checkin(
+    store: Any, user: Principal, goal_id: str, date: str, value: float, note: str | None
+) -> dict[str, Any]:
+    """Record progress on a goal (contributors may, for any goal); returns the stored check-in."""
+    org = user.organisation_id
+    with store.transaction():
+        goal = store.get("goals", org, goal_id)
+        require(user, "checkin.create", _scope(goal))
+        checkin_id = store.add_checkin(org, goal_id, date, value, note)
+        record_event(
+            store,
+            org,
+            user.username,
+            "checkin.create",
+            "goals",
+            goal_id,
+            {"date": date, "value": value, "note": note},
+        )
+    return next(c for c in store.checkins(org, goal_id) if c["id"] == checkin_id)
+
+
+def new_mission(store: Any, user: Principal, values: dict[str, Any]) -> dict[str, Any]:
+    """Store a new mission version (it becomes the current one) and return it."""
+    org = user.organisation_id
+    require(user, "mission.create")
+    with store.transaction():
+        version = store.add_mission_version(
+            org,
+            values["text"],
+            focus_areas=values.get("focus_areas", []),
+            exclusions=values.get("exclusions", []),
+            principles=values.get("principles", []),
+            brand_attributes=values.get("brand_attributes", []),
+            created_by=user.username,
+        )
+        record_event(
+            store, org, user.username, "mission.create", "mission", str(version), {"text": values["text"]}
+        )
+    mission = store.mission(org, version)
+    assert mission is not None
+    return mission
+
+
+def _safe(values: dict[str, Any]) -> dict[str, Any]:
+    """Values fit for the audit log: never a password or its hash."""
+    return {k: ("***" if k in ("password", "password_hash") else v) for k, v in values.items()}

@@ -1,0 +1,305 @@
+"""The REST API under /api/v1: thin handlers that parse, call `editing` or the store, and shape.
+
+Every route depends on `permit(action)` (see deps.py), so no handler runs for a user who is not
+signed in or whose role can never perform the action; record-level checks happen in `editing`.
+(No `from __future__ import annotations` here: FastAPI must see the real body classes that the
+route factory closes over.)
+"""
+
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from hoshin.api import editing, schemas
+from hoshin.api.deps import TOKEN_MAX_AGE_S, Context, get_store, permit
+from hoshin.errors import InputError, NotFoundError
+from hoshin.service.audit import list_events
+
+__all__ = ["router"]
+
+router = APIRouter()
+Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, description="Records to skip.")]
+EXPORT_TYPES = {
+    "json": "application/json",
+    "jsonl": "application/x-ndjson",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+# ---- who am I, tokens ---------------------------------------------------------------------------
+
+
+class Credentials(schemas._In):
+    username: schemas.Id
+    password: Annotated[str, schemas.Field(min_length=1, max_length=1024)]
+
+
+@router.post("/auth/token", response_model=schemas.TokenPublic, tags=["auth"])
+def create_token(body: Credentials, request: Request) -> dict[str, Any]:
+    """Exchange a user name and password for a bearer token (send it as `Authorization: Bearer ...`).
+
+    The token stays valid until it expires or the user's password changes."""
+    from hoshin.service.auth import login, token_for
+
+    store = get_store(request)
+    user, _ = login(store, body.username, body.password)
+    return {"token": token_for(store, request.app.state.secret_key, user), "expires_in_s": TOKEN_MAX_AGE_S}
+
+
+@router.get("/me", tags=["auth"])
+def me(ctx: Annotated[Context, Depends(permit("organisation.read"))]) -> dict[str, Any]:
+    """The signed-in user: name, role, organisation and unit."""
+    user = ctx.user
+    return {
+        "username": user.username,
+        "role": user.role,
+        "organisation_id": user.organisation_id,
+        "unit_id": user.unit_id,
+        "person_id": user.person_id,
+    }
+
+
+# ---- organisation and mission -------------------------------------------------------------------
+
+
+@router.get("/organisation", response_model=schemas.OrganisationPublic, tags=["organisation"])
+def organisation(ctx: Annotated[Context, Depends(permit("organisation.read"))]) -> dict[str, Any]:
+    return ctx.store.organisation(ctx.org)
+
+
+@router.get("/mission", response_model=schemas.MissionPublic, tags=["mission"])
+def current_mission(ctx: Annotated[Context, Depends(permit("mission.read"))]) -> dict[str, Any]:
+    """The current mission version."""
+    mission = ctx.store.mission(ctx.org)
+    if mission is None:
+        raise NotFoundError("no mission yet: POST one to /api/v1/mission or load the demo (`hoshin demo`)")
+    return mission
+
+
+@router.get("/mission/versions", response_model=list[schemas.MissionPublic], tags=["mission"])
+def mission_versions(ctx: Annotated[Context, Depends(permit("mission.read"))]) -> list[dict[str, Any]]:
+    """Every mission version, oldest first."""
+    return ctx.store.mission_versions(ctx.org)
+
+
+@router.post("/mission", response_model=schemas.MissionPublic, status_code=201, tags=["mission"])
+def post_mission(
+    body: schemas.MissionCreate, ctx: Annotated[Context, Depends(permit("mission.create"))]
+) -> dict[str, Any]:
+    """Store a new mission version; it becomes the current one."""
+    return editing.new_mission(ctx.store, ctx.user, body.model_dump())
+
+
+# ---- records of every kind ----------------------------------------------------------------------
+
+
+def _crud(
+    path: str, kind: str, create: type[BaseModel], update: type[BaseModel], public: type[BaseModel]
+) -> None:
+    """List, get, create, update and delete routes for one record kind."""
+    noun = editing.policy_kind(kind)
+    tag = path.strip("/")
+
+    def list_records(
+        ctx: Annotated[Context, Depends(permit(f"{noun}.read"))], limit: Limit = 100, offset: Offset = 0
+    ) -> list[dict[str, Any]]:
+        return ctx.store.rows(kind, ctx.org)[offset : offset + limit]
+
+    def get_record(key: str, ctx: Annotated[Context, Depends(permit(f"{noun}.read"))]) -> dict[str, Any]:
+        return ctx.store.get(kind, ctx.org, key)
+
+    def create_record(
+        body: create, ctx: Annotated[Context, Depends(permit(f"{noun}.create"))]
+    ) -> dict[str, Any]:  # type: ignore[valid-type]
+        return editing.create(ctx.store, ctx.user, kind, body.model_dump())
+
+    def update_record(
+        key: str,
+        body: update,  # type: ignore[valid-type]
+        ctx: Annotated[Context, Depends(permit(f"{noun}.update"))],
+    ) -> dict[str, Any]:
+        changes = body.model_dump(exclude_unset=True)
+        if not changes:
+            raise InputError("the request changes nothing: send at least one field")
+        return editing.update(ctx.store, ctx.user, kind, key, changes)
+
+    def delete_record(key: str, ctx: Annotated[Context, Depends(permit(f"{noun}.delete"))]) -> Response:
+        editing.delete(ctx.store, ctx.user, kind, key)
+        return Response(status_code=204)
+
+    label = noun.replace("_", " ")
+    router.add_api_route(
+        path, list_records, methods=["GET"], response_model=list[public], tags=[tag], summary=f"List {label}s"
+    )
+    router.add_api_route(
+        f"{path}/{{key}}",
+        get_record,
+        methods=["GET"],
+        response_model=public,
+        tags=[tag],
+        summary=f"Get one {label}",
+    )
+    router.add_api_route(
+        path,
+        create_record,
+        methods=["POST"],
+        response_model=public,
+        status_code=201,
+        tags=[tag],
+        summary=f"Create a {label}",
+    )
+    router.add_api_route(
+        f"{path}/{{key}}",
+        update_record,
+        methods=["PATCH"],
+        response_model=public,
+        tags=[tag],
+        summary=f"Change some fields of a {label}",
+    )
+    router.add_api_route(
+        f"{path}/{{key}}",
+        delete_record,
+        methods=["DELETE"],
+        status_code=204,
+        tags=[tag],
+        summary=f"Delete a {label}",
+        response_class=Response,
+    )
+
+
+_crud("/units", "units", schemas.UnitCreate, schemas.UnitUpdate, schemas.UnitPublic)
+_crud("/people", "people", schemas.PersonCreate, schemas.PersonUpdate, schemas.PersonPublic)
+_crud("/goals", "goals", schemas.GoalCreate, schemas.GoalUpdate, schemas.GoalPublic)
+_crud("/ideas", "ideas", schemas.IdeaCreate, schemas.IdeaUpdate, schemas.IdeaPublic)
+_crud(
+    "/knowledge-areas",
+    "knowledge_areas",
+    schemas.KnowledgeAreaCreate,
+    schemas.KnowledgeAreaUpdate,
+    schemas.KnowledgeAreaPublic,
+)
+_crud("/documents", "documents", schemas.DocumentCreate, schemas.DocumentUpdate, schemas.DocumentPublic)
+_crud(
+    "/communications",
+    "communications",
+    schemas.CommunicationCreate,
+    schemas.CommunicationUpdate,
+    schemas.CommunicationPublic,
+)
+_crud("/users", "users", schemas.UserCreate, schemas.UserUpdate, schemas.UserPublic)
+
+
+@router.get("/goals/{key}/checkins", response_model=list[schemas.CheckinPublic], tags=["goals"])
+def list_checkins(key: str, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> list[dict[str, Any]]:
+    """A goal's check-ins, oldest first."""
+    ctx.store.get("goals", ctx.org, key)
+    return ctx.store.checkins(ctx.org, key)
+
+
+@router.post("/goals/{key}/checkins", response_model=schemas.CheckinPublic, status_code=201, tags=["goals"])
+def post_checkin(
+    key: str, body: schemas.CheckinCreate, ctx: Annotated[Context, Depends(permit("checkin.create"))]
+) -> dict[str, Any]:
+    """Record progress on a goal."""
+    _real_date(body.date)
+    return editing.add_checkin(ctx.store, ctx.user, key, body.date, body.value, body.note)
+
+
+@router.post("/ideas/{key}/status", response_model=schemas.IdeaPublic, tags=["ideas"])
+def post_idea_status(
+    key: str, body: schemas.IdeaStatusChange, ctx: Annotated[Context, Depends(permit("idea.status"))]
+) -> dict[str, Any]:
+    """Move an idea through the funnel (optionally overriding its tier, with a reason)."""
+    return editing.change_idea_status(
+        ctx.store, ctx.user, key, body.status, body.override_tier, body.override_reason
+    )
+
+
+# ---- audit, import, export ----------------------------------------------------------------------
+
+
+@router.get("/audit", response_model=list[schemas.AuditEventPublic], tags=["audit"])
+def audit(
+    ctx: Annotated[Context, Depends(permit("audit.read"))],
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    record_kind: str | None = None,
+    record_id: str | None = None,
+    username: str | None = None,
+) -> list[dict[str, Any]]:
+    """Audit events, newest first, optionally for one record kind, record or user."""
+    return list_events(
+        ctx.store, ctx.org, record_kind=record_kind, record_id=record_id, username=username, limit=limit
+    )
+
+
+def _import_kind(kind: str) -> str:
+    return "mission" if kind == "mission" else editing.policy_kind(kind)
+
+
+async def _guard_import(request: Request) -> Context:
+    return await permit(f"{_import_kind(request.path_params['kind'])}.import")(request)
+
+
+_guard_import.hoshin_action = "<kind>.import"  # type: ignore[attr-defined]
+
+
+async def _guard_export(request: Request) -> Context:
+    return await permit(f"{_import_kind(request.path_params['kind'])}.export")(request)
+
+
+_guard_export.hoshin_action = "<kind>.export"  # type: ignore[attr-defined]
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+@router.post("/import/{kind}", response_model=schemas.ImportResultPublic, tags=["import/export"])
+def import_records(
+    kind: str,
+    file: Annotated[UploadFile, File(description="CSV, XLSX, JSON or JSONL")],
+    ctx: Annotated[Context, Depends(_guard_import)],
+) -> dict[str, Any]:
+    """Import one file of KIND (all or nothing: any bad row and nothing is stored)."""
+    from hoshin.service.importing import import_file
+
+    suffix = Path(file.filename or "").suffix.lower()
+    if suffix not in (".csv", ".xlsx", ".json", ".jsonl"):
+        raise InputError(f"{file.filename or 'the upload'}: name the file .csv, .xlsx, .json or .jsonl")
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InputError(f"{file.filename}: larger than {MAX_UPLOAD_BYTES // 2**20} MiB; use `hoshin import`")
+    with tempfile.TemporaryDirectory() as folder:
+        # Keep the user's file name so error messages name the file they uploaded.
+        path = Path(folder) / Path(file.filename or f"upload{suffix}").name
+        path.write_bytes(data)
+        result = import_file(ctx.store, ctx.org, kind, path, ctx.user.username)
+    return result.as_dict()
+
+
+@router.get("/export/{kind}", tags=["import/export"], response_class=Response)
+def export_records(
+    kind: str,
+    ctx: Annotated[Context, Depends(_guard_export)],
+    format: Annotated[str, Query(pattern="^(json|jsonl|csv|xlsx)$")] = "json",
+) -> Response:
+    """Every record of KIND as json, jsonl, csv or xlsx, with the same columns an import reads."""
+    from hoshin.service.exporting import export_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{kind}.{format}"
+        export_file(ctx.store, ctx.org, kind, format, path)
+        body = path.read_bytes()
+    headers = {"Content-Disposition": f'attachment; filename="{kind}.{format}"'}
+    return Response(body, media_type=EXPORT_TYPES[format], headers=headers)
+
+
+def _real_date(text: str) -> None:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not a real date; write YYYY-MM-DD, e.g. 2026-03-14") from None

@@ -1,0 +1,87 @@
+"""The secret that signs cookies and tokens, and the CSRF token that guards every HTML form.
+
+`secret_key()` refuses to run with a weak explicit key rather than quietly signing sessions with
+something guessable; without HOSHIN_SECRET_KEY a random key is created once per data folder, so a
+development server keeps its sessions across restarts.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import MutableMapping
+from pathlib import Path
+from typing import Any
+
+from hoshin.config import data_dir
+from hoshin.errors import ConfigError, PermissionDenied
+
+__all__ = ["CSRF_FIELD", "CSRF_HEADER", "check_csrf", "csrf_token", "secret_key"]
+
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+_MIN_KEY_LENGTH = 32
+_MIN_DISTINCT_CHARS = 12
+_KNOWN_WEAK = {"changeme", "secret", "password", "development", "dev", "test", "hoshin"}
+_KEY_FILE = "secret_key"
+
+
+def _check_strength(key: str) -> None:
+    lowered = key.lower()
+    if lowered in _KNOWN_WEAK or any(
+        lowered.startswith(word) and len(set(lowered)) < 8 for word in _KNOWN_WEAK
+    ):
+        raise ConfigError(
+            "HOSHIN_SECRET_KEY is a well-known placeholder; generate one: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    if len(key) < _MIN_KEY_LENGTH:
+        raise ConfigError(
+            f"HOSHIN_SECRET_KEY is too short ({len(key)} characters, need at least "
+            f"{_MIN_KEY_LENGTH}); generate one: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    if len(set(key)) < _MIN_DISTINCT_CHARS:
+        raise ConfigError(
+            "HOSHIN_SECRET_KEY repeats too few characters to be secret; "
+            "generate one: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+
+
+def secret_key(explicit: str | None = None, folder: Path | None = None) -> str:
+    """The signing key: `explicit`, else HOSHIN_SECRET_KEY, else a random key kept in the data folder.
+
+    Raises ConfigError for an explicit key that is short, low-variety or a known placeholder.
+    """
+    key = explicit if explicit is not None else os.environ.get("HOSHIN_SECRET_KEY")
+    if key is not None:
+        _check_strength(key)
+        return key
+    path = (folder or data_dir()) / _KEY_FILE
+    if path.exists():
+        stored = path.read_text(encoding="utf-8").strip()
+        if len(stored) >= _MIN_KEY_LENGTH:
+            return stored
+    generated = secrets.token_urlsafe(48)
+    # Created readable by the owner only: anyone who can read it can forge sessions.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(generated)
+    return generated
+
+
+def csrf_token(session: MutableMapping[str, Any]) -> str:
+    """This session's CSRF token, created on first use; forms carry it in a hidden field."""
+    token = session.get(CSRF_FIELD)
+    if not isinstance(token, str) or not token:
+        token = secrets.token_urlsafe(32)
+        session[CSRF_FIELD] = token
+    return token
+
+
+def check_csrf(session: MutableMapping[str, Any], submitted: str | None) -> None:
+    """PermissionDenied unless `submitted` equals this session's token (compared in constant time)."""
+    expected = session.get(CSRF_FIELD)
+    if not expected or not submitted or not secrets.compare_digest(str(expected), str(submitted)):
+        raise PermissionDenied(
+            "the form's security token is missing or out of date; reload the page and try again"
+        )

@@ -1,0 +1,113 @@
+"""Alignment scoring: texts (as vectors) against a mission model (as vectors) -> calibrated scores.
+
+Pure numpy; the service layer embeds the texts and passes vectors in.
+
+How a text is scored, in order:
+1. its cosine to every mission vector (the whole statement, each theme, each focus area), minus a
+   share of its hubness (see calibration.py);
+2. each of those in standard deviations above the same measure over the background corpus;
+3. the best of them, themes extracted automatically counting a little less than the whole
+   statement or a focus area a person wrote (they are fragments, so noisier);
+4. with a batch of texts, a second look: the texts that scored best define what "on mission"
+   looks like in this batch, and closeness to them is added (pseudo-relevance feedback);
+5. the sum is calibrated once more against the background run through steps 1-4, so the final z
+   has the same meaning with or without step 4;
+6. exclusions are scored the same way; a text closer to an exclusion than to the mission is off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hoshin.domain.calibration import hubness, zscore_against
+
+__all__ = ["AlignmentResult", "EngineParams", "MissionVectors", "align"]
+
+
+@dataclass(frozen=True)
+class EngineParams:
+    hub_weight: float = 0.5  # share of hubness subtracted from every similarity
+    hub_k: int = 10  # background neighbours that define hubness
+    theme_penalty: float = 0.5  # z a fragment-theme must exceed the whole mission by to win
+    feedback_k: int = 5  # best texts of a batch that define its on-mission centre
+    feedback_weight: float = 0.4
+    feedback_min_batch: int = 20  # below this a batch is too small to learn from
+
+
+@dataclass(frozen=True)
+class MissionVectors:
+    """The mission model, embedded: row 0 is the whole statement, then themes and focus areas."""
+
+    names: tuple[str, ...]
+    texts: tuple[str, ...]
+    vectors: np.ndarray  # (t, d)
+    penalties: np.ndarray  # (t,) subtracted from each row's z before taking the best
+    exclusion_names: tuple[str, ...]
+    exclusion_vectors: np.ndarray  # (e, d), may be empty
+
+
+@dataclass(frozen=True)
+class AlignmentResult:
+    z: np.ndarray  # (n,) calibrated score of each text
+    best: np.ndarray  # (n,) index into MissionVectors.names of the row that served it best
+    best_z: np.ndarray  # (n,) that row's own z (before feedback)
+    exclusion_z: np.ndarray  # (n,) best z against any exclusion (-inf when there are none)
+    exclusion: np.ndarray  # (n,) index of that exclusion (-1 when none)
+
+
+def _theme_z(
+    vectors: np.ndarray, hub: np.ndarray, targets: np.ndarray, null_vectors: np.ndarray, null_hub: np.ndarray,
+    weight: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """z of each (text, target) pair and of each (background, target) pair, against the background."""
+    sims = vectors @ targets.T - weight * hub[:, None]
+    null = null_vectors @ targets.T - weight * null_hub[:, None]
+    # Calibrate each target column against its own background distribution.
+    z = zscore_against(sims.T, null.T).T
+    null_z = zscore_against(null.T, null.T).T
+    return z, null_z
+
+
+def align(
+    items: np.ndarray,
+    mission: MissionVectors,
+    background: np.ndarray,
+    params: EngineParams = EngineParams(),
+    use_feedback: bool = True,
+) -> AlignmentResult:
+    """Calibrated alignment of every row of `items` (unit vectors) with the mission."""
+    n = len(items)
+    if n == 0:
+        empty = np.zeros(0)
+        return AlignmentResult(empty, empty.astype(int), empty, empty, empty.astype(int))
+    hub = hubness(items, background, params.hub_k)
+    bg_hub = hubness(background, background, params.hub_k, exclude_self=True)
+
+    z, null_z = _theme_z(items, hub, mission.vectors, background, bg_hub, params.hub_weight)
+    adjusted = z - mission.penalties[None, :]
+    best = adjusted.argmax(axis=1)
+    item_score = adjusted[np.arange(n), best]
+    null_score = (null_z - mission.penalties[None, :]).max(axis=1)
+
+    if use_feedback and n >= params.feedback_min_batch:
+        top = np.argsort(-item_score)[: params.feedback_k]
+        centre = items[top].mean(axis=0)
+        centre /= max(float(np.linalg.norm(centre)), 1e-9)
+        fz, null_fz = _theme_z(items, hub, centre[None, :], background, bg_hub, params.hub_weight)
+        item_score = item_score + params.feedback_weight * fz[:, 0]
+        null_score = null_score + params.feedback_weight * null_fz[:, 0]
+
+    final = zscore_against(item_score, null_score)
+
+    if len(mission.exclusion_vectors):
+        ez, _ = _theme_z(items, hub, mission.exclusion_vectors, background, bg_hub, params.hub_weight)
+        exclusion = ez.argmax(axis=1)
+        exclusion_z = ez[np.arange(n), exclusion]
+    else:
+        exclusion = np.full(n, -1)
+        exclusion_z = np.full(n, -np.inf)
+    return AlignmentResult(
+        z=final, best=best, best_z=z[np.arange(n), best], exclusion_z=exclusion_z, exclusion=exclusion
+    )

@@ -1,0 +1,144 @@
+"""The mission model: the mission text, the themes found in it, and the corridor people add.
+
+Themes are extracted by splitting the statement at the places where missions change subject:
+"We serve *families across Europe* with *reliable, energy-saving refrigerators*, built by
+*skilled people* who *care for the planet*." Each fragment gets a kind (what the organisation
+makes or does, for whom, how, and by which principles). People can edit the list; the engine
+scores against whatever the model holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from hoshin.domain.text import MISSION_FILLER, content_words
+
+__all__ = ["MissionModel", "Theme", "ThemeKind", "build_mission_model", "extract_themes"]
+
+
+class ThemeKind:
+    WHAT = "what"
+    WHOM = "whom"
+    HOW = "how"
+    PRINCIPLE = "principle"
+    FOCUS = "focus"
+    ALL = (WHAT, WHOM, HOW, PRINCIPLE, FOCUS)
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str  # short label shown in verdicts
+    text: str  # the words that are embedded and matched
+    kind: str = ThemeKind.WHAT
+
+
+@dataclass(frozen=True)
+class MissionModel:
+    text: str
+    themes: tuple[Theme, ...] = ()
+    focus_areas: tuple[str, ...] = ()
+    exclusions: tuple[str, ...] = ()
+    version: int = 1
+    principles: tuple[str, ...] = field(default=())
+
+    def with_corridor(self, focus_areas: tuple[str, ...], exclusions: tuple[str, ...]) -> MissionModel:
+        return replace(self, focus_areas=tuple(focus_areas), exclusions=tuple(exclusions))
+
+    @property
+    def all_themes(self) -> tuple[Theme, ...]:
+        """Extracted themes plus focus areas (a focus area is a theme the strategist added)."""
+        focus = tuple(Theme(_label(f), f, ThemeKind.FOCUS) for f in self.focus_areas)
+        return self.themes + focus
+
+
+# Words that open a new part of a mission statement, and the kind of theme that part usually is.
+_MARKERS: dict[str, str] = {
+    "for": ThemeKind.WHOM,
+    "serve": ThemeKind.WHOM,
+    "serves": ThemeKind.WHOM,
+    "serving": ThemeKind.WHOM,
+    "to": ThemeKind.WHAT,
+    "with": ThemeKind.HOW,
+    "by": ThemeKind.HOW,
+    "through": ThemeKind.HOW,
+    "using": ThemeKind.HOW,
+    "built": ThemeKind.HOW,
+    "made": ThemeKind.HOW,
+    "who": ThemeKind.PRINCIPLE,
+    "that": ThemeKind.PRINCIPLE,
+    "while": ThemeKind.PRINCIPLE,
+    "whilst": ThemeKind.PRINCIPLE,
+}
+_PRINCIPLE_WORDS = frozenset(
+    "care cares caring respect respecting honest honesty integrity ethic ethics ethical fair fairness "
+    "planet sustainable sustainability safe safety trust responsible responsibility values value "
+    "transparent transparency quality".split()
+)
+_SPLIT = re.compile(r"[.;:!?\n•·|]+|,\s*(?=(?:and|but|while|who|that|built|made|by|with|for)\b)", re.I)
+_MARK = re.compile(r"\b(" + "|".join(sorted(_MARKERS, key=len, reverse=True)) + r")\b", re.I)
+
+
+def _label(text: str, max_words: int = 5) -> str:
+    words = content_words(text, MISSION_FILLER) or content_words(text) or text.split()
+    return " ".join(words[:max_words]) or text.strip()
+
+
+def extract_themes(text: str, max_themes: int = 8) -> tuple[Theme, ...]:
+    """Themes of a mission statement, in the order they appear; never empty for non-empty text."""
+    themes: list[Theme] = []
+    seen: set[str] = set()
+    for clause in _SPLIT.split(text):
+        clause = clause.strip(" ,-–—\"'“”()[]*")
+        if not clause:
+            continue
+        # Cut the clause at marker words; each piece inherits the marker's kind.
+        pieces: list[tuple[str, str]] = []
+        kind = ThemeKind.WHAT
+        last = 0
+        for match in _MARK.finditer(clause):
+            marker = match.group(1).lower()
+            if kind == ThemeKind.PRINCIPLE and marker in ("for", "to", "with", "that"):
+                continue  # "who care for the planet" is one principle, not two themes
+            pieces.append((clause[last : match.start()], kind))
+            # "We serve families with reliable fridges": after *whom*, "with" brings the *what*.
+            if marker == "with" and kind == ThemeKind.WHOM:
+                kind = ThemeKind.WHAT
+            else:
+                kind = _MARKERS[marker]
+            last = match.end()
+        pieces.append((clause[last:], kind))
+        for piece, piece_kind in pieces:
+            piece = piece.strip(" ,-–—\"'“”()[]*")
+            words = content_words(piece, MISSION_FILLER)
+            if not words:
+                continue
+            if piece_kind != ThemeKind.PRINCIPLE and any(w in _PRINCIPLE_WORDS for w in words):
+                if piece_kind != ThemeKind.WHAT or len(words) <= 3:
+                    piece_kind = ThemeKind.PRINCIPLE
+            label = " ".join(words[:5])
+            if label in seen:
+                continue
+            seen.add(label)
+            themes.append(Theme(name=label, text=piece, kind=piece_kind))
+    if not themes and text.strip():
+        themes.append(Theme(name=_label(text), text=text.strip(), kind=ThemeKind.WHAT))
+    return tuple(themes[:max_themes])
+
+
+def build_mission_model(
+    text: str,
+    focus_areas: tuple[str, ...] | list[str] = (),
+    exclusions: tuple[str, ...] | list[str] = (),
+    themes: tuple[Theme, ...] | None = None,
+    version: int = 1,
+) -> MissionModel:
+    """A mission model from its text; themes are extracted unless given (edited by people)."""
+    cleaned = " ".join(text.split())
+    return MissionModel(
+        text=cleaned,
+        themes=themes if themes is not None else extract_themes(text),
+        focus_areas=tuple(f.strip() for f in focus_areas if f and f.strip()),
+        exclusions=tuple(e.strip() for e in exclusions if e and e.strip()),
+        version=version,
+    )

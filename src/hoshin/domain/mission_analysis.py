@@ -1,0 +1,296 @@
+"""Which of the nine classic components a mission statement states, how concrete and how readable it is.
+
+The nine components (customers, products, markets, technology, growth, philosophy, self_concept,
+public_image, employees) are found by two signals: cue words (hoshin.domain.lexicon.COMPONENT_CUES,
+matched on stems) and the similarity of each clause to a few short prototype sentences per component
+(vectors computed by the caller, so this module stays free of any model). A component is present when
+the cues are strong enough alone, or when a clause is close enough to one of its prototypes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hoshin.domain.lexicon import (
+    BUZZWORDS,
+    COMPONENT_CUES,
+    COMPONENTS,
+    CONCRETE_NOUNS,
+    PLACES,
+    Cue,
+    find_cues,
+    phrase_around,
+    split_sentences,
+    split_units,
+    tokens,
+)
+
+__all__ = [
+    "COMPONENTS",
+    "PROTOTYPES",
+    "Analysis",
+    "ComponentFinding",
+    "SimilarityProfile",
+    "analyze_statement",
+    "readability",
+    "specificity",
+    "suggestions_for",
+]
+
+# Short sentences that say each component plainly; a clause close to one of them states the component.
+PROTOTYPES: dict[str, tuple[str, ...]] = {
+    "customers": (
+        "We serve our customers and clients.",
+        "Our users, patients and families come first.",
+        "Who we serve: people and businesses who rely on us.",
+    ),
+    "products": (
+        "We make and sell products and services.",
+        "We manufacture goods.",
+        "We offer a range of products.",
+    ),
+    "markets": (
+        "We operate in markets around the world.",
+        "Our business serves countries and regions across the globe.",
+        "Where we compete: our geographic markets.",
+    ),
+    "technology": (
+        "We use advanced technology and research.",
+        "Digital innovation, engineering and science drive our work.",
+    ),
+    "growth": (
+        "We aim for profitable growth and financial strength.",
+        "We create long-term value for our shareholders.",
+        "Our business grows and stays profitable.",
+    ),
+    "philosophy": (
+        "Our values and beliefs guide everything we do.",
+        "We act with integrity, honesty and respect.",
+        "We are committed to ethical behaviour.",
+    ),
+    "self_concept": (
+        "Our distinctive strength sets us apart from competitors.",
+        "We are the leading company in our field.",
+    ),
+    "public_image": (
+        "We are responsible to society and the communities we live in.",
+        "We care for the environment and the planet.",
+        "We want to be a good corporate citizen.",
+    ),
+    "employees": (
+        "Our employees are our greatest asset.",
+        "We support, train and develop our people and staff.",
+        "We offer our team a great workplace.",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class SimilarityProfile:
+    """How close a clause must be to a prototype (cosine) to count, alone or backing a weak cue.
+
+    The numbers depend on the embedding model; the service picks the profile for the model it uses.
+    """
+
+    alone: float = 0.62
+    with_weak_cue: float = 0.42
+
+
+@dataclass(frozen=True)
+class ComponentFinding:
+    present: bool
+    evidence: str | None
+    cue_score: float = 0.0
+    similarity: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"present": self.present, "evidence": self.evidence}
+
+
+@dataclass
+class Analysis:
+    components: dict[str, ComponentFinding]
+    specificity: float
+    specificity_words: dict[str, list[str]]
+    readability: dict[str, Any]
+    suggestions: list[str] = field(default_factory=list)
+
+    @property
+    def missing(self) -> list[str]:
+        return [name for name in COMPONENTS if not self.components[name].present]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "components": {name: self.components[name].as_dict() for name in COMPONENTS},
+            "missing": self.missing,
+            "specificity": round(self.specificity, 3),
+            "specificity_words": self.specificity_words,
+            "readability": self.readability,
+            "suggestions": self.suggestions,
+        }
+
+
+def analyze_statement(
+    text: str,
+    units: Sequence[str] | None = None,
+    unit_vectors: np.ndarray | None = None,
+    prototype_vectors: dict[str, np.ndarray] | None = None,
+    profile: SimilarityProfile | None = None,
+) -> Analysis:
+    """Analyse one statement. `units` are its clauses (split_units(text)) and `unit_vectors` their unit
+    vectors; `prototype_vectors[name]` are the vectors of PROTOTYPES[name]. Without vectors the analysis
+    uses the cue words alone."""
+    profile = profile or SimilarityProfile()
+    units = list(units) if units is not None else split_units(text)
+    findings: dict[str, ComponentFinding] = {}
+    toks = tokens(text)
+    for name in COMPONENTS:
+        cue_score, cue_evidence = _cue_evidence(text, toks, COMPONENT_CUES[name])
+        similarity, best_unit = 0.0, None
+        if unit_vectors is not None and prototype_vectors is not None and len(units):
+            sims = np.asarray(unit_vectors) @ np.asarray(prototype_vectors[name]).T
+            best = int(np.argmax(sims.max(axis=1)))
+            similarity, best_unit = float(sims[best].max()), units[best]
+        present = (
+            cue_score >= 1.0
+            or similarity >= profile.alone
+            or (cue_score >= 0.5 and similarity >= profile.with_weak_cue)
+        )
+        evidence = (cue_evidence or best_unit) if present else None
+        findings[name] = ComponentFinding(present, evidence, cue_score, similarity)
+    spec, words = specificity(text)
+    analysis = Analysis(findings, spec, words, readability(text))
+    analysis.suggestions = suggestions_for(analysis)
+    return analysis
+
+
+def _cue_evidence(text: str, toks: Sequence, cues: Sequence[Cue]) -> tuple[float, str | None]:
+    """Summed weight of the cues found (repeats of one cue count once) and the phrase around the strongest."""
+    matches = find_cues(toks, cues)
+    if not matches:
+        return 0.0, None
+    seen: dict[tuple[str, ...], float] = {}
+    for m in matches:
+        seen[m.cue.stems] = m.cue.weight
+    strongest = max(matches, key=lambda m: (m.cue.weight, -m.first))
+    return sum(seen.values()), phrase_around(text, toks, strongest.first, strongest.last, reach=2)
+
+
+# ---------------------------------------------------------------- specificity
+
+_NUMBER = re.compile(r"\d")
+
+
+def specificity(text: str) -> tuple[float, dict[str, list[str]]]:
+    """0..1: how concrete the statement is. Named things (products, places, customers, numbers, proper
+    names) raise it; buzzwords lower it. Returns the score and the words that made it."""
+    toks = tokens(text)
+    if not toks:
+        return 0.0, {"concrete": [], "generic": []}
+    concrete: list[str] = []
+    generic: list[str] = []
+    sentence_starts = {s.split()[0] for s in split_sentences(text) if s.split()}
+    buzz = find_cues(toks, BUZZWORDS)
+    buzz_positions = {i for m in buzz for i in range(m.first, m.last + 1)}
+    generic = [" ".join(t.text for t in toks[m.first : m.last + 1]) for m in buzz]
+    for i, t in enumerate(toks):
+        if i in buzz_positions:
+            continue
+        if _NUMBER.search(t.text):
+            concrete.append(t.text)
+        elif t.stem in CONCRETE_NOUNS or t.stem in PLACES:
+            concrete.append(t.text)
+        elif (
+            t.text[:1].isupper()
+            and t.text not in sentence_starts
+            and i > 0
+            and t.lower not in ("i", "we", "our")
+        ):
+            concrete.append(t.text)  # a proper name mid-sentence: a brand, a city, a product line
+    concrete = list(dict.fromkeys(concrete))
+    generic = list(dict.fromkeys(generic))
+    # Each concrete word is worth a little, each buzzword costs a little; the statement's length only
+    # matters in that a long text needs more concrete words to read as concrete.
+    raw = 0.22 * len(concrete) - 0.15 * len(generic) - 0.01 * max(0, len(toks) - 25)
+    score = float(1.0 / (1.0 + np.exp(-3.0 * (raw - 0.35))))
+    if not concrete:
+        score = min(score, 0.25)
+    return round(score, 3), {"concrete": concrete, "generic": generic}
+
+
+# ---------------------------------------------------------------- readability
+
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
+def _syllables(word: str) -> int:
+    w = word.lower()
+    count = len(_VOWELS.findall(w))
+    if w.endswith("e") and not w.endswith(("le", "ee")) and count > 1:
+        count -= 1
+    return max(1, count)
+
+
+def readability(text: str) -> dict[str, Any]:
+    """Sentence and word counts, average sentence length, share of long words and Flesch reading ease."""
+    sentences = split_sentences(text)
+    words = [t.text for t in tokens(text)]
+    if not words:
+        return {
+            "sentences": 0,
+            "words": 0,
+            "words_per_sentence": 0.0,
+            "long_words": 0.0,
+            "reading_ease": None,
+            "level": "empty",
+        }
+    n_sent = max(1, len(sentences))
+    syllables = sum(_syllables(w) for w in words)
+    per_sentence = len(words) / n_sent
+    ease = 206.835 - 1.015 * per_sentence - 84.6 * (syllables / len(words))
+    long_words = sum(1 for w in words if _syllables(w) >= 3) / len(words)
+    level = "easy" if ease >= 60 else "fair" if ease >= 40 else "hard" if ease >= 20 else "very hard"
+    return {
+        "sentences": len(sentences),
+        "words": len(words),
+        "words_per_sentence": round(per_sentence, 1),
+        "long_words": round(long_words, 3),
+        "reading_ease": round(max(-50.0, min(121.0, ease)), 1),
+        "level": level,
+    }
+
+
+# ---------------------------------------------------------------- suggestions
+
+_ADVICE = {
+    "customers": "Say whom you serve (e.g. 'for families', 'for small farms').",
+    "products": "Name what you make or offer (e.g. 'energy-saving refrigerators').",
+    "markets": "Say where you compete (a region, a country, a market segment).",
+    "technology": "Mention the technology or know-how you rely on, if it sets you apart.",
+    "growth": "State how you intend to stay healthy: growth, profitability or long-term survival.",
+    "philosophy": "State the values or beliefs that guide your choices.",
+    "self_concept": "Say what you do better than anyone else (your distinctive strength).",
+    "public_image": "Say what you owe society, your community or the environment.",
+    "employees": "Say how you see the people who work with you.",
+}
+
+
+def suggestions_for(analysis: Analysis) -> list[str]:
+    """Concrete advice: the components to add (most important first), buzzwords to replace, length."""
+    advice = [_ADVICE[name] for name in analysis.missing]
+    generic = analysis.specificity_words.get("generic", [])
+    if generic:
+        advice.append(f"Replace vague words ({', '.join(generic[:4])}) with what you actually do.")
+    elif analysis.specificity < 0.4 and analysis.readability.get("words", 0) > 0:
+        advice.append("Be more concrete: name products, customers, places or numbers.")
+    read = analysis.readability
+    if read.get("words_per_sentence", 0) > 30:
+        advice.append("Split long sentences; aim for under 25 words each.")
+    if 0 < read.get("words", 0) < 5:
+        advice.append("A few more words would let the statement say what, for whom and why.")
+    return advice

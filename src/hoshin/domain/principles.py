@@ -1,0 +1,198 @@
+"""Principles check: does a text contradict, support, or not touch one of the organisation's principles?
+
+A principle protects something ("We never trade safety for cost" protects safety against cost) or
+forbids an action ("We never sell customer data"). A text is read sentence by sentence:
+
+- *related* when it shares content words with what the principle protects (expanded by a small
+  concept list: safety -> test, inspection, pressure...) or is close to it in meaning;
+- *contradicts* when a related sentence reduces, skips or cuts the protected thing (and more clearly
+  so when it does that for speed or money), or does the forbidden action;
+- *supports* when a related sentence adds to or strengthens the protected thing, or refuses to cut it.
+
+Agreement and unrelatedness are kept apart from contradiction on purpose: without a reducing cue on
+something the principle protects, a text is never called a contradiction.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from hoshin.domain.lexicon import STOPWORDS, content_stems, cue_list, find_cues, is_negated, stem, tokens
+
+__all__ = ["CONCEPTS", "Principle", "judge_principle", "parse_principle"]
+
+# What else a sentence may name when it touches a protected value. Plain words; stemmed on load.
+_CONCEPT_WORDS = {
+    "safety": "safe, safety, test, tests, testing, check, checks, inspection, inspect, hazard, risk, "
+    "pressure, "
+    "certification, certified, accident, injury, protect, protection, guard, alarm, fire, recall, audit, "
+    "helmet, harness, leak, fail-safe",
+    "quality": "quality, test, testing, inspection, inspect, check, defect, defects, durable, standard, "
+    "standards, finish, materials, tolerance, rework, review",
+    "privacy": "privacy, data, personal, consent, track, tracking, cookies, share, profile, surveillance, "
+    "advertisers, email, addresses",
+    "environment": "environment, planet, emissions, waste, recycling, energy, carbon, pollution, plastic, "
+    "packaging, climate, water, diesel",
+    "honesty": "honesty, honest, truth, disclose, disclosure, transparent, mislead, hide, lie, report, "
+    "reporting, claims, advertising",
+    "people": "people, staff, employees, team, overtime, hours, wage, wages, pay, workload, health, "
+    "wellbeing, breaks, shifts, holidays, contracts",
+    "customers": "customers, customer, service, complaints, refund, refunds, support, clients",
+    "fairness": "fair, fairness, wage, wages, price, prices, suppliers, farmers, pay",
+}
+CONCEPTS: dict[str, frozenset[str]] = {
+    name: frozenset(stem(w.strip()) for w in words.split(",")) for name, words in _CONCEPT_WORDS.items()
+}
+_SYNONYMS = {
+    stem(w): concept for concept, words in _CONCEPT_WORDS.items() for w in (concept, *words.split(",")[:2])
+}
+_SYNONYMS.update(
+    {
+        stem("employees"): "people",
+        stem("staff"): "people",
+        stem("workers"): "people",
+        stem("data"): "privacy",
+        stem("planet"): "environment",
+        stem("truth"): "honesty",
+    }
+)
+
+_REDUCE = cue_list(
+    """cut, cuts, cutting, reduce, reduced, reducing, halve, in half, skip, skipping, drop, remove, eliminate,
+    shorten, fewer, less, loosen, relax, bypass, waive, scrap, stop, cancel, postpone, downgrade, trim,
+    lower, weaken, ignore, abolish, outsource, cheaper, cheapest, instead of, no longer, without, only one"""
+)
+_INCREASE = cue_list(
+    """add, adding, extra, second, more, double, strengthen, improve, tighten, expand, introduce, extend,
+    increase, upgrade, invest in, train, additional, every, each, always, new, stricter, better, audit"""
+)
+_MOTIVE = cue_list(
+    """ship sooner, sooner, faster, speed up, save money, save, savings, cost, costs, cheaper, budget,
+    deadline, deadlines, on time, margin, margins, profit, profits, quicker, fast"""
+)
+_FORBID = re.compile(r"\b(?:never|not|no|don't|do not|won't|will not|refuse to)\s+(\w+)", re.IGNORECASE)
+_TRADE = re.compile(
+    r"(?:trade|trades|sacrifice|sacrifices|compromise|compromises)\s+(?:on\s+)?(?P<protected>[\w\s-]+?)"
+    r"\s+(?:for|to)\s+(?P<traded>[\w\s-]+)",
+    re.IGNORECASE,
+)
+_OVER = re.compile(
+    r"(?P<protected>[\w\s-]+?)\s+(?:before|over|above|ahead of)\s+(?P<traded>[\w\s-]+)", re.IGNORECASE
+)
+_GENERIC = frozenset(
+    stem(w)
+    for w in "we always never value values principle principles our us trade sacrifice "
+    "compromise come comes first matter matters everything ever put".split()
+)
+
+
+@dataclass(frozen=True)
+class Principle:
+    text: str
+    protected: frozenset[str]  # stems of what the principle protects
+    related: frozenset[str]  # protected stems plus their concept words
+    traded_for: frozenset[str]  # what it must not be traded for ("cost"), if said
+    forbidden: frozenset[str]  # stems of actions it forbids ("sell" in "never sell data")
+
+
+def parse_principle(text: str) -> Principle:
+    """Read what a principle protects, what it must not be traded for, and what it forbids."""
+    protected: set[str] = set()
+    traded: set[str] = set()
+    match = _TRADE.search(text) or _OVER.search(text)
+    if match:
+        protected = content_stems(match.group("protected")) - _GENERIC
+        traded = content_stems(match.group("traded")) - _GENERIC
+    if not protected:
+        protected = content_stems(text) - _GENERIC - traded
+    forbidden = {
+        stem(m.group(1))
+        for m in _FORBID.finditer(text)
+        if m.group(1).lower() not in STOPWORDS and stem(m.group(1)) not in _GENERIC
+    }
+    related = set(protected)
+    for s in protected:
+        concept = _SYNONYMS.get(s)
+        if concept:
+            related |= CONCEPTS[concept]
+    return Principle(
+        text, frozenset(protected), frozenset(related - _GENERIC), frozenset(traded), frozenset(forbidden)
+    )
+
+
+def _stance(principle: Principle, sentence: str) -> tuple[str, list[str], list[str]]:
+    """('contradicts' | 'supports' | 'neutral' | 'unrelated', related words, cue words) for one sentence."""
+    toks = tokens(sentence)
+    hits = sorted({t.lower for t in toks if t.stem in principle.related and t.lower not in STOPWORDS})
+    forbidden = [
+        t.lower for i, t in enumerate(toks) if t.stem in principle.forbidden and not is_negated(toks, i)
+    ]
+    if forbidden and hits:
+        return "contradicts", hits, forbidden
+    if not hits:
+        return "unrelated", [], []
+    reduce: list[str] = []
+    increase: list[str] = []
+    for m in find_cues(toks, _REDUCE):
+        (increase if is_negated(toks, m.first) else reduce).append(m.cue.phrase)
+    for m in find_cues(toks, _INCREASE):
+        if not is_negated(toks, m.first):
+            increase.append(m.cue.phrase)
+    motive = [m.cue.phrase for m in find_cues(toks, _MOTIVE)]
+    if reduce:
+        return "contradicts", hits, reduce + motive
+    if increase:
+        return "supports", hits, increase
+    return "neutral", hits, []
+
+
+def judge_principle(
+    principle: Principle, sentences: Sequence[str], similarities: Sequence[float], scale: float = 1.0
+) -> dict[str, Any]:
+    """Verdict of one text (its sentences, and each sentence's similarity to the principle) on one
+    principle: `{verdict, evidence, why}`; the evidence is the deciding sentence (None when unrelated)."""
+    found: dict[str, tuple[str, list[str], list[str]]] = {}
+    for sentence, similarity in zip(sentences, similarities, strict=True):
+        stance, hits, cues = _stance(principle, sentence)
+        if stance == "neutral" and similarity >= 0.6 * scale:
+            stance = "supports"  # says much the same as the principle, without weakening it
+        if stance == "unrelated" and similarity >= 0.75 * scale:
+            stance, hits = "supports", []
+        if stance not in found:
+            found[stance] = (sentence, hits, cues)
+    if "contradicts" in found:
+        sentence, hits, cues = found["contradicts"]
+        cues = list(dict.fromkeys(cues))
+        motive = [c for c in cues if c in _MOTIVE_WORDS]
+        action = [c for c in cues if c not in motive]
+        why = f"'{sentence}' weakens {', '.join(hits)} ({', '.join(action) or 'forbidden action'})"
+        why += ", which the principle protects"
+        if motive:
+            why += f", for the sake of {', '.join(motive)}"
+        return {"verdict": "contradicts", "evidence": sentence, "why": why + "."}
+    if "supports" in found:
+        sentence, hits, cues = found["supports"]
+        detail = f" ({', '.join(cues)} {', '.join(hits)})" if cues and hits else ""
+        return {
+            "verdict": "supports",
+            "evidence": sentence,
+            "why": f"'{sentence}' strengthens what the principle protects{detail}.",
+        }
+    if "neutral" in found:
+        sentence, hits, _ = found["neutral"]
+        return {
+            "verdict": "unrelated",
+            "evidence": sentence,
+            "why": f"Mentions {', '.join(hits)} but neither strengthens nor weakens it.",
+        }
+    return {
+        "verdict": "unrelated",
+        "evidence": None,
+        "why": "Shares no subject with the principle (" + ", ".join(sorted(principle.protected)) + ").",
+    }
+
+
+_MOTIVE_WORDS = frozenset(c.phrase for c in _MOTIVE)

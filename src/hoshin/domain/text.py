@@ -1,0 +1,108 @@
+"""Plain-text helpers the engine uses for lexical evidence: words, stems, stop words, clauses.
+
+Deliberately small and dependency-free: a light suffix-stripping stemmer is enough to tell that
+"refrigerators" and "refrigeration" share a root, which is what the `why` of a verdict needs.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["STOP_WORDS", "boilerplate_words", "content_words", "stem", "stems", "strip_words", "words"]
+
+_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’-](?=[^\W\d_]))*", re.UNICODE)
+
+STOP_WORDS = frozenset(
+    """
+    a about above across after again against all almost also am among an and any are around as at be
+    because been before being below between both but by can cannot could did do does doing done down
+    during each either else etc ever every few for from further get gets getting give given go goes had
+    has have having he her here hers herself him himself his how however i if in including into is it
+    its itself just least less let like made make makes making many may me might more most much must my
+    myself near need needs neither no nor not now of off often on once one only onto or other others our
+    ours ourselves out over own per rather same several shall she should since so some such than that
+    the their theirs them themselves then there these they this those though through thus to too toward
+    towards under until up upon us use used uses using very via was we were what when where whether
+    which while who whom whose why will with within without would yet you your yours yourself
+    yourselves new way ways well within whole able
+    """.split()
+)
+
+# Words that say *how* a mission is phrased rather than *what* it is about; they carry no evidence.
+MISSION_FILLER = frozenset(
+    """
+    mission vision aim aims goal goals purpose strive strives committed commitment dedicated
+    provide provides providing provision deliver delivers delivering create creates creating offer
+    offers offering produce produces producing manufacture manufactures manufacturing manufactured
+    build builds building make help helps helping enable enables enabling ensure ensures support
+    supports supporting serve serves serving bring brings become best leading leader world class
+    except n.e.c nec other related products product services service activities activity
+    """.split()
+)
+
+_SUFFIXES = (
+    "ational", "ization", "ations", "ation", "ments", "ement", "ities", "ility", "ness", "ings",
+    "ment", "ions", "ies", "ied", "ing", "ion", "ers", "ity", "ive", "ous", "ful", "ed", "er", "es",
+    "ly", "al", "s", "e", "y",
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of a text, in order (letters, with inner hyphens and apostrophes)."""
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """A light stem: strips one common English suffix while keeping at least four letters.
+
+    "refrigerators" -> "refrigerat", "refrigeration" -> "refrigerat"; "seals" -> "seal".
+    """
+    w = word.lower()
+    for _ in range(2):
+        for suffix in _SUFFIXES:
+            if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+                w = w[: -len(suffix)]
+                break
+        else:
+            break
+    return w
+
+
+def content_words(text: str, extra_stop: frozenset[str] = frozenset()) -> list[str]:
+    """Words that carry meaning: no stop words, no one- or two-letter tokens."""
+    return [w for w in words(text) if len(w) > 2 and w not in STOP_WORDS and w not in extra_stop]
+
+
+def stems(text: str, extra_stop: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Stem -> first surface word it came from, for the content words of a text."""
+    out: dict[str, str] = {}
+    for w in content_words(text, extra_stop):
+        out.setdefault(stem(w), w)
+    return out
+
+
+def boilerplate_words(texts: list[str], share: float = 0.5, min_texts: int = 10) -> frozenset[str]:
+    """Words found in more than `share` of the texts: in a list where every line says
+    "manufacturing", that word tells the lines apart no better than a comma does."""
+    if len(texts) < min_texts:
+        return frozenset()
+    counts: dict[str, int] = {}
+    for text in texts:
+        for w in set(words(text)):
+            counts[w] = counts.get(w, 0) + 1
+    limit = share * len(texts)
+    return frozenset(w for w, c in counts.items() if c > limit and w not in STOP_WORDS)
+
+
+_TOKEN = re.compile(r"\S+")
+
+
+def strip_words(text: str, drop: frozenset[str]) -> str:
+    """The text without the given words (punctuation kept with its neighbours); never empty."""
+    if not drop:
+        return text
+    kept = [t for t in _TOKEN.findall(text) if re.sub(r"[\W_]", "", t.lower()) not in drop]
+    out = " ".join(kept).strip(" ,;:-")
+    return out or text

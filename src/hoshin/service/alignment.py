@@ -1,0 +1,194 @@
+"""The alignment use case: embed texts and a mission model, and return verdicts with reasons.
+
+Everything that scores text against the mission — corridor triage, goal checks, knowledge needs,
+brand checks — goes through one `Aligner`, so one calibration serves every capability.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from hoshin.domain.alignment import AlignmentResult, EngineParams, MissionVectors, align
+from hoshin.domain.calibration import Thresholds
+from hoshin.domain.explain import verdict_for
+from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model
+from hoshin.domain.text import boilerplate_words, strip_words
+from hoshin.domain.verdict import Verdict
+from hoshin.embedding import Embedder, ProgressFn
+
+__all__ = ["Aligner", "ScoredBatch", "default_embedder", "default_thresholds"]
+
+# Penalty (in sd) a theme row pays before it can beat the whole statement; focus areas are
+# written by people on purpose and pay nothing.
+_PENALTY = {ThemeKind.FOCUS: 0.0}
+
+
+def default_thresholds() -> Thresholds:
+    """Tier thresholds shipped with Hoshin (data/thresholds.json; see docs/calibration.md)."""
+    raw = json.loads(resources.files("hoshin.data").joinpath("thresholds.json").read_text("utf-8"))
+    return Thresholds(core=float(raw["core"]), adjacent=float(raw["adjacent"]), note=raw.get("note", ""))
+
+
+def default_embedder() -> Embedder:
+    """The configured backend, wrapped in the on-disk vector cache unless HOSHIN_CACHE=off."""
+    import os
+
+    from hoshin.config import cache_dir
+    from hoshin.embedding import CachedEmbedder, SqliteVectorCache, create_embedder
+
+    inner = create_embedder()
+    if os.environ.get("HOSHIN_CACHE", "on").lower() in ("off", "0", "false", "no"):
+        return inner
+    return CachedEmbedder(inner, SqliteVectorCache(cache_dir() / "vectors.sqlite3"))
+
+
+@dataclass(frozen=True)
+class ScoredBatch:
+    verdicts: list[Verdict]
+    result: AlignmentResult
+    mission: MissionVectors
+
+
+class Aligner:
+    """Scores texts against mission models. Reuse one instance: it keeps background vectors."""
+
+    def __init__(
+        self,
+        embedder: Embedder | None = None,
+        thresholds: Thresholds | None = None,
+        params: EngineParams | None = None,
+        background: Sequence[str] | None = None,
+    ) -> None:
+        self.embedder = embedder if embedder is not None else default_embedder()
+        self.thresholds = thresholds or default_thresholds()
+        self.params = params or EngineParams()
+        self._background_texts = list(background) if background is not None else None
+        self._background: np.ndarray | None = None
+
+    # ------------------------------------------------------------------ building blocks
+    def mission_model(
+        self,
+        text: str,
+        focus_areas: Sequence[str] = (),
+        exclusions: Sequence[str] = (),
+        themes: Sequence[Theme] | None = None,
+    ) -> MissionModel:
+        return build_mission_model(
+            text, tuple(focus_areas), tuple(exclusions), tuple(themes) if themes is not None else None
+        )
+
+    def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
+        return self.embedder.embed(list(texts), progress=progress)
+
+    @property
+    def background(self) -> np.ndarray:
+        if self._background is None:
+            self._background = _background_vectors(self.embedder, self._background_texts)
+        return self._background
+
+    def prepare(self, model: MissionModel, drop: frozenset[str] = frozenset()) -> MissionVectors:
+        """Embed the mission model (statement, themes, focus areas, exclusions)."""
+        rows: list[tuple[str, str, float]] = [("mission", model.text, 0.0)]
+        for theme in model.all_themes:
+            rows.append((theme.name, theme.text, _PENALTY.get(theme.kind, self.params.theme_penalty)))
+        texts = [strip_words(t, drop) for _, t, _ in rows]
+        exclusion_texts = [strip_words(e, drop) for e in model.exclusions]
+        vectors = self.embed(texts + exclusion_texts)
+        return MissionVectors(
+            names=tuple(name for name, _, _ in rows),
+            texts=tuple(t for _, t, _ in rows),
+            vectors=vectors[: len(texts)],
+            penalties=np.array([p for _, _, p in rows], dtype=np.float32),
+            exclusion_names=tuple(model.exclusions),
+            exclusion_vectors=vectors[len(texts) :],
+        )
+
+    # ------------------------------------------------------------------ the use case
+    def score(
+        self,
+        model: MissionModel,
+        texts: Sequence[str],
+        progress: ProgressFn | None = None,
+        use_feedback: bool = True,
+    ) -> list[Verdict]:
+        """One verdict per text, in input order."""
+        return self.score_batch(model, texts, progress, use_feedback).verdicts
+
+    def score_batch(
+        self,
+        model: MissionModel,
+        texts: Sequence[str],
+        progress: ProgressFn | None = None,
+        use_feedback: bool = True,
+    ) -> ScoredBatch:
+        items = list(texts)
+        # Words that most lines of the batch share (and the mission, too) say nothing about fit.
+        drop = boilerplate_words(items + [model.text])
+        prepared = self.prepare(model, drop)
+        vectors = self.embed([strip_words(t, drop) for t in items], progress=progress)
+        result = align(vectors, prepared, self.background, self.params, use_feedback=use_feedback)
+        verdicts = [self._verdict(items[i], i, result, prepared) for i in range(len(items))]
+        return ScoredBatch(verdicts, result, prepared)
+
+    def _verdict(self, text: str, i: int, result: AlignmentResult, mission: MissionVectors) -> Verdict:
+        best = int(result.best[i])
+        theme_name = mission.names[best]
+        if theme_name == "mission":
+            theme_name = _headline(mission)
+        exclusion = int(result.exclusion[i])
+        return verdict_for(
+            text,
+            float(result.z[i]),
+            theme_name,
+            mission.texts[best],
+            self.thresholds,
+            exclusion_name=mission.exclusion_names[exclusion] if exclusion >= 0 else None,
+            exclusion_z=float(result.exclusion_z[i]),
+        )
+
+
+def _headline(mission: MissionVectors) -> str:
+    """The name to show when the whole statement (not one theme) served best: its first theme."""
+    return mission.names[1] if len(mission.names) > 1 else "mission"
+
+
+def _background_vectors(embedder: Embedder, texts: list[str] | None) -> np.ndarray:
+    if texts is not None:
+        return embedder.embed(texts)
+    return _packaged_background(embedder)
+
+
+def _packaged_background(embedder: Embedder) -> np.ndarray:
+    """Vectors of the shipped background corpus; precomputed for the default model when available."""
+    from hoshin.data.corpora import background_texts
+
+    texts = background_texts()
+    stored = _stored_background(embedder.model_id, _digest(tuple(texts)))
+    if stored is not None:
+        return stored
+    return embedder.embed(texts)
+
+
+def _digest(texts: tuple[str, ...]) -> str:
+    import hashlib
+
+    return hashlib.sha256("\n".join(texts).encode("utf-8")).hexdigest()[:16]
+
+
+@lru_cache(maxsize=4)
+def _stored_background(model_id: str, digest: str) -> np.ndarray | None:
+    """background-vectors.npz holds vectors for one model and one version of background.txt."""
+    path = resources.files("hoshin.data").joinpath("background-vectors.npz")
+    if not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        data = np.load(handle)
+        if str(data["model_id"]) != model_id or str(data["digest"]) != digest:
+            return None
+        return np.asarray(data["vectors"], dtype=np.float32)

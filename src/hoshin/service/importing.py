@@ -1,0 +1,166 @@
+"""Import records from CSV, XLSX, JSON or JSONL: validate everything, then write once.
+
+`import_file(repo, org_id, kind, path, actor)` is what the CLI, the REST API and the web upload
+call. A file with any problem raises a RowError (file, row, field, fix) before anything is written;
+a file that passes is written in one transaction, so the database holds all of it or none of it.
+Importing the same file again updates the records by id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hoshin.errors import InputError, RowError
+from hoshin.io.tables import READABLE, TableSpec, read_table
+from hoshin.service.records import KINDS, Batch, kind_spec, validate_batches
+from hoshin.store.passwords import hash_password
+from hoshin.store.repository import Repository
+
+__all__ = ["ImportResult", "import_batches", "import_file", "read_batch"]
+
+MAX_ROWS = 1_000_000  # per file; a bigger one belongs in a background job, not one transaction
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    created: int
+    updated: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "created": self.created, "updated": self.updated}
+
+
+def import_file(repo: Repository, org_id: str, kind: str, path: str | Path, actor: str) -> ImportResult:
+    """Import one file of `kind` into the organisation; returns how many records were created/updated."""
+    batch = read_batch(kind, path)
+    return import_batches(repo, org_id, [batch], actor, action="import", detail={"file": Path(path).name})[0]
+
+
+def read_batch(kind: str, path: str | Path) -> Batch:
+    """The rows of a file, read by extension but not yet validated against the kind."""
+    spec = kind_spec(kind)
+    path = Path(path)
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix in (".json", ".jsonl") and path.is_file():
+        items = _read_json_items(path, source, suffix)
+        rows = [(n, item) for n, item in enumerate(items, start=1)]
+    else:
+        # CSV and XLSX: the shared reader checks encoding, quoting and the header's columns.
+        table = TableSpec(required=spec.required, optional=spec.optional, unique=None, max_chars=10**9)
+        # Row numbers as a spreadsheet shows them: the header is row 1.
+        rows = [(n, row) for n, row in enumerate(read_table(path, table), start=2)]
+    if not rows:
+        raise InputError(f"{source}: the file holds no rows")
+    if len(rows) > MAX_ROWS:
+        raise InputError(f"{source}: {len(rows)} rows is more than {MAX_ROWS} per import; split the file")
+    return Batch(kind=kind, source=source, rows=rows)
+
+
+def _read_json_items(path: Path, source: str, suffix: str) -> list[Any]:
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{source}: line {line} is not valid UTF-8; save the file as UTF-8 and try again"
+        ) from None
+    items: list[Any] = []
+    if suffix == ".jsonl":
+        for number, line_text in enumerate(text.splitlines(), start=1):
+            if line_text.strip():
+                try:
+                    items.append(json.loads(line_text))
+                except json.JSONDecodeError as exc:
+                    raise RowError(
+                        source, number, None, f"malformed JSON: {exc.msg} (column {exc.colno})"
+                    ) from None
+    else:
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise RowError(
+                source, exc.lineno, None, f"malformed JSON: {exc.msg} (column {exc.colno})"
+            ) from None
+        if isinstance(loaded, dict) and isinstance(loaded.get("rows"), list):
+            loaded = loaded["rows"]
+        elif isinstance(loaded, dict):
+            loaded = [loaded]  # a single record, e.g. a mission
+        if not isinstance(loaded, list):
+            raise InputError(f"{source}: expected a JSON list of objects, got a {type(loaded).__name__}")
+        items = loaded
+    for number, item in enumerate(items, start=1):
+        if not isinstance(item, dict):
+            raise RowError(
+                source, number, None, f"is a {type(item).__name__}, not an object", 'write {"id": ..., ...}'
+            )
+    return items
+
+
+def import_batches(
+    repo: Repository,
+    org_id: str,
+    batches: Sequence[Batch],
+    actor: str,
+    action: str = "import",
+    detail: dict[str, Any] | None = None,
+) -> list[ImportResult]:
+    """Validate all batches together, then write them in one transaction with one audit event.
+
+    Batches are written in dependency order (units before people before goals ...), whatever order
+    they come in. Returns one ImportResult per batch, in the order given.
+    """
+    repo.organisation(org_id)  # NotFoundError before any work
+    validate_batches(repo, org_id, batches)
+    order = list(KINDS)
+    results: dict[int, ImportResult] = {}
+    with repo.transaction():
+        for index in sorted(range(len(batches)), key=lambda i: order.index(batches[i].kind)):
+            batch = batches[index]
+            if batch.kind == "mission":
+                results[index] = _write_mission(repo, org_id, batch.records[0], actor)
+                continue
+            records = [_prepared(batch.kind, r) for r in batch.records]
+            created, updated = repo.upsert(batch.kind, org_id, records)
+            results[index] = ImportResult(batch.kind, created, updated)
+        summary = {r.kind: {"created": r.created, "updated": r.updated} for r in results.values()}
+        repo.record_event(org_id, actor, action, detail={**(detail or {}), "counts": summary})
+    return [results[i] for i in range(len(batches))]
+
+
+def _prepared(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    if kind != "users":
+        return record
+    record = dict(record)
+    password = record.pop("password", None)
+    if password:
+        record["password_hash"] = hash_password(password)
+    elif not record.get("password_hash"):
+        record.pop("password_hash", None)  # keep a stored hash; a new user without one cannot log in yet
+    return record
+
+
+_MISSION_FIELDS = ("text", "focus_areas", "exclusions", "principles", "brand_attributes", "themes")
+
+
+def _write_mission(repo: Repository, org_id: str, record: dict[str, Any], actor: str) -> ImportResult:
+    """A new mission version when the content differs from the current one; otherwise nothing."""
+    current = repo.mission(org_id)
+    wanted = {name: record.get(name, [] if name != "text" else "") for name in _MISSION_FIELDS}
+    if current is not None:
+        # Fields the file leaves out keep their current value.
+        wanted = {name: record[name] if name in record else current[name] for name in _MISSION_FIELDS}
+        if all(current[name] == wanted[name] for name in _MISSION_FIELDS):
+            return ImportResult("mission", 0, 0)
+    repo.add_mission_version(org_id, created_by=actor, **wanted)
+    return ImportResult("mission", 1 if current is None else 0, 0 if current is None else 1)
+
+
+# Extensions the importer reads, for help texts.
+IMPORTABLE = READABLE

@@ -1,0 +1,182 @@
+"""Use cases over texts measured against a mission: mission analysis, brand check, principles check.
+
+Each function takes plain rows (`{"id", "text"}` dicts, as `read_table` returns them) and an
+`Embedder`, embeds everything it needs in as few batches as possible, and returns JSON-ready dicts
+in the shape of the batch contract (DESIGN.md). None of them touches a database.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototypes, derive_attributes
+from hoshin.domain.lexicon import split_sentences, split_units
+from hoshin.domain.mission_analysis import PROTOTYPES, SimilarityProfile, analyze_statement
+from hoshin.domain.principles import judge_principle, parse_principle
+from hoshin.embedding import CachedEmbedder, Embedder, ProgressFn, SqliteVectorCache, create_embedder
+from hoshin.errors import InputError
+
+__all__ = [
+    "analyze_missions",
+    "check_brand",
+    "check_principles",
+    "default_embedder",
+    "similarity_profile",
+]
+
+Row = dict[str, str]
+
+# Thresholds measured for the packaged MiniLM on eval/components_set.jsonl (eval/eval_components.py).
+# Other models get the cue words alone plus only very close prototype matches, until measured.
+_PROFILES = {"all-MiniLM-L6-v2": SimilarityProfile(alone=0.62, with_weak_cue=0.42)}
+_UNMEASURED = SimilarityProfile(alone=0.9, with_weak_cue=0.75)
+
+
+def default_embedder(backend: str | None = None) -> Embedder:
+    """The configured embedder wrapped in the on-disk vector cache (unless HOSHIN_CACHE=off)."""
+    from hoshin.config import cache_dir
+
+    embedder = create_embedder(backend)
+    if os.environ.get("HOSHIN_CACHE", "on").lower() in ("off", "0", "false", "no"):
+        return embedder
+    return CachedEmbedder(embedder, SqliteVectorCache(cache_dir() / "vectors.sqlite3"))
+
+
+def similarity_profile(embedder: Embedder) -> SimilarityProfile:
+    """The prototype-similarity thresholds that were measured for this embedder's model."""
+    for prefix, profile in _PROFILES.items():
+        if embedder.model_id.startswith(prefix):
+            return profile
+    return _UNMEASURED
+
+
+def _require_text(text: str, what: str) -> str:
+    if not text or not text.strip():
+        raise InputError(f"{what} is empty; give the text to check")
+    return text
+
+
+# ---------------------------------------------------------------- mission analyze
+
+
+def analyze_missions(
+    rows: Sequence[Row], embedder: Embedder, with_themes: bool = True, progress: ProgressFn | None = None
+) -> list[dict[str, Any]]:
+    """One analysis per statement: `{id, components, themes, missing, specificity, specificity_words,
+    readability, suggestions}`. Themes come from the alignment engine when it is installed."""
+    units_per_row = [split_units(row["text"]) for row in rows]
+    flat = [u for units in units_per_row for u in units]
+    names = list(PROTOTYPES)
+    prototype_texts = [p for name in names for p in PROTOTYPES[name]]
+    vectors = embedder.embed(prototype_texts + flat, progress=progress)
+    proto_vectors, unit_vectors = vectors[: len(prototype_texts)], vectors[len(prototype_texts) :]
+    by_name: dict[str, np.ndarray] = {}
+    start = 0
+    for name in names:
+        by_name[name] = proto_vectors[start : start + len(PROTOTYPES[name])]
+        start += len(PROTOTYPES[name])
+    profile = similarity_profile(embedder)
+    themes_of = _theme_finder(embedder) if with_themes else None
+    out: list[dict[str, Any]] = []
+    offset = 0
+    for row, units in zip(rows, units_per_row, strict=True):
+        vecs = unit_vectors[offset : offset + len(units)]
+        offset += len(units)
+        analysis = analyze_statement(row["text"], units, vecs, by_name, profile)
+        result = analysis.as_dict()
+        themes = themes_of(row["text"]) if themes_of else None
+        if themes is None:
+            # Without the engine, the statement's own product and customer phrases stand in as themes.
+            themes = [
+                f.evidence
+                for key, f in analysis.components.items()
+                if key in ("products", "customers") and f.present and f.evidence
+            ]
+        out.append({"id": row["id"], **result, "themes": themes})
+    return out
+
+
+def _theme_finder(embedder: Embedder) -> Any:
+    """A function text -> theme names from the alignment engine, or None when the engine is absent."""
+    try:
+        from hoshin.service.alignment import Aligner
+    except ImportError:
+        return None
+    aligner = Aligner(embedder)
+
+    def themes(text: str) -> list[str]:
+        return [theme.name for theme in aligner.mission_model(text).themes]
+
+    return themes
+
+
+# ---------------------------------------------------------------- brand check
+
+
+def check_brand(mission: str, rows: Sequence[Row], embedder: Embedder) -> list[dict[str, Any]]:
+    """For each text: `{id, score, tier, attributes: {name: {score, supports, contradicts}}, why}`."""
+    _require_text(mission, "the mission")
+    attributes = [BrandAttribute.from_dict(a) for a in derive_attributes(mission)]
+    sentences_per_row = [split_sentences(row["text"]) or [row["text"]] for row in rows]
+    flat = [s for sentences in sentences_per_row for s in sentences]
+    prototypes = attribute_prototypes(attributes)
+    vectors = embedder.embed([mission, *prototypes, *[row["text"] for row in rows], *flat])
+    mission_vec = vectors[0]
+    proto_vecs = vectors[1 : 1 + len(prototypes)]
+    text_vecs = vectors[1 + len(prototypes) : 1 + len(prototypes) + len(rows)]
+    sentence_vecs = vectors[1 + len(prototypes) + len(rows) :]
+    topical = _topicality(mission, [row["text"] for row in rows], text_vecs, mission_vec, embedder)
+    out: list[dict[str, Any]] = []
+    offset = 0
+    for row, sentences, topic in zip(rows, sentences_per_row, topical, strict=True):
+        vecs = sentence_vecs[offset : offset + len(sentences)]
+        offset += len(sentences)
+        result = assess_brand(attributes, sentences, vecs, proto_vecs, topic)
+        out.append({"id": row["id"], **result})
+    return out
+
+
+def _topicality(
+    mission: str, texts: list[str], text_vecs: np.ndarray, mission_vec: np.ndarray, embedder: Embedder
+) -> list[float]:
+    """How on-topic each text is for the mission, 0..1: the engine's calibrated score when available,
+    else cosine similarity stretched so that unrelated text sits near 0 and close paraphrase near 1."""
+    try:
+        from hoshin.service.alignment import Aligner
+    except ImportError:
+        cosines = text_vecs @ mission_vec
+        return [float(np.clip((c - 0.05) / 0.45, 0.0, 1.0)) for c in cosines]
+    aligner = Aligner(embedder)
+    model = aligner.mission_model(mission)
+    return [float(v.score) for v in aligner.score(model, texts)]
+
+
+# ---------------------------------------------------------------- principles check
+
+
+def check_principles(
+    mission: str, principles: Sequence[Row], rows: Sequence[Row], embedder: Embedder
+) -> list[dict[str, Any]]:
+    """One result per text × principle: `{id, principle, verdict, evidence, why}`, texts in input
+    order and principles in input order within each text."""
+    _require_text(mission, "the mission")
+    parsed = [parse_principle(p["text"]) for p in principles]
+    sentences_per_row = [split_sentences(row["text"]) or [row["text"]] for row in rows]
+    flat = [s for sentences in sentences_per_row for s in sentences]
+    vectors = embedder.embed([p["text"] for p in principles] + flat)
+    principle_vecs, sentence_vecs = vectors[: len(principles)], vectors[len(principles) :]
+    profile_scale = 1.0 if similarity_profile(embedder) is not _UNMEASURED else 1.3
+    out: list[dict[str, Any]] = []
+    offset = 0
+    for row, sentences in zip(rows, sentences_per_row, strict=True):
+        vecs = sentence_vecs[offset : offset + len(sentences)]
+        offset += len(sentences)
+        for principle_row, principle, p_vec in zip(principles, parsed, principle_vecs, strict=True):
+            sims = vecs @ p_vec
+            judgement = judge_principle(principle, sentences, [float(s) for s in sims], profile_scale)
+            out.append({"id": row["id"], "principle": principle_row["id"], **judgement})
+    return out

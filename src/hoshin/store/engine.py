@@ -1,0 +1,69 @@
+"""Open a SQLAlchemy engine for a store URL, with the settings each database needs.
+
+SQLite gets write-ahead logging (readers never block the writer), foreign keys switched on (SQLite
+ignores them otherwise) and `BEGIN IMMEDIATE` for write transactions, so two writers queue for the
+lock at the start instead of failing half-way through. Reads use a second engine whose
+transactions start deferred, so they never take the write lock.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+
+from hoshin.errors import ConfigError
+
+__all__ = ["create_engines", "is_sqlite"]
+
+_BUSY_TIMEOUT_MS = 30_000
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite")
+
+
+def create_engines(url: str) -> tuple[Engine, Engine]:
+    """(write engine, read engine) for `url`. For PostgreSQL both are the same engine."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:  # SQLAlchemy raises ArgumentError with a terse message
+        raise ConfigError(f"cannot read the database URL {url!r}: {exc}") from None
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database in ("", ":memory:"):
+            # One in-memory database must be shared by every connection, or each sees its own.
+            engine = _sqlite_engine(url, immediate=True, poolclass=StaticPool, wal=False)
+            return engine, engine
+        return _sqlite_engine(url, immediate=True), _sqlite_engine(url, immediate=False)
+    if parsed.get_backend_name() != "postgresql":
+        raise ConfigError(
+            f"unsupported database {parsed.get_backend_name()!r}; use sqlite:/// or postgresql+psycopg://"
+        )
+    engine = create_engine(url, pool_pre_ping=True)
+    return engine, engine
+
+
+def _sqlite_engine(url: str, immediate: bool, wal: bool = True, **kwargs: Any) -> Engine:
+    engine = create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": _BUSY_TIMEOUT_MS / 1000}, **kwargs
+    )
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below issue BEGIN itself (pysqlite would issue a plain one).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        if wal:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

@@ -1,0 +1,70 @@
+"""Numbered schema migrations, applied in order and recorded in the `hoshin_migrations` table.
+
+Each migration is a function of an open connection, run inside the same transaction that records
+it, so a failed migration leaves the database at the previous version. `apply_migrations` is called
+whenever a store is opened and by `hoshin init`; on a database at head it does nothing.
+
+To change the schema: edit schema.py to the new head, and append a migration here that takes an
+existing database from the previous version to it with explicit DDL (never edit an old one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import Column, Connection, Engine, Integer, MetaData, String, Table, inspect, select, text
+
+from hoshin.store import schema
+
+__all__ = ["HEAD", "MIGRATIONS", "apply_migrations", "current_version"]
+
+_record_metadata = MetaData()
+applied_table = Table(
+    "hoshin_migrations",
+    _record_metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(200), nullable=False),
+    Column("applied_at", String(32), nullable=False),
+)
+
+
+def _m001_initial(conn: Connection) -> None:
+    """Every table of the first release."""
+    schema.metadata.create_all(conn)
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
+    (1, "initial schema", _m001_initial),
+]
+HEAD = MIGRATIONS[-1][0]
+
+
+def current_version(conn: Connection) -> int:
+    """The newest migration applied to this database (0 for an empty one)."""
+    if not inspect(conn).has_table(applied_table.name):
+        return 0
+    newest = conn.execute(select(applied_table.c.version).order_by(applied_table.c.version.desc())).first()
+    return 0 if newest is None else int(newest[0])
+
+
+def apply_migrations(engine: Engine) -> list[int]:
+    """Bring the database to HEAD; returns the versions applied now (empty when already there)."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Two processes opening a fresh database at once: the second waits, then finds it done.
+            conn.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
+        _record_metadata.create_all(conn)
+        have = current_version(conn)
+        done = []
+        for version, name, migrate in MIGRATIONS:
+            if version <= have:
+                continue
+            migrate(conn)
+            conn.execute(
+                applied_table.insert().values(
+                    version=version, name=name, applied_at=datetime.now(UTC).isoformat()
+                )
+            )
+            done.append(version)
+        return done

@@ -1,0 +1,685 @@
+"""The Repository: every read and write of an organisation's records goes through here.
+
+Records are plain dicts whose keys are the JSON keys of the import/export format (`id`, `name`,
+`parent_id`, `parent_ids`, ...), so services, the REST API and the web pages pass them on as they are.
+
+Writes are transactional: `with repo.transaction(): ...` groups several calls into one, and any
+exception rolls every one of them back. A call made outside a transaction runs in its own.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from hoshin.errors import ConflictError, HoshinError, InputError, NotFoundError, StorageError
+from hoshin.store import schema
+from hoshin.store.engine import create_engines
+from hoshin.store.migrations import apply_migrations
+from hoshin.store.trees import descendants, find_cycle
+
+__all__ = ["RECORD_KINDS", "Repository", "now_iso", "open_store"]
+
+
+def now_iso() -> str:
+    """The current time as the store writes it: ISO 8601 in UTC."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How one record kind maps onto tables."""
+
+    table: Table
+    key: tuple[str, ...] = ("id",)
+    # record field -> (link table, column holding this record's id, column holding the linked id)
+    links: dict[str, tuple[Table, str, str]] = field(default_factory=dict)
+    defaults: dict[str, Any] = field(default_factory=dict)
+    self_ref: str | None = None  # a column pointing at the same table (inserted after the rows)
+    hidden: tuple[str, ...] = ()  # columns only returned when asked for (password hashes)
+
+
+_KINDS: dict[str, _Kind] = {
+    "units": _Kind(schema.units, self_ref="parent_id"),
+    "people": _Kind(schema.people),
+    "knowledge_areas": _Kind(schema.knowledge_areas, defaults={"weight": 1.0, "origin": "own"}),
+    "skills": _Kind(schema.skills, key=("person_id", "area_id")),
+    "goals": _Kind(schema.goals, links={"parent_ids": (schema.goal_parents, "goal_id", "parent_id")}),
+    "ideas": _Kind(schema.ideas, defaults={"tags": [], "links": [], "status": "new"}),
+    "documents": _Kind(
+        schema.documents, links={"area_ids": (schema.document_areas, "document_id", "area_id")}
+    ),
+    "communications": _Kind(schema.communications, defaults={"voice": "internal"}),
+    "users": _Kind(schema.users, key=("username",), defaults={"active": True}, hidden=("password_hash",)),
+}
+#: Record kinds in an order where every kind comes after the kinds it refers to.
+RECORD_KINDS: tuple[str, ...] = tuple(_KINDS)
+
+Key = str | tuple[str, ...]
+
+
+def open_store(url: str, migrate: bool = True) -> Repository:
+    """A Repository on the database at `url`, its schema brought to head first (unless migrate=False)."""
+    return Repository(url, migrate=migrate)
+
+
+class Repository:
+    """Records of every organisation in one database (SQLite file or PostgreSQL)."""
+
+    def __init__(self, url: str, migrate: bool = True) -> None:
+        self.url = url
+        self._writer, self._reader = create_engines(url)
+        self._local = threading.local()
+        if migrate:
+            with _translated():
+                apply_migrations(self._writer)
+
+    @property
+    def dialect(self) -> str:
+        return self._writer.dialect.name
+
+    def close(self) -> None:
+        self._writer.dispose()
+        if self._reader is not self._writer:
+            self._reader.dispose()
+
+    def __enter__(self) -> Repository:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ transactions
+
+    @contextmanager
+    def transaction(self) -> Iterator[Connection]:
+        """One write transaction; nested calls join the outer one. Rolls back on any exception."""
+        current = getattr(self._local, "conn", None)
+        if current is not None:
+            yield current
+            return
+        with _translated(), self._writer.begin() as conn:
+            self._local.conn = conn
+            try:
+                yield conn
+            finally:
+                self._local.conn = None
+
+    @contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        current = getattr(self._local, "conn", None)
+        if current is not None:  # read your own uncommitted writes
+            yield current
+            return
+        with _translated(), self._reader.connect() as conn:
+            yield conn
+
+    # ------------------------------------------------------------ organisations
+
+    def create_organisation(self, org_id: str, name: str, created_at: str | None = None) -> None:
+        """Add an organisation; ConflictError when the id is taken, InputError for a bad id or name."""
+        if not isinstance(org_id, str) or not org_id.strip() or len(org_id) > schema.ID:
+            raise InputError(f"an organisation id must be 1 to {schema.ID} characters")
+        if not isinstance(name, str) or not name.strip() or len(name) > schema.NAME:
+            raise InputError(f"an organisation name must be 1 to {schema.NAME} characters")
+        with self.transaction() as conn:
+            if self._org_row(conn, org_id) is not None:
+                raise ConflictError(f"organisation {org_id!r} already exists")
+            conn.execute(
+                insert(schema.organisations).values(id=org_id, name=name, created_at=created_at or now_iso())
+            )
+
+    def organisation(self, org_id: str) -> dict[str, Any]:
+        """{id, name, created_at}; NotFoundError when there is no such organisation."""
+        with self._reading() as conn:
+            row = self._org_row(conn, org_id)
+        if row is None:
+            raise NotFoundError(f"no organisation {org_id!r} in this database")
+        return row
+
+    def organisations(self) -> list[dict[str, Any]]:
+        with self._reading() as conn:
+            result = conn.execute(select(schema.organisations).order_by(schema.organisations.c.id))
+            return [dict(r._mapping) for r in result]
+
+    def default_organisation(self) -> str:
+        """The id of the only organisation; InputError when there is none or several."""
+        orgs = self.organisations()
+        if not orgs:
+            raise InputError(
+                "the database holds no organisation yet "
+                "(run `hoshin init --org ID --name NAME` or `hoshin demo`)"
+            )
+        if len(orgs) > 1:
+            names = ", ".join(o["id"] for o in orgs)
+            raise InputError(f"the database holds several organisations ({names}); choose one with --org")
+        return str(orgs[0]["id"])
+
+    def delete_organisation(self, org_id: str) -> None:
+        """Remove an organisation and everything it owns (one transaction)."""
+        self.organisation(org_id)
+        order = [
+            schema.audit_events,
+            schema.verdicts,
+            schema.checkins,
+            schema.users,
+            schema.document_areas,
+            schema.communications,
+            schema.documents,
+            schema.ideas,
+            schema.goal_parents,
+            schema.goals,
+            schema.skills,
+            schema.knowledge_areas,
+            schema.people,
+            schema.mission_versions,
+        ]
+        with self.transaction() as conn:
+            for table in order:
+                conn.execute(delete(table).where(table.c.organisation_id == org_id))
+            # Children point at parents inside the same table: cut the links before deleting.
+            conn.execute(
+                update(schema.units).where(schema.units.c.organisation_id == org_id).values(parent_id=None)
+            )
+            conn.execute(delete(schema.units).where(schema.units.c.organisation_id == org_id))
+            conn.execute(delete(schema.organisations).where(schema.organisations.c.id == org_id))
+
+    @staticmethod
+    def _org_row(conn: Connection, org_id: str) -> dict[str, Any] | None:
+        row = conn.execute(select(schema.organisations).where(schema.organisations.c.id == org_id)).first()
+        return None if row is None else dict(row._mapping)
+
+    # ------------------------------------------------------------ records, any kind
+
+    def rows(self, kind: str, org_id: str, include_hidden: bool = False) -> list[dict[str, Any]]:
+        """Every record of `kind` in the organisation, sorted by key, list fields filled in."""
+        spec = _kind(kind)
+        table = spec.table
+        with self._reading() as conn:
+            result = conn.execute(
+                select(table)
+                .where(table.c.organisation_id == org_id)
+                .order_by(*(table.c[k] for k in spec.key))
+            )
+            records = [self._record(spec, r._mapping, include_hidden) for r in result]
+            for name, (link, own, other) in spec.links.items():
+                linked: dict[str, list[str]] = {}
+                for own_id, other_id in conn.execute(
+                    select(link.c[own], link.c[other])
+                    .where(link.c.organisation_id == org_id)
+                    .order_by(link.c[other])
+                ):
+                    linked.setdefault(own_id, []).append(other_id)
+                for record in records:
+                    record[name] = linked.get(record["id"], [])
+        return records
+
+    def get(self, kind: str, org_id: str, key: Key, include_hidden: bool = False) -> dict[str, Any]:
+        """One record by its key (id, username, or (person_id, area_id)); NotFoundError if absent."""
+        spec = _kind(kind)
+        keys = _key_tuple(spec, key)
+        table = spec.table
+        with self._reading() as conn:
+            row = conn.execute(
+                select(table).where(table.c.organisation_id == org_id, *_key_match(spec, keys))
+            ).first()
+            if row is None:
+                raise NotFoundError(
+                    f"no {kind[:-1] if kind.endswith('s') else kind} {_show(key)} in {org_id!r}"
+                )
+            record = self._record(spec, row._mapping, include_hidden)
+            for name, (link, own, other) in spec.links.items():
+                record[name] = list(
+                    conn.execute(
+                        select(link.c[other])
+                        .where(link.c.organisation_id == org_id, link.c[own] == keys[0])
+                        .order_by(link.c[other])
+                    ).scalars()
+                )
+        return record
+
+    def keys(self, kind: str, org_id: str) -> set[Key]:
+        """The keys stored for `kind`: ids as strings (tuples for two-part keys)."""
+        spec = _kind(kind)
+        table = spec.table
+        with self._reading() as conn:
+            result = conn.execute(
+                select(*(table.c[k] for k in spec.key)).where(table.c.organisation_id == org_id)
+            )
+            return {r[0] if len(spec.key) == 1 else tuple(r) for r in result}
+
+    def count(self, kind: str, org_id: str) -> int:
+        table = _kind(kind).table
+        with self._reading() as conn:
+            return int(
+                conn.execute(
+                    select(func.count()).select_from(table).where(table.c.organisation_id == org_id)
+                ).scalar_one()
+            )
+
+    def upsert(self, kind: str, org_id: str, records: Sequence[dict[str, Any]]) -> tuple[int, int]:
+        """Insert new records and update stored ones (matched by key); returns (created, updated).
+
+        A stored record changes only in the fields given, so a partial record edits just those.
+        List fields (parent_ids, area_ids) replace the stored list when given. Cycles in the unit
+        tree or among goal parents raise ConflictError and nothing is written.
+        """
+        spec = _kind(kind)
+        table = spec.table
+        columns = set(table.c.keys())
+        with self.transaction() as conn:
+            self.organisation(org_id)
+            existing = self.keys(kind, org_id)
+            new_rows: list[dict[str, Any]] = []
+            changes: list[dict[str, Any]] = []
+            for record in records:
+                key = _record_key(spec, record)
+                values = {k: v for k, v in record.items() if k in columns and k != "organisation_id"}
+                values["organisation_id"] = org_id
+                if key in existing:
+                    changes.append(values)
+                else:
+                    new_rows.append({**spec.defaults, **values})
+            created = len(new_rows)
+            if new_rows:
+                later = []
+                if spec.self_ref:  # parents may be among the new rows: link them once all exist
+                    later = [r for r in new_rows if r.get(spec.self_ref) is not None]
+                    new_rows = [{**r, spec.self_ref: None} for r in new_rows]
+                _insert_grouped(conn, table, new_rows)
+                for r in later:
+                    changes.append(
+                        {
+                            **{k: r[k] for k in spec.key},
+                            "organisation_id": org_id,
+                            spec.self_ref: r[spec.self_ref],
+                        }
+                    )
+            for values in changes:
+                assignments = {
+                    k: v for k, v in values.items() if k not in spec.key and k != "organisation_id"
+                }
+                if assignments:
+                    conn.execute(
+                        update(table)
+                        .where(
+                            table.c.organisation_id == org_id,
+                            *_key_match(spec, _record_key_tuple(spec, values)),
+                        )
+                        .values(**assignments)
+                    )
+            for name, (link, own, other) in spec.links.items():
+                given = [r for r in records if name in r]
+                if not given:
+                    continue
+                owners = [r["id"] for r in given]
+                for chunk in _chunks(owners):
+                    conn.execute(delete(link).where(link.c.organisation_id == org_id, link.c[own].in_(chunk)))
+                pairs = [
+                    {"organisation_id": org_id, own: r["id"], other: target}
+                    for r in given
+                    for target in dict.fromkeys(r[name] or [])
+                ]
+                if pairs:
+                    conn.execute(insert(link), pairs)
+            if kind == "units":
+                self._refuse_cycle(conn, org_id, "unit", self._unit_parents(conn, org_id))
+            if kind == "goals":
+                self._refuse_cycle(conn, org_id, "goal", self._goal_parents(conn, org_id))
+        return created, len(records) - created
+
+    def delete(self, kind: str, org_id: str, key: Key) -> None:
+        """Remove one record (and its links); NotFoundError if absent, ConflictError if others point at it."""
+        spec = _kind(kind)
+        keys = _key_tuple(spec, key)
+        self.get(kind, org_id, key)
+        with self.transaction() as conn:
+            for link, own, _other in spec.links.values():
+                conn.execute(delete(link).where(link.c.organisation_id == org_id, link.c[own] == keys[0]))
+            conn.execute(
+                delete(spec.table).where(spec.table.c.organisation_id == org_id, *_key_match(spec, keys))
+            )
+
+    @staticmethod
+    def _record(spec: _Kind, mapping: Any, include_hidden: bool) -> dict[str, Any]:
+        record = {k: v for k, v in mapping.items() if k != "organisation_id"}
+        if not include_hidden:
+            for name in spec.hidden:
+                record.pop(name, None)
+        return record
+
+    # ------------------------------------------------------------ trees
+
+    def unit_subtree(self, org_id: str, unit_id: str) -> list[str]:
+        """`unit_id` and every unit below it, top first; NotFoundError for an unknown unit."""
+        self.get("units", org_id, unit_id)
+        with self._reading() as conn:
+            return descendants(unit_id, self._unit_parents(conn, org_id))
+
+    def unit_path(self, org_id: str, unit_id: str) -> list[str]:
+        """The chain from the root down to `unit_id`."""
+        with self._reading() as conn:
+            parents = self._unit_parents(conn, org_id)
+        if unit_id not in parents:
+            raise NotFoundError(f"no unit {unit_id!r} in {org_id!r}")
+        path = [unit_id]
+        while (
+            parent := parents[path[-1]][0] if parents[path[-1]] else None
+        ) is not None and parent not in path:
+            path.append(parent)
+        return list(reversed(path))
+
+    def goal_parents(self, org_id: str, goal_id: str) -> list[str]:
+        return self.get("goals", org_id, goal_id)["parent_ids"]
+
+    def goal_children(self, org_id: str, goal_id: str) -> list[str]:
+        """Ids of the goals that name `goal_id` as a parent, sorted."""
+        link = schema.goal_parents
+        with self._reading() as conn:
+            return list(
+                conn.execute(
+                    select(link.c.goal_id)
+                    .where(link.c.organisation_id == org_id, link.c.parent_id == goal_id)
+                    .order_by(link.c.goal_id)
+                ).scalars()
+            )
+
+    def set_goal_parents(self, org_id: str, goal_id: str, parent_ids: Iterable[str]) -> None:
+        """Replace a goal's parents; ConflictError naming the cycle if that would make one."""
+        self.get("goals", org_id, goal_id)
+        self.upsert("goals", org_id, [{"id": goal_id, "parent_ids": list(parent_ids)}])
+
+    @staticmethod
+    def _unit_parents(conn: Connection, org_id: str) -> dict[str, list[str]]:
+        t = schema.units
+        rows = conn.execute(select(t.c.id, t.c.parent_id).where(t.c.organisation_id == org_id))
+        return {unit: [parent] if parent is not None else [] for unit, parent in rows}
+
+    @staticmethod
+    def _goal_parents(conn: Connection, org_id: str) -> dict[str, list[str]]:
+        t = schema.goal_parents
+        graph: dict[str, list[str]] = {}
+        for goal, parent in conn.execute(
+            select(t.c.goal_id, t.c.parent_id).where(t.c.organisation_id == org_id)
+        ):
+            graph.setdefault(goal, []).append(parent)
+        return graph
+
+    @staticmethod
+    def _refuse_cycle(conn: Connection, org_id: str, what: str, parents: dict[str, list[str]]) -> None:
+        cycle = find_cycle(parents)
+        if cycle:
+            raise ConflictError(
+                f"{what} parents would form a cycle: {' -> '.join(cycle)} (a {what} cannot sit below itself)"
+            )
+
+    # ------------------------------------------------------------ mission versions
+
+    def add_mission_version(
+        self,
+        org_id: str,
+        text: str,
+        *,
+        focus_areas: Sequence[str] = (),
+        exclusions: Sequence[str] = (),
+        themes: Sequence[Any] = (),
+        brand_attributes: Sequence[Any] = (),
+        principles: Sequence[Any] = (),
+        created_by: str = "cli",
+        created_at: str | None = None,
+        version: int | None = None,
+    ) -> int:
+        """Store a new mission version (it becomes the current one); returns its number."""
+        t = schema.mission_versions
+        with self.transaction() as conn:
+            self.organisation(org_id)
+            if version is None:
+                newest = conn.execute(
+                    select(func.max(t.c.version)).where(t.c.organisation_id == org_id)
+                ).scalar()
+                version = (newest or 0) + 1
+            conn.execute(
+                insert(t).values(
+                    organisation_id=org_id,
+                    version=version,
+                    text=text,
+                    themes=list(themes),
+                    focus_areas=list(focus_areas),
+                    exclusions=list(exclusions),
+                    brand_attributes=list(brand_attributes),
+                    principles=list(principles),
+                    created_at=created_at or now_iso(),
+                    created_by=created_by,
+                )
+            )
+        return version
+
+    def mission(self, org_id: str, version: int | None = None) -> dict[str, Any] | None:
+        """The current mission version (or the one asked for) as a dict; None when there is none."""
+        t = schema.mission_versions
+        query = select(t).where(t.c.organisation_id == org_id)
+        query = (
+            query.where(t.c.version == version) if version is not None else query.order_by(t.c.version.desc())
+        )
+        with self._reading() as conn:
+            row = conn.execute(query.limit(1)).first()
+        return None if row is None else self._record(_NO_KIND, row._mapping, False)
+
+    def mission_versions(self, org_id: str) -> list[dict[str, Any]]:
+        """Every mission version, oldest first."""
+        t = schema.mission_versions
+        with self._reading() as conn:
+            result = conn.execute(select(t).where(t.c.organisation_id == org_id).order_by(t.c.version))
+            return [self._record(_NO_KIND, r._mapping, False) for r in result]
+
+    # ------------------------------------------------------------ check-ins
+
+    def add_checkin(self, org_id: str, goal_id: str, date: str, value: float, note: str | None = None) -> int:
+        """Record progress on a goal; returns the check-in's id. NotFoundError for an unknown goal."""
+        self.get("goals", org_id, goal_id)
+        with self.transaction() as conn:
+            result = conn.execute(
+                insert(schema.checkins).values(
+                    organisation_id=org_id, goal_id=goal_id, date=date, value=value, note=note
+                )
+            )
+            return int(result.inserted_primary_key[0])
+
+    def checkins(self, org_id: str, goal_id: str | None = None) -> list[dict[str, Any]]:
+        """Check-ins, by goal then date (all goals when goal_id is None)."""
+        t = schema.checkins
+        query = select(t).where(t.c.organisation_id == org_id)
+        if goal_id is not None:
+            query = query.where(t.c.goal_id == goal_id)
+        with self._reading() as conn:
+            result = conn.execute(query.order_by(t.c.goal_id, t.c.date, t.c.id))
+            return [self._record(_NO_KIND, r._mapping, False) for r in result]
+
+    # ------------------------------------------------------------ verdicts
+
+    def save_verdicts(
+        self,
+        org_id: str,
+        record_kind: str,
+        items: Iterable[tuple[str, dict[str, Any]]],
+        *,
+        model_id: str,
+        mission_version: int | None,
+        created_at: str | None = None,
+    ) -> int:
+        """Store verdicts ({score, tier, theme, why}) for records; returns how many were stored."""
+        stamp = created_at or now_iso()
+        rows = [
+            {
+                "organisation_id": org_id,
+                "record_kind": record_kind,
+                "record_id": record_id,
+                "mission_version": mission_version,
+                "score": float(v["score"]),
+                "tier": str(v["tier"]),
+                "theme": v.get("theme"),
+                "why": v.get("why"),
+                "model_id": model_id,
+                "created_at": stamp,
+            }
+            for record_id, v in items
+        ]
+        if rows:
+            with self.transaction() as conn:
+                conn.execute(insert(schema.verdicts), rows)
+        return len(rows)
+
+    def verdicts(
+        self, org_id: str, record_kind: str | None = None, latest_only: bool = True
+    ) -> list[dict[str, Any]]:
+        """Stored verdicts, oldest first; with latest_only, the newest one per record."""
+        t = schema.verdicts
+        query = select(t).where(t.c.organisation_id == org_id)
+        if record_kind is not None:
+            query = query.where(t.c.record_kind == record_kind)
+        with self._reading() as conn:
+            found = [self._record(_NO_KIND, r._mapping, False) for r in conn.execute(query.order_by(t.c.id))]
+        if latest_only:
+            newest = {(v["record_kind"], v["record_id"]): v for v in found}
+            found = list(newest.values())
+        return found
+
+    # ------------------------------------------------------------ users
+
+    def find_user(self, username: str, org_id: str | None = None) -> dict[str, Any] | None:
+        """The user (with password_hash and organisation_id) by name; None when unknown.
+
+        Without org_id the name must be unique across organisations (a login form has no org field).
+        """
+        t = schema.users
+        query = select(t).where(t.c.username == username)
+        if org_id is not None:
+            query = query.where(t.c.organisation_id == org_id)
+        with self._reading() as conn:
+            found = [dict(r._mapping) for r in conn.execute(query.limit(2))]
+        return found[0] if len(found) == 1 else None
+
+    def set_password_hash(self, org_id: str, username: str, password_hash: str) -> None:
+        self.get("users", org_id, username)
+        self.upsert("users", org_id, [{"username": username, "password_hash": password_hash}])
+
+    # ------------------------------------------------------------ audit
+
+    def record_event(
+        self,
+        org_id: str,
+        username: str,
+        action: str,
+        record_kind: str | None = None,
+        record_id: str | None = None,
+        detail: dict[str, Any] | None = None,
+        at: str | None = None,
+    ) -> None:
+        """Append an audit event (inside the caller's transaction when there is one)."""
+        with self.transaction() as conn:
+            conn.execute(
+                insert(schema.audit_events).values(
+                    organisation_id=org_id,
+                    at=at or now_iso(),
+                    username=username,
+                    action=action,
+                    record_kind=record_kind,
+                    record_id=record_id,
+                    detail=detail or {},
+                )
+            )
+
+    def audit_events(self, org_id: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """Audit events, oldest first (the newest `limit` when given)."""
+        t = schema.audit_events
+        query = select(t).where(t.c.organisation_id == org_id).order_by(t.c.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
+        with self._reading() as conn:
+            events = [self._record(_NO_KIND, r._mapping, False) for r in conn.execute(query)]
+        for event in events:
+            event.pop("id", None)
+        return list(reversed(events))
+
+    # ------------------------------------------------------------ vectors
+
+    def vector_cache(self) -> Any:
+        """A VectorCache on this store's `vectors` table (see hoshin.store.vectors)."""
+        from hoshin.store.vectors import StoreVectorCache
+
+        return StoreVectorCache(self)
+
+
+_NO_KIND = _Kind(schema.organisations)
+
+
+def _kind(kind: str) -> _Kind:
+    try:
+        return _KINDS[kind]
+    except KeyError:
+        raise InputError(f"unknown record kind {kind!r}; use one of: {', '.join(RECORD_KINDS)}") from None
+
+
+def _record_key(spec: _Kind, record: dict[str, Any]) -> Key:
+    keys = _record_key_tuple(spec, record)
+    return keys[0] if len(keys) == 1 else keys
+
+
+def _record_key_tuple(spec: _Kind, record: dict[str, Any]) -> tuple[str, ...]:
+    try:
+        return tuple(record[k] for k in spec.key)
+    except KeyError as exc:
+        raise InputError(f"a record is missing its key field {exc.args[0]!r}") from None
+
+
+def _key_tuple(spec: _Kind, key: Key) -> tuple[str, ...]:
+    keys = (key,) if isinstance(key, str) else tuple(key)
+    if len(keys) != len(spec.key):
+        raise InputError(f"a key needs {len(spec.key)} part(s): {', '.join(spec.key)}")
+    return keys
+
+
+def _key_match(spec: _Kind, keys: tuple[str, ...]) -> list[Any]:
+    return [spec.table.c[name] == value for name, value in zip(spec.key, keys, strict=True)]
+
+
+def _show(key: Key) -> str:
+    return repr(key) if isinstance(key, str) else "/".join(key)
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _insert_grouped(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """executemany needs the same columns in every row: group rows by their set of columns."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    for group in groups.values():
+        conn.execute(insert(table), group)
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Database errors become Hoshin's: a clash is a ConflictError, anything else a StorageError."""
+    try:
+        yield
+    except HoshinError:
+        raise
+    except IntegrityError as exc:
+        raise ConflictError(f"the change clashes with stored data: {_first_line(exc.orig)}") from exc
+    except DBAPIError as exc:
+        raise StorageError(f"database error: {_first_line(exc.orig)}") from exc
+
+
+def _first_line(error: object) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__

@@ -1,0 +1,287 @@
+"""The tables of the store, as SQLAlchemy Core, portable between SQLite and PostgreSQL 15.
+
+Choices that keep one schema working on both engines:
+
+- Records keep the ids people gave them ("U-RD", "G-C1"); the primary key is (organisation_id, id),
+  so one database holds several organisations and their ids never clash. References are composite
+  foreign keys on (organisation_id, <ref>).
+- Dates are ISO strings (YYYY-MM-DD) and timestamps ISO strings in UTC: they sort correctly, and a
+  backup taken from SQLite reads back byte-identical from PostgreSQL (SQLite has no real date type).
+- Lists and structured values (tags, themes, principles) are JSON columns; many-to-many links that
+  are queried (goal parents, document areas) are link tables.
+
+This module describes the head of the schema. Migrations (`migrations.py`) bring a database there;
+a change here needs a new numbered migration.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
+
+__all__ = ["metadata"]
+
+metadata = MetaData()
+
+ID = 64  # longest record id
+NAME = 300  # names, titles, emails
+STAMP = 32  # ISO timestamp "2026-05-02T10:00:00.000000+00:00"
+DATE = 10  # ISO date
+
+
+def _org() -> Column:
+    # Every organisation-owned row points at its organisation.
+    return Column("organisation_id", String(ID), ForeignKey("organisations.id"), nullable=False)
+
+
+def _org_fk(*columns: str, table: str, ref: tuple[str, ...] = ("id",), ondelete: str | None = None):
+    return ForeignKeyConstraint(
+        ["organisation_id", *columns],
+        [f"{table}.organisation_id", *(f"{table}.{c}" for c in ref)],
+        ondelete=ondelete,
+    )
+
+
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("name", String(NAME), nullable=False),
+    Column("created_at", String(STAMP), nullable=False),
+)
+
+mission_versions = Table(
+    "mission_versions",
+    metadata,
+    _org(),
+    Column("version", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("themes", JSON, nullable=False),
+    Column("focus_areas", JSON, nullable=False),
+    Column("exclusions", JSON, nullable=False),
+    Column("brand_attributes", JSON, nullable=False),
+    Column("principles", JSON, nullable=False),
+    Column("created_at", String(STAMP), nullable=False),
+    Column("created_by", String(NAME), nullable=False),
+    PrimaryKeyConstraint("organisation_id", "version"),
+)
+
+units = Table(
+    "units",
+    metadata,
+    _org(),
+    Column("id", String(ID), nullable=False),
+    Column("name", String(NAME), nullable=False),
+    Column("parent_id", String(ID)),
+    Column("description", Text),
+    PrimaryKeyConstraint("organisation_id", "id"),
+    _org_fk("parent_id", table="units"),
+)
+
+people = Table(
+    "people",
+    metadata,
+    _org(),
+    Column("id", String(ID), nullable=False),
+    Column("name", String(NAME), nullable=False),
+    Column("unit_id", String(ID)),
+    Column("email", String(NAME)),
+    Column("title", String(NAME)),
+    Column("profile", Text),
+    PrimaryKeyConstraint("organisation_id", "id"),
+    _org_fk("unit_id", table="units"),
+)
+
+knowledge_areas = Table(
+    "knowledge_areas",
+    metadata,
+    _org(),
+    Column("id", String(ID), nullable=False),
+    Column("name", String(NAME), nullable=False),
+    Column("description", Text),
+    Column("weight", Float, nullable=False),
+    Column("origin", String(16), nullable=False),
+    PrimaryKeyConstraint("organisation_id", "id"),
+)
+
+skills = Table(
+    "skills",
+    metadata,
+    _org(),
+    Column("person_id", String(ID), nullable=False),
+    Column("area_id", String(ID), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("skill_text", Text),
+    PrimaryKeyConstraint("organisation_id", "person_id", "area_id"),
+    _org_fk("person_id", table="people"),
+    _org_fk("area_id", table="knowledge_areas"),
+)
+
+goals = Table(
+    "goals",
+    metadata,
+    _org(),
+    Column("id", String(ID), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("unit_id", String(ID)),
+    Column("level", Integer, nullable=False),
+    Column("owner_id", String(ID)),
+    Column("period", String(NAME)),
+    Column("metric", String(NAME)),
+    Column("start", Float),
+    Column("target", Float),
+    Column("current", Float),
+    PrimaryKeyConstraint("organisation_id", "id"),
+    _org_fk("unit_id", table="units"),
+    _org_fk("owner_id", table="people"),
+)
+
+goal_parents = Table(
+    "goal_parents",
+    metadata,
+    _org(),
+    Column("goal_id", String(ID), nullable=False),
+    Column("parent_id", String(ID), nullable=False),
+    PrimaryKeyConstraint("organisation_id", "goal_id", "parent_id"),
+    _org_fk("goal_id", table="goals"),
+    _org_fk("parent_id", table="goals"),
+)
+Index("ix_goal_parents_parent", goal_parents.c.organisation_id, goal_parents.c.parent_id)
+
+checkins = Table(
+    "checkins",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _org(),
+    Column("goal_id", String(ID), nullable=False),
+    Column("date", String(DATE), nullable=False),
+    Column("value", Float, nullable=False),
+    Column("note", Text),
+    _org_fk("goal_id", table="goals"),
+)
+
+ideas = Table(
+    "ideas",
+    metadata,
+    _org(),
+    Column("id", String(ID), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("source", String(32)),
+    Column("author_id", String(ID)),
+    Column("unit_id", String(ID)),
+    Column("tags", JSON, nullable=False),
+    Column("links", JSON, nullable=False),
+    Column("status", String(32), nullable=False),
+    Column("override_tier", String(16)),
+    Column("override_reason", Text),
+    Column("reviewer", String(NAME)),
+    Column("duplicate_group", String(ID)),
+    Column("submitted_at", String(DATE)),
+    PrimaryKeyConstraint("organisation_id", "id"),
+    _org_fk("author_id", table="people"),
+    _org_fk("unit_id", table="units"),
+)
+
+documents = Table(
+    "documents",
+    metadata,
+    _org(),
+    Column("id", String(ID), nullable=False),
+    Column("title", String(NAME), nullable=False),
+    Column("text", Text, nullable=False),
+    PrimaryKeyConstraint("organisation_id", "id"),
+)
+
+document_areas = Table(
+    "document_areas",
+    metadata,
+    _org(),
+    Column("document_id", String(ID), nullable=False),
+    Column("area_id", String(ID), nullable=False),
+    PrimaryKeyConstraint("organisation_id", "document_id", "area_id"),
+    _org_fk("document_id", table="documents"),
+    _org_fk("area_id", table="knowledge_areas"),
+)
+
+communications = Table(
+    "communications",
+    metadata,
+    _org(),
+    Column("id", String(ID), nullable=False),
+    Column("title", String(NAME)),
+    Column("text", Text, nullable=False),
+    Column("channel", String(32)),
+    Column("voice", String(16), nullable=False),
+    Column("date", String(DATE)),
+    PrimaryKeyConstraint("organisation_id", "id"),
+)
+
+verdicts = Table(
+    "verdicts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _org(),
+    Column("record_kind", String(32), nullable=False),
+    Column("record_id", String(ID), nullable=False),
+    Column("mission_version", Integer),
+    Column("score", Float, nullable=False),
+    Column("tier", String(16), nullable=False),
+    Column("theme", Text),
+    Column("why", Text),
+    Column("model_id", String(NAME), nullable=False),
+    Column("created_at", String(STAMP), nullable=False),
+)
+Index("ix_verdicts_record", verdicts.c.organisation_id, verdicts.c.record_kind, verdicts.c.record_id)
+
+users = Table(
+    "users",
+    metadata,
+    _org(),
+    Column("username", String(ID), nullable=False),
+    Column("password_hash", String(NAME)),
+    Column("role", String(32), nullable=False),
+    Column("unit_id", String(ID)),
+    Column("person_id", String(ID)),
+    Column("active", Boolean, nullable=False),
+    PrimaryKeyConstraint("organisation_id", "username"),
+    _org_fk("unit_id", table="units"),
+    _org_fk("person_id", table="people"),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _org(),
+    Column("at", String(STAMP), nullable=False),
+    Column("username", String(NAME), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("record_kind", String(32)),
+    Column("record_id", String(ID)),
+    Column("detail", JSON, nullable=False),
+)
+Index("ix_audit_org_at", audit_events.c.organisation_id, audit_events.c.at)
+
+# Vectors are shared by every organisation: the same text under the same model has one vector.
+vectors = Table(
+    "vectors",
+    metadata,
+    Column("model_id", String(NAME), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+    PrimaryKeyConstraint("model_id", "content_hash"),
+)

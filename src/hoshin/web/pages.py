@@ -1,0 +1,274 @@
+"""The HTML pages: sign-in, dashboard, mission, goals and ideas (list + create/edit forms), audit
+and admin, with placeholders for the sections later work fills in.
+
+Pages use the same guard (`permit`) and the same change functions (`hoshin.api.editing`) as the
+REST API, so a rule enforced there is enforced here, CSRF check included (every form posts the
+session's token in a hidden `csrf_token` field).
+"""
+
+from typing import Annotated, Any
+from urllib.parse import urlparse
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import BaseModel, ValidationError
+
+from hoshin.api import editing, schemas
+from hoshin.api.deps import Context, get_store, permit
+from hoshin.api.security import CSRF_FIELD, check_csrf
+from hoshin.errors import AuthenticationError, InputError
+from hoshin.service.audit import list_events
+from hoshin.service.auth import can, login
+from hoshin.web.templating import render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+COUNTED = ("units", "people", "goals", "ideas", "knowledge_areas", "documents", "communications")
+GOAL_FIELDS = (
+    "id",
+    "text",
+    "unit_id",
+    "level",
+    "parent_ids",
+    "owner_id",
+    "period",
+    "metric",
+    "start",
+    "target",
+    "current",
+)
+IDEA_FIELDS = ("id", "text", "source", "author_id", "unit_id", "tags", "submitted_at")
+LIST_FIELDS = ("parent_ids", "tags")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: a login link must not be able to send the user to another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or urlparse(target).netloc:
+        return "/"
+    return target
+
+
+# ---- sign in and out ----------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "login.html", {"next": _safe_next(next), "error": None, "username": ""})
+
+
+@router.post("/login", response_class=HTMLResponse, response_model=None)
+def login_submit(
+    request: Request,
+    username: Annotated[str, Form(max_length=64)] = "",
+    password: Annotated[str, Form(max_length=1024)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> HTMLResponse | RedirectResponse:
+    check_csrf(request.session, csrf_token)
+    try:
+        user, fingerprint = login(get_store(request), username.strip(), password)
+    except AuthenticationError as exc:
+        return render(
+            request,
+            "login.html",
+            {"next": _safe_next(next), "error": str(exc), "username": username},
+            status_code=401,
+        )
+    # A fresh session on sign-in (new CSRF token too), so a token planted before login is useless.
+    request.session.clear()
+    request.session["user"] = {"org": user.organisation_id, "name": user.username, "fp": fingerprint}
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> RedirectResponse:
+    check_csrf(request.session, csrf_token)
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+# ---- dashboard and read-only sections -----------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def dashboard(
+    request: Request, ctx: Annotated[Context, Depends(permit("organisation.read"))]
+) -> HTMLResponse:
+    store = ctx.store
+    counts = {kind.replace("_", " "): store.count(kind, ctx.org) for kind in COUNTED}
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "organisation": store.organisation(ctx.org),
+            "mission": store.mission(ctx.org),
+            "counts": counts,
+        },
+    )
+
+
+@router.get("/mission", response_class=HTMLResponse)
+def mission_page(request: Request, ctx: Annotated[Context, Depends(permit("mission.read"))]) -> HTMLResponse:
+    return render(
+        request,
+        "mission.html",
+        {"mission": ctx.store.mission(ctx.org), "versions": ctx.store.mission_versions(ctx.org)},
+    )
+
+
+@router.get("/knowledge", response_class=HTMLResponse)
+def knowledge_page(
+    request: Request, ctx: Annotated[Context, Depends(permit("knowledge_area.read"))]
+) -> HTMLResponse:
+    return render(
+        request,
+        "section.html",
+        {
+            "title": "Knowledge",
+            "rows": ctx.store.rows("knowledge_areas", ctx.org),
+            "columns": ("id", "name", "weight", "origin"),
+            "kind": "knowledge areas",
+        },
+    )
+
+
+@router.get("/brand", response_class=HTMLResponse)
+def brand_page(
+    request: Request, ctx: Annotated[Context, Depends(permit("communication.read"))]
+) -> HTMLResponse:
+    return render(
+        request,
+        "section.html",
+        {
+            "title": "Brand",
+            "rows": ctx.store.rows("communications", ctx.org),
+            "columns": ("id", "title", "channel", "voice", "date"),
+            "kind": "communications",
+        },
+    )
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, ctx: Annotated[Context, Depends(permit("audit.read"))]) -> HTMLResponse:
+    return render(request, "audit.html", {"events": list_events(ctx.store, ctx.org, limit=200)})
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin_page(request: Request, ctx: Annotated[Context, Depends(permit("user.read"))]) -> HTMLResponse:
+    return render(
+        request,
+        "section.html",
+        {
+            "title": "Admin: users",
+            "rows": ctx.store.rows("users", ctx.org),
+            "columns": ("username", "role", "unit_id", "person_id", "active"),
+            "kind": "users",
+        },
+    )
+
+
+# ---- goals and ideas: lists and forms -----------------------------------------------------------
+
+
+def _form_values(form: Any, names: tuple[str, ...]) -> dict[str, Any]:
+    """Form fields as a request body: blanks left out, ';'-separated lists split."""
+    values: dict[str, Any] = {}
+    for name in names:
+        raw = form.get(name)
+        if not isinstance(raw, str) or not raw.strip():
+            continue
+        text = raw.strip()
+        values[name] = (
+            [part.strip() for part in text.split(";") if part.strip()] if name in LIST_FIELDS else text
+        )
+    return values
+
+
+def _checked(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return model.model_validate(values).model_dump(exclude_unset=True)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise InputError(f"the form is not valid: {problems}") from None
+
+
+def _list_page(request: Request, ctx: Context, kind: str, template: str) -> HTMLResponse:
+    noun = editing.policy_kind(kind)
+    rows = ctx.store.rows(kind, ctx.org)
+    for row in rows:
+        row["_editable"] = can(ctx.user, f"{noun}.update", {"unit_id": row.get("unit_id")})
+    units = [u["id"] for u in ctx.store.rows("units", ctx.org)]
+    return render(
+        request,
+        template,
+        {"rows": rows, "units": units, "record": {}, "can_create": can(ctx.user, f"{noun}.create")},
+    )
+
+
+@router.get("/goals", response_class=HTMLResponse)
+def goals_page(request: Request, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> HTMLResponse:
+    return _list_page(request, ctx, "goals", "goals.html")
+
+
+@router.post("/goals")
+async def goals_create(
+    request: Request, ctx: Annotated[Context, Depends(permit("goal.create"))]
+) -> RedirectResponse:
+    values = _checked(schemas.GoalCreate, _form_values(await request.form(), GOAL_FIELDS))
+    editing.create(ctx.store, ctx.user, "goals", values)
+    return RedirectResponse("/goals?created=" + values["id"], status_code=303)
+
+
+@router.get("/goals/{key}/edit", response_class=HTMLResponse)
+def goal_edit(
+    key: str, request: Request, ctx: Annotated[Context, Depends(permit("goal.update"))]
+) -> HTMLResponse:
+    record = ctx.store.get("goals", ctx.org, key)
+    ctx.check("goal.update", record)
+    units = [u["id"] for u in ctx.store.rows("units", ctx.org)]
+    return render(request, "goal_edit.html", {"record": record, "units": units})
+
+
+@router.post("/goals/{key}")
+async def goal_update(
+    key: str, request: Request, ctx: Annotated[Context, Depends(permit("goal.update"))]
+) -> RedirectResponse:
+    values = _form_values(await request.form(), GOAL_FIELDS[1:])
+    values.setdefault("parent_ids", [])  # an emptied field means "no parents"
+    editing.update(ctx.store, ctx.user, "goals", key, _checked(schemas.GoalUpdate, values))
+    return RedirectResponse("/goals?updated=" + key, status_code=303)
+
+
+@router.get("/ideas", response_class=HTMLResponse)
+def ideas_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.read"))]) -> HTMLResponse:
+    return _list_page(request, ctx, "ideas", "ideas.html")
+
+
+@router.post("/ideas")
+async def ideas_create(
+    request: Request, ctx: Annotated[Context, Depends(permit("idea.create"))]
+) -> RedirectResponse:
+    values = _checked(schemas.IdeaCreate, _form_values(await request.form(), IDEA_FIELDS))
+    editing.create(ctx.store, ctx.user, "ideas", values)
+    return RedirectResponse("/ideas?created=" + values["id"], status_code=303)
+
+
+@router.get("/ideas/{key}/edit", response_class=HTMLResponse)
+def idea_edit(
+    key: str, request: Request, ctx: Annotated[Context, Depends(permit("idea.update"))]
+) -> HTMLResponse:
+    record = ctx.store.get("ideas", ctx.org, key)
+    ctx.check("idea.update", record)
+    units = [u["id"] for u in ctx.store.rows("units", ctx.org)]
+    return render(request, "idea_edit.html", {"record": record, "units": units})
+
+
+@router.post("/ideas/{key}")
+async def idea_update(
+    key: str, request: Request, ctx: Annotated[Context, Depends(permit("idea.update"))]
+) -> RedirectResponse:
+    values = _form_values(await request.form(), IDEA_FIELDS[1:])
+    values.setdefault("tags", [])
+    editing.update(ctx.store, ctx.user, "ideas", key, _checked(schemas.IdeaUpdate, values))
+    return RedirectResponse("/ideas?updated=" + key, status_code=303)

@@ -1,0 +1,52 @@
+"""The schema is reached by numbered migrations, recorded, and re-running them changes nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import create_engine, inspect, text
+
+from hoshin.store import HEAD, apply_migrations, open_store
+
+
+def test_fresh_database_reaches_head_and_rerun_is_a_no_op(store_url: str) -> None:
+    engine = create_engine(store_url)
+    assert apply_migrations(engine) == list(range(1, HEAD + 1))
+    tables = set(inspect(engine).get_table_names())
+    for needed in (
+        "organisations",
+        "mission_versions",
+        "units",
+        "goals",
+        "goal_parents",
+        "checkins",
+        "ideas",
+        "knowledge_areas",
+        "people",
+        "skills",
+        "documents",
+        "communications",
+        "verdicts",
+        "users",
+        "audit_events",
+        "vectors",
+        "hoshin_migrations",
+    ):
+        assert needed in tables
+    assert apply_migrations(engine) == []
+    with engine.connect() as conn:
+        recorded = conn.execute(text("SELECT version, name FROM hoshin_migrations ORDER BY version")).all()
+    assert [v for v, _ in recorded] == list(range(1, HEAD + 1))
+    engine.dispose()
+
+
+def test_opening_a_store_applies_migrations_once(store_url: str) -> None:
+    open_store(store_url).close()
+    with open_store(store_url) as repo:  # second open: nothing pending, data kept
+        repo.create_organisation("o", "Org")
+    with open_store(store_url) as repo:
+        assert [o["id"] for o in repo.organisations()] == ["o"]
+
+
+def test_sqlite_store_uses_wal_and_foreign_keys(tmp_path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 'x.sqlite3'}") as repo, repo.transaction() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

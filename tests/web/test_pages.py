@@ -1,0 +1,117 @@
+"""HTML pages and forms: CSRF on every form, roles enforced through the real forms, empty states."""
+
+from __future__ import annotations
+
+from fastapi.routing import APIRoute
+
+from api.support import Org, audit_actions, csrf_of
+
+GOAL_FORM = {"text": "Cut warranty returns", "unit_id": "U-SALES", "level": "2", "parent_ids": "G-1"}
+
+
+def test_every_route_but_sign_in_and_health_is_guarded(org: Org) -> None:
+    open_routes = {"/health", "/login", "/logout", "/api/v1/auth/token"}
+    for route in org.app.routes:
+        if not isinstance(route, APIRoute) or route.path in open_routes:
+            continue
+        guards = [d.call for d in route.dependant.dependencies if hasattr(d.call, "hoshin_action")]
+        assert guards, f"{route.path} has no permission guard"
+
+
+def test_pages_render_for_a_viewer_with_navigation(org: Org) -> None:
+    client = org.client("viewer")
+    for path in ("/", "/mission", "/goals", "/ideas", "/knowledge", "/brand"):
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert 'aria-current="page"' in page.text and 'href="/audit"' in page.text
+    goals = client.get("/goals").text
+    assert "Halve field failures" in goals
+    assert "New goal" not in goals and "/edit" not in goals  # a viewer gets no forms
+    assert client.get("/audit").status_code == 403
+
+
+def test_empty_states_say_what_to_do_next(org: Org) -> None:
+    page = org.client("viewer").get("/knowledge").text
+    assert "hoshin demo" in page
+
+
+def test_goal_form_without_or_with_wrong_csrf_is_refused(org: Org) -> None:
+    client = org.client("admin")
+    token = csrf_of(client.get("/goals").text)
+    for bad in ({}, {"csrf_token": token[::-1]}):
+        response = client.post("/goals", data={"id": "G-FORM", **GOAL_FORM, **bad})
+        assert response.status_code == 403
+        assert "security token" in response.text
+    assert "G-FORM" not in org.store.keys("goals", org.id)
+    ok = client.post(
+        "/goals", data={"id": "G-FORM", **GOAL_FORM, "csrf_token": token}, follow_redirects=False
+    )
+    assert ok.status_code == 303
+    assert org.store.get("goals", org.id, "G-FORM")["parent_ids"] == ["G-1"]
+    assert ("goal.create", "goals", "G-FORM") in audit_actions(org)
+
+
+def test_unit_manager_cannot_edit_another_units_goal_through_the_form(org: Org) -> None:
+    client = org.client("unit_manager")
+    page = client.get("/goals").text
+    assert "/goals/G-RD/edit" in page and "/goals/G-SALES/edit" not in page
+    token = csrf_of(page)
+    assert client.get("/goals/G-SALES/edit").status_code == 403
+    before = org.store.get("goals", org.id, "G-SALES")
+    response = client.post("/goals/G-SALES", data={**GOAL_FORM, "text": "Hijacked", "csrf_token": token})
+    assert response.status_code == 403
+    assert "Not allowed" in response.text  # the HTML error page, not JSON
+    assert org.store.get("goals", org.id, "G-SALES") == before
+
+
+def test_unit_manager_edits_own_goal_through_the_form(org: Org) -> None:
+    client = org.client("unit_manager")
+    form = client.get("/goals/G-RD/edit").text
+    response = client.post(
+        "/goals/G-RD",
+        data={
+            "text": "Test every compressor twice",
+            "unit_id": "U-RD",
+            "level": "2",
+            "parent_ids": "G-1",
+            "csrf_token": csrf_of(form),
+        },
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert org.store.get("goals", org.id, "G-RD")["text"] == "Test every compressor twice"
+    assert audit_actions(org)[-1] == ("goal.update", "goals", "G-RD")
+
+
+def test_bad_form_input_shows_an_error_page_and_stores_nothing(org: Org) -> None:
+    client = org.client("admin")
+    token = csrf_of(client.get("/goals").text)
+    response = client.post("/goals", data={"id": "G-BAD", "text": "x", "level": "9", "csrf_token": token})
+    assert response.status_code == 422
+    assert "level" in response.text and "Please check your input" in response.text
+    assert "G-BAD" not in org.store.keys("goals", org.id)
+
+
+def test_contributor_submits_an_idea_through_the_form(org: Org) -> None:
+    client = org.client("contributor")
+    page = client.get("/ideas").text
+    assert "New idea" in page
+    response = client.post(
+        "/ideas",
+        data={"id": "I-FORM", "text": "Door alarm", "tags": "safety; doors", "csrf_token": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    assert org.store.get("ideas", org.id, "I-FORM")["tags"] == ["safety", "doors"]
+
+
+def test_logout_needs_the_csrf_token(org: Org) -> None:
+    client = org.client("viewer")
+    assert client.post("/logout").status_code == 403
+    assert client.get("/api/v1/me").status_code == 200
+
+
+def test_unknown_page_is_an_html_404(org: Org) -> None:
+    response = org.client("viewer").get("/no-such-page")
+    assert response.status_code == 404
+    assert "text/html" in response.headers["content-type"]
