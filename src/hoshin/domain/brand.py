@@ -220,7 +220,7 @@ def assess_brand(
     elif n_support:
         consistency = 1.0
     else:
-        consistency = 0.5
+        consistency = 0.3  # shows none of the promises: the text must earn its place by topic alone
     score = 0.55 * topicality + 0.45 * consistency
     if n_contra:
         score = min(score, 0.3 if n_contra >= n_support else 0.5)
