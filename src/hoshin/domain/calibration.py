@@ -56,7 +56,12 @@ def hubness(
 
 
 def zscore_against(values: np.ndarray, null: np.ndarray) -> np.ndarray:
-    """`values` in standard deviations above the mean of the `null` distribution (last axis)."""
+    """`values` in standard deviations above the mean of the `null` distribution (last axis).
+
+    An empty null (no background at all) leaves the values as they are rather than failing.
+    """
+    if null.shape[-1] == 0:
+        return np.asarray(values, dtype=np.float64)
     mean = null.mean(axis=-1, keepdims=True)
     std = null.std(axis=-1, keepdims=True)
     std = np.where(std < 1e-6, 1e-6, std)

@@ -24,6 +24,11 @@ from hoshin.embedding import Embedder, ProgressFn
 
 __all__ = ["Aligner", "ScoredBatch", "default_embedder", "default_thresholds"]
 
+# What an organisation makes is served by the parts, materials and technology inside it: a door
+# seal serves "reliable refrigerators" though the two texts share no words. Each *what* theme is
+# therefore also embedded in these phrasings, and an item may match any of them.
+FACET_TEMPLATES = ("parts and components of {}", "materials and technology for {}")
+
 # Penalty (in sd) a theme row pays before it can beat the whole statement; focus areas are
 # written by people on purpose and pay nothing.
 _PENALTY = {ThemeKind.FOCUS: 0.0}
@@ -96,7 +101,10 @@ class Aligner:
         """Embed the mission model (statement, themes, focus areas, exclusions)."""
         rows: list[tuple[str, str, float]] = [("mission", model.text, 0.0)]
         for theme in model.all_themes:
-            rows.append((theme.name, theme.text, _PENALTY.get(theme.kind, self.params.theme_penalty)))
+            penalty = _PENALTY.get(theme.kind, self.params.theme_penalty)
+            rows.append((theme.name, theme.text, penalty))
+            if theme.kind == ThemeKind.WHAT:
+                rows.extend((theme.name, template.format(theme.name), penalty) for template in FACET_TEMPLATES)
         texts = [strip_words(t, drop) for _, t, _ in rows]
         exclusion_texts = [strip_words(e, drop) for e in model.exclusions]
         vectors = self.embed(texts + exclusion_texts)

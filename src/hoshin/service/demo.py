@@ -9,12 +9,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hoshin.errors import ConfigError, ConflictError, InputError
 from hoshin.service.importing import ImportResult, import_batches
 from hoshin.service.records import KINDS, Batch
 from hoshin.store.repository import Repository
+
+if TYPE_CHECKING:
+    from hoshin.service.alignment import Aligner
 
 __all__ = ["DemoResult", "demo_path", "load_demo", "load_organisation_file"]
 
@@ -41,11 +44,14 @@ def load_demo(
     *,
     replace: bool = False,
     if_empty: bool = False,
+    score: bool = False,
+    aligner: Aligner | None = None,
 ) -> DemoResult:
     """Load the demo (or the organisation file at `path`).
 
     `if_empty`: do nothing when the database already holds any organisation. Otherwise an existing
     organisation with the same id is a ConflictError unless `replace`, which swaps it atomically.
+    With `score` the ideas get verdicts from `aligner` (else the configured engine) after the load.
     """
     path = Path(path) if path is not None else demo_path()
     if not path.is_file():
@@ -58,7 +64,15 @@ def load_demo(
     existing = [o["id"] for o in repo.organisations()]
     if if_empty and existing:
         return DemoResult(existing[0] if len(existing) == 1 else org_id, loaded=False)
-    return DemoResult(org_id, True, tuple(load_organisation_file(repo, data, path, actor, replace=replace)))
+    results = tuple(load_organisation_file(repo, data, path, actor, replace=replace))
+    if score:
+        # After the commit, so a failure to score never loses the loaded organisation.
+        from hoshin.service.corridor import score_new_ideas
+
+        ideas = data.get("ideas")
+        ids = [i["id"] for i in ideas if isinstance(i, dict)] if isinstance(ideas, list) else []
+        score_new_ideas(repo, org_id, ids, aligner)
+    return DemoResult(org_id, True, results)
 
 
 def load_organisation_file(

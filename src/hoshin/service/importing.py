@@ -38,7 +38,16 @@ class ImportResult:
 def import_file(repo: Repository, org_id: str, kind: str, path: str | Path, actor: str) -> ImportResult:
     """Import one file of `kind` into the organisation; returns how many records were created/updated."""
     batch = read_batch(kind, path)
-    return import_batches(repo, org_id, [batch], actor, action="import", detail={"file": Path(path).name})[0]
+    texts = {i["id"]: i["text"] for i in repo.rows("ideas", org_id)} if kind == "ideas" else {}
+    result = import_batches(repo, org_id, [batch], actor, action="import", detail={"file": Path(path).name})[0]
+    if kind == "ideas":
+        # New ideas and changed texts get a verdict, after the commit: a failure to score leaves the
+        # imported ideas stored (see score_new_ideas). Unchanged ideas keep the verdict they have.
+        from hoshin.service.corridor import score_new_ideas
+
+        fresh = [r["id"] for r in batch.records if "text" in r and texts.get(r["id"]) != r["text"]]
+        score_new_ideas(repo, org_id, fresh)
+    return result
 
 
 def read_batch(kind: str, path: str | Path) -> Batch:
@@ -156,8 +165,13 @@ def _write_mission(repo: Repository, org_id: str, record: dict[str, Any], actor:
     if current is not None:
         # Fields the file leaves out keep their current value.
         wanted = {name: record[name] if name in record else current[name] for name in _MISSION_FIELDS}
-        if all(current[name] == wanted[name] for name in _MISSION_FIELDS):
-            return ImportResult("mission", 0, 0)
+    if not record.get("themes"):
+        # The engine's themes for this text, so every stored version shows what it is matched against.
+        from hoshin.service.missions import themes_for_text
+
+        wanted["themes"] = themes_for_text(wanted["text"])
+    if current is not None and all(current[name] == wanted[name] for name in _MISSION_FIELDS):
+        return ImportResult("mission", 0, 0)
     repo.add_mission_version(org_id, created_by=actor, **wanted)
     return ImportResult("mission", 1 if current is None else 0, 0 if current is None else 1)
 

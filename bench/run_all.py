@@ -1,0 +1,136 @@
+"""Run every Hoshin benchmark and print one summary table (`make bench`).
+
+Usage:  python bench/run_all.py [--quick] [--embedder minilm|hashing]
+
+Default sizes finish in under 10 minutes on 2 CPU cores with the real model; `--quick` shrinks
+them to a smoke run of a few seconds. Each benchmark runs in its own process (so one's memory never
+counts against another's) and prints its full report; the table at the end collects the numbers.
+The throughput benchmark's full-size run (10,000 texts) is `bench/bench_triage_throughput.py` alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# (script, arguments at default size, arguments with --quick)
+PLAN = [
+    ("bench_cli_startup.py", ["--runs", "10"], ["--runs", "3"]),
+    ("bench_triage_throughput.py", ["--n", "3000"], ["--n", "200"]),
+    ("bench_cache.py", ["--n", "1000"], ["--n", "100"]),
+    ("bench_triage_memory.py", ["--n", "100000"], ["--n", "2000"]),
+    ("bench_mission_analysis.py", ["--count", "600"], ["--count", "20"]),
+]
+
+
+def run_one(script: str, args: list[str], embedder: str | None) -> tuple[dict | None, int, float]:
+    """Run one benchmark, echoing its output; returns its RESULT summary, exit code and wall seconds."""
+    command = [sys.executable, str(HERE / script), *args]
+    if embedder and script in ("bench_triage_throughput.py", "bench_cache.py", "bench_mission_analysis.py"):
+        command += ["--embedder", embedder]
+    time_v = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
+    measure_outside = script == "bench_triage_memory.py" and time_v is not None
+    if measure_outside:
+        command = [time_v, "-v", *command]
+    print(f"\n=== {script} {' '.join(args)}", flush=True)
+    started = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    elapsed = time.perf_counter() - started
+    result = None
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            result = json.loads(line[len("RESULT ") :])
+        else:
+            print(line)
+    stderr = done.stderr
+    if measure_outside:
+        found = re.search(r"Maximum resident set size \(kbytes\): (\d+)", stderr)
+        if found and result is not None:
+            result["time_v_peak_mib"] = round(int(found.group(1)) / 1024, 1)
+            print(f"/usr/bin/time -v: maximum resident set size {result['time_v_peak_mib']} MiB")
+        stderr = stderr.split("\tCommand being timed:")[0]
+    if done.returncode != 0 and stderr.strip():
+        print(stderr.strip()[-3000:])
+    print(f"--- exit {done.returncode}, {elapsed:.1f} s", flush=True)
+    return result, done.returncode, elapsed
+
+
+def summary_rows(results: dict[str, dict]) -> list[tuple[str, str, str, str]]:
+    """(benchmark, measured, target, verdict) for the table."""
+    rows = []
+    startup = results.get("bench_cli_startup.py")
+    if startup:
+        rows.append(("hoshin --help start", f"{startup['median_s']:.3f} s median (CPU {startup['cpu_median_s']:.3f} s)",
+                     "< 0.5 s", "met" if startup["median_s"] < startup["target_s"] else "MISSED"))
+        rows.append(("--help imports torch", "yes" if startup["imports_torch"] else "no", "no",
+                     "MISSED" if startup["heavy_imports"] else "met"))
+    tp = results.get("bench_triage_throughput.py")
+    if tp:
+        rows.append((f"raw model ({tp['n']} texts)", f"{tp['raw_rate']:.1f} texts/s", "-", "-"))
+        rows.append(("triage service / raw", f"{tp['service_rate']:.1f} texts/s = {tp['service_ratio']:.2f}x",
+                     "≥ 0.9x", "met" if tp["service_ratio"] >= tp["target_ratio"] else "MISSED"))
+        if "cli_ratio" in tp:
+            rows.append(("triage CLI process / raw", f"{tp['cli_rate']:.1f} texts/s = {tp['cli_ratio']:.2f}x",
+                         "≥ 0.9x", "met" if tp["cli_ratio"] >= tp["target_ratio"] else "MISSED"))
+    cache = results.get("bench_cache.py")
+    if cache:
+        rows.append((f"cache, 2nd run ({cache['n']} texts)",
+                     f"{cache['second_misses']} misses; {cache['first_s']:.2f} s -> {cache['second_s']:.2f} s",
+                     "0 misses", "met" if cache["second_misses"] == 0 and cache["same_verdicts"] else "MISSED"))
+    memory = results.get("bench_triage_memory.py")
+    if memory:
+        peak = memory.get("time_v_peak_mib", memory["peak_mib"])
+        rows.append((f"memory, {memory['n']} texts ({memory['backend']})",
+                     f"peak {peak:.0f} MiB = baseline {memory['baseline_mib']:.0f} + vectors "
+                     f"{memory['vectors_mib']:.0f} + overhead {memory['overhead_mib']:.0f}",
+                     "report", f"overhead {memory['overhead_x_vectors']:.1f}x vectors"))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a few seconds")
+    parser.add_argument("--embedder", default=None, help="minilm or hashing for the model benchmarks")
+    parser.add_argument("--only", action="append", default=[], help="run only this script (repeatable)")
+    args = parser.parse_args(argv)
+
+    results: dict[str, dict] = {}
+    failures: list[str] = []
+    durations: list[tuple[str, float]] = []
+    for script, full, quick in PLAN:
+        if args.only and script not in args.only:
+            continue
+        if not (HERE / script).exists():
+            print(f"\n=== {script}: not there, skipped")
+            continue
+        result, code, elapsed = run_one(script, quick if args.quick else full, args.embedder)
+        durations.append((script, elapsed))
+        if result is not None:
+            results[script] = result
+        if code != 0:
+            failures.append(f"{script} (exit {code})")
+
+    rows = summary_rows(results)
+    print("\nSummary" + (" (--quick sizes)" if args.quick else ""))
+    if rows:
+        widths = [max(len(r[i]) for r in rows + [("benchmark", "measured", "target", "verdict")]) for i in range(4)]
+        header = ("benchmark", "measured", "target", "verdict")
+        for row in [header, tuple("-" * w for w in widths), *rows]:
+            print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    print("wall time: " + ", ".join(f"{s.removesuffix('.py')} {t:.0f} s" for s, t in durations))
+    if failures:
+        print("failed: " + ", ".join(failures))
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()

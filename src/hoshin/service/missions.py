@@ -1,0 +1,141 @@
+"""Mission versions with their themes: save a new version, rebuild the model the engine scores with.
+
+Every stored version carries the themes the engine extracted from its text (as JSON: name, text,
+kind), so people see what the engine will match against, and later scoring uses exactly those
+themes even if the extraction rules change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model
+from hoshin.errors import InputError, NotFoundError
+from hoshin.service.audit import record_event
+
+if TYPE_CHECKING:
+    from hoshin.service.alignment import Aligner
+    from hoshin.store.repository import Repository
+
+__all__ = ["current_model", "save_mission", "themes_as_json", "themes_for_text", "themes_from_json"]
+
+MAX_MISSION_CHARS = 20_000
+
+
+def themes_as_json(themes: Sequence[Theme]) -> list[dict[str, str]]:
+    """Themes as the mission_versions.themes column holds them."""
+    return [{"name": t.name, "text": t.text, "kind": t.kind} for t in themes]
+
+
+def themes_from_json(raw: Any) -> tuple[Theme, ...]:
+    """Stored themes back as Theme objects; entries that are not {name, text} objects are skipped."""
+    themes: list[Theme] = []
+    for item in raw or []:
+        if not isinstance(item, dict):
+            continue
+        name, text = item.get("name"), item.get("text")
+        if not isinstance(name, str) or not isinstance(text, str) or not text.strip():
+            continue
+        kind = item.get("kind") if item.get("kind") in ThemeKind.ALL else ThemeKind.WHAT
+        themes.append(Theme(name=name, text=text, kind=str(kind)))
+    return tuple(themes)
+
+
+def themes_for_text(text: str) -> list[dict[str, str]]:
+    """The themes the engine extracts from a mission text, as stored JSON (no embedding needed)."""
+    return themes_as_json(build_mission_model(text).themes)
+
+
+def _clean_list(values: Sequence[str] | None, what: str) -> list[str]:
+    cleaned: list[str] = []
+    for value in values or []:
+        if not isinstance(value, str):
+            raise InputError(f"each of the {what} must be text, got {type(value).__name__}")
+        if value.strip() and value.strip() not in cleaned:
+            cleaned.append(value.strip())
+    return cleaned
+
+
+def save_mission(
+    repo: Repository,
+    org_id: str,
+    text: str,
+    focus_areas: Sequence[str] | None,
+    exclusions: Sequence[str] | None,
+    actor: str,
+    aligner: Aligner,
+    *,
+    principles: Sequence[Any] | None = None,
+    brand_attributes: Sequence[Any] | None = None,
+) -> dict[str, Any]:
+    """Store a new mission version with its extracted themes (one audit event); returns the stored row.
+
+    Principles and brand attributes not given are carried over from the current version, so a
+    corridor edit does not wipe them. InputError for an empty or overlong text.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("the mission text is empty; write the mission statement")
+    if len(text) > MAX_MISSION_CHARS:
+        raise InputError(f"the mission text is longer than {MAX_MISSION_CHARS} characters")
+    focus = _clean_list(focus_areas, "focus areas")
+    excluded = _clean_list(exclusions, "exclusions")
+    overlap = set(focus) & set(excluded)
+    if overlap:
+        raise InputError(f"{sorted(overlap)[0]!r} is both a focus area and an exclusion; keep it in one list")
+    model = aligner.mission_model(text, focus_areas=focus, exclusions=excluded)
+    with repo.transaction():
+        current = repo.mission(org_id)
+        if principles is None:
+            principles = current["principles"] if current else []
+        if brand_attributes is None:
+            brand_attributes = current["brand_attributes"] if current else []
+        version = repo.add_mission_version(
+            org_id,
+            model.text,
+            focus_areas=list(model.focus_areas),
+            exclusions=list(model.exclusions),
+            themes=themes_as_json(model.themes),
+            principles=list(principles),
+            brand_attributes=list(brand_attributes),
+            created_by=actor,
+        )
+        record_event(
+            repo,
+            org_id,
+            actor,
+            "mission.create",
+            "mission",
+            str(version),
+            {
+                "text": model.text,
+                "focus_areas": list(model.focus_areas),
+                "exclusions": list(model.exclusions),
+                "themes": [t.name for t in model.themes],
+            },
+        )
+    stored = repo.mission(org_id, version)
+    assert stored is not None  # just written in the transaction above
+    return stored
+
+
+def current_model(repo: Repository, org_id: str, aligner: Aligner) -> MissionModel:
+    """The model of the current mission version: its stored themes, focus areas and exclusions.
+
+    A version stored without themes (an old import) gets them extracted now. NotFoundError when the
+    organisation has no mission yet.
+    """
+    stored = repo.mission(org_id)
+    if stored is None:
+        raise NotFoundError(
+            f"organisation {org_id!r} has no mission yet; save one first (or load the demo: `hoshin demo`)"
+        )
+    themes = themes_from_json(stored.get("themes"))
+    model = aligner.mission_model(
+        stored["text"],
+        focus_areas=[f for f in stored.get("focus_areas") or [] if isinstance(f, str)],
+        exclusions=[e for e in stored.get("exclusions") or [] if isinstance(e, str)],
+        themes=themes or None,
+    )
+    return replace(model, version=int(stored["version"]))

@@ -1,0 +1,93 @@
+"""Every benchmark script runs at a tiny size on the hashing backend, exits 0 and reports sane numbers.
+
+These are smoke tests: they prove `make bench` will not crash, never how fast anything is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def run_script(script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, HOSHIN_EMBEDDER="hashing")
+    return subprocess.run(
+        [sys.executable, str(BENCH / script), *args], capture_output=True, text=True, env=env, timeout=300
+    )
+
+
+def result_of(done: subprocess.CompletedProcess[str]) -> dict:
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    assert len(lines) == 1, done.stdout
+    return json.loads(lines[0][len("RESULT ") :])
+
+
+def test_throughput_reports_raw_service_and_cli_rates() -> None:
+    result = result_of(run_script("bench_triage_throughput.py", "--n", "60"))
+    assert result["n"] == 60 and result["backend"] == "hashing-v1"
+    assert result["raw_rate"] > 0 and result["service_rate"] > 0 and result["cli_rate"] > 0
+    assert result["service_ratio"] == pytest.approx(result["service_rate"] / result["raw_rate"], rel=1e-2)
+
+
+def test_cache_second_run_embeds_nothing_and_agrees() -> None:
+    result = result_of(run_script("bench_cache.py", "--n", "40"))
+    assert result["first_misses"] >= 40
+    assert result["second_misses"] == 0
+    assert result["same_verdicts"] is True
+
+
+def test_memory_reports_peak_above_baseline() -> None:
+    result = result_of(run_script("bench_triage_memory.py", "--n", "300"))
+    assert result["n"] == 300
+    assert result["vectors_mib"] == pytest.approx(300 * 384 * 4 / 2**20, abs=0.1)
+    assert result["peak_mib"] >= result["baseline_mib"] > 0
+
+
+def test_cli_startup_proves_help_does_not_load_torch() -> None:
+    result = result_of(run_script("bench_cli_startup.py", "--runs", "1"))
+    assert result["imports_torch"] is False
+    assert result["median_s"] > 0
+
+
+def test_run_all_quick_prints_the_summary_table() -> None:
+    done = run_script("run_all.py", "--quick", "--embedder", "hashing", "--only", "bench_cache.py")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "Summary (--quick sizes)" in done.stdout
+    assert "cache, 2nd run (100 texts)" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("script", "args"),
+    [
+        ("bench_triage_throughput.py", ("--n", "0")),
+        ("bench_cache.py", ("--n", "-5")),
+        ("bench_triage_memory.py", ("--n", "0")),
+        ("bench_cli_startup.py", ("--runs", "0")),
+        ("bench_triage_throughput.py", ("--n", "ten")),
+    ],
+)
+def test_bad_sizes_are_refused_with_a_usage_error(script: str, args: tuple[str, ...]) -> None:
+    done = run_script(script, *args)
+    assert done.returncode == 2
+    assert "error:" in done.stderr and "RESULT" not in done.stdout
+
+
+def test_more_texts_than_the_fragments_allow_is_refused() -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        from bench_triage_throughput import idea_texts
+    finally:
+        sys.path.remove(str(BENCH))
+    texts = idea_texts(5000)
+    assert len(set(texts)) == 5000
+    assert idea_texts(50) == idea_texts(50)
+    with pytest.raises(ValueError, match="n must be between"):
+        idea_texts(10**7)
