@@ -23,7 +23,7 @@ from bench_triage_throughput import EXCLUDE, FOCUS, MISSION, fresh_home, idea_ro
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=2000, help="how many idea texts (default 2000)")
-    parser.add_argument("--embedder", default=None, help="minilm or hashing (default: HOSHIN_EMBEDDER or minilm)")
+    parser.add_argument("--embedder", default=None, help="minilm or hashing (default: HOSHIN_EMBEDDER)")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("--n must be at least 1")
@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> None:
     ]
     print(f"backend: {inner.model_id}, {args.n} distinct texts, cache file {path}")
     print(f"first run   {first_s:8.2f} s  {first_misses:7d} texts embedded (empty cache)")
-    print(f"second run  {second_s:8.2f} s  {second_misses:7d} texts embedded  ({first_s / second_s:.1f}x faster)")
+    speedup = first_s / second_s
+    print(f"second run  {second_s:8.2f} s  {second_misses:7d} texts embedded  ({speedup:.1f}x faster)")
     print(f"same verdicts on both runs: {'yes' if same else 'NO'}")
     print("target: the second run embeds nothing (0 misses)")
     report(

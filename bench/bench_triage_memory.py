@@ -46,7 +46,7 @@ def peak_rss() -> int:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="how many idea texts (default 100000)")
-    parser.add_argument("--model", action="store_true", help="embed with MiniLM instead of the hashing backend")
+    parser.add_argument("--model", action="store_true", help="embed with MiniLM, not hashing")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("--n must be at least 1")

@@ -7,6 +7,8 @@ route factory closes over.)
 """
 
 import tempfile
+import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,8 +21,16 @@ from hoshin.api import editing, schemas
 from hoshin.api.deps import TOKEN_MAX_AGE_S, Context, get_store, permit
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.audit import list_events
+from hoshin.service.corridor import (
+    list_inbox,
+    override_tier,
+    preview_corridor,
+    score_new_ideas,
+    store_aligner,
+)
+from hoshin.service.missions import save_mission
 
-__all__ = ["router"]
+__all__ = ["get_aligner", "router"]
 
 router = APIRouter()
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
@@ -31,6 +41,22 @@ EXPORT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
+
+
+_aligner_lock = threading.Lock()
+
+
+def get_aligner(request: Request) -> Any:
+    """The app's Aligner (vectors cached in the app's store), built on first use and then shared."""
+    app = request.app
+    aligner = getattr(app.state, "aligner", None)
+    if aligner is None:
+        store = get_store(request)
+        with _aligner_lock:
+            aligner = getattr(app.state, "aligner", None)
+            if aligner is None:
+                aligner = app.state.aligner = store_aligner(store)
+    return aligner
 
 
 # ---- who am I, tokens ---------------------------------------------------------------------------
@@ -89,21 +115,131 @@ def mission_versions(ctx: Annotated[Context, Depends(permit("mission.read"))]) -
     return ctx.store.mission_versions(ctx.org)
 
 
+def _save_mission(ctx: Context, body: schemas.MissionCreate) -> dict[str, Any]:
+    """A new mission version with its themes, then fresh verdicts for every idea."""
+    aligner = get_aligner(ctx.request)
+    mission = save_mission(
+        ctx.store,
+        ctx.org,
+        body.text,
+        body.focus_areas,
+        body.exclusions,
+        ctx.user.username,
+        aligner,
+        principles=body.principles if "principles" in body.model_fields_set else None,
+        brand_attributes=body.brand_attributes if "brand_attributes" in body.model_fields_set else None,
+    )
+    score_new_ideas(ctx.store, ctx.org, sorted(ctx.store.keys("ideas", ctx.org)), aligner)
+    return mission
+
+
 @router.post("/mission", response_model=schemas.MissionPublic, status_code=201, tags=["mission"])
 def post_mission(
     body: schemas.MissionCreate, ctx: Annotated[Context, Depends(permit("mission.create"))]
 ) -> dict[str, Any]:
-    """Store a new mission version; it becomes the current one."""
-    return editing.new_mission(ctx.store, ctx.user, body.model_dump())
+    """Store a new mission version (themes extracted); it becomes the current one and ideas are re-scored."""
+    return _save_mission(ctx, body)
+
+
+@router.put("/mission", response_model=schemas.MissionPublic, tags=["mission"])
+def put_mission(
+    body: schemas.MissionCreate, ctx: Annotated[Context, Depends(permit("mission.update"))]
+) -> dict[str, Any]:
+    """Replace the mission (text and corridor) by saving a new version; every idea is re-scored.
+
+    Principles and brand attributes left out of the body are carried over from the current version."""
+    return _save_mission(ctx, body)
+
+
+# ---- innovation corridor ------------------------------------------------------------------------
+
+
+class CorridorProposal(schemas._In):
+    focus_areas: list[Annotated[str, schemas.Field(min_length=1, max_length=2_000)]] = schemas.Field(
+        default_factory=list, max_length=100
+    )
+    exclusions: list[Annotated[str, schemas.Field(min_length=1, max_length=2_000)]] = schemas.Field(
+        default_factory=list, max_length=100
+    )
+
+
+class VerdictPublic(schemas._Out):
+    score: float
+    tier: schemas.TierName
+    theme: str | None = None
+    why: str | None = None
+
+
+class TierChange(schemas._Out):
+    id: str
+    text: str
+    before: VerdictPublic
+    after: VerdictPublic
+
+
+class OverrideRequest(schemas._In):
+    tier: schemas.TierName
+    reason: Annotated[str, schemas.Field(min_length=1, max_length=2_000)]
+
+
+class IdeaWithVerdict(schemas.IdeaPublic):
+    score: float | None = None
+    tier: schemas.TierName | None = None
+    theme: str | None = None
+    why: str | None = None
+    mission_version: int | None = None
+    effective_tier: schemas.TierName | None = None
+
+
+@router.get("/ideas", response_model=list[IdeaWithVerdict], tags=["ideas"], summary="List ideas")
+def list_ideas(
+    ctx: Annotated[Context, Depends(permit("idea.read"))],
+    limit: Limit = 100,
+    offset: Offset = 0,
+    tier: Annotated[schemas.TierName | None, Query(description="Effective tier (override, else engine).")] = None,
+    theme: Annotated[str | None, Query(max_length=300, description="The verdict's theme.")] = None,
+    status: Annotated[schemas.IdeaStatus | None, Query(description="Funnel status.")] = None,
+    unit: Annotated[str | None, Query(max_length=64, description="A unit and its sub-units.")] = None,
+) -> list[dict[str, Any]]:
+    """Ideas with their latest verdict (score, tier, theme, why) and any reviewer override, best first."""
+    rows = list_inbox(ctx.store, ctx.org, tier=tier, theme=theme, status=status, unit=unit)
+    return rows[offset : offset + limit]
+
+
+@router.post("/corridor/preview", response_model=list[TierChange], tags=["corridor"])
+def corridor_preview(
+    body: CorridorProposal, ctx: Annotated[Context, Depends(permit("mission.update"))]
+) -> list[dict[str, Any]]:
+    """The ideas whose tier would change if the corridor were these focus areas and exclusions.
+
+    Nothing is saved: save the corridor with `PUT /api/v1/mission`."""
+    return preview_corridor(ctx.store, ctx.org, get_aligner(ctx.request), body.focus_areas, body.exclusions)
+
+
+@router.post("/ideas/{key}/override", response_model=IdeaWithVerdict, tags=["ideas"])
+def post_idea_override(
+    key: str, body: OverrideRequest, ctx: Annotated[Context, Depends(permit("idea.status"))]
+) -> dict[str, Any]:
+    """Keep a reviewer's tier and reason next to the engine's verdict (strategists, admins, and the
+    unit manager of the idea's unit)."""
+    ctx.check("idea.status", ctx.store.get("ideas", ctx.org, key))
+    return override_tier(ctx.store, ctx.org, key, body.tier, body.reason, ctx.user.username)
 
 
 # ---- records of every kind ----------------------------------------------------------------------
 
 
 def _crud(
-    path: str, kind: str, create: type[BaseModel], update: type[BaseModel], public: type[BaseModel]
+    path: str,
+    kind: str,
+    create: type[BaseModel],
+    update: type[BaseModel],
+    public: type[BaseModel],
+    with_list: bool = True,
+    after_create: Callable[[Context, dict[str, Any]], None] | None = None,
 ) -> None:
-    """List, get, create, update and delete routes for one record kind."""
+    """List (unless a richer list is defined elsewhere), get, create, update and delete routes for one
+    record kind; `after_create` runs once the new record is committed."""
     noun = editing.policy_kind(kind)
     tag = path.strip("/")
 
@@ -118,7 +254,10 @@ def _crud(
     def create_record(
         body: create, ctx: Annotated[Context, Depends(permit(f"{noun}.create"))]
     ) -> dict[str, Any]:  # type: ignore[valid-type]
-        return editing.create(ctx.store, ctx.user, kind, body.model_dump())
+        record = editing.create(ctx.store, ctx.user, kind, body.model_dump())
+        if after_create is not None:
+            after_create(ctx, record)
+        return record
 
     def update_record(
         key: str,
@@ -135,9 +274,15 @@ def _crud(
         return Response(status_code=204)
 
     label = noun.replace("_", " ")
-    router.add_api_route(
-        path, list_records, methods=["GET"], response_model=list[public], tags=[tag], summary=f"List {label}s"
-    )
+    if with_list:
+        router.add_api_route(
+            path,
+            list_records,
+            methods=["GET"],
+            response_model=list[public],
+            tags=[tag],
+            summary=f"List {label}s",
+        )
     router.add_api_route(
         f"{path}/{{key}}",
         get_record,
@@ -177,7 +322,21 @@ def _crud(
 _crud("/units", "units", schemas.UnitCreate, schemas.UnitUpdate, schemas.UnitPublic)
 _crud("/people", "people", schemas.PersonCreate, schemas.PersonUpdate, schemas.PersonPublic)
 _crud("/goals", "goals", schemas.GoalCreate, schemas.GoalUpdate, schemas.GoalPublic)
-_crud("/ideas", "ideas", schemas.IdeaCreate, schemas.IdeaUpdate, schemas.IdeaPublic)
+
+
+def _score_new_idea(ctx: Context, record: dict[str, Any]) -> None:
+    score_new_ideas(ctx.store, ctx.org, [record["id"]], get_aligner(ctx.request))
+
+
+_crud(
+    "/ideas",
+    "ideas",
+    schemas.IdeaCreate,
+    schemas.IdeaUpdate,
+    schemas.IdeaPublic,
+    with_list=False,
+    after_create=_score_new_idea,
+)
 _crud(
     "/knowledge-areas",
     "knowledge_areas",

@@ -53,7 +53,7 @@ class CheckLimits:
     conflict_cosine: float = 0.35
     weak_parent_gap: float = 0.20  # best candidate's link score minus the given parent's
     weak_parent_ratio: float = 0.50  # the given parent's link score as a share of the best one
-    carry_link: float = 0.20  # link score at which an on-mission parent vouches for an off-tier goal
+    carry_link: float = 0.15  # link score at which an on-mission parent vouches for an off-tier goal
     clearly_off_z: float = 1.0  # below this z an off-tier goal is clearly off, not borderline
     weak_unit_score: float = 0.30  # a unit whose goals' mean score is below this is weak
     theme_cover_cosine: float = 0.45  # a goal this close to a theme serves it
@@ -71,15 +71,52 @@ class Pair:
 # more speed, and ones that say it pushes for quality, durability or safety. Prefixes keep the
 # lists short: "cheap" covers cheaper and cheapest, "durab" covers durable and durability.
 _COST_CUES = (
-    "cheap", "lowest-pric", "low-pric", "lowest-cost", "low-cost", "cost", "spend", "price", "budget",
-    "discount", "faster", "fastest", "speed up", "quicker", "shorter lead", "headcount", "savings",
-    "cut corners", "outsourc", "offshor",
+    "cheap",
+    "lowest-pric",
+    "low-pric",
+    "lowest-cost",
+    "low-cost",
+    "cost",
+    "spend",
+    "price",
+    "budget",
+    "discount",
+    "faster",
+    "fastest",
+    "speed up",
+    "quicker",
+    "shorter lead",
+    "headcount",
+    "savings",
+    "cut corners",
+    "outsourc",
+    "offshor",
 )
 _QUALITY_CUES = (
-    "quality", "qualif", "reliab", "durab", "robust", "surviv", "withstand", "endur", "long-lasting",
-    "lifetime", "lifespan", "last longer", "tight", "safe", "failure", "fail", "defect", "warranty",
-    "life test", "premium", "certif",
+    "quality",
+    "qualif",
+    "reliab",
+    "durab",
+    "robust",
+    "surviv",
+    "withstand",
+    "endur",
+    "long-lasting",
+    "lifetime",
+    "lifespan",
+    "last longer",
+    "tight",
+    "safe",
+    "failure",
+    "fail",
+    "defect",
+    "warranty",
+    "life test",
+    "premium",
+    "certif",
 )
+# "still seals after 200,000 openings", "still stops after 10,000 km": wear-resistance in a phrase.
+_QUALITY_PATTERNS = (re.compile(r"\bstill\b.+\bafter\b"),)
 # Words of the cost side that also occur, harmlessly, in quality talk ("energy-saving").
 _COST_EXCEPTIONS = ("energy-saving", "energy saving", "running cost")
 
@@ -117,7 +154,11 @@ def direction(text: str) -> str | None:
         lowered_raw = lowered_raw.replace(exception, " ")
         lowered = lowered.replace(exception, " ")
     cost = _has_cue(lowered_raw, _COST_CUES) or _has_cue(lowered, _COST_CUES)
-    quality = _has_cue(lowered_raw, _QUALITY_CUES) or _has_cue(lowered, _QUALITY_CUES)
+    quality = (
+        _has_cue(lowered_raw, _QUALITY_CUES)
+        or _has_cue(lowered, _QUALITY_CUES)
+        or any(p.search(lowered_raw) for p in _QUALITY_PATTERNS)
+    )
     if cost and not quality:
         return "cost"
     if quality and not cost:
@@ -138,10 +179,12 @@ def _cue_stems() -> frozenset[str]:
     return frozenset(stem(w) for cue in _COST_CUES + _QUALITY_CUES for w in words(cue))
 
 
-def shared_subject_words(a: str, b: str, ignore: frozenset[str] = frozenset()) -> tuple[str, ...]:
-    """Content words the two goals share (by stem), leaving out the cue words and `ignore`d words,
-    so that "cost" in both does not count as a shared subject."""
-    skip = _cue_stems() | {stem(w) for w in ignore}
+def shared_subject_words(
+    a: str, b: str, ignore: frozenset[str] = frozenset(), skip_cues: bool = False
+) -> tuple[str, ...]:
+    """Content words the two goals share (by stem), leaving out `ignore`d words and, with
+    `skip_cues`, the cost and quality cue words (so that "cost" in both is no shared subject)."""
+    skip = {stem(w) for w in ignore} | (_cue_stems() if skip_cues else frozenset())
     mine = stems(a, MISSION_FILLER)
     theirs = stems(b, MISSION_FILLER)
     return tuple(word for key, word in mine.items() if key in theirs and key not in skip)
@@ -174,14 +217,14 @@ def duplicate_pairs(
     """Pairs of goals that say the same thing: very close in meaning and sharing at least one
     content word, and not one the ancestor of the other."""
     out = []
-    n = len(texts)
-    for i in range(n):
-        for j in range(i + 1, n):
-            if similarity[i, j] < limits.duplicate_cosine or _related(above, i, j):
-                continue
-            shared = shared_subject_words(texts[i], texts[j], ignore)
-            if shared:
-                out.append(Pair(i, j, shared))
+    # Only the few pairs above the cut-off are looked at word by word.
+    close = np.argwhere(np.triu(similarity >= limits.duplicate_cosine, k=1))
+    for i, j in close.tolist():
+        if _related(above, i, j):
+            continue
+        shared = shared_subject_words(texts[i], texts[j], ignore)
+        if shared:
+            out.append(Pair(i, j, shared))
     return out
 
 
@@ -201,7 +244,7 @@ def conflicting_pairs(
         for j, other in enumerate(sides):
             if other != "quality" or similarity[i, j] < limits.conflict_cosine or _related(above, i, j):
                 continue
-            shared = shared_subject_words(texts[i], texts[j], ignore)
+            shared = shared_subject_words(texts[i], texts[j], ignore, skip_cues=True)
             if shared:
                 out.append(Pair(i, j, shared))
     return out

@@ -20,9 +20,11 @@ __all__ = ["KnowledgeWeights", "knowledge_scores"]
 
 @dataclass(frozen=True)
 class KnowledgeWeights:
+    # Chosen on development data (graded occupation skills plus hand-written missions) and kept
+    # as one global setting, never per mission.
     topical: float = 1.0
-    breadth: float = 1.0
-    concreteness: float = 0.5
+    breadth: float = 0.5
+    concreteness: float = 1.0
 
 
 def _standardise(values: np.ndarray) -> np.ndarray:

@@ -58,30 +58,50 @@ def parse_goals(rows: Sequence[Row], source: str = "input") -> list[Goal]:
         try:
             level = int(raw)
         except ValueError:
-            raise RowError(source, number, "level", f"{raw!r} is not a whole number",
-                           "use 1 for top goals, 2 for the goals below them, and so on") from None
+            raise RowError(
+                source,
+                number,
+                "level",
+                f"{raw!r} is not a whole number",
+                "use 1 for top goals, 2 for the goals below them, and so on",
+            ) from None
         if level < 1:
             raise RowError(source, number, "level", f"{level} is below 1", "use 1 for top goals")
-        mine = []
+        mine: list[int] = []
         for pid in (p.strip() for p in row.get("parent_id", "").split(";")):
             if not pid:
                 continue
             if pid not in index:
-                raise RowError(source, number, "parent_id", f"{pid!r} is not the id of any goal in the file",
-                               "leave it blank or use ids from the id column, separated by ';'")
+                raise RowError(
+                    source,
+                    number,
+                    "parent_id",
+                    f"{pid!r} is not the id of any goal in the file",
+                    "leave it blank or use ids from the id column, separated by ';'",
+                )
             if pid == row["id"]:
-                raise RowError(source, number, "parent_id", "the goal names itself as its parent",
-                               "name the goal one level up that it serves")
+                raise RowError(
+                    source,
+                    number,
+                    "parent_id",
+                    "the goal names itself as its parent",
+                    "name the goal one level up that it serves",
+                )
             mine.append(index[pid])
         levels.append(level)
-        parents.append(tuple(dict.fromkeys(mine)))
+        parents.append(tuple(dict.fromkeys(mine)))  # a parent named twice counts once
     _refuse_cycles(rows, parents, source)
-    for n, mine in enumerate(parents):
-        for p in mine:
+    for n, above in enumerate(parents):
+        for p in above:
             if levels[p] >= levels[n]:
-                raise RowError(source, n + 2, "level",
-                               f"its parent {rows[p]['id']!r} is at level {levels[p]}, not above this goal's "
-                               f"level {levels[n]}", "a parent must sit at a lower level number than its goal")
+                raise RowError(
+                    source,
+                    n + 2,
+                    "level",
+                    f"its parent {rows[p]['id']!r} is at level {levels[p]}, not above this goal's "
+                    f"level {levels[n]}",
+                    "a parent must sit at a lower level number than its goal",
+                )
     return [
         Goal(r["id"], r["text"], levels[n], parents[n], r.get("unit", "").strip(), n + 2)
         for n, r in enumerate(rows)
@@ -102,9 +122,14 @@ def _refuse_cycles(rows: Sequence[Row], parents: list[tuple[int, ...]], source: 
                 state[node] = 2
                 path.pop()
             elif state[nxt] == 1:
-                loop = [rows[i]["id"] for i, _ in path[[i for i, _ in path].index(nxt):]] + [rows[nxt]["id"]]
-                raise RowError(source, nxt + 2, "parent_id", f"parent links go round in a circle: {' -> '.join(loop)}",
-                               "break the circle so that every chain ends at a top goal")
+                loop = [rows[i]["id"] for i, _ in path[[i for i, _ in path].index(nxt) :]] + [rows[nxt]["id"]]
+                raise RowError(
+                    source,
+                    nxt + 2,
+                    "parent_id",
+                    f"parent links go round in a circle: {' -> '.join(loop)}",
+                    "break the circle so that every chain ends at a top goal",
+                )
             elif state[nxt] == 0:
                 state[nxt] = 1
                 path.append((nxt, iter(parents[nxt])))
@@ -118,10 +143,11 @@ def check_goals(
     focus_areas: Sequence[str] = (),
     exclusions: Sequence[str] = (),
     source: str = "input",
-    limits: CheckLimits = CheckLimits(),
+    limits: CheckLimits | None = None,
     progress: ProgressFn | None = None,
 ) -> list[dict]:
     """One `{id, issues}` object per goal in input order, then the `_uncovered` summary object."""
+    limits = limits or CheckLimits()
     goals = parse_goals(rows, source)
     texts = [g.text for g in goals]
     model = aligner.mission_model(mission, focus_areas, exclusions)
@@ -136,28 +162,37 @@ def check_goals(
     issues: list[list[Issue]] = [[] for _ in goals]
     suggested = _weak_parents(goals, links, limits, issues)
     _orphans(goals, batch, links, issues)
-    _off_mission(goals, batch, links, suggested, limits, aligner, issues)
+    _off_mission(goals, batch, links, suggested, above, limits, aligner, issues)
     for pair in duplicate_pairs(texts, similarity, above, limits, common):
         for me, other in ((pair.first, pair.second), (pair.second, pair.first)):
-            issues[me].append(Issue("duplicate", (
-                f"Says much the same as {_name(goals[other])}: '{goals[other].text}' (similarity "
-                f"{similarity[me, other]:.2f}; both speak of {_quote(pair.words)}). Merge the two or agree "
-                "which unit owns it.")))
+            issues[me].append(_duplicate(goals[other], float(similarity[me, other]), pair.words))
     for pair in conflicting_pairs(texts, similarity, above, limits, common):
         cost, quality = goals[pair.first], goals[pair.second]
-        subject = _quote(pair.words)
-        issues[pair.first].append(Issue("conflict", (
-            f"Pulls against {_name(quality)} on {subject}: this goal cuts cost or time, while "
-            f"'{quality.text}' raises quality, durability or safety. Agree the trade-off with its owner "
-            "before either goes ahead.")))
-        issues[pair.second].append(Issue("conflict", (
-            f"Pulls against {_name(cost)} on {subject}: '{cost.text}' cuts cost or time, while this goal "
-            "raises quality, durability or safety. Agree the trade-off with its owner before either "
-            "goes ahead.")))
+        issues[pair.first].append(_conflict(quality, pair.words, this_cuts=True))
+        issues[pair.second].append(_conflict(cost, pair.words, this_cuts=False))
 
-    out: list[dict] = [{"id": g.id, "issues": [i.as_dict() for i in found]} for g, found in zip(goals, issues)]
+    out: list[dict] = [
+        {"id": g.id, "issues": [i.as_dict() for i in found]} for g, found in zip(goals, issues, strict=True)
+    ]
     out.append(_summary(goals, batch, vectors, limits))
     return out
+
+
+def _duplicate(other: Goal, similarity: float, shared: Sequence[str]) -> Issue:
+    return Issue(
+        "duplicate",
+        f"Says much the same as {_name(other)}: '{other.text}' (similarity {similarity:.2f}; "
+        f"both speak of {_quote(shared)}). Merge the two or agree which unit owns it.",
+    )
+
+
+def _conflict(other: Goal, subject: Sequence[str], this_cuts: bool) -> Issue:
+    cuts, raises = ("this goal", f"'{other.text}'") if this_cuts else (f"'{other.text}'", "this goal")
+    return Issue(
+        "conflict",
+        f"Pulls against {_name(other)} on {_quote(subject)}: {cuts} cuts cost or time, while {raises} "
+        "raises quality, durability or safety. Agree the trade-off with its owner before either goes ahead.",
+    )
 
 
 def _name(goal: Goal) -> str:
@@ -193,16 +228,17 @@ def _candidates(goal: Goal, goals: list[Goal], links: list[dict]) -> list[dict]:
     return links
 
 
-def _weak_parents(goals: list[Goal], links: list[list[dict]], limits: CheckLimits,
-                  issues: list[list[Issue]]) -> dict[int, dict]:
+def _weak_parents(
+    goals: list[Goal], links: list[list[dict]], limits: CheckLimits, issues: list[list[Issue]]
+) -> dict[int, dict]:
     """Adds weak-parent issues; returns goal index -> the suggested parent's link row."""
     suggested: dict[int, dict] = {}
     index = {g.id: n for n, g in enumerate(goals)}
     for n, goal in enumerate(goals):
         if not goal.parents or not links[n]:
             continue
-        given = [(goals[p], _link(links[n], goals[p].id)) for p in goal.parents]
-        given = [(p, s) for p, s in given if s is not None]  # parents more than one level up are not compared
+        # Parents more than one level up have no link score and are not compared.
+        given = [(goals[p], s) for p in goal.parents if (s := _link(links[n], goals[p].id)) is not None]
         if not given:
             continue
         parent, score = max(given, key=lambda pair: pair[1])
@@ -211,14 +247,23 @@ def _weak_parents(goals: list[Goal], links: list[list[dict]], limits: CheckLimit
             continue
         suggested[n] = best
         better = goals[index[best["id"]]]
-        issues[n].append(Issue("weak-parent", (
-            f"Its parent {_name(parent)} ('{parent.text}') fits it poorly (link {score:.2f}); "
-            f"{_name(better)} ('{better.text}') fits much better (link {best['score']:.2f}, {best['why']}). "
-            f"Consider moving it under {better.id}.")))
+        issues[n].append(
+            Issue(
+                "weak-parent",
+                (
+                    f"Its parent {_name(parent)} ('{parent.text}') fits it poorly (link {score:.2f}); "
+                    f"{_name(better)} ('{better.text}') fits much better "
+                    f"(link {best['score']:.2f}, {best['why']}). "
+                    f"Consider moving it under {better.id}."
+                ),
+            )
+        )
     return suggested
 
 
-def _orphans(goals: list[Goal], batch: ScoredBatch, links: list[list[dict]], issues: list[list[Issue]]) -> None:
+def _orphans(
+    goals: list[Goal], batch: ScoredBatch, links: list[list[dict]], issues: list[list[Issue]]
+) -> None:
     for n, goal in enumerate(goals):
         verdict = batch.verdicts[n]
         if goal.level == 1 or goal.parents or verdict.tier is Tier.CORE:
@@ -226,15 +271,31 @@ def _orphans(goals: list[Goal], batch: ScoredBatch, links: list[list[dict]], iss
         hint = ""
         if links[n]:
             best = links[n][0]
-            hint = f" The closest goal one level up is {best['id']} (link {best['score']:.2f}, {best['why']})."
-        issues[n].append(Issue("orphan", (
-            f"A level-{goal.level} goal with no parent, and not core to the mission "
-            f"({verdict.tier.value}, score {verdict.score:.2f}): link it to the goal it serves or drop it."
-            + hint)))
+            hint = (
+                f" The closest goal one level up is {best['id']} (link {best['score']:.2f}, {best['why']})."
+            )
+        issues[n].append(
+            Issue(
+                "orphan",
+                (
+                    f"A level-{goal.level} goal with no parent, and not core to the mission "
+                    f"({verdict.tier.value}, score {verdict.score:.2f}): "
+                    "link it to the goal it serves or drop it." + hint
+                ),
+            )
+        )
 
 
-def _off_mission(goals: list[Goal], batch: ScoredBatch, links: list[list[dict]], suggested: dict[int, dict],
-                 limits: CheckLimits, aligner: Aligner, issues: list[list[Issue]]) -> None:
+def _off_mission(
+    goals: list[Goal],
+    batch: ScoredBatch,
+    links: list[list[dict]],
+    suggested: dict[int, dict],
+    above: list[set[int]],
+    limits: CheckLimits,
+    aligner: Aligner,
+    issues: list[list[Issue]],
+) -> None:
     """Off-tier goals, except those the cascade vouches for.
 
     A goal below the top can read as off on its own ("Sign forty kitchen-studio partners") and still
@@ -253,6 +314,9 @@ def _off_mission(goals: list[Goal], batch: ScoredBatch, links: list[list[dict]],
             continue
         if any(flagged[p] for p in goal.parents):
             continue  # inherits its parent's issue
+        if _excluded_by_words(n, goal.text, batch, aligner):
+            flagged[n] = True  # word-for-word evidence against it outweighs any parent's support
+            continue
         carriers = [(p, _link(links[n], goals[p].id)) for p in goal.parents]
         if n in suggested:
             carriers.append((index[suggested[n]["id"]], float(suggested[n]["score"])))
@@ -260,21 +324,19 @@ def _off_mission(goals: list[Goal], batch: ScoredBatch, links: list[list[dict]],
         if carried:
             aligned[n] = True
             continue
-        if _excluded_by_words(n, goal.text, batch, aligner) or (
-            result.z[n] < limits.clearly_off_z and not is_mission_neutral(goal.text)
-        ):
+        if result.z[n] < limits.clearly_off_z and not is_mission_neutral(goal.text):
             flagged[n] = True
     for n in range(len(goals)):
         if not flagged[n]:
             continue
-        below = [g.id for m, g in enumerate(goals) if m != n and n in ancestors(_parent_map(goals), m)]
+        below = [g.id for m, g in enumerate(goals) if n in above[m]]
         tail = f" Its sub-goals {', '.join(below)} go with it." if below else ""
-        issues[n].append(Issue("off-mission", (
-            f"{batch.verdicts[n].why} Rework it so that it serves the mission, or drop it.{tail}")))
-
-
-def _parent_map(goals: list[Goal]) -> dict[int, tuple[int, ...]]:
-    return {n: g.parents for n, g in enumerate(goals)}
+        issues[n].append(
+            Issue(
+                "off-mission",
+                (f"{batch.verdicts[n].why} Rework it so that it serves the mission, or drop it.{tail}"),
+            )
+        )
 
 
 def _excluded_by_words(n: int, text: str, batch: ScoredBatch, aligner: Aligner) -> bool:
@@ -290,15 +352,18 @@ def _excluded_by_words(n: int, text: str, batch: ScoredBatch, aligner: Aligner) 
 def _summary(goals: list[Goal], batch: ScoredBatch, vectors: np.ndarray, limits: CheckLimits) -> dict:
     """Mission themes no goal serves, and units whose goals barely touch the mission."""
     mission = batch.mission
-    served = {int(b) for b, v in zip(batch.result.best, batch.verdicts) if v.tier is not Tier.OFF}
+    served = {
+        int(b) for b, v in zip(batch.result.best, batch.verdicts, strict=True) if v.tier is not Tier.OFF
+    }
     closeness = vectors @ mission.vectors.T if len(goals) else np.zeros((0, len(mission.names)))
-    uncovered = []
+    # Several rows may carry one name (a theme split in parts); the name is served if any part is.
+    covered: dict[str, bool] = {}
     for t in range(1, len(mission.names)):  # row 0 is the whole statement, not a theme
-        if t in served or (len(goals) and float(closeness[:, t].max()) >= limits.theme_cover_cosine):
-            continue
-        uncovered.append(mission.names[t])
+        hit = t in served or bool(len(goals) and float(closeness[:, t].max()) >= limits.theme_cover_cosine)
+        covered[mission.names[t]] = covered.get(mission.names[t], False) or hit
+    uncovered = [name for name, hit in covered.items() if not hit]
     scores: dict[str, list[float]] = {}
-    for goal, verdict in zip(goals, batch.verdicts):
+    for goal, verdict in zip(goals, batch.verdicts, strict=True):
         if goal.unit:
             scores.setdefault(goal.unit, []).append(verdict.score)
     means = {unit: round(float(np.mean(s)), 4) for unit, s in scores.items()}

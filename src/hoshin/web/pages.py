@@ -17,7 +17,11 @@ from hoshin.api import editing, schemas
 from hoshin.api.deps import Context, get_store, permit
 from hoshin.api.security import CSRF_FIELD, check_csrf
 from hoshin.errors import AuthenticationError, InputError
+from hoshin.api.routes import get_aligner
 from hoshin.service.audit import list_events
+from hoshin.service.corridor import TIER_NAMES, list_inbox, override_tier, preview_corridor, score_new_ideas
+from hoshin.service.missions import current_model, save_mission
+from hoshin.service.records import IDEA_STATUSES
 from hoshin.service.auth import can, login
 from hoshin.web.templating import render
 
@@ -108,13 +112,59 @@ def dashboard(
     )
 
 
-@router.get("/mission", response_class=HTMLResponse)
-def mission_page(request: Request, ctx: Annotated[Context, Depends(permit("mission.read"))]) -> HTMLResponse:
+def _mission_page(
+    request: Request, ctx: Context, proposal: dict[str, list[str]] | None = None, changes: Any = None
+) -> HTMLResponse:
+    mission = ctx.store.mission(ctx.org)
+    if proposal is None and mission is not None:
+        proposal = {"focus_areas": mission["focus_areas"], "exclusions": mission["exclusions"]}
     return render(
         request,
         "mission.html",
-        {"mission": ctx.store.mission(ctx.org), "versions": ctx.store.mission_versions(ctx.org)},
+        {
+            "mission": mission,
+            "versions": ctx.store.mission_versions(ctx.org),
+            "can_edit": can(ctx.user, "mission.update"),
+            "proposal": proposal or {"focus_areas": [], "exclusions": []},
+            "changes": changes,
+        },
     )
+
+
+@router.get("/mission", response_class=HTMLResponse)
+def mission_page(request: Request, ctx: Annotated[Context, Depends(permit("mission.read"))]) -> HTMLResponse:
+    return _mission_page(request, ctx)
+
+
+def _lines(form: Any, name: str) -> list[str]:
+    """A textarea holding one entry per line, as a list without blanks."""
+    raw = form.get(name)
+    if not isinstance(raw, str):
+        return []
+    return [line.strip() for line in raw.splitlines() if line.strip()]
+
+
+@router.post("/mission/corridor", response_class=HTMLResponse, response_model=None)
+async def mission_corridor(
+    request: Request, ctx: Annotated[Context, Depends(permit("mission.update"))]
+) -> HTMLResponse | RedirectResponse:
+    """Preview (nothing saved) or save the corridor; saving stores a new version and re-scores ideas."""
+    form = await request.form()
+    body = _checked(
+        schemas.MissionCreate,
+        {"text": "-", "focus_areas": _lines(form, "focus_areas"), "exclusions": _lines(form, "exclusions")},
+    )
+    aligner = get_aligner(request)
+    if form.get("action") == "save":
+        mission = current_model(ctx.store, ctx.org, aligner)
+        save_mission(
+            ctx.store, ctx.org, mission.text, body["focus_areas"], body["exclusions"], ctx.user.username, aligner
+        )
+        score_new_ideas(ctx.store, ctx.org, sorted(ctx.store.keys("ideas", ctx.org)), aligner)
+        return RedirectResponse("/mission?saved=1", status_code=303)
+    changes = preview_corridor(ctx.store, ctx.org, aligner, body["focus_areas"], body["exclusions"])
+    proposal = {"focus_areas": body["focus_areas"], "exclusions": body["exclusions"]}
+    return _mission_page(request, ctx, proposal, changes)
 
 
 @router.get("/knowledge", response_class=HTMLResponse)
@@ -240,9 +290,52 @@ async def goal_update(
     return RedirectResponse("/goals?updated=" + key, status_code=303)
 
 
+def _filter(request: Request, name: str) -> str | None:
+    value = request.query_params.get(name, "").strip()
+    return value or None
+
+
 @router.get("/ideas", response_class=HTMLResponse)
 def ideas_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.read"))]) -> HTMLResponse:
-    return _list_page(request, ctx, "ideas", "ideas.html")
+    filters = {name: _filter(request, name) for name in ("tier", "theme", "status", "unit")}
+    rows = list_inbox(ctx.store, ctx.org, **filters)
+    for row in rows:
+        scope = {"unit_id": row.get("unit_id")}
+        row["_editable"] = can(ctx.user, "idea.update", scope)
+        row["_overridable"] = can(ctx.user, "idea.status", scope)
+    themes = sorted({v["theme"] for v in ctx.store.verdicts(ctx.org, "idea") if v.get("theme")})
+    return render(
+        request,
+        "ideas.html",
+        {
+            "rows": rows,
+            "units": [u["id"] for u in ctx.store.rows("units", ctx.org)],
+            "record": {},
+            "can_create": can(ctx.user, "idea.create"),
+            "filters": filters,
+            "themes": themes,
+            "tiers": TIER_NAMES,
+            "statuses": IDEA_STATUSES,
+        },
+    )
+
+
+@router.post("/ideas/{key}/override")
+async def idea_override(
+    key: str, request: Request, ctx: Annotated[Context, Depends(permit("idea.status"))]
+) -> RedirectResponse:
+    form = await request.form()
+    ctx.check("idea.status", ctx.store.get("ideas", ctx.org, key))
+    tier, reason = form.get("tier"), form.get("reason")
+    override_tier(
+        ctx.store,
+        ctx.org,
+        key,
+        tier if isinstance(tier, str) else "",
+        reason if isinstance(reason, str) else "",
+        ctx.user.username,
+    )
+    return RedirectResponse("/ideas?overridden=" + key, status_code=303)
 
 
 @router.post("/ideas")
@@ -251,6 +344,7 @@ async def ideas_create(
 ) -> RedirectResponse:
     values = _checked(schemas.IdeaCreate, _form_values(await request.form(), IDEA_FIELDS))
     editing.create(ctx.store, ctx.user, "ideas", values)
+    score_new_ideas(ctx.store, ctx.org, [values["id"]], get_aligner(request))
     return RedirectResponse("/ideas?created=" + values["id"], status_code=303)
 
 
