@@ -49,6 +49,8 @@ def test_direction_of_empty_text_is_none() -> None:
         ("Increase sales to existing customers by a quarter", True),
         ("Launch a mayonnaise recipe blog to grow social media followers", False),
         ("Convert two product lines to isobutane", False),
+        ("Reach 50,000 newsletter subscribers", True),
+        ("Launch a weekly cooking blog to double our social media following", False),
         ("2027", True),  # nothing to judge
     ],
 )

@@ -67,6 +67,7 @@ def test_help_documents_the_output_shape() -> None:
     text = " ".join(result.output.split())
     for word in ("_uncovered", "uncovered_themes", "weak_units", "off-mission", "weak-parent", "conflict"):
         assert word in text
+    assert "uncovered_themes: [mission themes no goal serves]" in text
 
 
 @pytest.mark.parametrize(

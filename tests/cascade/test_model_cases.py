@@ -142,5 +142,17 @@ def test_demo_planted_goal_cases_are_found_with_few_false_alarms(aligner: Aligne
     assert planted <= found
     assert len(found - planted) <= len(rows) // 20
     assert "G-C5" in _detail(result, "G-SA2", "weak-parent")
+    # The recipe posts under the recipe blog are named with it, not flagged one by one.
+    assert "G-MK1-K1" in _detail(result, "G-MK1", "off-mission")
+    assert ("off-mission", "G-MK1-K1") not in found
     assert "G-SV1" in _detail(result, "G-QA1", "duplicate")
+    assert result[-1]["weak_units"] == ["U-MKT"]
+
+
+def test_demo_without_focus_areas_or_exclusions_still_finds_the_planted_cases(aligner: Aligner) -> None:
+    mission, rows = _demo()
+    result = check_goals(aligner, mission["text"], rows)
+    found = _findings(result)
+    assert {("off-mission", "G-MK1"), ("orphan", "G-MF3"), ("weak-parent", "G-SA2")} <= found
+    assert {("duplicate", "G-QA1"), ("conflict", "G-PU1"), ("conflict", "G-RD2")} <= found
     assert result[-1]["weak_units"] == ["U-MKT"]

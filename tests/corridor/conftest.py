@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from api.support import database_url, org  # noqa: F401  (fixtures shared with tests/api)
 
+from api.support import database_url, org  # noqa: F401  (fixtures shared with tests/api)
 from hoshin.embedding import HashingEmbedder
 from hoshin.service.corridor import store_aligner
 
@@ -23,4 +23,3 @@ def aligner(org: Any) -> Any:  # noqa: F811
     """A fresh engine whose vectors are cached in the org's store; `aligner.embedder.misses` counts
     texts it had to embed."""
     return store_aligner(org.store, HashingEmbedder())
-

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from api.support import api_csrf
 from corridor.support import state
 
@@ -15,7 +16,9 @@ def _verdicts(org: Any) -> dict[str, dict[str, Any]]:
 
 def test_a_new_idea_gets_a_verdict_on_arrival(org: Any) -> None:
     client = org.client("contributor", how="token")
-    response = client.post("/api/v1/ideas", json={"id": "I-7", "text": "A compressor that lasts 30 years", "unit_id": "U-RD"})
+    response = client.post(
+        "/api/v1/ideas", json={"id": "I-7", "text": "A compressor that lasts 30 years", "unit_id": "U-RD"}
+    )
     assert response.status_code == 201, response.text
     assert _verdicts(org)["I-7"]["mission_version"] == 1
     listed = {r["id"]: r for r in client.get("/api/v1/ideas").json()}
@@ -28,7 +31,10 @@ def test_a_new_idea_gets_a_verdict_on_arrival(org: Any) -> None:
 def test_idea_list_filters_and_refuses_unknown_values(org: Any) -> None:
     client = org.client("viewer", how="token")
     client_admin = org.client("admin", how="token")
-    assert client_admin.put("/api/v1/mission", json={"text": "Refrigerators that never fail."}).status_code == 200
+    assert (
+        client_admin.put("/api/v1/mission", json={"text": "Refrigerators that never fail."}).status_code
+        == 200
+    )
     rows = client.get("/api/v1/ideas").json()
     tier = rows[0]["tier"]
     assert {r["id"] for r in client.get(f"/api/v1/ideas?tier={tier}").json()} == {
@@ -42,7 +48,11 @@ def test_idea_list_filters_and_refuses_unknown_values(org: Any) -> None:
 
 def test_put_mission_saves_themes_and_rescores_every_idea(org: Any) -> None:
     client = org.client("strategist", how="token")
-    body = {"text": "We make reliable refrigerators for families.", "focus_areas": ["door seals"], "exclusions": ["sport"]}
+    body = {
+        "text": "We make reliable refrigerators for families.",
+        "focus_areas": ["door seals"],
+        "exclusions": ["sport"],
+    }
     response = client.put("/api/v1/mission", json=body)
     assert response.status_code == 200, response.text
     mission = response.json()
@@ -64,12 +74,16 @@ def test_preview_lists_changes_and_saves_nothing(org: Any) -> None:
     client = org.client("strategist")  # a session: the change needs the CSRF header
     before = state(org)
     focus = org.store.get("ideas", org.id, "I-2")["text"]
-    response = client.post("/api/v1/corridor/preview", json={"focus_areas": [focus]}, headers=api_csrf(client))
+    response = client.post(
+        "/api/v1/corridor/preview", json={"focus_areas": [focus]}, headers=api_csrf(client)
+    )
     assert response.status_code == 200, response.text
     changes = response.json()
     assert [c["id"] for c in changes] == ["I-2"] and changes[0]["after"]["tier"] == "core"
     assert state(org) == before
-    assert client.post("/api/v1/corridor/preview", json={"focus_areas": [focus]}).status_code == 403  # no CSRF
+    assert (
+        client.post("/api/v1/corridor/preview", json={"focus_areas": [focus]}).status_code == 403
+    )  # no CSRF
     bad = client.post("/api/v1/corridor/preview", json={"focus_areas": "x"}, headers=api_csrf(client))
     assert bad.status_code == 422
 
@@ -88,7 +102,9 @@ def test_preview_lists_changes_and_saves_nothing(org: Any) -> None:
 def test_override_roles(org: Any, role: str, idea: str, status: int) -> None:
     client = org.client(role, how="token")
     before = state(org)
-    response = client.post(f"/api/v1/ideas/{idea}/override", json={"tier": "core", "reason": "our core market"})
+    response = client.post(
+        f"/api/v1/ideas/{idea}/override", json={"tier": "core", "reason": "our core market"}
+    )
     assert response.status_code == status, response.text
     if status == 200:
         assert response.json()["override_tier"] == "core" and response.json()["effective_tier"] == "core"

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from corridor.support import state
 from typer.testing import CliRunner
 
 import hoshin.cli.corridor_commands  # noqa: F401  (registers the commands, whatever cli/__init__ imports)
+from corridor.support import state
 from hoshin.cli import app
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -31,4 +30,4 @@ def test_demo_off_ideas_mostly_land_off(tmp_path: Path, monkeypatch: pytest.Monk
     off = [i for i in planted if rows[i]["tier"] == "off"]
     assert len(off) >= 0.8 * len(planted), f"only {len(off)} of {len(planted)} planted off ideas are off"
     others_off = sum(1 for i, r in rows.items() if i not in planted and r["tier"] == "off")
-    assert others_off < len(rows) - len(planted)  # the engine does not simply call everything off
+    assert others_off < 0.5 * (len(rows) - len(planted))  # the engine does not call everything off

@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from corridor.support import state
 
+from corridor.support import state
 from hoshin.embedding import HashingEmbedder
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.corridor import list_inbox, override_tier, preview_corridor, score_ideas, store_aligner
@@ -149,7 +149,9 @@ def test_bad_override_changes_nothing(
 
 
 def test_inbox_filters_by_tier_theme_status_and_unit_subtree(org: Any, aligner: Any) -> None:
-    org.store.upsert("ideas", org.id, [{"id": "I-3", "text": "A quieter fan for the lab", "unit_id": "U-RD-LAB"}])
+    org.store.upsert(
+        "ideas", org.id, [{"id": "I-3", "text": "A quieter fan for the lab", "unit_id": "U-RD-LAB"}]
+    )
     org.store.upsert("ideas", org.id, [{"id": "I-1", "status": "triaged"}])
     score_ideas(org.store, org.id, aligner)
     rows = list_inbox(org.store, org.id)

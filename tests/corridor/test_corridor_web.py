@@ -6,7 +6,6 @@ from typing import Any
 
 from api.support import csrf_of
 from corridor.support import state
-
 from hoshin.service.corridor import score_ideas
 
 
@@ -47,7 +46,8 @@ def test_web_form_idea_gets_a_verdict(org: Any) -> None:
     client = org.client("contributor")
     token = csrf_of(client.get("/ideas").text)
     response = client.post(
-        "/ideas", data={"id": "I-8", "text": "Door gaskets you can swap at home", "csrf_token": token},
+        "/ideas",
+        data={"id": "I-8", "text": "Door gaskets you can swap at home", "csrf_token": token},
         follow_redirects=False,
     )
     assert response.status_code == 303
@@ -74,7 +74,9 @@ def test_mission_page_previews_then_saves_the_corridor(org: Any) -> None:
     )
     assert saved.status_code == 303
     mission = org.store.mission(org.id)
-    assert mission["version"] == 2 and mission["focus_areas"] == [focus] and mission["exclusions"] == ["sport"]
+    assert (
+        mission["version"] == 2 and mission["focus_areas"] == [focus] and mission["exclusions"] == ["sport"]
+    )
     assert {v["mission_version"] for v in org.store.verdicts(org.id, "idea")} == {2}
 
 

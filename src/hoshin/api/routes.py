@@ -196,7 +196,9 @@ def list_ideas(
     ctx: Annotated[Context, Depends(permit("idea.read"))],
     limit: Limit = 100,
     offset: Offset = 0,
-    tier: Annotated[schemas.TierName | None, Query(description="Effective tier (override, else engine).")] = None,
+    tier: Annotated[
+        schemas.TierName | None, Query(description="Effective tier (override, else engine).")
+    ] = None,
     theme: Annotated[str | None, Query(max_length=300, description="The verdict's theme.")] = None,
     status: Annotated[schemas.IdeaStatus | None, Query(description="Funnel status.")] = None,
     unit: Annotated[str | None, Query(max_length=64, description="A unit and its sub-units.")] = None,
@@ -279,7 +281,7 @@ def _crud(
             path,
             list_records,
             methods=["GET"],
-            response_model=list[public],
+            response_model=list[public],  # type: ignore[valid-type]
             tags=[tag],
             summary=f"List {label}s",
         )

@@ -35,8 +35,8 @@ _EXCLUDE = typer.Option([], "--exclude", help="Something ruled out of the missio
         "weak-parent (another goal one level up fits it clearly better; the detail names it), duplicate "
         "(another goal says the same; the detail names it), conflict (another goal on the same subject cuts "
         "cost while this one raises quality, or the other way round). Then one last object "
-        '{id: "_uncovered", uncovered_themes: [mission themes no goal serves], weak_units: [units whose '
-        "goals' mean score is below 0.30, weakest first], unit_scores: {unit: mean score}}.\n\n"
+        '{id: "_uncovered", uncovered_themes: \\[mission themes no goal serves], weak_units: \\[units whose '
+        "goals' mean score is below 0.25, weakest first], unit_scores: {unit: mean score}}.\n\n"
         "Exit codes: 0 done (issues found or not), 2 bad input (the message names file, row and field)."
     ),
 )

@@ -51,7 +51,9 @@ def rescore(db: str | None = DbOption, org: str | None = OrgOption) -> None:
 
 @corridor.command("inbox")
 def inbox(
-    tier: str | None = typer.Option(None, "--tier", help="core, adjacent or off (the override where there is one)."),
+    tier: str | None = typer.Option(
+        None, "--tier", help="core, adjacent or off (the override where there is one)."
+    ),
     theme: str | None = typer.Option(None, "--theme", help="Only ideas whose verdict names this theme."),
     status: str | None = typer.Option(None, "--status", help="Funnel status, e.g. new or under_review."),
     unit: str | None = typer.Option(None, "--unit", help="Only ideas of this unit and its sub-units."),

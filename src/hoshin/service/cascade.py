@@ -162,7 +162,7 @@ def check_goals(
     issues: list[list[Issue]] = [[] for _ in goals]
     suggested = _weak_parents(goals, links, limits, issues)
     _orphans(goals, batch, links, issues)
-    _off_mission(goals, batch, links, suggested, above, limits, aligner, issues)
+    _off_mission(goals, batch, links, suggested, above, similarity, limits, aligner, issues)
     for pair in duplicate_pairs(texts, similarity, above, limits, common):
         for me, other in ((pair.first, pair.second), (pair.second, pair.first)):
             issues[me].append(_duplicate(goals[other], float(similarity[me, other]), pair.words))
@@ -292,6 +292,7 @@ def _off_mission(
     links: list[list[dict]],
     suggested: dict[int, dict],
     above: list[set[int]],
+    similarity: np.ndarray,
     limits: CheckLimits,
     aligner: Aligner,
     issues: list[list[Issue]],
@@ -317,10 +318,14 @@ def _off_mission(
         if _excluded_by_words(n, goal.text, batch, aligner):
             flagged[n] = True  # word-for-word evidence against it outweighs any parent's support
             continue
-        carriers = [(p, _link(links[n], goals[p].id)) for p in goal.parents]
+        # A parent more than one level up has no link score; plain closeness in meaning stands in.
+        carriers: list[tuple[int, float]] = []
+        for p in goal.parents:
+            link = _link(links[n], goals[p].id)
+            carriers.append((p, float(similarity[n, p]) if link is None else link))
         if n in suggested:
             carriers.append((index[suggested[n]["id"]], float(suggested[n]["score"])))
-        carried = any(aligned[p] and s is not None and s >= limits.carry_link for p, s in carriers)
+        carried = any(aligned[p] and s >= limits.carry_link for p, s in carriers)
         if carried:
             aligned[n] = True
             continue

@@ -39,7 +39,8 @@ def import_file(repo: Repository, org_id: str, kind: str, path: str | Path, acto
     """Import one file of `kind` into the organisation; returns how many records were created/updated."""
     batch = read_batch(kind, path)
     texts = {i["id"]: i["text"] for i in repo.rows("ideas", org_id)} if kind == "ideas" else {}
-    result = import_batches(repo, org_id, [batch], actor, action="import", detail={"file": Path(path).name})[0]
+    detail = {"file": Path(path).name}
+    result = import_batches(repo, org_id, [batch], actor, action="import", detail=detail)[0]
     if kind == "ideas":
         # New ideas and changed texts get a verdict, after the commit: a failure to score leaves the
         # imported ideas stored (see score_new_ideas). Unchanged ideas keep the verdict they have.

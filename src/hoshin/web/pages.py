@@ -15,14 +15,14 @@ from pydantic import BaseModel, ValidationError
 
 from hoshin.api import editing, schemas
 from hoshin.api.deps import Context, get_store, permit
+from hoshin.api.routes import get_aligner
 from hoshin.api.security import CSRF_FIELD, check_csrf
 from hoshin.errors import AuthenticationError, InputError
-from hoshin.api.routes import get_aligner
 from hoshin.service.audit import list_events
+from hoshin.service.auth import can, login
 from hoshin.service.corridor import TIER_NAMES, list_inbox, override_tier, preview_corridor, score_new_ideas
 from hoshin.service.missions import current_model, save_mission
 from hoshin.service.records import IDEA_STATUSES
-from hoshin.service.auth import can, login
 from hoshin.web.templating import render
 
 __all__ = ["router"]
@@ -158,7 +158,13 @@ async def mission_corridor(
     if form.get("action") == "save":
         mission = current_model(ctx.store, ctx.org, aligner)
         save_mission(
-            ctx.store, ctx.org, mission.text, body["focus_areas"], body["exclusions"], ctx.user.username, aligner
+            ctx.store,
+            ctx.org,
+            mission.text,
+            body["focus_areas"],
+            body["exclusions"],
+            ctx.user.username,
+            aligner,
         )
         score_new_ideas(ctx.store, ctx.org, sorted(ctx.store.keys("ideas", ctx.org)), aligner)
         return RedirectResponse("/mission?saved=1", status_code=303)
