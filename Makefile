@@ -33,6 +33,7 @@ test-fast: install
 	$(VENV)/bin/pytest -q -m "not model and not postgres"
 
 lint: install
+	$(VENV)/bin/ruff format --check src/hoshin/domain src/hoshin/service/alignment.py src/hoshin/service/batch.py tests/engine
 	$(VENV)/bin/ruff check src tests bench eval
 
 ## Quality on the labelled development data (reads ../shared/eval/dev when present).

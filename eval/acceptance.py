@@ -21,7 +21,13 @@ def _corridor(aligner: Aligner, case: dict[str, Any]) -> list[Result]:
     for rid, tier in expect.items():
         got = out[rid]["tier"]
         ok = got == tier if tier != "adjacent" else got != "core"
-        results.append((f"corridor [{case['mission'][:30]}] {tier}: {out[rid]['text'][:50]}", ok, f"got {got} ({out[rid]['score']})"))
+        results.append(
+            (
+                f"corridor [{case['mission'][:30]}] {tier}: {out[rid]['text'][:50]}",
+                ok,
+                f"got {got} ({out[rid]['score']})",
+            )
+        )
     return results
 
 
@@ -33,8 +39,13 @@ def _knowledge(aligner: Aligner, case: dict[str, Any]) -> list[Result]:
     position = {r["id"]: i for i, r in enumerate(out)}
     worst_needed = max(position[f"n{i}"] for i in range(len(needed)))
     best_unneeded = min(position[f"x{i}"] for i in range(len(not_needed)))
-    return [(f"knowledge [{case['mission'][:30]}] needed areas above unneeded", worst_needed < best_unneeded,
-             f"order: {[r['name'] for r in out]}")]
+    return [
+        (
+            f"knowledge [{case['mission'][:30]}] needed areas above unneeded",
+            worst_needed < best_unneeded,
+            f"order: {[r['name'] for r in out]}",
+        )
+    ]
 
 
 def run_acceptance(aligner: Aligner, data: dict[str, Any]) -> list[Result]:

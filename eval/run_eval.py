@@ -39,7 +39,12 @@ def corridor(aligner: Aligner, path: str) -> str:
         rows = [{"id": i["id"], "text": i["text"]} for i in case["items"]]
         out = triage(aligner, case["mission"], rows)
         nd.append(ndcg([grade[r["id"]] for r in out], list(grade.values()), 10))
-        au.append(auc([r["score"] for r in out if grade[r["id"]] == 2], [r["score"] for r in out if grade[r["id"]] == 0]))
+        au.append(
+            auc(
+                [r["score"] for r in out if grade[r["id"]] == 2],
+                [r["score"] for r in out if grade[r["id"]] == 0],
+            )
+        )
         truth += [grade[r["id"]] for r in out]
         pred += [TIER[r["tier"]] for r in out]
         m = aligner.embed([case["mission"]])[0]
@@ -47,10 +52,16 @@ def corridor(aligner: Aligner, path: str) -> str:
         order = np.argsort(-sims)
         grades = [case["items"][j]["grade"] for j in order]
         raw_nd.append(ndcg(grades, list(grade.values()), 10))
-        raw_au.append(auc([s for s, i in zip(sims, case["items"]) if i["grade"] == 2],
-                          [s for s, i in zip(sims, case["items"]) if i["grade"] == 0]))
-    return (f"ndcg@10={np.mean(nd):.3f} (raw {np.mean(raw_nd):.3f})  auc={np.nanmean(au):.3f} "
-            f"(raw {np.nanmean(raw_au):.3f})  tier_macro_f1={macro_f1(truth, pred, [0, 1, 2]):.3f}")
+        raw_au.append(
+            auc(
+                [s for s, i in zip(sims, case["items"]) if i["grade"] == 2],
+                [s for s, i in zip(sims, case["items"]) if i["grade"] == 0],
+            )
+        )
+    return (
+        f"ndcg@10={np.mean(nd):.3f} (raw {np.mean(raw_nd):.3f})  auc={np.nanmean(au):.3f} "
+        f"(raw {np.nanmean(raw_au):.3f})  tier_macro_f1={macro_f1(truth, pred, [0, 1, 2]):.3f}"
+    )
 
 
 def cascade(aligner: Aligner, path: str) -> str:
@@ -70,9 +81,13 @@ def cascade(aligner: Aligner, path: str) -> str:
         cv = aligner.embed([c["text"] for c in case["children"]])
         order = np.argsort(-(cv @ pv.T), axis=1)
         pids = [p["id"] for p in case["parents"]]
-        raw_ranks = [[pids[j] for j in order[i]].index(truth[c["id"]]) for i, c in enumerate(case["children"])]
-        parts.append(f"{case['id']}: acc@1={np.mean(acc):.3f} (raw {np.mean([r == 0 for r in raw_ranks]):.3f})  "
-                     f"mrr={np.mean(rr):.3f} (raw {np.mean([1 / (r + 1) for r in raw_ranks]):.3f})")
+        raw_ranks = [
+            [pids[j] for j in order[i]].index(truth[c["id"]]) for i, c in enumerate(case["children"])
+        ]
+        parts.append(
+            f"{case['id']}: acc@1={np.mean(acc):.3f} (raw {np.mean([r == 0 for r in raw_ranks]):.3f})  "
+            f"mrr={np.mean(rr):.3f} (raw {np.mean([1 / (r + 1) for r in raw_ranks]):.3f})"
+        )
     return " | ".join(parts)
 
 
@@ -86,12 +101,14 @@ def knowledge(aligner: Aligner, path: str) -> str:
         nd.append(ndcg([gain[r["id"]] for r in out], list(gain.values()), 5))
         rho.append(spearman([imp[r["id"]] for r in out], [r["score"] for r in out]))
         m = aligner.embed([case["mission"]])[0]
-        sims = aligner.embed([f'{a["name"]}: {a["description"]}' for a in case["areas"]]) @ m
+        sims = aligner.embed([f"{a['name']}: {a['description']}" for a in case["areas"]]) @ m
         order = np.argsort(-sims)
         raw_nd.append(ndcg([gain[case["areas"][j]["id"]] for j in order], list(gain.values()), 5))
         raw_rho.append(spearman([imp[a["id"]] for a in case["areas"]], list(sims)))
-    return (f"ndcg@5={np.mean(nd):.3f} (raw {np.mean(raw_nd):.3f})  "
-            f"spearman={np.nanmean(rho):.3f} (raw {np.nanmean(raw_rho):.3f})")
+    return (
+        f"ndcg@5={np.mean(nd):.3f} (raw {np.mean(raw_nd):.3f})  "
+        f"spearman={np.nanmean(rho):.3f} (raw {np.nanmean(raw_rho):.3f})"
+    )
 
 
 def acceptance(aligner: Aligner, path: str) -> list[tuple[str, bool, str]]:

@@ -21,12 +21,28 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("HOSHIN_HOME", "the user data folder (platformdirs)", "Folder for the default SQLite database and the vector cache."),
-    Setting("HOSHIN_DATABASE_URL", "sqlite:///$HOSHIN_HOME/hoshin.sqlite3", "SQLAlchemy URL of the store; postgresql+psycopg://... for PostgreSQL."),
-    Setting("HOSHIN_EMBEDDER", "minilm", "Embedding backend: minilm (packaged all-MiniLM-L6-v2) or hashing (tests only)."),
+    Setting(
+        "HOSHIN_HOME",
+        "the user data folder (platformdirs)",
+        "Folder for the default SQLite database and the vector cache.",
+    ),
+    Setting(
+        "HOSHIN_DATABASE_URL",
+        "sqlite:///$HOSHIN_HOME/hoshin.sqlite3",
+        "SQLAlchemy URL of the store; postgresql+psycopg://... for PostgreSQL.",
+    ),
+    Setting(
+        "HOSHIN_EMBEDDER",
+        "minilm",
+        "Embedding backend: minilm (packaged all-MiniLM-L6-v2) or hashing (tests only).",
+    ),
     Setting("HOSHIN_DEVICE", "auto", "Where the model runs: auto (CUDA when torch sees it), cpu, cuda."),
     Setting("HOSHIN_CACHE", "on", "Set to off to disable the vector cache of the batch commands."),
-    Setting("HOSHIN_SECRET_KEY", "(generated per data folder)", "Signs session cookies; must be set outside development."),
+    Setting(
+        "HOSHIN_SECRET_KEY",
+        "(generated per data folder)",
+        "Signs session cookies; must be set outside development.",
+    ),
 )
 
 

@@ -14,11 +14,24 @@ from hoshin.embedding import HashingEmbedder
 from hoshin.service.alignment import Aligner
 
 BACKGROUND = [
-    "Baking bread for local cafes", "Repairing bicycle gears", "Selling used cars", "Teaching piano to children",
-    "Accounting services for small firms", "Growing tomatoes in greenhouses", "Printing wedding invitations",
-    "Cleaning office buildings at night", "Brewing craft beer", "Designing websites for hotels",
-    "Insurance for delivery vans", "Cutting hair in a salon", "Mining gravel for roads", "Catering for weddings",
-    "Translating legal contracts", "Building garden sheds", "Running a summer camp", "Selling garden furniture",
+    "Baking bread for local cafes",
+    "Repairing bicycle gears",
+    "Selling used cars",
+    "Teaching piano to children",
+    "Accounting services for small firms",
+    "Growing tomatoes in greenhouses",
+    "Printing wedding invitations",
+    "Cleaning office buildings at night",
+    "Brewing craft beer",
+    "Designing websites for hotels",
+    "Insurance for delivery vans",
+    "Cutting hair in a salon",
+    "Mining gravel for roads",
+    "Catering for weddings",
+    "Translating legal contracts",
+    "Building garden sheds",
+    "Running a summer camp",
+    "Selling garden furniture",
 ]
 
 
@@ -110,7 +123,9 @@ def test_themes_are_extracted_by_role() -> None:
     assert kinds["care planet"] == "principle"
 
 
-@pytest.mark.parametrize("text", ["Innovation", "  \n\n- bullet one\n- bullet two", "«Qualité» — toujours!", "🙂 ok"])
+@pytest.mark.parametrize(
+    "text", ["Innovation", "  \n\n- bullet one\n- bullet two", "«Qualité» — toujours!", "🙂 ok"]
+)
 def test_theme_extraction_survives_odd_shapes(text: str) -> None:
     model = build_mission_model(text)
     assert model.themes, "a non-empty mission always has at least one theme"

@@ -71,7 +71,9 @@ def test_table_format_is_readable(tmp_path: Path) -> None:
         (b"id,text\n1,\xff\xfe\n", "not valid UTF-8"),
     ],
 )
-def test_bad_input_exits_2_naming_the_problem(tmp_path: Path, content: str | bytes | None, message: str) -> None:
+def test_bad_input_exits_2_naming_the_problem(
+    tmp_path: Path, content: str | bytes | None, message: str
+) -> None:
     path = tmp_path / "ideas.csv"
     if isinstance(content, bytes):
         path.write_bytes(content)
@@ -92,7 +94,9 @@ def test_empty_mission_is_bad_input(tmp_path: Path) -> None:
 def test_knowledge_rank_contract(tmp_path: Path) -> None:
     areas = write(
         tmp_path / "areas.csv",
-        "id,name,description\nk1,Refrigeration cycles,How refrigerators move heat\nk2,Maritime law,Law of ships\n",
+        "id,name,description\n"
+        "k1,Refrigeration cycles,How refrigerators move heat\n"
+        "k2,Maritime law,Law of ships\n",
     )
     code, out, _ = run("knowledge", "rank", "-m", MISSION, "-i", str(areas), "-f", "json")
     assert code == 0

@@ -61,5 +61,8 @@ def test_knowledge_needed_by_a_security_vendor_comes_first(aligner: Aligner) -> 
     needed = ["Malware reverse engineering", "Network protocols", "Applied cryptography"]
     not_needed = ["Livestock breeding", "Shipping law", "Pastry making"]
     rows = [{"id": n, "name": n, "description": ""} for n in needed + not_needed]
-    ranked = [r["name"] for r in rank_knowledge(aligner, "We keep home computers safe from viruses and intruders.", rows)]
+    ranked = [
+        r["name"]
+        for r in rank_knowledge(aligner, "We keep home computers safe from viruses and intruders.", rows)
+    ]
     assert set(ranked[:3]) == set(needed)

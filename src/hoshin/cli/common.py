@@ -25,7 +25,10 @@ FormatOption = typer.Option(
     None,
     "--format",
     "-f",
-    help="Output format: json, jsonl, csv, xlsx (needs --output) or table. Default: table on a terminal, else json.",
+    help=(
+        "Output format: json, jsonl, csv, xlsx (needs --output) or table. "
+        "Default: table on a terminal, else json."
+    ),
 )
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
 

@@ -45,7 +45,9 @@ def corridor_triage(
     mission: str = MissionOption,
     input_file: Path = typer.Option(..., "--input", "-i", help="File with columns id,text."),
     focus: list[str] = typer.Option([], "--focus", help="A focus area inside the corridor (repeatable)."),
-    exclude: list[str] = typer.Option([], "--exclude", help="Something ruled out of the corridor (repeatable)."),
+    exclude: list[str] = typer.Option(
+        [], "--exclude", help="Something ruled out of the corridor (repeatable)."
+    ),
     fmt: str = FormatOption,
     output: Path = OutputOption,
 ) -> None:
@@ -106,6 +108,8 @@ def cascade_link(
         from hoshin.io.tables import TableSpec, read_table
         from hoshin.service.batch import link_goals
 
-        spec = TableSpec(required=("id", "text", "level"), optional=("parent_id",), non_empty=("id", "text", "level"))
+        spec = TableSpec(
+            required=("id", "text", "level"), optional=("parent_id",), non_empty=("id", "text", "level")
+        )
         rows = read_table(input_file, spec)
         emit(link_goals(_aligner(), rows, source=str(input_file)), fmt, output)

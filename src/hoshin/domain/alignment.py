@@ -58,7 +58,11 @@ class AlignmentResult:
 
 
 def _theme_z(
-    vectors: np.ndarray, hub: np.ndarray, targets: np.ndarray, null_vectors: np.ndarray, null_hub: np.ndarray,
+    vectors: np.ndarray,
+    hub: np.ndarray,
+    targets: np.ndarray,
+    null_vectors: np.ndarray,
+    null_hub: np.ndarray,
     weight: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """z of each (text, target) pair and of each (background, target) pair, against the background."""

@@ -42,9 +42,35 @@ MISSION_FILLER = frozenset(
 )
 
 _SUFFIXES = (
-    "ational", "ization", "ations", "ation", "ments", "ement", "ities", "ility", "ness", "ings",
-    "ment", "ions", "ies", "ied", "ing", "ion", "ers", "ity", "ive", "ous", "ful", "ed", "er", "es",
-    "ly", "al", "s", "e", "y",
+    "ational",
+    "ization",
+    "ations",
+    "ation",
+    "ments",
+    "ement",
+    "ities",
+    "ility",
+    "ness",
+    "ings",
+    "ment",
+    "ions",
+    "ies",
+    "ied",
+    "ing",
+    "ion",
+    "ers",
+    "ity",
+    "ive",
+    "ous",
+    "ful",
+    "ed",
+    "er",
+    "es",
+    "ly",
+    "al",
+    "s",
+    "e",
+    "y",
 )
 
 

@@ -29,7 +29,7 @@ class HashingEmbedder(Embedder):
 
     def _features(self, text: str) -> list[str]:
         words = _WORD.findall(text.lower())
-        grams = [f"#{w[i:i + 3]}" for w in words for i in range(max(1, len(w) - 2))]
+        grams = [f"#{w[i : i + 3]}" for w in words for i in range(max(1, len(w) - 2))]
         return words + grams
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:

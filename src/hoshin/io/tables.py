@@ -87,7 +87,8 @@ def _check_columns(name: str, present: Iterable[str], spec: TableSpec) -> None:
             1,
             missing[0],
             f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-            f"the file needs the columns {', '.join(spec.required)}; it has {', '.join(sorted(have)) or 'none'}",
+            f"the file needs the columns {', '.join(spec.required)}; "
+            f"it has {', '.join(sorted(have)) or 'none'}",
         )
 
 
@@ -139,7 +140,10 @@ def _read_csv(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
                 continue  # blank lines are common at the end of hand-made files
             if len(values) > len(header):
                 raise RowError(
-                    name, line, None, f"has {len(values)} cells but the header has {len(header)}",
+                    name,
+                    line,
+                    None,
+                    f"has {len(values)} cells but the header has {len(header)}",
                     "quote cells that contain commas",
                 )
             yield line, dict(zip(header, values))
@@ -175,7 +179,9 @@ def _read_xlsx(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _json_object(name: str, number: int, item: Any) -> dict[str, Any]:
     if not isinstance(item, dict):
-        raise RowError(name, number, None, f"is a {type(item).__name__}, not an object", 'write {"id": ..., ...}')
+        raise RowError(
+            name, number, None, f"is a {type(item).__name__}, not an object", 'write {"id": ..., ...}'
+        )
     return item
 
 

@@ -104,7 +104,9 @@ class Aligner:
             penalty = _PENALTY.get(theme.kind, self.params.theme_penalty)
             rows.append((theme.name, theme.text, penalty))
             if theme.kind == ThemeKind.WHAT:
-                rows.extend((theme.name, template.format(theme.name), penalty) for template in FACET_TEMPLATES)
+                rows.extend(
+                    (theme.name, template.format(theme.name), penalty) for template in FACET_TEMPLATES
+                )
         texts = [strip_words(t, drop) for _, t, _ in rows]
         exclusion_texts = [strip_words(e, drop) for e in model.exclusions]
         vectors = self.embed(texts + exclusion_texts)

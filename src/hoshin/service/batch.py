@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+
 import numpy as np
 
 from hoshin.domain.calibration import hubness
@@ -75,18 +76,23 @@ def rank_knowledge(
         verdict = batch.verdicts[i]
         words = shared_words(texts[i], model.text)
         if breadth[i] > 1.0 and batch.result.z[i] < aligner.thresholds.core:
-            why = "A cross-cutting ability that most work draws on, needed even where the mission does not name it"
+            why = "A cross-cutting ability that most work draws on, needed even where the mission is silent"
             if words:
-                why += f"; also shares {', '.join(repr(w) for w in words)} with the mission"
+                why += f"; also shares {_quoted(words)} with the mission"
             why += "."
         elif words:
-            why = f"Needed for the theme '{verdict.theme}': shares {', '.join(repr(w) for w in words)} with the mission."
+            why = f"Needed for the theme '{verdict.theme}': shares {_quoted(words)} with the mission."
         else:
-            why = f"Close in meaning to the theme '{verdict.theme}' ({batch.result.z[i]:.1f} sd above generic activities)."
+            z = batch.result.z[i]
+            why = f"Close in meaning to the theme '{verdict.theme}' ({z:.1f} sd above generic activities)."
         score = 1.0 / (1.0 + math.exp(-float(combined[i]) / 2.0))
         out.append({"id": row["id"], "name": row.get("name", ""), "score": round(score, 4), "why": why})
     out.sort(key=lambda r: -r["score"])
     return out
+
+
+def _quoted(words: list[str]) -> str:
+    return ", ".join(repr(w) for w in words)
 
 
 def link_goals(aligner: Aligner, rows: Sequence[Row], source: str = "input") -> list[dict]:
@@ -117,7 +123,9 @@ def link_goals(aligner: Aligner, rows: Sequence[Row], source: str = "input") -> 
                 parent = parents[int(j)]
                 words = shared_words(texts[i], texts[parent])
                 why = (
-                    f"shares {', '.join(repr(w) for w in words)}" if words else "close in meaning, no shared words"
+                    f"shares {', '.join(repr(w) for w in words)}"
+                    if words
+                    else "close in meaning, no shared words"
                 )
                 suggestions.append(
                     {"id": rows[parent]["id"], "score": round(float(scores[row_index, j]), 4), "why": why}
@@ -136,12 +144,19 @@ def _levels(rows: Sequence[Row], source: str) -> list[int]:
         try:
             level = int(raw)
         except ValueError:
-            raise RowError(source, number, "level", f"{raw!r} is not a whole number", "use 1 for top goals, 2 below") from None
+            raise RowError(
+                source, number, "level", f"{raw!r} is not a whole number", "use 1 for top goals, 2 below"
+            ) from None
         if level < 1:
             raise RowError(source, number, "level", f"{level} is below 1", "use 1 for top goals, 2 below")
         parent = row.get("parent_id", "")
         if parent and parent not in ids:
-            raise RowError(source, number, "parent_id", f"{parent!r} is not the id of any goal in the file",
-                           "leave it blank or use an id from the id column")
+            raise RowError(
+                source,
+                number,
+                "parent_id",
+                f"{parent!r} is not the id of any goal in the file",
+                "leave it blank or use an id from the id column",
+            )
         levels.append(level)
     return levels
