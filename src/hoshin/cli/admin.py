@@ -94,7 +94,7 @@ def demo(
         from hoshin.service.demo import load_demo
 
         with _open(db) as repo:
-            result = load_demo(repo, file, ACTOR, replace=replace, if_empty=if_empty)
+            result = load_demo(repo, file, ACTOR, replace=replace, if_empty=if_empty, score=True)
         if not result.loaded:
             _say("an organisation is already loaded; nothing to do")
             return

@@ -32,7 +32,7 @@ class EngineParams:
     hub_k: int = 10  # background neighbours that define hubness
     theme_penalty: float = 0.5  # z a fragment-theme must exceed the whole mission by to win
     feedback_k: int = 4  # best texts of a batch that define its on-mission centre
-    feedback_weight: float = 0.6
+    feedback_weight: float = 1.0
     feedback_min_batch: int = 10  # below this a batch is too small to learn from
 
 
