@@ -1,6 +1,6 @@
 """Peak memory of one triage call over 100,000 texts, against the size of their vectors.
 
-Usage:  python bench/bench_triage_memory.py [--n 100000] [--model]
+Usage:  python bench/bench_triage_memory.py [--n 100000] [--model] [--no-cache]
 
 By default the texts are embedded with the hashing backend (HOSHIN_EMBEDDER=hashing): the real model
 would need far more than 10 minutes for 100,000 texts on 2 CPU cores. It is built 384 wide, like
@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100_000, help="how many idea texts (default 100000)")
     parser.add_argument("--model", action="store_true", help="embed with MiniLM, not hashing")
+    parser.add_argument("--no-cache", action="store_true", help="no vector cache (HOSHIN_CACHE=off)")
     args = parser.parse_args(argv)
     if args.n < 1:
         parser.error("--n must be at least 1")
@@ -63,8 +64,12 @@ def main(argv: list[str] | None = None) -> None:
     rows = idea_rows(args.n)
     inner = create_embedder("minilm") if args.model else HashingEmbedder(dimensions=MODEL_DIMENSIONS)
     inner.embed(["warm up the model"])  # load the model before the baseline
-    # The CLI's configuration: the backend wrapped in the on-disk vector cache (empty here).
-    aligner = Aligner(CachedEmbedder(inner, SqliteVectorCache(cache_dir() / "vectors.sqlite3")))
+    # The CLI's configuration: the backend wrapped in the on-disk vector cache (empty here);
+    # --no-cache shows how much of the peak the cache's copies of the vectors account for.
+    if args.no_cache:
+        aligner = Aligner(inner)
+    else:
+        aligner = Aligner(CachedEmbedder(inner, SqliteVectorCache(cache_dir() / "vectors.sqlite3")))
     aligner.background  # noqa: B018 - read the packaged background corpus before the baseline
     dimensions = aligner.embedder.dimensions
     baseline = current_rss()
@@ -79,7 +84,8 @@ def main(argv: list[str] | None = None) -> None:
 
     vectors_used = args.n * dimensions * 4
     overhead = peak - baseline - vectors_used
-    print(f"backend: {aligner.embedder.model_id} ({dimensions} dimensions), {args.n} distinct texts")
+    print(f"backend: {aligner.embedder.model_id} ({dimensions} dimensions), {args.n} distinct texts, "
+          f"vector cache {'off' if args.no_cache else 'on (empty SQLite file)'}")
     if not args.model:
         print("note: hashing backend used; MiniLM would take well over 10 minutes on 2 CPU cores (--model)")
     print(f"triage call           {elapsed:8.1f} s")
@@ -93,6 +99,7 @@ def main(argv: list[str] | None = None) -> None:
         {
             "benchmark": "triage_memory",
             "backend": aligner.embedder.model_id,
+            "cache": not args.no_cache,
             "n": args.n,
             "seconds": round(elapsed, 2),
             "baseline_mib": round(baseline / MIB, 1),

@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 # (script, arguments at default size, arguments with --quick)
 PLAN = [
     ("bench_cli_startup.py", ["--runs", "10"], ["--runs", "3"]),
-    ("bench_triage_throughput.py", ["--n", "3000"], ["--n", "200"]),
+    ("bench_triage_throughput.py", ["--n", "2000"], ["--n", "200"]),
     ("bench_cache.py", ["--n", "1000"], ["--n", "100"]),
     ("bench_triage_memory.py", ["--n", "100000"], ["--n", "2000"]),
     ("bench_mission_analysis.py", ["--count", "600"], ["--count", "20"]),

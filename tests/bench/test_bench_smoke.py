@@ -35,6 +35,8 @@ def test_throughput_reports_raw_service_and_cli_rates() -> None:
     assert result["n"] == 60 and result["backend"] == "hashing-v1"
     assert result["raw_rate"] > 0 and result["service_rate"] > 0 and result["cli_rate"] > 0
     assert result["service_ratio"] == pytest.approx(result["service_rate"] / result["raw_rate"], rel=1e-2)
+    # every idea reached the model once, plus the mission model's own texts
+    assert result["service_embedded"] > 60 and result["sent_rate"] > 0
 
 
 def test_cache_second_run_embeds_nothing_and_agrees() -> None:
@@ -46,8 +48,14 @@ def test_cache_second_run_embeds_nothing_and_agrees() -> None:
 
 def test_memory_reports_peak_above_baseline() -> None:
     result = result_of(run_script("bench_triage_memory.py", "--n", "300"))
-    assert result["n"] == 300
+    assert result["n"] == 300 and result["cache"] is True
     assert result["vectors_mib"] == pytest.approx(300 * 384 * 4 / 2**20, abs=0.1)
+    assert result["peak_mib"] >= result["baseline_mib"] > 0
+
+
+def test_memory_without_cache_says_so() -> None:
+    result = result_of(run_script("bench_triage_memory.py", "--n", "300", "--no-cache"))
+    assert result["cache"] is False
     assert result["peak_mib"] >= result["baseline_mib"] > 0
 
 
