@@ -67,12 +67,19 @@ def create_app(
     )
     install_error_handlers(app)
 
+    from hoshin.api.features import load_features
     from hoshin.api.routes import router as api_router
     from hoshin.web.pages import router as web_router
     from hoshin.web.templating import STATIC_DIR
 
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_api_route("/health", health, methods=["GET"], tags=["meta"])
+    # Feature modules come first: a feature page may take over a placeholder page of web_router.
+    for feature in load_features():
+        if feature.api is not None:
+            app.include_router(feature.api, prefix="/api/v1")
+        if feature.pages is not None:
+            app.include_router(feature.pages)
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(web_router)
     return app

@@ -1,0 +1,1 @@
+"""Capabilities as web/API feature modules (see hoshin.api.features)."""

@@ -1,0 +1,6 @@
+"""Routes and pages of the brand feature (to be filled in)."""
+
+from __future__ import annotations
+
+api = None
+pages = None
