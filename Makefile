@@ -27,6 +27,7 @@ run: install
 ## Install and run the whole test suite, SQLite and PostgreSQL alike.
 test: install
 	bash scripts/ensure-services.sh
+	bash scripts/ensure-browser.sh
 	$(VENV)/bin/pytest -q
 
 test-fast: install
