@@ -3,8 +3,9 @@
 Usage:  python bench/bench_triage_memory.py [--n 100000] [--model] [--no-cache]
 
 By default the texts are embedded with the hashing backend (HOSHIN_EMBEDDER=hashing): the real model
-would need far more than 10 minutes for 100,000 texts on 2 CPU cores. It is built 384 wide, like
-the real model, so the vectors weigh the same. `--model` uses MiniLM (slow on CPU; fine on a GPU).
+would need 6 to 40 minutes for 100,000 texts on 2 shared CPU cores (measured rates 41-268 texts/s),
+beyond the 10 minutes `make bench` may take. It is built 384 wide, like the real model, so the
+vectors weigh the same. `--model` uses MiniLM (slow on CPU; fine on a GPU).
 
 Measured in this process (Linux):
 - baseline: resident memory after the backend is loaded and warmed, the idea rows already built
@@ -87,7 +88,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"backend: {aligner.embedder.model_id} ({dimensions} dimensions), {args.n} distinct texts, "
           f"vector cache {'off' if args.no_cache else 'on (empty SQLite file)'}")
     if not args.model:
-        print("note: hashing backend used; MiniLM would take well over 10 minutes on 2 CPU cores (--model)")
+        print("note: hashing backend used; MiniLM takes 6-40 min for 100k texts on 2 shared cores (--model)")
     print(f"triage call           {elapsed:8.1f} s")
     print(f"baseline RSS          {baseline / MIB:8.1f} MiB  (backend loaded, rows built, before the call)")
     print(f"peak before the call  {peak_before / MIB:8.1f} MiB")

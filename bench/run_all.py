@@ -3,8 +3,9 @@
 Usage:  python bench/run_all.py [--quick] [--embedder minilm|hashing]
 
 Default sizes finish in under 10 minutes on 2 CPU cores with the real model; `--quick` shrinks
-them to a smoke run of a few seconds. Each benchmark runs in its own process (so one's memory never
-counts against another's) and prints its full report; the table at the end collects the numbers.
+them to about a minute (seconds with `--embedder hashing`). Each benchmark runs in its own process
+(so one's memory never counts against another's) and prints its full report; the table at the end
+collects the numbers.
 The throughput benchmark's full-size run (10,000 texts) is `bench/bench_triage_throughput.py` alone.
 """
 
@@ -102,7 +103,7 @@ def summary_rows(results: dict[str, dict]) -> list[tuple[str, str, str, str]]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run of a few seconds")
+    parser.add_argument("--quick", action="store_true", help="small sizes: about a minute")
     parser.add_argument("--embedder", default=None, help="minilm or hashing for the model benchmarks")
     parser.add_argument("--only", action="append", default=[], help="run only this script (repeatable)")
     args = parser.parse_args(argv)

@@ -53,3 +53,14 @@ def test_progress_reports_every_text() -> None:
 def test_non_text_input_is_refused() -> None:
     with pytest.raises(EmbeddingError, match="text 2"):
         HashingEmbedder().embed(["ok", 3])  # type: ignore[list-item]
+
+
+def test_large_inputs_are_handled_in_chunks_with_the_same_result(tmp_path: Path) -> None:
+    texts = [f"idea {i % 700}" for i in range(2_000)]  # repeats across chunk borders
+    cached = CachedEmbedder(HashingEmbedder(), MemoryVectorCache())
+    cached.chunk_size = 256
+    seen: list[int] = []
+    out = cached.embed(texts, progress=seen.append)
+    assert cached.misses == 700
+    assert np.allclose(out, HashingEmbedder().embed(texts))
+    assert seen[-1] == 2_000 and seen == sorted(seen)

@@ -102,8 +102,22 @@ class CachedEmbedder(Embedder):
     def embed_batch(self, texts: list[str]) -> np.ndarray:
         return self.embed(texts)
 
+    #: Texts handled per round trip to the cache: bounds the extra memory to one chunk of vectors.
+    chunk_size = 4096
+
     def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
         items = list(texts)
+        out = np.empty((len(items), self.dimensions), dtype=np.float32)
+        done = 0
+        for start in range(0, len(items), self.chunk_size):
+            chunk = items[start : start + self.chunk_size]
+            out[start : start + len(chunk)] = self._embed_chunk(chunk, progress, done)
+            done += len(chunk)
+            if progress is not None:
+                progress(done)
+        return out
+
+    def _embed_chunk(self, items: list[str], progress: ProgressFn | None, offset: int) -> np.ndarray:
         hashes = [content_hash(t) for t in items]
         known = self.cache.get_many(self.model_id, hashes)
         # Each distinct unknown text is embedded once, however often it repeats in the input.
@@ -112,19 +126,17 @@ class CachedEmbedder(Embedder):
             if h not in known and h not in todo:
                 todo[h] = text
         if todo:
-            already = len(items) - len(todo)
+            share = len(items) / len(todo)  # cached texts in the chunk count as done in proportion
 
-            def inner_progress(done: int) -> None:
+            def inner_progress(embedded: int) -> None:
                 if progress is not None:
-                    progress(already + done)
+                    progress(offset + int(embedded * share))
 
             fresh = self.inner.embed(list(todo.values()), progress=inner_progress)
             pairs = list(zip(todo.keys(), fresh))
             self.cache.put_many(self.model_id, pairs)
             known.update(pairs)
             self.misses += len(todo)
-        elif progress is not None:
-            progress(len(items))
         out = np.empty((len(items), self.dimensions), dtype=np.float32)
         for row, h in enumerate(hashes):
             out[row] = known[h]
