@@ -92,7 +92,8 @@ def knowledge_rank(
 @cascade.command(
     "link",
     epilog=(
-        "Input: a file with columns id,text,level,parent_id (level 1 = top; parent_id may be blank).\n\n"
+        "Input: a file with columns id,text,level,parent_id (level 1 = top; parent_id may be blank) and\n"
+        "optionally unit (a goal of the same unit counts as a likelier parent).\n\n"
         "Example:\n\n"
         "  hoshin cascade link --input goals.csv --format json\n\n"
         "Output: for each goal below level 1, every goal one level up as a possible parent, best first."

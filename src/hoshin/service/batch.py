@@ -116,6 +116,7 @@ def link_goals(aligner: Aligner, rows: Sequence[Row], source: str = "input") -> 
             continue
         coverage = coverage_matrix([texts[i] for i in children], [texts[j] for j in parents])
         scores = link_scores(raw[children], raw[parents], stripped[children], stripped[parents], coverage)
+        scores = scores + SAME_UNIT_BONUS * _same_unit(rows, children, parents)
         for row_index, i in enumerate(children):
             order = np.argsort(-scores[row_index])
             suggestions = []
@@ -134,6 +135,16 @@ def link_goals(aligner: Aligner, rows: Sequence[Row], source: str = "input") -> 
     order = {r["id"]: n for n, r in enumerate(rows)}
     out.sort(key=lambda r: order[r["id"]])
     return out
+
+
+# A key result usually serves a goal of its own unit; when the input names units, that counts.
+SAME_UNIT_BONUS = 0.1
+
+
+def _same_unit(rows: Sequence[Row], children: list[int], parents: list[int]) -> np.ndarray:
+    units_c = [rows[i].get("unit", "") for i in children]
+    units_p = [rows[j].get("unit", "") for j in parents]
+    return np.array([[float(bool(c) and c == p) for p in units_p] for c in units_c], dtype=np.float32)
 
 
 def _levels(rows: Sequence[Row], source: str) -> list[int]:
