@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 
 from hoshin.api import editing, schemas
 from hoshin.api.deps import TOKEN_MAX_AGE_S, Context, get_store, permit
@@ -239,11 +239,18 @@ def _crud(
     public: type[BaseModel],
     with_list: bool = True,
     after_create: Callable[[Context, dict[str, Any]], None] | None = None,
+    flag_principles: bool = False,
 ) -> None:
     """List (unless a richer list is defined elsewhere), get, create, update and delete routes for one
-    record kind; `after_create` runs once the new record is committed."""
+    record kind; `after_create` runs once the new record is committed. With `flag_principles` the
+    create response carries `principle_flags`: the principles the new text contradicts."""
     noun = editing.policy_kind(kind)
     tag = path.strip("/")
+    created = (
+        create_model(f"{public.__name__}Flagged", __base__=public, principle_flags=(list[dict[str, Any]], []))
+        if flag_principles
+        else public
+    )
 
     def list_records(
         ctx: Annotated[Context, Depends(permit(f"{noun}.read"))], limit: Limit = 100, offset: Offset = 0
@@ -259,6 +266,8 @@ def _crud(
         record = editing.create(ctx.store, ctx.user, kind, body.model_dump())
         if after_create is not None:
             after_create(ctx, record)
+        if flag_principles:
+            record = {**record, "principle_flags": _principle_flags(ctx, kind, record)}
         return record
 
     def update_record(
@@ -297,7 +306,7 @@ def _crud(
         path,
         create_record,
         methods=["POST"],
-        response_model=public,
+        response_model=created,
         status_code=201,
         tags=[tag],
         summary=f"Create a {label}",
@@ -323,7 +332,20 @@ def _crud(
 
 _crud("/units", "units", schemas.UnitCreate, schemas.UnitUpdate, schemas.UnitPublic)
 _crud("/people", "people", schemas.PersonCreate, schemas.PersonUpdate, schemas.PersonPublic)
-_crud("/goals", "goals", schemas.GoalCreate, schemas.GoalUpdate, schemas.GoalPublic)
+
+
+def _principle_flags(ctx: Context, kind: str, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """The principles a newly created text contradicts (none while there is no mission)."""
+    from hoshin.service.brand import principle_flags
+
+    text = {"kind": kind, "id": record["id"], "text": record.get("text") or ""}
+    try:
+        return principle_flags(ctx.store, ctx.org, [text], get_aligner(ctx.request))
+    except NotFoundError:
+        return []
+
+
+_crud("/goals", "goals", schemas.GoalCreate, schemas.GoalUpdate, schemas.GoalPublic, flag_principles=True)
 
 
 def _score_new_idea(ctx: Context, record: dict[str, Any]) -> None:
@@ -338,6 +360,7 @@ _crud(
     schemas.IdeaPublic,
     with_list=False,
     after_create=_score_new_idea,
+    flag_principles=True,
 )
 _crud(
     "/knowledge-areas",
@@ -353,6 +376,7 @@ _crud(
     schemas.CommunicationCreate,
     schemas.CommunicationUpdate,
     schemas.CommunicationPublic,
+    flag_principles=True,
 )
 _crud("/users", "users", schemas.UserCreate, schemas.UserUpdate, schemas.UserPublic)
 

@@ -16,9 +16,16 @@ from typing import Any
 
 import numpy as np
 
-from hoshin.domain.lexicon import Cue, cue_list, find_cues, is_negated, tokens
+from hoshin.domain.lexicon import Cue, cue_list, find_cues, is_negated, stem, tokens
 
-__all__ = ["ATTRIBUTES", "BrandAttribute", "assess_brand", "attribute_prototypes", "derive_attributes"]
+__all__ = [
+    "ATTRIBUTES",
+    "BrandAttribute",
+    "assess_brand",
+    "attribute_prototypes",
+    "derive_attributes",
+    "lexicon_of",
+]
 
 
 @dataclass(frozen=True)
@@ -151,9 +158,42 @@ def derive_attributes(mission_text: str) -> list[dict[str, str]]:
     return [{"name": name, "source_phrase": phrase} for name, phrase in found.items()]
 
 
+# Words that point a custom-named attribute ("Energy thrift") at the lexicon that reads it.
+_ALIASES = {
+    stem(word): name
+    for name, words in {
+        "Sustainability": "energy, electricity, watt, watts, planet, thrift, efficiency, emissions",
+        "Reliability": "last, lasting, repair, repaired, repairable, durable, dependable",
+        "Quality": "craft, craftsmanship, crafted, skill, skilled, pride",
+        "Honesty": "truth, trust, transparent",
+    }.items()
+    for word in words.split(", ")
+}
+
+
+def lexicon_of(attribute: BrandAttribute) -> AttributeLexicon:
+    """The lexicon that reads texts for `attribute`.
+
+    People may rename attributes ("Care for the planet" instead of Sustainability), so a name that is
+    not a lexicon of its own is resolved from its wording: first as a mission would evoke it, then by
+    a few telling words; failing both, its own words are the only support cues and it has no
+    opposites (it can then be shown but never contradicted)."""
+    if attribute.name in ATTRIBUTES:
+        return ATTRIBUTES[attribute.name]
+    wording = f"{attribute.name}. {attribute.source_phrase}"
+    evoked = derive_attributes(wording)
+    if evoked:
+        return ATTRIBUTES[evoked[0]["name"]]
+    for token in tokens(wording):
+        if token.stem in _ALIASES:
+            return ATTRIBUTES[_ALIASES[token.stem]]
+    own = ", ".join(sorted({t.lower for t in tokens(wording) if len(t.lower) > 3}))
+    return AttributeLexicon([], cue_list(own), [], wording)
+
+
 def attribute_prototypes(attributes: Sequence[BrandAttribute]) -> list[str]:
     """The prototype sentence of each attribute, in the same order, for the caller to embed."""
-    return [ATTRIBUTES[a.name].prototype for a in attributes]
+    return [lexicon_of(a).prototype for a in attributes]
 
 
 def _sentence_stance(sentence: str, lex: AttributeLexicon) -> tuple[float, float, list[str]]:
@@ -192,7 +232,7 @@ def assess_brand(
     n_support = n_contra = 0
     reasons: list[str] = []
     for index, attribute in enumerate(attributes):
-        lex = ATTRIBUTES[attribute.name]
+        lex = lexicon_of(attribute)
         supports: list[str] = []
         contradicts: list[str] = []
         for row, sentence in enumerate(sentences):

@@ -1,6 +1,208 @@
-"""Routes and pages of the dashboard feature (to be filled in)."""
+"""The mission dashboard (the home page), its CSV tables, the board report download, and the
+buttons that fill in missing verdicts and load the demo organisation into an empty one.
+
+Every number comes from hoshin.service.dashboard, which reads stored verdicts only: a page view
+never embeds text. Scoring happens on the two POST buttons.
+"""
 
 from __future__ import annotations
 
-api = None
-pages = None
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from hoshin.api.deps import Context, permit
+from hoshin.service.auth import can
+from hoshin.service.dashboard import (
+    TABLES,
+    Filters,
+    build_dashboard,
+    load_demo_records,
+    missing_verdicts,
+    refresh_verdicts,
+    table,
+    table_csv,
+    unit_choices,
+)
+from hoshin.web.templating import render
+
+__all__ = ["api", "pages"]
+
+api = APIRouter(tags=["dashboard"])
+pages = APIRouter(include_in_schema=False)
+
+DateQuery = Annotated[str | None, Query(max_length=10, pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
+UnitQuery = Annotated[str | None, Query(max_length=64)]
+TIER_COLOURS = {"core": "#009E73", "adjacent": "#E69F00", "off": "#D55E00"}  # Okabe-Ito
+
+
+def _filters(unit: str | None, start: str | None, end: str | None) -> Filters:
+    # An empty form field means "no filter", not an empty unit id or date.
+    return Filters(unit=unit or None, start=start or None, end=end or None)
+
+
+def _query(filters: Filters) -> str:
+    given = {k: v for k, v in (("unit", filters.unit), ("start", filters.start), ("end", filters.end)) if v}
+    return "?" + urlencode(given) if given else ""
+
+
+# ---- REST ---------------------------------------------------------------------------------------
+
+
+@api.get("/dashboard", summary="The dashboard's numbers")
+def dashboard_data(
+    ctx: Annotated[Context, Depends(permit("organisation.read"))],
+    unit: UnitQuery = None,
+    start: DateQuery = None,
+    end: DateQuery = None,
+) -> dict[str, Any]:
+    """Unit scores, the units x themes heatmap, the corridor by month and the issues to act on."""
+    return build_dashboard(ctx.store, ctx.org, _filters(unit, start, end))
+
+
+@api.get("/dashboard/tables/{name}", summary="One dashboard table as CSV", response_class=Response)
+def dashboard_table_api(
+    name: str,
+    ctx: Annotated[Context, Depends(permit("organisation.read"))],
+    unit: UnitQuery = None,
+    start: DateQuery = None,
+    end: DateQuery = None,
+) -> Response:
+    return _csv(ctx, name, _filters(unit, start, end))
+
+
+def _csv(ctx: Context, name: str, filters: Filters) -> Response:
+    data = build_dashboard(ctx.store, ctx.org, filters)
+    body = table_csv(data, name)  # InputError (422) for an unknown table
+    return Response(
+        body,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{ctx.org}-{name}.csv"'},
+    )
+
+
+# ---- pages --------------------------------------------------------------------------------------
+
+
+@pages.get("/", response_class=HTMLResponse)
+def dashboard_page(
+    request: Request,
+    ctx: Annotated[Context, Depends(permit("organisation.read"))],
+    unit: UnitQuery = None,
+    start: DateQuery = None,
+    end: DateQuery = None,
+    done: str | None = None,
+) -> HTMLResponse:
+    filters = _filters(unit, start, end)
+    data = build_dashboard(ctx.store, ctx.org, filters)
+    empty = data["mission"] is None and not any(data["counts"][k] for k in ("units", "goals", "ideas"))
+    return render(
+        request,
+        "dashboard/index.html",
+        {
+            "data": data,
+            "empty": empty,
+            "query": _query(filters),
+            "units_choice": unit_choices(ctx.store, ctx.org),
+            "missing": missing_verdicts(ctx.store, ctx.org),
+            "can_refresh": can(ctx.user, "mission.update"),
+            "can_load_demo": can(ctx.user, "organisation.import"),
+            "charts": _charts(data),
+            "tables": {name: table(data, name) for name in TABLES},
+            "message": {
+                "scored": "Missing verdicts are scored.",
+                "demo": "The demo organisation is loaded.",
+            }.get(done or ""),
+        },
+    )
+
+
+def _charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Chart.js specs; the colours not given here come from the Okabe-Ito palette in charts.js."""
+    scored = [u for u in data["units"] if u["score"] is not None]
+    corridor = data["corridor"]
+    return {
+        "units": {
+            "type": "bar",
+            "data": {
+                "labels": [u["name"] for u in scored],
+                "datasets": [{"label": "alignment score", "data": [u["score"] for u in scored]}],
+            },
+            "options": {"indexAxis": "y", "scales": {"x": {"min": 0, "max": 1}}},
+        },
+        "trend": {
+            "type": "line",
+            "data": {
+                "labels": [m for m, _ in data["overall"]["series"]],
+                "datasets": [{"label": "mean idea score", "data": [s for _, s in data["overall"]["series"]]}],
+            },
+            "options": {"scales": {"y": {"min": 0, "max": 1}}},
+        },
+        "corridor": {
+            "type": "bar",
+            "data": {
+                "labels": [r[0] for r in corridor],
+                "datasets": [
+                    {"label": tier, "data": [r[n] for r in corridor], "backgroundColor": TIER_COLOURS[tier]}
+                    for n, tier in enumerate(("core", "adjacent", "off"), start=1)
+                ],
+            },
+            "options": {"scales": {"x": {"stacked": True}, "y": {"stacked": True}}},
+        },
+    }
+
+
+@pages.get("/dashboard/{name}.csv", response_class=Response)
+def dashboard_table_page(
+    name: str,
+    ctx: Annotated[Context, Depends(permit("organisation.read"))],
+    unit: UnitQuery = None,
+    start: DateQuery = None,
+    end: DateQuery = None,
+) -> Response:
+    return _csv(ctx, name, _filters(unit, start, end))
+
+
+@pages.get("/dashboard/report.{fmt}", response_class=Response)
+def report_download(
+    fmt: str,
+    ctx: Annotated[Context, Depends(permit("organisation.export"))],
+    unit: UnitQuery = None,
+    start: DateQuery = None,
+    end: DateQuery = None,
+) -> Response:
+    """The board report as a download: self-contained HTML, or PDF."""
+    from hoshin.errors import InputError
+    from hoshin.service.report import render_html, render_pdf
+
+    if fmt not in ("html", "pdf"):
+        raise InputError(f"no report format {fmt!r}; use html or pdf")
+    html = render_html(build_dashboard(ctx.store, ctx.org, _filters(unit, start, end)))
+    filename = f'attachment; filename="{ctx.org}-board-report.{fmt}"'
+    if fmt == "html":
+        return Response(
+            html, media_type="text/html; charset=utf-8", headers={"Content-Disposition": filename}
+        )
+    return Response(render_pdf(html), media_type="application/pdf", headers={"Content-Disposition": filename})
+
+
+@pages.post("/dashboard/refresh")
+def refresh(request: Request, ctx: Annotated[Context, Depends(permit("mission.update"))]) -> RedirectResponse:
+    """Score goals and knowledge areas without a verdict and check communications (may take a while)."""
+    from hoshin.api.routes import get_aligner
+
+    refresh_verdicts(ctx.store, ctx.org, get_aligner(request))
+    return RedirectResponse("/?done=scored", status_code=303)
+
+
+@pages.post("/dashboard/demo")
+def load_demo(
+    request: Request, ctx: Annotated[Context, Depends(permit("organisation.import"))]
+) -> RedirectResponse:
+    """Load the demo organisation's records into this (empty) organisation and score them."""
+    from hoshin.api.routes import get_aligner
+
+    load_demo_records(ctx.store, ctx.org, ctx.user.username, get_aligner(request))
+    return RedirectResponse("/?done=demo", status_code=303)

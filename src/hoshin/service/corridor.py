@@ -71,7 +71,35 @@ def _verdicts(
     if not ideas:
         return {}
     verdicts = aligner.score(model, [idea["text"] for idea in ideas], progress=progress)
+    verdicts = _with_reviewer_votes(aligner, ideas, verdicts)
     return {idea["id"]: verdict for idea, verdict in zip(ideas, verdicts, strict=True)}
+
+
+def _with_reviewer_votes(
+    aligner: Aligner, ideas: list[dict[str, Any]], verdicts: list[Verdict]
+) -> list[Verdict]:
+    """Engine tiers adjusted by the reviewers' overrides of similar ideas (override_calibration.py)."""
+    from hoshin.domain.override_calibration import OverrideVote
+    from hoshin.domain.verdict import Tier
+
+    reviewed = [n for n, idea in enumerate(ideas) if idea.get("override_tier") in TIER_NAMES]
+    if not reviewed:
+        return verdicts
+    vectors = aligner.embed([idea["text"] for idea in ideas])
+    vote = OverrideVote(vectors[reviewed], tuple(ideas[n]["override_tier"] for n in reviewed))
+    own = {n: j for j, n in enumerate(reviewed)}  # an idea never votes on itself
+    results = vote.apply(vectors, [v.tier.value for v in verdicts], [own.get(n) for n in range(len(ideas))])
+    out = []
+    for verdict, result in zip(verdicts, results, strict=True):
+        if result.changed and result.neighbour is not None:
+            twin = ideas[reviewed[result.neighbour]]["id"]
+            why = (
+                f"Reviewers put similar ideas such as {twin} in {result.tier}; "
+                f"the engine alone said {verdict.tier.value}."
+            )
+            verdict = Verdict(verdict.score, Tier(result.tier), verdict.theme, why)
+        out.append(verdict)
+    return out
 
 
 def score_ideas(
