@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from hoshin.domain.calibration import Thresholds, score_from_z
 from hoshin.domain.text import MISSION_FILLER, stems
 from hoshin.domain.verdict import Tier, Verdict
@@ -9,9 +11,15 @@ from hoshin.domain.verdict import Tier, Verdict
 __all__ = ["shared_words", "verdict_for"]
 
 
+@lru_cache(maxsize=1024)
+def _evidence_stems(evidence: str) -> frozenset[str]:
+    # The same theme text is the evidence for thousands of items in a batch: stem it once.
+    return frozenset(stems(evidence, MISSION_FILLER))
+
+
 def shared_words(text: str, evidence: str, limit: int = 4) -> list[str]:
     """Words of `text` whose stem also occurs in `evidence` (the words that carried a match)."""
-    theirs = stems(evidence, MISSION_FILLER)
+    theirs = _evidence_stems(evidence)
     mine = stems(text, MISSION_FILLER)
     return [word for key, word in mine.items() if key in theirs][:limit]
 

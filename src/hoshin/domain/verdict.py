@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
@@ -32,7 +32,4 @@ class Verdict:
     why: str
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["tier"] = self.tier.value
-        data["score"] = round(self.score, 4)
-        return data
+        return {"score": round(self.score, 4), "tier": self.tier.value, "theme": self.theme, "why": self.why}
