@@ -103,11 +103,16 @@ def screenshot_dir() -> Path:
 @pytest.fixture()
 def login() -> Callable[[object, str, str, str], None]:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     def sign_in(driver: object, base: str, username: str, password: str) -> None:
         driver.get(base + "/login")  # type: ignore[attr-defined]
         driver.find_element(By.NAME, "username").send_keys(username)  # type: ignore[attr-defined]
         driver.find_element(By.NAME, "password").send_keys(password)  # type: ignore[attr-defined]
-        driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]").click()  # type: ignore[attr-defined]
+        button = driver.find_element(By.CSS_SELECTOR, "form button[type=submit], form input[type=submit]")  # type: ignore[attr-defined]
+        button.click()
+        # Wait for the answer page (redirect or error): the old form goes stale when it arrives.
+        WebDriverWait(driver, 20).until(expected_conditions.staleness_of(button))
 
     return sign_in

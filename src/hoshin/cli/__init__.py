@@ -6,7 +6,16 @@ imported until a command runs, so `hoshin --help` stays fast.
 
 from __future__ import annotations
 
-from hoshin.cli import admin, cascade_commands, corridor_commands, engine_commands, text_commands  # noqa: F401  (they register commands)
+from hoshin.cli import (  # noqa: F401  (they register commands)
+    admin,
+    cascade_commands,
+    corridor_commands,
+    engine_commands,
+    jobs_commands,
+    knowledge_commands,
+    report_command,
+    text_commands,
+)
 from hoshin.cli.groups import root as app
 
 __all__ = ["app", "main"]

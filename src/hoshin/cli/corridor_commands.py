@@ -95,3 +95,37 @@ def override(
             row = override_tier(repo, org_id, idea, tier, reason, ACTOR)
         engine = row["tier"] or "no verdict yet"
         _say(f"idea {idea}: reviewer says {tier} (engine: {engine})")
+
+
+@corridor.command("duplicates")
+def duplicates(
+    threshold: float = typer.Option(
+        0.75, "--threshold", help="Cosine from which two ideas count as one idea said twice (0-1]."
+    ),
+    fmt: str | None = FormatOption,
+    output: Path | None = OutputOption,
+    db: str | None = DbOption,
+    org: str | None = OrgOption,
+) -> None:
+    """Candidate groups of near-duplicate stored ideas, largest first (merge them in the web app or API).
+
+    Example:  hoshin corridor duplicates --threshold 0.8 --format json
+    """
+    with fail_cleanly():
+        from hoshin.service.corridor import store_aligner
+        from hoshin.service.duplicates import find_duplicate_groups
+
+        with _open(db) as repo:
+            org_id = org or repo.default_organisation()
+            groups = find_duplicate_groups(repo, org_id, store_aligner(repo), threshold)
+        rows = [
+            {
+                "group": n,
+                "ids": " ".join(g["ids"]),
+                "similarity": g["similarity"],
+                "merged": g["merged"],
+                "texts": " | ".join(i["text"] for i in g["ideas"]),
+            }
+            for n, g in enumerate(groups, start=1)
+        ]
+        emit(rows, fmt, output)

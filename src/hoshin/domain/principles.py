@@ -41,7 +41,9 @@ _CONCEPT_WORDS = {
     "people": "people, staff, employees, team, overtime, hours, wage, wages, pay, workload, health, "
     "wellbeing, breaks, shifts, holidays, contracts",
     "customers": "customers, customer, service, complaints, refund, refunds, support, clients",
-    "fairness": "fair, fairness, wage, wages, price, prices, suppliers, farmers, pay",
+    "fairness": "fair, fairness, wage, wages, price, prices, suppliers, farmers, pay, payments, paid, "
+    "growers",
+    "repair": "repair, repairs, repaired, repairable, spare, parts, technicians, manuals",
 }
 CONCEPTS: dict[str, frozenset[str]] = {
     name: frozenset(stem(w.strip()) for w in words.split(",")) for name, words in _CONCEPT_WORDS.items()
@@ -57,13 +59,51 @@ _SYNONYMS.update(
         stem("data"): "privacy",
         stem("planet"): "environment",
         stem("truth"): "honesty",
+        stem("tested"): "quality",
+        stem("patient"): "privacy",
     }
 )
 
 _REDUCE = cue_list(
     """cut, cuts, cutting, reduce, reduced, reducing, halve, in half, skip, skipping, drop, remove, eliminate,
     shorten, fewer, less, loosen, relax, bypass, waive, scrap, stop, cancel, postpone, downgrade, trim,
-    lower, weaken, ignore, abolish, outsource, cheaper, cheapest, instead of, no longer, without, only one"""
+    lower, weaken, ignore, abolish, outsource, instead of, no longer, without, only one,
+    cancelled, canceled, scrapped, stopped, dropped, removed, halved, delay, delays, delayed, postpone,
+    postponed, anymore"""
+)
+# Words that break a principle by themselves (a negated one keeps it: "no hidden fees"), by concept.
+_VIOLATE = {
+    "honesty": cue_list(
+        "hide, hid, hidden, conceal, concealed, mislead, misleading, lie, lied, cover up, small print, "
+        "don't mention, do not mention, fake"
+    ),
+    "quality": cue_list("untested, rushing, rushed, sloppy, shoddy, cut corners, gone downhill"),
+    "safety": cue_list("unsafe, untested, without harnesses, skip checks, cut corners"),
+    "privacy": cue_list("share, sharing, track, tracking, sell, selling, without consent", 0.5),
+}
+# Weight 0.5 marks everyday words ("share") that break a principle only next to something it protects.
+# Cues that carry their own negation: "isn't offered anymore" reduces, it is not a negated reduction.
+_SELF_NEGATED = frozenset({"anymore", "no longer"})
+# A reduction counts only when what it reduces is protected: a protected word among the few words
+# after the cue ("cut the test programme") or just before it ("checks will be skipped").
+_OBJECT_AFTER, _OBJECT_BEFORE = 5, 3
+# Dismissing what follows ("whatever the emissions") breaks a principle that protects it.
+_DISMISS = cue_list(
+    "regardless of, whatever the, who cares about, never mind, no matter, don't bother with, "
+    "do not bother with"
+)
+# Phrases where a reducing word means something else ("a power cut", "cut open a sample"); matched
+# with the reducing cues so that, being longer, they hide the word inside them.
+_NOT_REDUCING = cue_list("power cut, power is cut, cut open, cut off the power, stop the line, drop test")
+_BOUNDARY = frozenset(
+    "during if when while before after so because then until unless whether which and".split()
+)
+_PASSIVE = frozenset("is are was were be been being get gets got".split())
+# Things a principle wants less of: cutting them keeps the principle, adding to them breaks it.
+_HARMS = frozenset(
+    stem(w)
+    for w in "emissions waste pollution plastic accidents injuries defects risk risks leaks complaints "
+    "overtime workload shifts".split()
 )
 _INCREASE = cue_list(
     """add, adding, extra, second, more, double, strengthen, improve, tighten, expand, introduce, extend,
@@ -85,7 +125,8 @@ _OVER = re.compile(
 _GENERIC = frozenset(
     stem(w)
     for w in "we always never value values principle principles our us trade sacrifice "
-    "compromise come comes first matter matters everything ever put".split()
+    "compromise come comes first matter matters everything ever put build builds make makes product "
+    "products".split()
 )
 
 
@@ -118,6 +159,7 @@ def parse_principle(text: str) -> Principle:
         concept = _SYNONYMS.get(s)
         if concept:
             related |= CONCEPTS[concept]
+    related -= traded  # "repair before we replace": replacing is what the principle ranks lower
     return Principle(
         text, frozenset(protected), frozenset(related - _GENERIC), frozenset(traded), frozenset(forbidden)
     )
@@ -132,21 +174,86 @@ def _stance(principle: Principle, sentence: str) -> tuple[str, list[str], list[s
     ]
     if forbidden and hits:
         return "contradicts", hits, forbidden
-    if not hits:
+    violations: list[str] = []
+    refused: list[str] = []  # a violation ruled out ("no hidden fees") keeps the principle
+    for concept, cues in _VIOLATE.items():
+        if not CONCEPTS[concept] & principle.related:
+            continue
+        for m in find_cues(toks, cues):
+            others = any(t.stem in principle.related for t in toks if t.stem not in m.cue.stems)
+            if m.cue.weight >= 1.0 or others:
+                (refused if is_negated(toks, m.first) else violations).append(m.cue.phrase)
+    if not hits and not violations:
         return "unrelated", [], []
+    if violations:
+        return "contradicts", hits, violations
+    for m in find_cues(toks, _DISMISS):
+        if any(t.stem in principle.related for t in toks[m.last + 1 : m.last + 4]):
+            return "contradicts", hits, [m.cue.phrase]
     reduce: list[str] = []
-    increase: list[str] = []
-    for m in find_cues(toks, _REDUCE):
-        (increase if is_negated(toks, m.first) else reduce).append(m.cue.phrase)
+    increase: list[str] = ["no " + r for r in refused]
+    more_harm: list[str] = []
+    masked = find_cues(toks, _REDUCE + _NOT_REDUCING)
+    reductions = [m for m in masked if m.cue not in _NOT_REDUCING]
+    starts = {m.first for m in reductions}
+    for m in reductions:
+        if m.cue.phrase == "without" and m.last + 1 in starts:
+            continue  # "without cutting pay": the cut that follows is what is ruled out
+        window = 6 if m.cue.phrase == "without" else 3
+        negated = m.cue.phrase not in _SELF_NEGATED and (
+            is_negated(toks, m.first, window) or _after_without(toks, m.first)
+        )
+        if not _names_protected(sentence, toks, m.first, m.last, principle.related):
+            continue
+        harm = _harm_after(toks, m.last, principle.related)
+        (increase if negated or harm else reduce).append(m.cue.phrase)
     for m in find_cues(toks, _INCREASE):
         if not is_negated(toks, m.first):
-            increase.append(m.cue.phrase)
+            harm = _harm_after(toks, m.last, principle.related)
+            (more_harm if harm else increase).append(m.cue.phrase)
     motive = [m.cue.phrase for m in find_cues(toks, _MOTIVE)]
+    if more_harm and motive and not reduce:
+        return "contradicts", hits, more_harm + motive  # more overtime to ship sooner
+    increase += more_harm
     if reduce:
         return "contradicts", hits, reduce + motive
     if increase:
         return "supports", hits, increase
     return "neutral", hits, []
+
+
+def _names_protected(
+    sentence: str, toks: Sequence[Any], first: int, last: int, related: frozenset[str]
+) -> bool:
+    """True when the cue spanning tokens first..last acts on something the principle protects: a
+    protected word among the next few words, before a clause ends, or (passive) just before it."""
+    for n, t in enumerate(toks[last + 1 : last + 1 + _OBJECT_AFTER]):
+        gap = sentence[toks[last + n].end : t.start]
+        if t.lower in _BOUNDARY or any(mark in gap for mark in ";:,()"):
+            break
+        if t.stem in related:
+            return True
+    if toks[first].lower == "instead":
+        return False  # "A instead of B" reduces B, which follows
+    if first > 0 and toks[first - 1].lower in _PASSIVE or first > 1 and toks[first - 2].lower in _PASSIVE:
+        return any(t.stem in related for t in toks[max(0, first - _OBJECT_BEFORE - 1) : first])
+    return False
+
+
+def _harm_after(toks: Sequence[Any], index: int, related: frozenset[str]) -> bool:
+    """True when the object of the cue at token `index` is a harm ("halve the emissions"): a harm word
+    comes within four words, before anything else the principle protects ("stop disclosing defects")."""
+    for t in toks[index + 1 : index + 5]:
+        if t.stem in _HARMS:
+            return True
+        if t.stem in related:
+            return False
+    return False
+
+
+def _after_without(toks: Sequence[Any], index: int) -> bool:
+    """True for a cue right after "without" ("without cutting pay" keeps what it names)."""
+    return index > 0 and toks[index - 1].lower == "without"
 
 
 def judge_principle(

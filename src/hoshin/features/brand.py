@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import Field
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from hoshin.api import schemas
 from hoshin.api.deps import Context, permit
@@ -190,10 +191,13 @@ async def brand_check_submit(
     request: Request, ctx: Annotated[Context, Depends(permit("communication.read"))]
 ) -> HTMLResponse:
     form = await request.form()
-    text = form.get("text")
-    upload = form.get("file")
-    if hasattr(upload, "read") and getattr(upload, "filename", ""):
-        text = _decode_upload(await upload.read(MAX_UPLOAD_BYTES + 1), upload.filename)
+    try:
+        text = form.get("text")
+        upload = form.get("file")
+        if isinstance(upload, StarletteUpload) and upload.filename:
+            text = _decode_upload(await upload.read(MAX_UPLOAD_BYTES + 1), upload.filename)
+    finally:
+        await form.close()  # an empty file field still arrives as an (unread) upload
     result = brand.check_text(ctx.store, ctx.org, text if isinstance(text, str) else "", get_aligner(request))
     return render(request, "brand/check.html", {"text": text, "result": result})
 

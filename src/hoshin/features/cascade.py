@@ -35,11 +35,15 @@ def _visible_units(user: Principal) -> frozenset[str] | None:
     return user.managed_units if user.role == "unit_manager" else None
 
 
-def _checks(ctx: Context, refresh: bool = False) -> service.CascadeReport | None:
-    """The checks, or None when the organisation has no mission to check against yet."""
+def _checks(ctx: Context) -> tuple[service.CascadeReport | None, str | None]:
+    """The checks and None, or None and the reason they cannot run (no mission yet, or a stored
+    tree that breaks the level rule), so the tree page still shows the goals."""
     if ctx.store.mission(ctx.org) is None:
-        return None
-    return service.run_checks(ctx.store, ctx.org, get_aligner(ctx.request), refresh=refresh)
+        return None, "No mission yet, so the goals are not checked. Save the mission first."
+    try:
+        return service.run_checks(ctx.store, ctx.org, get_aligner(ctx.request)), None
+    except InputError as exc:
+        return None, f"The checks cannot run: {exc}"
 
 
 # ---- REST API -----------------------------------------------------------------------------------
@@ -130,11 +134,12 @@ def import_okr_api(
 
 @pages.get("/goals/tree", response_class=HTMLResponse)
 def tree_page(request: Request, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> HTMLResponse:
-    report = _checks(ctx)
+    report, problem = _checks(ctx)
     return render(
         request,
         "cascade/tree.html",
         {
+            "problem": problem,
             "tree": service.goal_tree(ctx.store, ctx.org, _visible_units(ctx.user)),
             "issues": report.issues if report else {},
             "verdicts": report.verdicts if report else {},

@@ -12,18 +12,18 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from hoshin.api.deps import Context, permit
 from hoshin.service.auth import can
 from hoshin.service.dashboard import (
-    TABLES,
     Filters,
     build_dashboard,
     load_demo_records,
-    missing_verdicts,
     refresh_verdicts,
     table,
     table_csv,
+    top_issues,
     unit_choices,
 )
 from hoshin.web.templating import render
@@ -35,6 +35,7 @@ pages = APIRouter(include_in_schema=False)
 
 DateQuery = Annotated[str | None, Query(max_length=10, pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
 UnitQuery = Annotated[str | None, Query(max_length=64)]
+ISSUES_SHOWN = 10  # per kind on the page; the CSV download lists them all
 TIER_COLOURS = {"core": "#009E73", "adjacent": "#E69F00", "off": "#D55E00"}  # Okabe-Ito
 
 
@@ -97,6 +98,7 @@ def dashboard_page(
 ) -> HTMLResponse:
     filters = _filters(unit, start, end)
     data = build_dashboard(ctx.store, ctx.org, filters)
+    issues, totals = top_issues(data["issues"], ISSUES_SHOWN)
     empty = data["mission"] is None and not any(data["counts"][k] for k in ("units", "goals", "ideas"))
     return render(
         request,
@@ -106,17 +108,37 @@ def dashboard_page(
             "empty": empty,
             "query": _query(filters),
             "units_choice": unit_choices(ctx.store, ctx.org),
-            "missing": missing_verdicts(ctx.store, ctx.org),
+            "missing": data["missing"],
+            "issues": issues,
+            "issue_totals": totals,
+            "ISSUES_SHOWN": ISSUES_SHOWN,
             "can_refresh": can(ctx.user, "mission.update"),
             "can_load_demo": can(ctx.user, "organisation.import"),
             "charts": _charts(data),
-            "tables": {name: table(data, name) for name in TABLES},
+            "heat_cells": [_heat_cells(row) for row in data["heatmap"]["rows"]],
+            "tables": {name: table(data, name) for name in ("units", "corridor")},  # the charts' tables
             "message": {
                 "scored": "Missing verdicts are scored.",
                 "demo": "The demo organisation is loaded.",
             }.get(done or ""),
         },
     )
+
+
+def _heat_cells(row: dict[str, Any]) -> Markup:
+    """The <td> cells of one heatmap row. Built here rather than in the template because a large
+    organisation has thousands of cells and Jinja's per-attribute lookups dominated the page time;
+    every value is an int or one of four fixed class names, so nothing needs escaping."""
+    parts = []
+    for cell in row["cells"]:
+        goals, ideas, people = int(cell["goals"]), int(cell["ideas"]), int(cell["knowledge"])
+        n = goals + ideas
+        shade = 0 if n == 0 else 1 if n < 2 else 2 if n < 4 else 3
+        parts.append(
+            f'<td class="h{shade}" data-goals="{goals}" data-ideas="{ideas}" data-knowledge="{people}">'
+            f"{goals} / {ideas} / {people}</td>"
+        )
+    return Markup("".join(parts))
 
 
 def _charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:

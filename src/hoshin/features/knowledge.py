@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -47,7 +47,7 @@ class SkillMappingIn(_In):
     person_id: Id
     area_id: Id
     level: Annotated[int, Field(ge=1, le=5)]
-    text: Annotated[str, Field(max_length=20_000)] | None = None
+    skill_text: Annotated[str, Field(max_length=20_000)] | None = None
     unit_id: Id | None = None
 
 
@@ -73,7 +73,9 @@ def _hr_rows(upload: UploadFile) -> tuple[list[tuple[int, dict[str, str]]], str]
         raise InputError(f"{name}: name the HR file .csv, .xlsx, .json or .jsonl")
     data = upload.file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InputError(f"{name}: larger than {MAX_UPLOAD_BYTES // 2**20} MiB; use `hoshin knowledge map-skills`")
+        raise InputError(
+            f"{name}: larger than {MAX_UPLOAD_BYTES // 2**20} MiB; use `hoshin knowledge map-skills`"
+        )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name  # keep the user's file name so errors name the file they sent
         path.write_bytes(data)
@@ -120,7 +122,11 @@ def heatmap(report: dict[str, Any]) -> dict[str, Any]:
     order = [g["area_id"] for g in report["gaps"]]
     index = {a["id"]: i for i, a in enumerate(report["areas"])}
     units = [u["id"] for u in report["units"]]
-    bands = [("level 1-2", (1, 2), "#E69F00"), ("level 3", (3, 3), "#56B4E9"), ("level 4-5", (4, 5), "#0072B2")]
+    bands = [
+        ("level 1-2", (1, 2), "#E69F00"),
+        ("level 3", (3, 3), "#56B4E9"),
+        ("level 4-5", (4, 5), "#0072B2"),
+    ]
     datasets = []
     for label, (low, high), colour in bands:
         points = [
@@ -129,16 +135,40 @@ def heatmap(report: dict[str, Any]) -> dict[str, Any]:
             for j, depth in enumerate(report["depth"][index[area]])
             if low <= depth <= high
         ]
-        datasets.append({"label": label, "data": points, "backgroundColor": colour, "pointStyle": "rect"})
+        datasets.append(
+            {
+                "label": label,
+                "data": points,
+                "backgroundColor": colour,
+                "borderColor": colour,
+                "pointStyle": "rect",
+            }
+        )
     nobody = [{"x": "nobody", "y": g["area_id"], "r": 9} for g in report["gaps"] if g["holders"] == 0]
-    datasets.append({"label": "held by nobody", "data": nobody, "backgroundColor": "#D55E00", "pointStyle": "triangle"})
+    datasets.append(
+        {
+            "label": "held by nobody",
+            "data": nobody,
+            "backgroundColor": "#D55E00",
+            "borderColor": "#D55E00",
+            "pointStyle": "triangle",
+        }
+    )
     spec = {
         "type": "bubble",
         "data": {"datasets": datasets},
         "options": {
             "scales": {
-                "x": {"type": "category", "labels": [*units, "nobody"], "title": {"display": True, "text": "unit"}},
-                "y": {"type": "category", "labels": order, "title": {"display": True, "text": "knowledge area (largest gap first)"}},
+                "x": {
+                    "type": "category",
+                    "labels": [*units, "nobody"],
+                    "title": {"display": True, "text": "unit"},
+                },
+                "y": {
+                    "type": "category",
+                    "labels": order,
+                    "title": {"display": True, "text": "knowledge area (largest gap first)"},
+                },
             },
             "plugins": {"legend": {"position": "bottom"}},
         },
@@ -166,7 +196,9 @@ def put_needs(
     ctx: Annotated[Context, Depends(permit("knowledge_area.update"))],
 ) -> dict[str, int]:
     """Confirm, edit or re-weight areas (all or nothing)."""
-    return svc.save_needs(ctx.store, ctx.org, [b.model_dump(exclude_none=True) for b in body], ctx.user.username)
+    return svc.save_needs(
+        ctx.store, ctx.org, [b.model_dump(exclude_none=True) for b in body], ctx.user.username
+    )
 
 
 @api.post("/skills/map")
@@ -239,11 +271,18 @@ def needs_page(
     ctx: Annotated[Context, Depends(permit("knowledge_area.read"))],
     limit: Annotated[int, Query(ge=0, le=200)] = 20,
 ) -> HTMLResponse:
-    rows = svc.propose_needs(ctx.store, ctx.org, get_aligner(request), limit=limit)
+    has_mission = ctx.store.mission(ctx.org) is not None
+    rows = svc.propose_needs(ctx.store, ctx.org, get_aligner(request), limit=limit) if has_mission else []
     return render(
         request,
         "knowledge/needs.html",
-        {"rows": rows, "can_edit": can(ctx.user, "knowledge_area.update"), "limit": limit},
+        {
+            "rows": rows,
+            "can_edit": can(ctx.user, "knowledge_area.update"),
+            "limit": limit,
+            "has_mission": has_mission,
+            "own": sum(1 for r in rows if r["stored"]),
+        },
     )
 
 
@@ -346,18 +385,19 @@ def documents_page(
 
 
 @pages.post("/knowledge/documents", response_model=None)
-async def documents_upload(
-    request: Request, ctx: Annotated[Context, Depends(permit("document.create"))]
+def documents_upload(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    ctx: Annotated[Context, Depends(permit("document.create"))],
+    area_ids: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
-    form = await request.form()
-    upload = form.get("file")
-    if upload is None or isinstance(upload, str) or not upload.filename:
+    if not file.filename:
         raise InputError("choose a .txt or .md file to upload")
-    data = await upload.read(MAX_UPLOAD_BYTES + 1)
+    data = file.file.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InputError(f"{upload.filename}: larger than {MAX_UPLOAD_BYTES // 2**20} MiB")
-    body: dict[str, Any] = svc.document_from_upload(upload.filename, data)
-    areas = str(form.get("area_ids") or "").strip()
-    body["area_ids"] = [a.strip() for a in areas.split(";") if a.strip()] if areas else None
+        raise InputError(f"{file.filename}: larger than {MAX_UPLOAD_BYTES // 2**20} MiB")
+    body: dict[str, Any] = svc.document_from_upload(file.filename, data)
+    chosen = [a.strip() for a in area_ids.split(";") if a.strip()]
+    body["area_ids"] = chosen or None
     stored = _new_document(ctx, body)
     return RedirectResponse(f"/knowledge/documents?added={stored['id']}", status_code=303)

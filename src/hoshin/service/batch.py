@@ -95,8 +95,14 @@ def _quoted(words: list[str]) -> str:
     return ", ".join(repr(w) for w in words)
 
 
-def link_goals(aligner: Aligner, rows: Sequence[Row], source: str = "input") -> list[dict]:
-    """For every goal of level > 1: `{id, suggestions: [{id, score, why}]}` over all goals one level up."""
+def link_goals(
+    aligner: Aligner, rows: Sequence[Row], source: str = "input", explain: int | None = None
+) -> list[dict]:
+    """For every goal of level > 1: `{id, suggestions: [{id, score, why}]}` over all goals one level up.
+
+    `explain` limits the written reasons to each goal's best few suggestions (the rest get an empty
+    `why`): checks over thousands of goals need every score but read only the top reasons.
+    """
     levels = _levels(rows, source)
     texts = [r["text"] for r in rows]
     drop = boilerplate_words(texts)
@@ -117,25 +123,24 @@ def link_goals(aligner: Aligner, rows: Sequence[Row], source: str = "input") -> 
         coverage = coverage_matrix([texts[i] for i in children], [texts[j] for j in parents])
         scores = link_scores(raw[children], raw[parents], stripped[children], stripped[parents], coverage)
         scores = scores + SAME_UNIT_BONUS * _same_unit(rows, children, parents)
+        parent_ids = [rows[j]["id"] for j in parents]
+        orders = np.argsort(-scores, axis=1)
+        rounded = np.round(scores, 4)
         for row_index, i in enumerate(children):
-            order = np.argsort(-scores[row_index])
-            suggestions = []
-            for j in order:
-                parent = parents[int(j)]
-                words = shared_words(texts[i], texts[parent])
-                why = (
-                    f"shares {', '.join(repr(w) for w in words)}"
-                    if words
-                    else "close in meaning, no shared words"
-                )
-                suggestions.append(
-                    {"id": rows[parent]["id"], "score": round(float(scores[row_index, j]), 4), "why": why}
-                )
+            order = orders[row_index].tolist()
+            values = rounded[row_index].tolist()
+            suggestions = [{"id": parent_ids[j], "score": values[j], "why": ""} for j in order]
+            shown = suggestions if explain is None else suggestions[:explain]
+            for suggestion, j in zip(shown, order):
+                words = shared_words(texts[i], texts[parents[j]])
+                suggestion["why"] = f"shares {_quoted(words)}" if words else NO_SHARED_WORDS
             out.append({"id": rows[i]["id"], "suggestions": suggestions})
     order = {r["id"]: n for n, r in enumerate(rows)}
     out.sort(key=lambda r: order[r["id"]])
     return out
 
+
+NO_SHARED_WORDS = "close in meaning, no shared words"
 
 # A key result usually serves a goal of its own unit; when the input names units, that counts.
 SAME_UNIT_BONUS = 0.1

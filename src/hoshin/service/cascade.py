@@ -155,7 +155,8 @@ def check_goals(
     vectors = aligner.embed(texts)
     similarity = vectors @ vectors.T
     links = _link_table(aligner, goals, source)
-    above = [ancestors({n: g.parents for n, g in enumerate(goals)}, n) for n in range(len(goals))]
+    tree = {n: g.parents for n, g in enumerate(goals)}
+    above = [ancestors(tree, n) for n in range(len(goals))]
     # Words most goals of the file share ("refrigerators") are no evidence of a shared subject.
     common = boilerplate_words(texts, share=0.3, min_texts=10)
 
@@ -206,7 +207,7 @@ def _quote(words: Sequence[str]) -> str:
 def _link_table(aligner: Aligner, goals: list[Goal], source: str) -> list[list[dict]]:
     """For each goal, the link suggestions over all goals one level up (best first)."""
     plain = [{"id": g.id, "text": g.text, "level": str(g.level), "parent_id": ""} for g in goals]
-    by_id = {row["id"]: row["suggestions"] for row in link_goals(aligner, plain, source)}
+    by_id = {row["id"]: row["suggestions"] for row in link_goals(aligner, plain, source, explain=3)}
     return [by_id.get(g.id, []) for g in goals]
 
 
@@ -217,11 +218,10 @@ def _link(links: list[dict], parent_id: str) -> float | None:
     return None
 
 
-def _candidates(goal: Goal, goals: list[Goal], links: list[dict]) -> list[dict]:
+def _candidates(goal: Goal, goals: list[Goal], unit_of: dict[str, str], links: list[dict]) -> list[dict]:
     """Where a goal hangs under a goal of its own unit, its better parent is looked for in that unit
     first: a unit's key results belong under the unit's own objectives."""
     if goal.unit and goal.parents and all(goals[p].unit == goal.unit for p in goal.parents):
-        unit_of = {g.id: g.unit for g in goals}
         same = [s for s in links if unit_of[s["id"]] == goal.unit]
         if same:
             return same
@@ -234,6 +234,7 @@ def _weak_parents(
     """Adds weak-parent issues; returns goal index -> the suggested parent's link row."""
     suggested: dict[int, dict] = {}
     index = {g.id: n for n, g in enumerate(goals)}
+    unit_of = {g.id: g.unit for g in goals}
     for n, goal in enumerate(goals):
         if not goal.parents or not links[n]:
             continue
@@ -242,7 +243,7 @@ def _weak_parents(
         if not given:
             continue
         parent, score = max(given, key=lambda pair: pair[1])
-        best = _candidates(goal, goals, links[n])[0]
+        best = _candidates(goal, goals, unit_of, links[n])[0]
         if index[best["id"]] in goal.parents or not is_weak_parent(score, best["score"], limits):
             continue
         suggested[n] = best

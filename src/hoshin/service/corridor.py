@@ -78,25 +78,44 @@ def _verdicts(
 def _with_reviewer_votes(
     aligner: Aligner, ideas: list[dict[str, Any]], verdicts: list[Verdict]
 ) -> list[Verdict]:
-    """Engine tiers adjusted by the reviewers' overrides of similar ideas (override_calibration.py)."""
-    from hoshin.domain.override_calibration import OverrideVote
+    """Engine tiers adjusted by the reviewers' overrides (domain/override_calibration.py).
+
+    First the score cut points are refitted to every reviewed idea (an override says which tier;
+    an idea moved past "new" without one confirms the engine's tier), then the overridden ideas
+    nearest to each idea vote on its tier. eval/eval_overrides.py measures both.
+    """
+    from hoshin.domain.override_calibration import Cuts, OverrideVote, fit_cuts, tier_for
     from hoshin.domain.verdict import Tier
 
     reviewed = [n for n, idea in enumerate(ideas) if idea.get("override_tier") in TIER_NAMES]
     if not reviewed:
         return verdicts
+    engine = [v.tier.value for v in verdicts]
+    base = Cuts()  # score_from_z puts the engine's own tier boundaries at scores 0.7 and 0.4
+    overridden = set(reviewed)
+    seen = [n for n, idea in enumerate(ideas) if n in overridden or idea.get("status", "new") != "new"]
+    cuts = fit_cuts(
+        [verdicts[n].score for n in seen],
+        [ideas[n]["override_tier"] if n in overridden else engine[n] for n in seen],
+        base=base,
+    )
+    shifted = [tier_for(v.score, cuts) for v in verdicts] if cuts != base else engine
     vectors = aligner.embed([idea["text"] for idea in ideas])
     vote = OverrideVote(vectors[reviewed], tuple(ideas[n]["override_tier"] for n in reviewed))
     own = {n: j for j, n in enumerate(reviewed)}  # an idea never votes on itself
-    results = vote.apply(vectors, [v.tier.value for v in verdicts], [own.get(n) for n in range(len(ideas))])
+    results = vote.apply(vectors, shifted, [own.get(n) for n in range(len(ideas))])
     out = []
-    for verdict, result in zip(verdicts, results, strict=True):
-        if result.changed and result.neighbour is not None:
-            twin = ideas[reviewed[result.neighbour]]["id"]
-            why = (
-                f"Reviewers put similar ideas such as {twin} in {result.tier}; "
-                f"the engine alone said {verdict.tier.value}."
-            )
+    for n, (verdict, result) in enumerate(zip(verdicts, results, strict=True)):
+        if result.tier != engine[n]:
+            if result.neighbour is not None:
+                twin = ideas[reviewed[result.neighbour]]["id"]
+                because = f"reviewers put similar ideas such as {twin} in {result.tier}"
+            else:
+                because = (
+                    f"reviewers' overrides moved the cut points to core from {cuts.core:.2f}, "
+                    f"adjacent from {cuts.adjacent:.2f}"
+                )
+            why = f"{verdict.why} Tier {result.tier}: {because} (the engine alone said {engine[n]})."
             verdict = Verdict(verdict.score, Tier(result.tier), verdict.theme, why)
         out.append(verdict)
     return out

@@ -1,0 +1,224 @@
+"""Near-duplicate ideas: twins of a new text, candidate groups among stored ideas, merge and undo.
+
+A merge names one idea the primary: every idea of the group gets the primary's id as its
+`duplicate_group`, and the primary takes the union of the group's tags and links, so nothing any
+twin carried is lost. What the merge changed is kept in its audit event ("idea.merge"), and
+`unmerge` takes exactly that back out (tags or links added since stay).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from hoshin.domain.nearest import NearestIndex, duplicate_groups
+from hoshin.errors import ConflictError, InputError, NotFoundError
+from hoshin.service.audit import record_event
+from hoshin.service.records import TEXT_CHARS
+
+if TYPE_CHECKING:
+    from hoshin.service.alignment import Aligner
+    from hoshin.store.repository import Repository
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "check_idea_text",
+    "find_duplicate_groups",
+    "merge_ideas",
+    "similar_ideas",
+    "unmerge_ideas",
+]
+
+# Cosine at which two ideas count as the same idea said twice (all-MiniLM-L6-v2: rewordings of
+# one idea score 0.7-0.9, ideas that merely share a topic 0.4-0.6).
+DEFAULT_THRESHOLD = 0.75
+MAX_MATCHES = 50
+MERGED_FIELDS = ("tags", "links", "duplicate_group")
+
+
+def check_idea_text(text: Any) -> str:
+    """The idea text, stripped; InputError when it is empty, too long or mis-decoded."""
+    if not isinstance(text, str):
+        raise InputError("the idea text must be a string")
+    text = text.strip()
+    if not text:
+        raise InputError("the idea text is empty: describe the idea in a sentence or two")
+    if len(text) > TEXT_CHARS:
+        raise InputError(f"the idea text has {len(text):,} characters; the limit is {TEXT_CHARS:,}")
+    if "\ufffd" in text or "\x00" in text:
+        # U+FFFD is what a decoder leaves where bytes were not valid in the encoding it assumed.
+        raise InputError("the idea text has undecodable characters: send it as UTF-8")
+    return text
+
+
+def _vectors(aligner: Aligner, ideas: list[dict[str, Any]]) -> np.ndarray:
+    return aligner.embed([idea["text"] for idea in ideas])
+
+
+def similar_ideas(
+    repo: Repository,
+    org_id: str,
+    aligner: Aligner,
+    text: str,
+    k: int = 5,
+    min_score: float | None = None,
+) -> list[dict[str, Any]]:
+    """The stored ideas closest to `text`, best first: {id, text, score, status, duplicate_group, twin}.
+
+    `twin` is true at or above DEFAULT_THRESHOLD. Nothing is saved except vectors in the cache.
+    """
+    from hoshin.service.corridor import _on_store
+
+    text = check_idea_text(text)
+    if not isinstance(k, int) or not 1 <= k <= MAX_MATCHES:
+        raise InputError(f"k must be a whole number from 1 to {MAX_MATCHES}")
+    ideas = repo.rows("ideas", org_id)
+    if not ideas:
+        return []
+    aligner = _on_store(repo, aligner)
+    index = NearestIndex([i["id"] for i in ideas], _vectors(aligner, ideas))
+    by_id = {i["id"]: i for i in ideas}
+    query = aligner.embed([text])[0]
+    return [
+        {
+            "id": idea_id,
+            "text": by_id[idea_id]["text"],
+            "score": round(score, 4),
+            "status": by_id[idea_id]["status"],
+            "duplicate_group": by_id[idea_id].get("duplicate_group"),
+            "twin": score >= DEFAULT_THRESHOLD,
+        }
+        for idea_id, score in index.search(query, k, min_score=min_score)
+    ]
+
+
+def find_duplicate_groups(
+    repo: Repository, org_id: str, aligner: Aligner, threshold: float = DEFAULT_THRESHOLD
+) -> list[dict[str, Any]]:
+    """Candidate groups of near-duplicate ideas: {ids, similarity (lowest linking cosine), ideas, merged}.
+
+    `merged` is true when every idea of the group already shares one duplicate_group.
+    """
+    from hoshin.service.corridor import _on_store
+
+    if not isinstance(threshold, (int, float)) or not 0.0 < float(threshold) <= 1.0:
+        raise InputError("the threshold is a cosine between 0 (exclusive) and 1, e.g. 0.75")
+    ideas = repo.rows("ideas", org_id)
+    if len(ideas) < 2:
+        return []
+    vectors = _vectors(_on_store(repo, aligner), ideas)
+    ids = [i["id"] for i in ideas]
+    position = {idea_id: n for n, idea_id in enumerate(ids)}
+    out = []
+    for group in duplicate_groups(ids, vectors, float(threshold)):
+        rows = [position[i] for i in group]
+        sims = vectors[rows] @ vectors[rows].T
+        np.fill_diagonal(sims, -1.0)
+        members = [ideas[r] for r in rows]
+        labels = {m.get("duplicate_group") for m in members}
+        out.append(
+            {
+                "ids": group,
+                # Each idea's best link inside the group; the weakest of those says how loose it is.
+                "similarity": round(float(sims.max(axis=1).min()), 4),
+                "ideas": [{"id": m["id"], "text": m["text"], "status": m["status"]} for m in members],
+                "merged": len(labels) == 1 and None not in labels,
+            }
+        )
+    return out
+
+
+def _union(first: Sequence[Any], *others: Sequence[Any]) -> list[Any]:
+    seen = list(first)
+    for values in others:
+        seen.extend(v for v in values if v not in seen)
+    return seen
+
+
+def merge_ideas(
+    repo: Repository, org_id: str, primary: str, twins: Sequence[str], actor: str
+) -> dict[str, Any]:
+    """Group `twins` under `primary`; the primary gets every tag and link of the group.
+
+    Returns {group, ids, added_tags, added_links}. InputError when no twin is given or the primary
+    is among them, NotFoundError for an unknown id; nothing changes then.
+    """
+    if isinstance(twins, str):
+        raise InputError("twins must be a list of idea ids")
+    twins = list(dict.fromkeys(twins))
+    if not twins:
+        raise InputError("name at least one idea to merge into the primary")
+    if primary in twins:
+        raise InputError(f"idea {primary!r} cannot be merged into itself")
+    with repo.transaction():
+        ideas = {i: repo.get("ideas", org_id, i) for i in [primary, *twins]}
+        keep = ideas[primary]
+        tags = _union(keep.get("tags") or [], *[ideas[t].get("tags") or [] for t in twins])
+        links = _union(keep.get("links") or [], *[ideas[t].get("links") or [] for t in twins])
+        before = {i: {f: idea.get(f) for f in MERGED_FIELDS} for i, idea in ideas.items()}
+        changes = [{"id": primary, "tags": tags, "links": links, "duplicate_group": primary}]
+        changes += [{"id": t, "duplicate_group": primary} for t in twins]
+        repo.upsert("ideas", org_id, changes)
+        added_tags = tags[len(keep.get("tags") or []) :]
+        added_links = links[len(keep.get("links") or []) :]
+        record_event(
+            repo,
+            org_id,
+            actor,
+            "idea.merge",
+            "ideas",
+            primary,
+            {"twins": twins, "before": before, "added_tags": added_tags, "added_links": added_links},
+        )
+    return {"group": primary, "ids": [primary, *twins], "added_tags": added_tags, "added_links": added_links}
+
+
+def _open_merge(repo: Repository, org_id: str, group: str) -> dict[str, Any] | None:
+    """The latest merge into `group` that no unmerge has taken back yet."""
+    pending: list[dict[str, Any]] = []
+    for event in repo.audit_events(org_id):
+        if event.get("record_kind") != "ideas" or event.get("record_id") != group:
+            continue
+        if event["action"] == "idea.merge":
+            pending.append(event)
+        elif event["action"] == "idea.unmerge" and pending:
+            pending.pop()
+    return pending[-1] if pending else None
+
+
+def unmerge_ideas(repo: Repository, org_id: str, group: str, actor: str) -> dict[str, Any]:
+    """Undo the latest merge into `group`: group labels as before, the tags and links it added removed.
+
+    Returns {group, ids}. NotFoundError when no merge into that idea is open; nothing changes then.
+    Ideas deleted since the merge are skipped; changes made after the merge are kept.
+    """
+    with repo.transaction():
+        event = _open_merge(repo, org_id, group)
+        if event is None:
+            raise NotFoundError(f"no merge into idea {group!r} to undo")
+        detail = event["detail"]
+        known = repo.keys("ideas", org_id)
+        restored = []
+        changes = []
+        for idea_id, old in detail["before"].items():
+            if idea_id not in known:
+                continue
+            current = repo.get("ideas", org_id, idea_id)
+            change: dict[str, Any] = {"id": idea_id}
+            if current.get("duplicate_group") == group:
+                change["duplicate_group"] = old.get("duplicate_group")
+            if idea_id == group:
+                added_tags = set(detail.get("added_tags", []))
+                added_links = set(detail.get("added_links", []))
+                change["tags"] = [t for t in current.get("tags") or [] if t not in added_tags]
+                change["links"] = [x for x in current.get("links") or [] if x not in added_links]
+            if len(change) > 1:
+                changes.append(change)
+            restored.append(idea_id)
+        if not restored:
+            raise ConflictError(f"every idea of the merge into {group!r} has been deleted since")
+        repo.upsert("ideas", org_id, changes)
+        record_event(repo, org_id, actor, "idea.unmerge", "ideas", group, {"ids": restored})
+    return {"group": group, "ids": restored}

@@ -1,0 +1,128 @@
+"""The board report: the dashboard's charts and tables as one self-contained HTML file or a PDF.
+
+Charts are drawn with matplotlib (Okabe-Ito colours, readable in greyscale print) into PNG images
+embedded as data URIs, so the HTML file needs nothing beside it and weasyprint puts real images into
+the PDF. Each chart is followed by the table of its numbers.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from hoshin.errors import InputError
+from hoshin.service.dashboard import Filters, build_dashboard, table
+
+if TYPE_CHECKING:
+    from hoshin.store.repository import Repository
+
+__all__ = ["FORMATS", "SECTIONS", "render_html", "render_pdf", "write_report"]
+
+FORMATS = (".html", ".pdf")
+# Section headings, in order; a test checks that the PDF carries every one.
+SECTIONS = ("Mission", "Alignment by unit", "Units and themes", "Innovation corridor", "Issues to act on")
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
+TIER_COLOURS = {"core": "#009E73", "adjacent": "#E69F00", "off": "#D55E00"}
+_TEMPLATES = Path(__file__).resolve().parent.parent / "report"
+_env = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(["html"]))
+
+
+def _png(figure: Any) -> str:
+    """The figure as a data URI (PNG at print resolution); closes it."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=150, bbox_inches="tight")
+    plt.close(figure)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _charts(data: dict[str, Any]) -> dict[str, str | None]:
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display: the report is rendered on servers and in tests
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
+    charts: dict[str, str | None] = {"units": None, "trend": None, "heatmap": None, "corridor": None}
+
+    scored = [u for u in data["units"] if u["score"] is not None]
+    if scored:
+        fig, ax = plt.subplots(figsize=(7, 0.3 * len(scored) + 1))
+        ax.barh([u["name"] for u in scored], [u["score"] for u in scored], color=OKABE_ITO[0])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("alignment score (0 = off mission, 1 = core)")
+        charts["units"] = _png(fig)
+
+    series = data["overall"]["series"]
+    if len(series) >= 2:
+        fig, ax = plt.subplots(figsize=(7, 2.6))
+        ax.plot([m for m, _ in series], [s for _, s in series], color=OKABE_ITO[0], marker="o")
+        ax.set_ylim(0, 1)
+        ax.set_ylabel("mean idea score")
+        ax.tick_params(axis="x", rotation=60)
+        charts["trend"] = _png(fig)
+
+    themes, rows = data["heatmap"]["themes"], data["heatmap"]["rows"]
+    if themes and rows:
+        import numpy as np
+
+        values = np.array([[c["goals"] + c["ideas"] for c in r["cells"]] for r in rows], dtype=float)
+        fig, ax = plt.subplots(figsize=(max(6, 0.5 * len(themes) + 2), 0.35 * len(rows) + 2))
+        ax.imshow(values, cmap="cividis", aspect="auto")  # cividis: designed for colour-blind readers
+        ax.set_xticks(range(len(themes)), themes, rotation=60, ha="right")
+        ax.set_yticks(range(len(rows)), [r["name"] for r in rows])
+        if values.size <= 600:  # numbers in the cells, so the chart reads without colour at all
+            top = values.max() or 1
+            for (y, x), v in np.ndenumerate(values):
+                ax.text(x, y, int(v), ha="center", va="center", color="black" if v > top / 2 else "white")
+        charts["heatmap"] = _png(fig)
+
+    corridor = data["corridor"]
+    if corridor:
+        fig, ax = plt.subplots(figsize=(7, 2.8))
+        months = [r[0] for r in corridor]
+        bottom = [0] * len(corridor)
+        for n, tier in enumerate(("core", "adjacent", "off"), start=1):
+            counts = [r[n] for r in corridor]
+            ax.bar(months, counts, bottom=bottom, label=tier, color=TIER_COLOURS[tier], edgecolor="white")
+            bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+        ax.set_ylabel("ideas")
+        ax.legend(frameon=False, ncols=3)
+        ax.tick_params(axis="x", rotation=60)
+        charts["corridor"] = _png(fig)
+    return charts
+
+
+def render_html(data: dict[str, Any]) -> str:
+    """The report for `data` (from build_dashboard) as one self-contained HTML document."""
+    tables = {name: table(data, name) for name in ("units", "heatmap", "corridor", "issues")}
+    css = (_TEMPLATES / "report.css").read_text(encoding="utf-8")
+    return _env.get_template("report.html").render(
+        data=data, charts=_charts(data), tables=tables, css=css, sections=SECTIONS
+    )
+
+
+def render_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return bytes(HTML(string=html).write_pdf())
+
+
+def write_report(repo: Repository, org_id: str, output: Path, filters: Filters | None = None) -> Path:
+    """Build the report from the stored verdicts and write it to `output` (.html or .pdf)."""
+    suffix = output.suffix.lower()
+    if suffix not in FORMATS:
+        raise InputError(f"{output}: name the report file .html or .pdf")
+    html = render_html(build_dashboard(repo, org_id, filters))
+    output.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".html":
+        output.write_text(html, encoding="utf-8")
+    else:
+        output.write_bytes(render_pdf(html))
+    return output
