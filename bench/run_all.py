@@ -30,6 +30,11 @@ PLAN = [
     ("bench_cache.py", ["--n", "1000"], ["--n", "100"]),
     ("bench_triage_memory.py", ["--n", "100000"], ["--n", "2000"]),
     ("bench_mission_analysis.py", ["--count", "600"], ["--count", "20"]),
+    ("bench_dashboard.py", [], ["--goals", "1000", "--units", "50", "--ideas", "500"]),
+    ("bench_cascade.py", ["--goals", "10000"], ["--goals", "500", "--units", "30"]),
+    ("bench_line_of_sight.py", ["--goals", "10000"], ["--goals", "1000"]),
+    ("bench_corridor_scale.py", ["--n", "1000000"], ["--n", "20000"]),
+    ("bench_knowledge_coverage.py", [], []),
 ]
 
 

@@ -28,7 +28,6 @@ from hoshin.web.templating import render
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-COUNTED = ("units", "people", "goals", "ideas", "knowledge_areas", "documents", "communications")
 GOAL_FIELDS = (
     "id",
     "text",
@@ -92,24 +91,7 @@ def logout(request: Request, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] 
     return RedirectResponse("/login", status_code=303)
 
 
-# ---- dashboard and read-only sections -----------------------------------------------------------
-
-
-@router.get("/", response_class=HTMLResponse)
-def dashboard(
-    request: Request, ctx: Annotated[Context, Depends(permit("organisation.read"))]
-) -> HTMLResponse:
-    store = ctx.store
-    counts = {kind.replace("_", " "): store.count(kind, ctx.org) for kind in COUNTED}
-    return render(
-        request,
-        "dashboard.html",
-        {
-            "organisation": store.organisation(ctx.org),
-            "mission": store.mission(ctx.org),
-            "counts": counts,
-        },
-    )
+# ---- read-only sections (the dashboard lives in hoshin.features.dashboard) --------------
 
 
 def _mission_page(
