@@ -34,7 +34,7 @@ PLAN = [
     ("bench_cascade.py", ["--goals", "10000"], ["--goals", "500", "--units", "30"]),
     ("bench_line_of_sight.py", ["--goals", "10000"], ["--goals", "1000"]),
     ("bench_corridor_scale.py", ["--n", "1000000"], ["--n", "20000"]),
-    ("bench_knowledge_coverage.py", [], []),
+    ("bench_knowledge_coverage.py", [], ["--people", "500", "--areas", "60"]),
 ]
 
 

@@ -61,3 +61,30 @@ def pgvector_url(pgvector_server_url: str) -> str:
         conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     return pgvector_server_url
+
+
+@pytest.fixture
+def rq_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """A Redis queue of this test's own (HOSHIN_JOB_QUEUE and _NAME set), removed afterwards."""
+    import uuid
+
+    from redis import Redis
+
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        Redis.from_url(url).ping()
+    except Exception:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the queue tests: no Redis server at 127.0.0.1:6379")
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    env = {"HOSHIN_JOB_QUEUE": url, "HOSHIN_JOB_QUEUE_NAME": f"hoshin-test-{uuid.uuid4().hex[:8]}"}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    yield env
+    from rq import Queue
+
+    queue = Queue(env["HOSHIN_JOB_QUEUE_NAME"], connection=Redis.from_url(url))
+    for registry in (queue.started_job_registry, queue.failed_job_registry, queue.finished_job_registry):
+        for job_id in registry.get_job_ids():
+            registry.remove(job_id, delete_job=True)
+    queue.delete(delete_jobs=True)

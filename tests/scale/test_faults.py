@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import time
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,27 +91,14 @@ def test_kill_during_a_large_import_leaves_all_or_nothing_and_resume_finishes(
 
 @pytest.mark.postgres
 def test_kill_during_a_rescore_on_the_queue_resumes_after_the_last_committed_chunk(
-    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+    postgres_url: str, rq_queue: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from redis import Redis
-
     from hoshin.service.jobs import submit_rescore
 
-    redis_url = "redis://127.0.0.1:6379/0"
-    try:
-        Redis.from_url(redis_url).ping()
-    except Exception:
-        pytest.skip("no Redis server at 127.0.0.1:6379")
     url = empty_postgres(postgres_url)
     chunk, count = 100, 3000  # many small chunks, so the kill lands between two of them
     load_org(url, ideas=count - 2)  # the fixture brings two ideas of its own
-    queue = {
-        "HOSHIN_JOB_QUEUE": redis_url,
-        "HOSHIN_JOB_QUEUE_NAME": f"hoshin-fault-{uuid.uuid4().hex[:8]}",
-        "HOSHIN_RESCORE_CHUNK": str(chunk),
-    }
-    for key, value in queue.items():
-        monkeypatch.setenv(key, value)
+    queue = {**rq_queue, "HOSHIN_RESCORE_CHUNK": str(chunk)}
     monkeypatch.setenv("HOSHIN_EMBEDDER", "hashing")
     job = submit_rescore(url, "coolco", "test")
 
@@ -139,6 +125,3 @@ def test_kill_during_a_rescore_on_the_queue_resumes_after_the_last_committed_chu
     final = newer_verdicts()
     assert {v["record_id"] for v in final} == {f"N{n:05d}" for n in range(count - 2)} | {"I001", "I002"}
     assert len(final) == count  # no idea scored twice: the resumed run skipped the committed chunks
-    from rq import Queue
-
-    Queue(queue["HOSHIN_JOB_QUEUE_NAME"], connection=Redis.from_url(redis_url)).delete(delete_jobs=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import uuid
 from pathlib import Path
 
 import pytest
@@ -141,20 +140,11 @@ def test_a_running_job_with_a_live_worker_is_not_taken_over(sqlite_url: str) -> 
 
 @pytest.mark.postgres
 def test_jobs_on_redis_queue_run_in_a_separate_worker(
-    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    postgres_url: str, tmp_path: Path, rq_queue: dict[str, str]
 ) -> None:
-    from redis import Redis
-
-    redis_url = "redis://127.0.0.1:6379/0"
-    try:
-        Redis.from_url(redis_url).ping()
-    except Exception:
-        pytest.skip("no Redis server at 127.0.0.1:6379")
     empty_postgres(postgres_url)
     load_org(postgres_url, ideas=30)
-    queue = {"HOSHIN_JOB_QUEUE": redis_url, "HOSHIN_JOB_QUEUE_NAME": f"hoshin-test-{uuid.uuid4().hex[:8]}"}
-    for key, value in queue.items():
-        monkeypatch.setenv(key, value)
+    queue = rq_queue
     imported = submit_import(
         postgres_url, "coolco", "ideas", "more.csv", ideas_csv(tmp_path / "m.csv", 25).read_bytes(), "t"
     )
@@ -165,14 +155,6 @@ def test_jobs_on_redis_queue_run_in_a_separate_worker(
     assert worker.returncode == 0, err
     assert get_job(postgres_url, imported["id"])["result"] == {"kind": "ideas", "created": 25, "updated": 0}
     assert get_job(postgres_url, rescored["id"])["state"] == "done"
-    _queue_cleanup(redis_url, queue["HOSHIN_JOB_QUEUE_NAME"])
-
-
-def _queue_cleanup(redis_url: str, name: str) -> None:
-    from redis import Redis
-    from rq import Queue
-
-    Queue(name, connection=Redis.from_url(redis_url)).delete(delete_jobs=True)
 
 
 def test_a_job_whose_worker_is_a_zombie_counts_as_orphaned(sqlite_url: str) -> None:

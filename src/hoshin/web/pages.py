@@ -155,38 +155,6 @@ async def mission_corridor(
     return _mission_page(request, ctx, proposal, changes)
 
 
-@router.get("/knowledge", response_class=HTMLResponse)
-def knowledge_page(
-    request: Request, ctx: Annotated[Context, Depends(permit("knowledge_area.read"))]
-) -> HTMLResponse:
-    return render(
-        request,
-        "section.html",
-        {
-            "title": "Knowledge",
-            "rows": ctx.store.rows("knowledge_areas", ctx.org),
-            "columns": ("id", "name", "weight", "origin"),
-            "kind": "knowledge areas",
-        },
-    )
-
-
-@router.get("/brand", response_class=HTMLResponse)
-def brand_page(
-    request: Request, ctx: Annotated[Context, Depends(permit("communication.read"))]
-) -> HTMLResponse:
-    return render(
-        request,
-        "section.html",
-        {
-            "title": "Brand",
-            "rows": ctx.store.rows("communications", ctx.org),
-            "columns": ("id", "title", "channel", "voice", "date"),
-            "kind": "communications",
-        },
-    )
-
-
 @router.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, ctx: Annotated[Context, Depends(permit("audit.read"))]) -> HTMLResponse:
     return render(request, "audit.html", {"events": list_events(ctx.store, ctx.org, limit=200)})
