@@ -165,9 +165,9 @@ def test_line_of_sight_and_flags_on_postgresql(postgres_url, monkeypatch) -> Non
 
     monkeypatch.setenv("HOSHIN_EMBEDDER", "hashing")
     store = open_store(postgres_url)
-    load_demo(store, None, "tests", replace=True)
+    # The session's PostgreSQL database is shared with other tests: name the organisation.
+    org = load_demo(store, None, "tests", replace=True).organisation_id
     try:
-        org = store.default_organisation()
         aligner = store_aligner(store, HashingEmbedder())
         view = unit_view(store, org, "U-RD", aligner)
         assert view["goals"] and any(line["reaches_objective"] for line in view["goals"])

@@ -83,8 +83,15 @@ def rq_queue(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     yield env
     from rq import Queue
 
-    queue = Queue(env["HOSHIN_JOB_QUEUE_NAME"], connection=Redis.from_url(url))
+    # Remove what this queue left in the shared Redis: its jobs, registries and worker records.
+    name = env["HOSHIN_JOB_QUEUE_NAME"]
+    redis = Redis.from_url(url)
+    queue = Queue(name, connection=redis)
+    ids = set(queue.job_ids)
     for registry in (queue.started_job_registry, queue.failed_job_registry, queue.finished_job_registry):
-        for job_id in registry.get_job_ids():
-            registry.remove(job_id, delete_job=True)
-    queue.delete(delete_jobs=True)
+        ids.update(registry.get_job_ids())
+    for job_id in ids:
+        executions = [*redis.scan_iter(f"rq:execution:{job_id}:*"), f"rq:executions:{job_id}"]
+        redis.delete(f"rq:job:{job_id}", f"rq:results:{job_id}", *executions)
+    for key in list(redis.scan_iter(f"rq:*{name}*")):
+        redis.delete(key)

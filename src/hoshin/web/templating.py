@@ -27,6 +27,7 @@ NAVIGATION = (
     ("Ideas", "/ideas"),
     ("Knowledge", "/knowledge"),
     ("Brand", "/brand"),
+    ("Jobs", "/jobs"),
     ("Audit", "/audit"),
     ("Admin", "/admin"),
 )
