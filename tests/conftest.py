@@ -2,7 +2,7 @@
 
 - The user's data and cache folders are redirected into a temporary folder (autouse), so no test
   touches a real Hoshin database or vector cache.
-- `postgres_url` gives each test session its own fresh PostgreSQL database on the server named by
+- `postgres_url` gives each test module its own fresh PostgreSQL database on the server named by
   HOSHIN_TEST_POSTGRES_URL (the Makefile points it at 127.0.0.1:5432), and drops it afterwards, so
   parallel runs never see each other's rows. Without that variable the PostgreSQL tests are skipped
   on a user's machine; in CI (CI=true) a missing server is an error, not a skip.
@@ -34,9 +34,9 @@ def postgres_server_url() -> str:
     return url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def postgres_url(postgres_server_url: str) -> Iterator[str]:
-    """A brand-new, empty PostgreSQL database for this test session."""
+    """A brand-new, empty PostgreSQL database for this test module (modules never see each other's rows)."""
     import psycopg
     from sqlalchemy.engine import make_url
 
