@@ -21,6 +21,7 @@ from hoshin.api import editing, schemas
 from hoshin.api.deps import TOKEN_MAX_AGE_S, Context, get_store, permit
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.audit import list_events
+from hoshin.service.auth import Principal
 from hoshin.service.corridor import (
     list_inbox,
     override_tier,
@@ -30,7 +31,7 @@ from hoshin.service.corridor import (
 )
 from hoshin.service.missions import save_mission
 
-__all__ = ["get_aligner", "router"]
+__all__ = ["get_aligner", "router", "visible_goals"]
 
 router = APIRouter()
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
@@ -57,6 +58,23 @@ def get_aligner(request: Request) -> Any:
             if aligner is None:
                 aligner = app.state.aligner = store_aligner(store)
     return aligner
+
+
+def visible_goals(user: Principal, goals: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The goals `user` may see: all of them, except that a unit manager sees only the goals of
+    their own unit and the units below it (the policy's `managed_units`)."""
+    if user.role != "unit_manager":
+        return goals
+    return [g for g in goals if g.get("unit_id") in user.managed_units]
+
+
+def _get_visible_goal(ctx: Context, key: str) -> dict[str, Any]:
+    """One goal; NotFoundError also when it exists but lies outside a unit manager's units, so the
+    answer does not reveal which other units' goal ids exist."""
+    goal = ctx.store.get("goals", ctx.org, key)
+    if not visible_goals(ctx.user, [goal]):
+        raise NotFoundError(f"no goal {key!r} among the records you may see")
+    return goal
 
 
 # ---- who am I, tokens ---------------------------------------------------------------------------
@@ -240,10 +258,12 @@ def _crud(
     with_list: bool = True,
     after_create: Callable[[Context, dict[str, Any]], None] | None = None,
     flag_principles: bool = False,
+    visible: Callable[[Principal, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
 ) -> None:
     """List (unless a richer list is defined elsewhere), get, create, update and delete routes for one
     record kind; `after_create` runs once the new record is committed. With `flag_principles` the
-    create response carries `principle_flags`: the principles the new text contradicts."""
+    create response carries `principle_flags`: the principles the new text contradicts. `visible`
+    narrows what a user may read: the list shows only those records, and GET of another answers 404."""
     noun = editing.policy_kind(kind)
     tag = path.strip("/")
     created = (
@@ -255,10 +275,16 @@ def _crud(
     def list_records(
         ctx: Annotated[Context, Depends(permit(f"{noun}.read"))], limit: Limit = 100, offset: Offset = 0
     ) -> list[dict[str, Any]]:
-        return ctx.store.rows(kind, ctx.org)[offset : offset + limit]
+        rows = ctx.store.rows(kind, ctx.org)
+        if visible is not None:
+            rows = visible(ctx.user, rows)  # filter before paging, so pages stay full
+        return rows[offset : offset + limit]
 
     def get_record(key: str, ctx: Annotated[Context, Depends(permit(f"{noun}.read"))]) -> dict[str, Any]:
-        return ctx.store.get(kind, ctx.org, key)
+        record = ctx.store.get(kind, ctx.org, key)
+        if visible is not None and not visible(ctx.user, [record]):
+            raise NotFoundError(f"no {noun.replace('_', ' ')} {key!r} among the records you may see")
+        return record
 
     def create_record(
         body: create, ctx: Annotated[Context, Depends(permit(f"{noun}.create"))]
@@ -345,7 +371,15 @@ def _principle_flags(ctx: Context, kind: str, record: dict[str, Any]) -> list[di
         return []
 
 
-_crud("/goals", "goals", schemas.GoalCreate, schemas.GoalUpdate, schemas.GoalPublic, flag_principles=True)
+_crud(
+    "/goals",
+    "goals",
+    schemas.GoalCreate,
+    schemas.GoalUpdate,
+    schemas.GoalPublic,
+    flag_principles=True,
+    visible=visible_goals,
+)
 
 
 def _score_new_idea(ctx: Context, record: dict[str, Any]) -> None:
@@ -384,7 +418,7 @@ _crud("/users", "users", schemas.UserCreate, schemas.UserUpdate, schemas.UserPub
 @router.get("/goals/{key}/checkins", response_model=list[schemas.CheckinPublic], tags=["goals"])
 def list_checkins(key: str, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> list[dict[str, Any]]:
     """A goal's check-ins, oldest first."""
-    ctx.store.get("goals", ctx.org, key)
+    _get_visible_goal(ctx, key)
     return ctx.store.checkins(ctx.org, key)
 
 

@@ -1,7 +1,11 @@
 """`hoshin cascade check`: find goals a manager should look at again, with what to do about each.
 
-Thin: read and validate the input file, call hoshin.service.cascade, emit rows. Heavy imports live
-inside the command so `hoshin --help` never loads torch.
+`check` works on a file and needs no database; its stateful siblings work on the organisation in
+the database named by --db, like `hoshin import`: `report` runs the same checks over the stored
+goals and the current mission, `import-okr` reads an OKR tool's export into the stored goals.
+
+Thin: read and validate the input, call the service, emit rows. Heavy imports live inside the
+commands so `hoshin --help` never loads torch.
 """
 
 from __future__ import annotations
@@ -10,10 +14,11 @@ from pathlib import Path
 
 import typer
 
+from hoshin.cli.admin import ACTOR, DbOption, OrgOption, _open, _say
 from hoshin.cli.common import FormatOption, OutputOption, Progress, emit, fail_cleanly
 from hoshin.cli.groups import cascade
 
-__all__ = ["cascade_check"]
+__all__ = ["cascade_check", "cascade_import_okr", "cascade_report"]
 
 _MISSION = typer.Option(..., "--mission", "-m", help="The mission statement, as text.")
 _INPUT = typer.Option(..., "--input", "-i", help="File with columns id,text,level,parent_id,unit.")
@@ -67,3 +72,65 @@ def cascade_check(
         progress = Progress(len(rows), "embedding")
         source = str(input_file)
         emit(check_goals(Aligner(), mission, rows, focus, exclude, source, progress=progress), fmt, output)
+
+
+@cascade.command(
+    "report",
+    epilog=(
+        "Runs the checks of `hoshin cascade check` over the goals stored in the database, against the "
+        "current mission version and its focus areas and exclusions, and stores one verdict per goal.\n\n"
+        "Example:\n\n"
+        "  hoshin cascade report --format json\n\n"
+        "Output: the same shape as `hoshin cascade check`: {id, issues: [{kind, detail}]} per stored goal, "
+        'then the {id: "_uncovered", ...} summary (the summary alone when no goal is stored).\n\n'
+        "Exit codes: 0 done, 1 the organisation or its mission is missing, 2 bad input (several "
+        "organisations and no --org, or a stored tree that breaks the level rule)."
+    ),
+)
+def cascade_report(
+    fmt: str | None = FormatOption,
+    output: Path | None = OutputOption,
+    db: str | None = DbOption,
+    org: str | None = OrgOption,
+) -> None:
+    """Check the stored goals against the current mission (the stateful `cascade check`)."""
+    with fail_cleanly():
+        from hoshin.service.corridor import store_aligner
+        from hoshin.service.goals import run_checks
+
+        with _open(db) as repo:
+            org_id = org or repo.default_organisation()
+            repo.organisation(org_id)  # an unknown --org is named as such, not as "no mission"
+            # refresh: a command run is a fresh process anyway, and the user asked for a new report
+            report = run_checks(repo, org_id, store_aligner(repo), refresh=True)
+        emit(report.as_list(), fmt, output)
+
+
+@cascade.command(
+    "import-okr",
+    epilog=(
+        "Reads the CSV or XLSX export of an OKR tool: either one row per item (title plus a type "
+        "and/or parent column) or one row per key result (an Objective column repeated on each row). "
+        "Teams are matched to unit ids or names, owners to people; a goal's level is its depth.\n\n"
+        "Example:\n\n"
+        "  hoshin cascade import-okr okrs.xlsx\n\n"
+        "All or nothing: a row that does not resolve rejects the file with the row and column named "
+        "(exit code 2). Importing the same export again updates the goals instead of duplicating them."
+    ),
+)
+def cascade_import_okr(
+    file: Path = typer.Argument(..., help="A .csv or .xlsx export of an OKR tool."),  # noqa: B008
+    db: str | None = DbOption,
+    org: str | None = OrgOption,
+) -> None:
+    """Import goals from an OKR tool's export into the stored goal cascade."""
+    with fail_cleanly():
+        from hoshin.errors import InputError
+        from hoshin.service.okr_import import import_okr_file
+
+        if file.suffix.lower() not in (".csv", ".xlsx"):
+            raise InputError(f"{file}: an OKR export must be a .csv or .xlsx file")
+        with _open(db) as repo:
+            org_id = org or repo.default_organisation()
+            result = import_okr_file(repo, org_id, file, ACTOR)
+        _say(f"goals: {result.created} created, {result.updated} updated")

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from hoshin.api import editing, schemas
 from hoshin.api.deps import Context, get_store, permit
-from hoshin.api.routes import get_aligner
+from hoshin.api.routes import get_aligner, visible_goals
 from hoshin.api.security import CSRF_FIELD, check_csrf
 from hoshin.errors import AuthenticationError, InputError
 from hoshin.service.audit import list_events
@@ -199,9 +199,10 @@ def _checked(model: type[BaseModel], values: dict[str, Any]) -> dict[str, Any]:
         raise InputError(f"the form is not valid: {problems}") from None
 
 
-def _list_page(request: Request, ctx: Context, kind: str, template: str) -> HTMLResponse:
+def _list_page(
+    request: Request, ctx: Context, kind: str, template: str, rows: list[dict[str, Any]]
+) -> HTMLResponse:
     noun = editing.policy_kind(kind)
-    rows = ctx.store.rows(kind, ctx.org)
     for row in rows:
         row["_editable"] = can(ctx.user, f"{noun}.update", {"unit_id": row.get("unit_id")})
     units = [u["id"] for u in ctx.store.rows("units", ctx.org)]
@@ -214,7 +215,9 @@ def _list_page(request: Request, ctx: Context, kind: str, template: str) -> HTML
 
 @router.get("/goals", response_class=HTMLResponse)
 def goals_page(request: Request, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> HTMLResponse:
-    return _list_page(request, ctx, "goals", "goals.html")
+    # A unit manager sees the goals of their own unit and the units below it, as in the API.
+    rows = visible_goals(ctx.user, ctx.store.rows("goals", ctx.org))
+    return _list_page(request, ctx, "goals", "goals.html", rows)
 
 
 @router.post("/goals")
