@@ -21,13 +21,10 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, select
-
 from hoshin.domain import dashboard as calc
 from hoshin.domain.mission import build_mission_model
 from hoshin.errors import InputError
 from hoshin.service.missions import current_model, themes_from_json
-from hoshin.store import schema
 
 if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
@@ -113,30 +110,7 @@ def _latest(repo: Repository, org_id: str, kind: str) -> dict[str, dict[str, Any
 
 def _latest_of(repo: Repository, org_id: str, kinds: Sequence[str]) -> dict[str, dict[str, dict[str, Any]]]:
     """kind -> record id -> newest verdict, for several kinds in one pass over the verdicts table."""
-    t = schema.verdicts
-    query = (
-        select(t.c.record_kind, t.c.record_id, t.c.score, t.c.tier, t.c.theme, t.c.mission_version)
-        .where(t.c.organisation_id == org_id, t.c.record_kind.in_(kinds))
-        .order_by(t.c.id)
-    )
-    out: dict[str, dict[str, dict[str, Any]]] = {k: {} for k in kinds}
-    for kind, record_id, score, tier, theme, version in _select(repo, query):
-        out[kind][record_id] = {"score": score, "tier": tier, "theme": theme, "mission_version": version}
-    return out
-
-
-def _columns(repo: Repository, org_id: str, table: Table, *names: str) -> list[tuple[Any, ...]]:
-    """Just these columns of an organisation's rows, as tuples."""
-    query = select(*(table.c[n] for n in names)).where(table.c.organisation_id == org_id)
-    return _select(repo, query)
-
-
-def _select(repo: Repository, query: Any) -> list[tuple[Any, ...]]:
-    # Repository.rows builds a dict per row with every column and link: for 10,000 goals and their
-    # verdicts that alone costs more than the page's whole time budget. The dashboard needs a few
-    # columns, so it reads them directly on the store's read connection.
-    with repo._reading() as conn:
-        return list(conn.execute(query).tuples().all())
+    return repo.verdict_summaries(org_id, kinds)
 
 
 def build_dashboard(repo: Repository, org_id: str, filters: Filters | None = None) -> dict[str, Any]:
@@ -145,19 +119,17 @@ def build_dashboard(repo: Repository, org_id: str, filters: Filters | None = Non
     organisation = repo.organisation(org_id)
     mission = repo.mission(org_id)
     themes = mission_themes(mission)
-    names = dict(sorted(_columns(repo, org_id, schema.units, "id", "name")))
+    names = dict(sorted(repo.columns("units", org_id, ("id", "name"))))
     unit_ids = repo.unit_subtree(org_id, filters.unit) if filters.unit else list(names)
     in_scope = set(unit_ids)
 
     def scoped(unit: str | None) -> bool:
         return not filters.unit or unit in in_scope
 
-    goal_rows = sorted(
-        r for r in _columns(repo, org_id, schema.goals, "id", "unit_id", "text") if scoped(r[1])
-    )
+    goal_rows = sorted(r for r in repo.columns("goals", org_id, ("id", "unit_id", "text")) if scoped(r[1]))
     idea_rows = sorted(
         r
-        for r in _columns(repo, org_id, schema.ideas, "id", "unit_id", "submitted_at", "override_tier")
+        for r in repo.columns("ideas", org_id, ("id", "unit_id", "submitted_at", "override_tier"))
         if scoped(r[1]) and filters.dated(r[2])
     )
     latest = _latest_of(repo, org_id, ("goal", "idea", "knowledge_area", BRAND_KIND))
@@ -172,10 +144,9 @@ def build_dashboard(repo: Repository, org_id: str, filters: Filters | None = Non
     items = goals_scored + ideas_scored
 
     people = {
-        pid: (unit, name)
-        for pid, unit, name in _columns(repo, org_id, schema.people, "id", "unit_id", "name")
+        pid: (unit, name) for pid, unit, name in repo.columns("people", org_id, ("id", "unit_id", "name"))
     }
-    skills = _columns(repo, org_id, schema.skills, "person_id", "area_id")
+    skills = repo.columns("skills", org_id, ("person_id", "area_id"))
     area_verdicts = latest["knowledge_area"]
     area_theme = {a: v["theme"] for a, v in area_verdicts.items() if v["tier"] != "off"}
     knowledge = calc.knowledge_by_unit_theme(skills, {p: u for p, (u, _) in people.items()}, area_theme)
@@ -192,8 +163,8 @@ def build_dashboard(repo: Repository, org_id: str, filters: Filters | None = Non
         }
         for u in calc.unit_scores(items, unit_ids)
     ]
-    areas = dict(_columns(repo, org_id, schema.knowledge_areas, "id", "name"))
-    comms = sorted(_columns(repo, org_id, schema.communications, "id", "title", "text", "date", "voice"))
+    areas = dict(repo.columns("knowledge_areas", org_id, ("id", "name")))
+    comms = sorted(repo.columns("communications", org_id, ("id", "title", "text", "date", "voice")))
     checks = latest[BRAND_KIND]
     goal_text = {g[0]: g[2] for g in goal_rows}
     context = _IssueContext(filters, themes, skills, people, in_scope, areas, goal_text, comms, checks)
@@ -345,9 +316,7 @@ def missing_verdicts(repo: Repository, org_id: str) -> dict[str, int]:
         out[table] = len(repo.keys(table, org_id) - current)
     checked = {k for k, v in _latest(repo, org_id, BRAND_KIND).items() if v["mission_version"] == version}
     own = {
-        cid
-        for cid, voice in _columns(repo, org_id, schema.communications, "id", "voice")
-        if voice != "external"
+        cid for cid, voice in repo.columns("communications", org_id, ("id", "voice")) if voice != "external"
     }
     out["communications"] = len(own - checked)
     return out

@@ -16,10 +16,7 @@ import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from hoshin.errors import NotFoundError
-from hoshin.store import schema
 
 if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
@@ -31,34 +28,6 @@ _theme_cache: dict[tuple[str, int, str, tuple[tuple[str, str], ...]], dict[str, 
 _theme_lock = threading.Lock()
 
 
-_GOAL_COLUMNS = ("id", "text", "level", "unit_id", "owner_id")
-
-
-def _read_goals(repo: Repository, org_id: str, where: Any) -> dict[str, dict[str, Any]]:
-    """Goals matching `where` (a condition on the goals table), each with its parent_ids.
-
-    Reads the two tables directly with narrow selects: the Repository's `rows` builds every record
-    of the organisation, far more than a line-of-sight page needs."""
-    g, links = schema.goals, schema.goal_parents
-    with repo._reading() as conn:  # read-only; the Repository has no narrow read for this yet
-        found = {
-            row[0]: dict(zip(_GOAL_COLUMNS, row, strict=True))
-            for row in conn.execute(
-                select(*(g.c[c] for c in _GOAL_COLUMNS)).where(g.c.organisation_id == org_id, where)
-            )
-        }
-        for goal in found.values():
-            goal["parent_ids"] = []
-        for chunk in _chunks(sorted(found)):
-            for goal_id, parent_id in conn.execute(
-                select(links.c.goal_id, links.c.parent_id)
-                .where(links.c.organisation_id == org_id, links.c.goal_id.in_(chunk))
-                .order_by(links.c.parent_id)
-            ):
-                found[goal_id]["parent_ids"].append(parent_id)
-    return found
-
-
 def _with_ancestors(
     repo: Repository, org_id: str, goals: dict[str, dict[str, Any]]
 ) -> dict[str, dict[str, Any]]:
@@ -66,30 +35,10 @@ def _with_ancestors(
     known = dict(goals)
     frontier = {p for g in goals.values() for p in g["parent_ids"]} - set(known)
     while frontier:
-        parents: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(sorted(frontier)):
-            parents.update(_read_goals(repo, org_id, schema.goals.c.id.in_(chunk)))
+        parents = repo.goals_by_ids(org_id, frontier)
         known.update(parents)
         frontier = {p for g in parents.values() for p in g["parent_ids"]} - set(known)
     return known
-
-
-def _read_skills(repo: Repository, org_id: str, people: Iterable[str]) -> list[dict[str, Any]]:
-    """The skills of these people, read by key rather than every skill of the organisation."""
-    t = schema.skills
-    out: list[dict[str, Any]] = []
-    with repo._reading() as conn:  # read-only, as in _read_goals
-        for chunk in _chunks(sorted(set(people))):
-            query = select(t.c.person_id, t.c.area_id, t.c.level).where(
-                t.c.organisation_id == org_id, t.c.person_id.in_(chunk)
-            )
-            out += [{"person_id": p, "area_id": a, "level": level} for p, a, level in conn.execute(query)]
-    return out
-
-
-def _chunks(items: list[str], size: int = 500) -> Iterable[list[str]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _chain_up(goal_id: str, goals: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -211,10 +160,10 @@ def person_view(repo: Repository, org_id: str, person_id: str, aligner: Aligner 
     reaches_objective}], skills, themes, accepted_ideas, ideas_total}`.
     NotFoundError for an unknown person."""
     person = repo.get("people", org_id, person_id)
-    own_goals = _read_goals(repo, org_id, schema.goals.c.owner_id == person_id)
+    own_goals = repo.goals_of(org_id, owner=person_id)
     goals = _with_ancestors(repo, org_id, own_goals)
     own = list(own_goals.values())
-    skills = _read_skills(repo, org_id, [person_id])
+    skills = repo.skills_of(org_id, [person_id])
     ideas = [i for i in repo.rows("ideas", org_id) if i.get("author_id") == person_id]
     skill_rows = _skill_themes(repo, org_id, skills, aligner)
     mission = repo.mission(org_id)
@@ -238,14 +187,12 @@ def unit_view(repo: Repository, org_id: str, unit_id: str, aligner: Aligner | No
     except NotFoundError:
         raise NotFoundError(f"no unit {unit_id!r}; see the units on the goals page") from None
     scope = set(repo.unit_subtree(org_id, unit_id))
-    own_goals: dict[str, dict[str, Any]] = {}
-    for chunk in _chunks(sorted(scope)):
-        own_goals.update(_read_goals(repo, org_id, schema.goals.c.unit_id.in_(chunk)))
+    own_goals = repo.goals_of(org_id, units=scope)
     goals = _with_ancestors(repo, org_id, own_goals)
     own = list(own_goals.values())
     people = [p for p in repo.rows("people", org_id) if p.get("unit_id") in scope]
     members = {p["id"] for p in people}
-    skills = _read_skills(repo, org_id, members)
+    skills = repo.skills_of(org_id, members)
     ideas = [i for i in repo.rows("ideas", org_id) if i.get("unit_id") in scope]
     skill_rows = _skill_themes(repo, org_id, skills, aligner)
     names = {u["id"]: u["name"] for u in repo.rows("units", org_id)}

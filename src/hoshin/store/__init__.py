@@ -8,6 +8,10 @@ Public surface:
   ``organisations``, ``default_organisation``, ``delete_organisation``); records of every kind in
   ``RECORD_KINDS`` (``rows``, ``get``, ``keys``, ``count``, ``upsert``, ``delete``); trees
   (``unit_subtree``, ``unit_path``, ``goal_parents``, ``goal_children``, ``set_goal_parents``);
+  narrow reads for pages over large organisations (``columns(kind, org, names)``: only those columns
+  as tuple-like rows; ``verdict_summaries(org, record_kinds)``: the newest verdict's score, tier, theme and
+  mission version per record; ``goals_by_ids(org, ids)``, ``goals_of(org, owner=, units=)``: goals
+  with their parent_ids; ``skills_of(org, person_ids)``);
   mission versions (``add_mission_version``, ``mission``, ``mission_versions``); check-ins
   (``add_checkin``, ``checkins``); verdicts (``save_verdicts``, ``verdicts``); users (``find_user``,
   ``set_password_hash``); audit (``record_event``, ``audit_events``); ``vector_cache()``.
