@@ -35,13 +35,21 @@ PLAN = [
     ("bench_line_of_sight.py", ["--goals", "10000"], ["--goals", "1000"]),
     ("bench_corridor_scale.py", ["--n", "1000000"], ["--n", "20000"]),
     ("bench_knowledge_coverage.py", [], ["--people", "500", "--areas", "60"]),
+    ("bench_load.py", ["--seconds", "20"], ["--clients", "10", "--seconds", "5"]),
+    ("bench_import.py", ["--n", "2000"], ["--n", "200"]),
 ]
 
 
 def run_one(script: str, args: list[str], embedder: str | None) -> tuple[dict | None, int, float]:
     """Run one benchmark, echoing its output; returns its RESULT summary, exit code and wall seconds."""
     command = [sys.executable, str(HERE / script), *args]
-    if embedder and script in ("bench_triage_throughput.py", "bench_cache.py", "bench_mission_analysis.py"):
+    if embedder and script in (
+        "bench_triage_throughput.py",
+        "bench_cache.py",
+        "bench_mission_analysis.py",
+        "bench_load.py",
+        "bench_import.py",
+    ):
         command += ["--embedder", embedder]
     time_v = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
     measure_outside = script == "bench_triage_memory.py" and time_v is not None
@@ -103,6 +111,20 @@ def summary_rows(results: dict[str, dict]) -> list[tuple[str, str, str, str]]:
                      f"peak {peak:.0f} MiB = baseline {memory['baseline_mib']:.0f} + vectors "
                      f"{memory['vectors_mib']:.0f} + overhead {memory['overhead_mib']:.0f}",
                      "report", f"overhead {memory['overhead_x_vectors']:.1f}x vectors"))
+    load = results.get("bench_load.py")
+    if load:
+        measured = (f"p95 {load['p95_ms']:.0f} ms, {load['errors']} errors, "
+                    f"{load['throughput']:.1f}/s ({load['clients']} clients, {load['database']})")
+        verdict = "met" if load["met"] else "MISSED"
+        rows.append(("idea POST under load", measured, "p95 < 200 ms, 0 errors", verdict))
+    imported = results.get("bench_import.py")
+    if imported:
+        for path, label in (("cli", "hoshin import"), ("jobs", "hoshin jobs import")):
+            if f"{path}_ratio" in imported:
+                measured = (f"{imported[f'{path}_rate']:.1f}/s = {imported[f'{path}_ratio']:.2f}x "
+                            f"(CPU {imported[f'{path}_cpu_ratio']:.2f}x)")
+                verdict = "met" if imported[f"{path}_ratio"] >= imported["target_ratio"] else "MISSED"
+                rows.append((f"{label} ({imported['n']}) / raw", measured, "≥ 0.8x", verdict))
     return rows
 
 

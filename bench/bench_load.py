@@ -1,0 +1,291 @@
+"""Idea submission under concurrent clients: p95 latency of POST /api/v1/ideas (target < 200 ms, 0 errors).
+
+Usage:  python bench/bench_load.py [--clients 50] [--seconds 20] [--per-client N]
+                                   [--embedder minilm|hashing] [--db postgresql+psycopg://...]
+                                   [--profile 30]
+
+It loads the demo organisation into a fresh SQLite database in a temporary folder (or, with --db,
+into that database, replacing its demo organisation), starts `hoshin serve` on a free port as a
+subprocess, gets a bearer token as the demo contributor, sends one warm-up idea (the model loads on
+the first request) and then lets `--clients` concurrent httpx.AsyncClient loops submit ideas for
+`--seconds` (or until each has sent `--per-client`). Every submission is a full request: the idea is
+stored and, as `service/corridor.py` does on arrival, scored against the mission.
+
+It prints the count, errors, p50/p95/p99 latency and throughput, and exits 0 whether or not the
+target is met (it reports; only a broken set-up exits non-zero). With `--profile K` (or on its own
+when p95 is over twice the target) it then sends K more ideas in this process through the same app
+under cProfile and prints where the time goes. The last line, RESULT {...}, is for bench/run_all.py.
+The clients run on the same machine as the server, so on 2 cores they take CPU from it too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import os
+import pstats
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_triage_throughput import hoshin_executable, idea_texts, report, scratch_dir  # noqa: E402
+
+TARGET_P95_MS = 200.0
+USER, PASSWORD = "contributor", "demo-contributor"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Nearest-rank percentile (q in 0..100) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+def load_demo(env: dict[str, str], url: str, replace: bool) -> None:
+    command = [hoshin_executable(), "demo", "--db", url] + (["--replace"] if replace else [])
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"hoshin demo failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
+
+
+def start_server(env: dict[str, str], url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+    import httpx
+
+    handle = log.open("wb")
+    server = subprocess.Popen(
+        [hoshin_executable(), "serve", "--port", str(port), "--db", url],
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"hoshin serve exited ({server.returncode}):\n{log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    server.terminate()
+    raise SystemExit(f"hoshin serve did not answer /health within 120 s:\n{log.read_text()[-2000:]}")
+
+
+def get_token(base: str) -> str:
+    import httpx
+
+    answer = httpx.post(
+        f"{base}/api/v1/auth/token", json={"username": USER, "password": PASSWORD}, timeout=30
+    )
+    if answer.status_code != 200:
+        raise SystemExit(f"cannot log in as {USER}: {answer.status_code} {answer.text[:500]}")
+    return str(answer.json()["token"])
+
+
+def idea_body(prefix: str, n: int, text: str) -> dict[str, str]:
+    return {"id": f"{prefix}-{n}", "text": text, "source": "employee"}
+
+
+async def hammer(
+    base: str, token: str, texts: list[str], prefix: str, clients: int, seconds: float, per_client: int | None
+) -> tuple[list[float], list[str], float]:
+    """Latencies (s) of the successful submissions, one line per failure, and the wall seconds."""
+    import httpx
+
+    latencies: list[float] = []
+    errors: list[str] = []
+    counter = iter(range(10**9))
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    headers = {"Authorization": f"Bearer {token}"}
+    deadline = time.perf_counter() + seconds
+
+    async def client(http: httpx.AsyncClient) -> None:
+        sent = 0
+        while time.perf_counter() < deadline and (per_client is None or sent < per_client):
+            n = next(counter)
+            body = idea_body(prefix, n, texts[n % len(texts)])
+            started = time.perf_counter()
+            try:
+                answer = await http.post(f"{base}/api/v1/ideas", json=body)
+            except httpx.HTTPError as exc:
+                errors.append(f"{type(exc).__name__}: {exc}")
+            else:
+                if answer.status_code == 201 or answer.status_code == 200:
+                    latencies.append(time.perf_counter() - started)
+                else:
+                    errors.append(f"HTTP {answer.status_code}: {answer.text[:200]}")
+            sent += 1
+
+    async with httpx.AsyncClient(limits=limits, headers=headers, timeout=120) as http:
+        started = time.perf_counter()
+        await asyncio.gather(*(client(http) for _ in range(clients)))
+        wall = time.perf_counter() - started
+    return latencies, errors, wall
+
+
+def profile_requests(url: str, texts: list[str], prefix: str, count: int, top: int = 18) -> str:
+    """cProfile of `count` idea submissions, in this process, through the steps the POST route runs.
+
+    The route is: check the token, store the idea (`editing.create`), score it on arrival
+    (`score_new_ideas`), flag contradicted principles (`principle_flags`). Calling those directly keeps
+    them on this thread, where cProfile sees them (an ASGI test client would run them elsewhere).
+    """
+    from hoshin.api import editing
+    from hoshin.api.security import secret_key
+    from hoshin.service.auth import login, principal_from_token, token_for
+    from hoshin.service.brand import principle_flags
+    from hoshin.service.corridor import score_new_ideas, store_aligner
+    from hoshin.store import open_store
+
+    store = open_store(url)
+    try:
+        key = secret_key()
+        user, _ = login(store, USER, PASSWORD)
+        token = token_for(store, key, user)
+        aligner = store_aligner(store)
+        ideas_before = len(store.keys("ideas", user.organisation_id))
+
+        def submit(n: int, text: str) -> None:
+            who = principal_from_token(store, key, token, 3600)
+            record = editing.create(store, who, "ideas", idea_body(prefix, n, text))
+            score_new_ideas(store, who.organisation_id, [record["id"]], aligner)
+            principle_flags(
+                store, who.organisation_id, [{"kind": "ideas", "id": record["id"], "text": text}], aligner
+            )
+
+        # A text nobody sent yet, so the model really loads here, outside the profile.
+        submit(10**6, f"Warm up the model before profiling {prefix}.")
+        misses_before = getattr(aligner.embedder, "misses", 0)
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        for n in range(count):
+            submit(n, texts[-1 - n])
+        profiler.disable()
+        per_request = (time.perf_counter() - started) / max(count, 1)
+        embedded = getattr(aligner.embedder, "misses", 0) - misses_before
+    finally:
+        if hasattr(store, "close"):
+            store.close()
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+    stats.print_stats(r"hoshin", top)
+    lines = [ln for ln in out.getvalue().splitlines() if ln.strip()]
+    body = "\n".join(ln for ln in lines if not ln.startswith(("   Ordered", "   List reduced")))
+    head = (
+        f"{count} sequential submissions with {ideas_before} ideas stored, {per_request * 1000:.1f} ms each"
+    )
+    return f"{head} (profiler on); the model embedded {embedded} texts for them\n{body}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=50, help="concurrent clients (default 50)")
+    parser.add_argument("--seconds", type=float, default=20.0, help="how long they submit (default 20)")
+    parser.add_argument("--per-client", type=int, default=None, help="stop each client after N ideas")
+    parser.add_argument(
+        "--embedder", default=None, help="minilm or hashing (default: HOSHIN_EMBEDDER or minilm)"
+    )
+    parser.add_argument(
+        "--db", default=None, help="a database URL (PostgreSQL); its demo organisation is replaced"
+    )
+    parser.add_argument("--profile", type=int, default=None, help="profile K more requests afterwards")
+    args = parser.parse_args(argv)
+    if args.clients < 1 or args.seconds <= 0 or (args.per_client is not None and args.per_client < 1):
+        parser.error("--clients, --seconds and --per-client must be positive")
+
+    backend = (args.embedder or os.environ.get("HOSHIN_EMBEDDER") or "minilm").lower()
+    work = scratch_dir("hoshin-bench-load-")
+    url = args.db or f"sqlite:///{work / 'hoshin.sqlite3'}"
+    env = dict(os.environ, HOSHIN_HOME=str(work / "home"), HOSHIN_EMBEDDER=backend)
+    os.environ.update(HOSHIN_HOME=env["HOSHIN_HOME"], HOSHIN_EMBEDDER=backend)  # for --profile in-process
+    (work / "home").mkdir()
+    database = "postgresql" if url.startswith("postgresql") else "sqlite"
+    print(
+        f"database {database}, embedder {backend}, {args.clients} clients for {args.seconds:g} s", flush=True
+    )
+
+    started = time.perf_counter()
+    load_demo(env, url, replace=args.db is not None)
+    print(f"demo organisation loaded and scored in {time.perf_counter() - started:.1f} s", flush=True)
+    port = free_port()
+    server = start_server(env, url, port, work / "server.log")
+    base = f"http://127.0.0.1:{port}"
+    prefix = "load-" + uuid.uuid4().hex[:8]  # unique ids, so runs against one database never collide
+    texts = idea_texts(5000)
+    try:
+        import httpx
+
+        token = get_token(base)
+        started = time.perf_counter()
+        warm = httpx.post(
+            f"{base}/api/v1/ideas",
+            json=idea_body(prefix + "-warm", 0, texts[0]),
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=300,
+        )
+        if warm.status_code not in (200, 201):
+            raise SystemExit(f"the warm-up idea failed: {warm.status_code} {warm.text[:500]}")
+        print(f"warm-up request (model load): {time.perf_counter() - started:.2f} s", flush=True)
+        latencies, errors, wall = asyncio.run(
+            hammer(base, token, texts[1:], prefix, args.clients, args.seconds, args.per_client)
+        )
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+    count = len(latencies) + len(errors)
+    ms = [x * 1000 for x in latencies] or [float("nan")]
+    p50, p95, p99 = (percentile(ms, q) for q in (50, 95, 99))
+    rate = len(latencies) / wall if wall > 0 else 0.0
+    met = bool(latencies) and p95 < TARGET_P95_MS and not errors
+    print(f"requests {count}, errors {len(errors)}, wall {wall:.1f} s, throughput {rate:.1f} ideas/s")
+    print(f"latency ms: p50 {p50:.0f}, p95 {p95:.0f}, p99 {p99:.0f}, max {max(ms):.0f}")
+    print(f"target p95 < {TARGET_P95_MS:.0f} ms with 0 errors: {'met' if met else 'MISSED'}")
+    for line in sorted(set(errors))[:5]:
+        print(f"  error: {line}")
+
+    profile_count = args.profile
+    if profile_count is None and latencies and p95 > 2 * TARGET_P95_MS:
+        profile_count = 20
+    if profile_count:
+        print("\nWhere the time goes (cumulative seconds, hoshin and the model):")
+        print(profile_requests(url, texts, prefix + "-profile", profile_count))
+
+    report(
+        {
+            "database": database,
+            "backend": backend,
+            "clients": args.clients,
+            "seconds": args.seconds,
+            "requests": count,
+            "errors": len(errors),
+            "p50_ms": round(p50, 1),
+            "p95_ms": round(p95, 1),
+            "p99_ms": round(p99, 1),
+            "throughput": round(rate, 2),
+            "target_p95_ms": TARGET_P95_MS,
+            "met": met,
+        }
+    )
+
+
+if __name__ == "__main__":
+    main()
