@@ -129,3 +129,12 @@ def test_themes_are_extracted_by_role() -> None:
 def test_theme_extraction_survives_odd_shapes(text: str) -> None:
     model = build_mission_model(text)
     assert model.themes, "a non-empty mission always has at least one theme"
+
+
+def test_background_hubness_passed_in_gives_the_same_scores(aligner: Aligner) -> None:
+    model = aligner.mission_model("We build reliable refrigerators")
+    texts = ["refrigerator shelves", "piano lessons", "freezer doors"]
+    cached = aligner.score_batch(model, texts).result.z
+    vectors = aligner.embed(texts)
+    fresh = align(vectors, aligner.prepare(model), aligner.background, aligner.params).z
+    assert cached == pytest.approx(fresh)

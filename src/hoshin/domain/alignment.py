@@ -80,14 +80,23 @@ def align(
     background: np.ndarray,
     params: EngineParams = EngineParams(),
     use_feedback: bool = True,
+    background_hub: np.ndarray | None = None,
 ) -> AlignmentResult:
-    """Calibrated alignment of every row of `items` (unit vectors) with the mission."""
+    """Calibrated alignment of every row of `items` (unit vectors) with the mission.
+
+    `background_hub` is the background's own hubness; it never changes for one background, so
+    callers that score often pass it in rather than have it recomputed on every call.
+    """
     n = len(items)
     if n == 0:
         empty = np.zeros(0)
         return AlignmentResult(empty, empty.astype(int), empty, empty, empty.astype(int))
     hub = hubness(items, background, params.hub_k)
-    bg_hub = hubness(background, background, params.hub_k, exclude_self=True)
+    bg_hub = (
+        background_hub
+        if background_hub is not None
+        else hubness(background, background, params.hub_k, exclude_self=True)
+    )
 
     z, null_z = _theme_z(items, hub, mission.vectors, background, bg_hub, params.hub_weight)
     adjusted = z - mission.penalties[None, :]

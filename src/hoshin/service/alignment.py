@@ -15,7 +15,7 @@ from importlib import resources
 import numpy as np
 
 from hoshin.domain.alignment import AlignmentResult, EngineParams, MissionVectors, align
-from hoshin.domain.calibration import Thresholds
+from hoshin.domain.calibration import Thresholds, hubness
 from hoshin.domain.explain import verdict_for
 from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model
 from hoshin.domain.text import boilerplate_words, strip_words
@@ -75,6 +75,7 @@ class Aligner:
         self.params = params or EngineParams()
         self._background_texts = list(background) if background is not None else None
         self._background: np.ndarray | None = None
+        self._background_hub: np.ndarray | None = None
 
     # ------------------------------------------------------------------ building blocks
     def mission_model(
@@ -96,6 +97,15 @@ class Aligner:
         if self._background is None:
             self._background = _background_vectors(self.embedder, self._background_texts)
         return self._background
+
+    @property
+    def background_hub(self) -> np.ndarray:
+        """Each background text's closeness to the rest of the background (computed once)."""
+        if self._background_hub is None:
+            self._background_hub = hubness(
+                self.background, self.background, self.params.hub_k, exclude_self=True
+            )
+        return self._background_hub
 
     def prepare(self, model: MissionModel, drop: frozenset[str] = frozenset()) -> MissionVectors:
         """Embed the mission model (statement, themes, focus areas, exclusions)."""
@@ -142,7 +152,14 @@ class Aligner:
         drop = boilerplate_words(items + [model.text])
         prepared = self.prepare(model, drop)
         vectors = self.embed([strip_words(t, drop) for t in items], progress=progress)
-        result = align(vectors, prepared, self.background, self.params, use_feedback=use_feedback)
+        result = align(
+            vectors,
+            prepared,
+            self.background,
+            self.params,
+            use_feedback=use_feedback,
+            background_hub=self.background_hub,
+        )
         verdicts = [self._verdict(items[i], i, result, prepared) for i in range(len(items))]
         return ScoredBatch(verdicts, result, prepared)
 
