@@ -99,3 +99,50 @@ def test_more_texts_than_the_fragments_allow_is_refused() -> None:
     assert idea_texts(50) == idea_texts(50)
     with pytest.raises(ValueError, match="n must be between"):
         idea_texts(10**7)
+
+
+# ---- the load and import benchmarks (issues 8 and 4) ----
+
+
+def test_load_submits_ideas_without_errors_and_reports_percentiles() -> None:
+    done = run_script(
+        "bench_load.py", "--clients", "4", "--seconds", "30", "--per-client", "3", "--profile", "2"
+    )
+    result = result_of(done)
+    # each client stops after 3 ideas, so the count is exact even on a slow machine
+    assert result["requests"] == 12 and result["errors"] == 0
+    assert result["backend"] == "hashing" and result["database"] == "sqlite"
+    assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"]
+    assert result["throughput"] > 0
+    assert result["met"] == (result["p95_ms"] < 200)
+    # the profile names the arrival scoring step
+    assert "2 sequential submissions" in done.stdout and "score_new_ideas" in done.stdout
+
+
+def test_load_rejects_a_bad_client_count() -> None:
+    done = run_script("bench_load.py", "--clients", "0")
+    assert done.returncode == 2 and "--clients" in done.stderr
+
+
+def test_import_times_both_paths_against_the_raw_model() -> None:
+    result = result_of(run_script("bench_import.py", "--n", "40"))
+    assert result["n"] == 40 and result["backend"].startswith("hashing")
+    assert result["raw_rate"] > 0 and result["cli_rate"] > 0 and result["jobs_rate"] > 0
+    assert result["cli_ratio"] == pytest.approx(result["cli_rate"] / result["raw_rate"], abs=1e-3)
+    assert result["met"] == (max(result["cli_ratio"], result["jobs_ratio"]) >= 0.8)
+
+
+def test_import_rejects_an_empty_size() -> None:
+    done = run_script("bench_import.py", "--n", "0")
+    assert done.returncode == 2 and "--n" in done.stderr
+
+
+@pytest.mark.postgres
+def test_load_runs_against_postgresql(postgres_url: str) -> None:
+    result = result_of(
+        run_script(
+            "bench_load.py", "--db", postgres_url, "--clients", "3", "--seconds", "30", "--per-client", "2"
+        )
+    )
+    assert result["database"] == "postgresql"
+    assert result["requests"] == 6 and result["errors"] == 0
