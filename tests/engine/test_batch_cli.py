@@ -141,3 +141,17 @@ def test_help_teaches_with_examples() -> None:
     for group, command in (("corridor", "triage"), ("knowledge", "rank"), ("cascade", "link")):
         code, out, _ = run(group, command, "--help")
         assert code == 0 and "Example" in out
+
+
+def test_importing_ideas_reports_scoring_progress(tmp_path: Path) -> None:
+    from hoshin.service.demo import load_demo
+    from hoshin.service.importing import import_file
+    from hoshin.store import open_store
+
+    repo = open_store(f"sqlite:///{tmp_path / 'h.sqlite3'}")
+    org = load_demo(repo, None, "tests").organisation_id
+    ideas = write(tmp_path / "ideas.csv", "id,text\nN1,A quieter compressor for fridges\nN2,Door seal test rig\n")
+    seen: list[int] = []
+    import_file(repo, org, "ideas", ideas, "tests", progress=seen.append)
+    assert seen and seen[-1] == repo.count("ideas", org)
+    assert {v["record_id"] for v in repo.verdicts(org, "idea")} >= {"N1", "N2"}

@@ -14,6 +14,7 @@ from hoshin.cli import (  # noqa: F401  (they register commands)
     jobs_commands,
     knowledge_commands,
     report_command,
+    stateful_text_commands,
     text_commands,
 )
 from hoshin.cli.groups import root as app

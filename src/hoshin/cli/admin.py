@@ -7,6 +7,7 @@ never loads SQLAlchemy, openpyxl or torch.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,8 +125,25 @@ def import_(
         kind_spec(kind)
         with _open(db) as repo:
             org_id = org or repo.default_organisation()
-            result = import_file(repo, org_id, kind, file, ACTOR)
+            # Ideas are scored on arrival; show a bar while that runs (only on a terminal).
+            progress = _scoring_bar(repo, org_id) if kind == "ideas" else None
+            result = import_file(repo, org_id, kind, file, ACTOR, progress=progress)
         _say(f"{kind}: {result.created} created, {result.updated} updated")
+
+
+def _scoring_bar(repo: Repository, org_id: str) -> Callable[[int], None]:
+    """A progress bar for scoring an organisation's ideas, sized when scoring starts (after the
+    import committed, so the count includes the new ideas)."""
+    from hoshin.cli.common import Progress
+
+    bar: list[Progress] = []
+
+    def report(done: int) -> None:
+        if not bar:
+            bar.append(Progress(repo.count("ideas", org_id), "scoring ideas"))
+        bar[0](done)
+
+    return report
 
 
 @root.command("export")

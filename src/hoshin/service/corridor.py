@@ -152,7 +152,11 @@ def score_ideas(
 
 
 def score_new_ideas(
-    repo: Repository, org_id: str, idea_ids: Sequence[str], aligner: Aligner | None = None
+    repo: Repository,
+    org_id: str,
+    idea_ids: Sequence[str],
+    aligner: Aligner | None = None,
+    progress: ProgressFn | None = None,
 ) -> int:
     """Verdicts for ideas that just arrived; returns how many were stored.
 
@@ -166,7 +170,7 @@ def score_new_ideas(
         if repo.mission(org_id) is None:
             return 0  # nothing to score against yet
         engine = aligner if aligner is not None else store_aligner(repo)
-        return len(score_ideas(repo, org_id, engine, idea_ids))
+        return len(score_ideas(repo, org_id, engine, idea_ids, progress=progress))
     except HoshinError as exc:
         log.warning("ideas stored without a verdict (%s); run `hoshin corridor rescore`", exc)
         return 0

@@ -9,7 +9,7 @@ Importing the same file again updates the records by id.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,18 @@ class ImportResult:
         return {"kind": self.kind, "created": self.created, "updated": self.updated}
 
 
-def import_file(repo: Repository, org_id: str, kind: str, path: str | Path, actor: str) -> ImportResult:
-    """Import one file of `kind` into the organisation; returns how many records were created/updated."""
+def import_file(
+    repo: Repository,
+    org_id: str,
+    kind: str,
+    path: str | Path,
+    actor: str,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
+    """Import one file of `kind` into the organisation; returns how many records were created/updated.
+
+    For ideas, `progress` is told how many of the organisation's ideas have been scored so far.
+    """
     batch = read_batch(kind, path)
     texts = {i["id"]: i["text"] for i in repo.rows("ideas", org_id)} if kind == "ideas" else {}
     detail = {"file": Path(path).name}
@@ -47,7 +57,7 @@ def import_file(repo: Repository, org_id: str, kind: str, path: str | Path, acto
         from hoshin.service.corridor import score_new_ideas
 
         fresh = [r["id"] for r in batch.records if "text" in r and texts.get(r["id"]) != r["text"]]
-        score_new_ideas(repo, org_id, fresh)
+        score_new_ideas(repo, org_id, fresh, progress=progress)
     return result
 
 
