@@ -91,8 +91,15 @@ def _chromium() -> Iterator[object]:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
-        "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
         "--window-size=1280,900",
     ):
         options.add_argument(flag)
@@ -130,6 +137,8 @@ def login() -> Callable[[object, str, str, str], None]:
         button.click()
         # Wait for the answer page (redirect or error): the old form goes stale when it arrives.
         WebDriverWait(driver, 20).until(expected_conditions.staleness_of(button))
-        WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+        WebDriverWait(driver, 20).until(
+            lambda d: d.execute_script("return document.readyState") == "complete"
+        )
 
     return sign_in

@@ -150,7 +150,9 @@ def test_importing_ideas_reports_scoring_progress(tmp_path: Path) -> None:
 
     repo = open_store(f"sqlite:///{tmp_path / 'h.sqlite3'}")
     org = load_demo(repo, None, "tests").organisation_id
-    ideas = write(tmp_path / "ideas.csv", "id,text\nN1,A quieter compressor for fridges\nN2,Door seal test rig\n")
+    ideas = write(
+        tmp_path / "ideas.csv", "id,text\nN1,A quieter compressor for fridges\nN2,Door seal test rig\n"
+    )
     seen: list[int] = []
     import_file(repo, org, "ideas", ideas, "tests", progress=seen.append)
     assert seen and seen[-1] == repo.count("ideas", org)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from hoshin.cli.common import FormatOption, OutputOption, fail_cleanly
+from hoshin.cli.common import FormatOption, OutputOption, fail_cleanly, pick_format
 from hoshin.cli.groups import root
 
 if TYPE_CHECKING:
@@ -165,13 +165,11 @@ def export(
         from hoshin.service.records import kind_spec
 
         kind_spec(kind)
-        if fmt is None:
-            fmt = "table" if output is None and sys.stdout.isatty() else "json"
-            if output is not None and output.suffix.lower() in (".csv", ".xlsx", ".jsonl", ".json"):
-                fmt = output.suffix.lower().lstrip(".")
         with _open(db) as repo:
             org_id = org or repo.default_organisation()
-            count = export_file(repo, org_id, kind, fmt, output if output is not None else sys.stdout)
+            count = export_file(
+                repo, org_id, kind, pick_format(fmt, output), output if output is not None else sys.stdout
+            )
         if output is not None:
             _say(f"wrote {count} {kind} to {output}")
 

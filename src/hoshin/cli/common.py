@@ -16,7 +16,15 @@ import typer
 
 from hoshin.errors import HoshinError, InputError
 
-__all__ = ["EXIT_BAD_INPUT", "FormatOption", "OutputOption", "Progress", "emit", "fail_cleanly"]
+__all__ = [
+    "EXIT_BAD_INPUT",
+    "FormatOption",
+    "OutputOption",
+    "Progress",
+    "emit",
+    "fail_cleanly",
+    "pick_format",
+]
 
 EXIT_BAD_INPUT = 2
 T = TypeVar("T")
@@ -46,14 +54,19 @@ def fail_cleanly() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def pick_format(fmt: str | None, output: Path | None) -> str:
+    """The format asked for; else the output file's extension; else a table on a terminal, else json."""
+    if fmt is not None:
+        return fmt
+    if output is not None and output.suffix.lower() in (".csv", ".xlsx", ".jsonl", ".json"):
+        return output.suffix.lower().lstrip(".")
+    return "table" if output is None and sys.stdout.isatty() else "json"
+
+
 def emit(rows: Sequence[dict[str, Any]], fmt: str | None, output: Path | None) -> None:
     from hoshin.io.tables import write_table
 
-    if fmt is None:
-        fmt = "table" if output is None and sys.stdout.isatty() else "json"
-        if output is not None and output.suffix.lower() in (".csv", ".xlsx", ".jsonl", ".json"):
-            fmt = output.suffix.lower().lstrip(".")
-    write_table(rows, fmt, output if output is not None else sys.stdout)
+    write_table(rows, pick_format(fmt, output), output if output is not None else sys.stdout)
 
 
 class Progress:

@@ -110,7 +110,9 @@ def cascade_link(
         from hoshin.service.batch import link_goals
 
         spec = TableSpec(
-            required=("id", "text", "level"), optional=("parent_id", "unit"), non_empty=("id", "text", "level")
+            required=("id", "text", "level"),
+            optional=("parent_id", "unit"),
+            non_empty=("id", "text", "level"),
         )
         rows = read_table(input_file, spec)
         emit(link_goals(_aligner(), rows, source=str(input_file)), fmt, output)

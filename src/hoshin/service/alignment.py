@@ -40,14 +40,15 @@ def default_thresholds() -> Thresholds:
     return Thresholds(core=float(raw["core"]), adjacent=float(raw["adjacent"]), note=raw.get("note", ""))
 
 
-def default_embedder() -> Embedder:
-    """The configured backend, wrapped in the on-disk vector cache unless HOSHIN_CACHE=off."""
+def default_embedder(backend: str | None = None) -> Embedder:
+    """The configured backend (or `backend`), wrapped in the on-disk vector cache unless
+    HOSHIN_CACHE=off."""
     import os
 
     from hoshin.config import cache_dir
     from hoshin.embedding import CachedEmbedder, SqliteVectorCache, create_embedder
 
-    inner = create_embedder()
+    inner = create_embedder(backend)
     if os.environ.get("HOSHIN_CACHE", "on").lower() in ("off", "0", "false", "no"):
         return inner
     return CachedEmbedder(inner, SqliteVectorCache(cache_dir() / "vectors.sqlite3"))

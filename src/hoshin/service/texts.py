@@ -7,7 +7,6 @@ in the shape of the batch contract (DESIGN.md). None of them touches a database.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,8 +16,9 @@ from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototyp
 from hoshin.domain.lexicon import split_sentences, split_units
 from hoshin.domain.mission_analysis import PROTOTYPES, SimilarityProfile, analyze_statement
 from hoshin.domain.principles import judge_principle, parse_principle
-from hoshin.embedding import CachedEmbedder, Embedder, ProgressFn, SqliteVectorCache, create_embedder
+from hoshin.embedding import Embedder, ProgressFn
 from hoshin.errors import InputError
+from hoshin.service.alignment import default_embedder  # re-exported: the CLI imports it from here
 
 __all__ = [
     "analyze_missions",
@@ -34,16 +34,6 @@ Row = dict[str, str]
 # Other models get the cue words alone plus only very close prototype matches, until measured.
 _PROFILES = {"all-MiniLM-L6-v2": SimilarityProfile(alone=0.62, with_weak_cue=0.42)}
 _UNMEASURED = SimilarityProfile(alone=0.9, with_weak_cue=0.75)
-
-
-def default_embedder(backend: str | None = None) -> Embedder:
-    """The configured embedder wrapped in the on-disk vector cache (unless HOSHIN_CACHE=off)."""
-    from hoshin.config import cache_dir
-
-    embedder = create_embedder(backend)
-    if os.environ.get("HOSHIN_CACHE", "on").lower() in ("off", "0", "false", "no"):
-        return embedder
-    return CachedEmbedder(embedder, SqliteVectorCache(cache_dir() / "vectors.sqlite3"))
 
 
 def similarity_profile(embedder: Embedder) -> SimilarityProfile:
