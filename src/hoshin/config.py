@@ -37,6 +37,12 @@ SETTINGS = (
         "Embedding backend: minilm (packaged all-MiniLM-L6-v2) or hashing (tests only).",
     ),
     Setting("HOSHIN_DEVICE", "auto", "Where the model runs: auto (CUDA when torch sees it), cpu, cuda."),
+    Setting(
+        "HOSHIN_CPU_THREADS",
+        "all cores; 1 under `hoshin serve`",
+        "Threads one model call or matrix product may use (torch and BLAS). The server answers many "
+        "requests at once; one thread each keeps threads from spinning against each other.",
+    ),
     Setting("HOSHIN_CACHE", "on", "Set to off to disable the vector cache of the batch commands."),
     Setting(
         "HOSHIN_SECRET_KEY",

@@ -56,7 +56,12 @@ def get_aligner(request: Request) -> Any:
         with _aligner_lock:
             aligner = getattr(app.state, "aligner", None)
             if aligner is None:
-                aligner = app.state.aligner = store_aligner(store)
+                # Concurrent requests share model calls (embedding/coalescing.py).
+                from hoshin.embedding import create_embedder
+                from hoshin.embedding.coalescing import CoalescingEmbedder
+
+                embedder = CoalescingEmbedder(create_embedder())
+                aligner = app.state.aligner = store_aligner(store, embedder)
     return aligner
 
 
@@ -383,7 +388,9 @@ _crud(
 
 
 def _score_new_idea(ctx: Context, record: dict[str, Any]) -> None:
-    score_new_ideas(ctx.store, ctx.org, [record["id"]], get_aligner(ctx.request))
+    # A submission never waits for a full pass that only refreshes a still-valid state.
+    aligner = get_aligner(ctx.request)
+    score_new_ideas(ctx.store, ctx.org, [record["id"]], aligner, refresh_in_background=True)
 
 
 _crud(

@@ -7,6 +7,7 @@ never loads SQLAlchemy, openpyxl or torch.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -231,6 +232,12 @@ def serve(
 
         url = database_url(db)
         _open(db).close()  # apply migrations before the first request
+        # Requests run side by side and share model calls (embedding/coalescing.py); a call
+        # spreading over every core as well makes threads spin against each other.
+        os.environ.setdefault("HOSHIN_CPU_THREADS", "1")
+        from hoshin.threads import limit_blas_threads
+
+        limit_blas_threads()
         try:
             from hoshin.api.app import create_app
         except ImportError as exc:

@@ -55,6 +55,9 @@ class AlignmentResult:
     best_z: np.ndarray  # (n,) that row's own z (before feedback)
     exclusion_z: np.ndarray  # (n,) best z against any exclusion (-inf when there are none)
     exclusion: np.ndarray  # (n,) index of that exclusion (-1 when none)
+    # The feedback centre step 4 used (a unit vector), or None when the batch was too small for it.
+    # Passing it back to `align` scores further texts as if they had been part of this batch.
+    centre: np.ndarray | None = None
 
 
 def _theme_z(
@@ -81,11 +84,14 @@ def align(
     params: EngineParams = EngineParams(),
     use_feedback: bool = True,
     background_hub: np.ndarray | None = None,
+    centre: np.ndarray | None = None,
 ) -> AlignmentResult:
     """Calibrated alignment of every row of `items` (unit vectors) with the mission.
 
     `background_hub` is the background's own hubness; it never changes for one background, so
     callers that score often pass it in rather than have it recomputed on every call.
+    `centre` is the feedback centre of an earlier batch (its result's `centre`): given, step 4 uses
+    it instead of this batch's best texts, so a text scored alone gets the z it had in that batch.
     """
     n = len(items)
     if n == 0:
@@ -104,10 +110,11 @@ def align(
     item_score = adjusted[np.arange(n), best]
     null_score = (null_z - mission.penalties[None, :]).max(axis=1)
 
-    if use_feedback and n >= params.feedback_min_batch:
+    if centre is None and use_feedback and n >= params.feedback_min_batch:
         top = np.argsort(-item_score)[: params.feedback_k]
         centre = items[top].mean(axis=0)
         centre /= max(float(np.linalg.norm(centre)), 1e-9)
+    if centre is not None:
         fz, null_fz = _theme_z(items, hub, centre[None, :], background, bg_hub, params.hub_weight)
         item_score = item_score + params.feedback_weight * fz[:, 0]
         null_score = null_score + params.feedback_weight * null_fz[:, 0]
@@ -122,5 +129,10 @@ def align(
         exclusion = np.full(n, -1)
         exclusion_z = np.full(n, -np.inf)
     return AlignmentResult(
-        z=final, best=best, best_z=z[np.arange(n), best], exclusion_z=exclusion_z, exclusion=exclusion
+        z=final,
+        best=best,
+        best_z=z[np.arange(n), best],
+        exclusion_z=exclusion_z,
+        exclusion=exclusion,
+        centre=centre,
     )

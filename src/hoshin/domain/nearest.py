@@ -217,12 +217,15 @@ def align_stored(
     background: np.ndarray,
     params: EngineParams = EngineParams(),
     use_feedback: bool = True,
+    centre: np.ndarray | None = None,
+    background_hub: np.ndarray | None = None,
 ) -> AlignmentResult:
     """The same result as `domain.alignment.align` (z within 1e-4), given each item's hubness.
 
     `item_hub` is `calibration.hubness(items, background, params.hub_k)`. Besides skipping the
     hubness, it makes two passes over the items instead of three (mission and exclusions share one
-    product) and keeps the n x targets matrices in float32.
+    product) and keeps the n x targets matrices in float32. `centre` and `background_hub` mean what
+    they mean for `align`.
     """
     n = len(items)
     if len(item_hub) != n:
@@ -231,7 +234,11 @@ def align_stored(
         return align(items, mission, background, params, use_feedback)
     items = np.asarray(items, dtype=np.float32)
     hub = np.asarray(item_hub, dtype=np.float32)
-    bg_hub = hubness(background, background, params.hub_k, exclude_self=True)
+    bg_hub = (
+        background_hub
+        if background_hub is not None
+        else hubness(background, background, params.hub_k, exclude_self=True)
+    )
     t = len(mission.vectors)
     targets = np.concatenate([mission.vectors, mission.exclusion_vectors]).astype(np.float32)
     all_z, all_null = _calibrated(items, hub, targets, background, bg_hub, params.hub_weight)
@@ -242,12 +249,13 @@ def align_stored(
     rows = np.arange(n)
     item_score = adjusted[rows, best].astype(np.float64)
     null_score = (all_null[:, :t] - mission.penalties[None, :]).max(axis=1)
-    if use_feedback and n >= params.feedback_min_batch:
+    if centre is None and use_feedback and n >= params.feedback_min_batch:
         k = min(params.feedback_k, n)
         top = np.argpartition(-item_score, k - 1)[:k]  # the same set argsort would give
         top = top[np.argsort(-item_score[top], kind="stable")]
         centre = items[top].mean(axis=0)
         centre /= max(float(np.linalg.norm(centre)), 1e-9)
+    if centre is not None:
         fz, null_fz = _calibrated(items, hub, centre[None, :], background, bg_hub, params.hub_weight)
         item_score = item_score + params.feedback_weight * fz[:, 0]
         null_score = null_score + params.feedback_weight * null_fz[:, 0]
@@ -258,4 +266,4 @@ def align_stored(
     else:
         exclusion = np.full(n, -1)
         exclusion_z = np.full(n, -np.inf)
-    return AlignmentResult(final, best, z[rows, best].astype(np.float64), exclusion_z, exclusion)
+    return AlignmentResult(final, best, z[rows, best].astype(np.float64), exclusion_z, exclusion, centre)

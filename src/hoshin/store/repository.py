@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Table, case, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from hoshin.errors import ConflictError, HoshinError, InputError, NotFoundError, StorageError
@@ -316,6 +316,46 @@ class Repository:
                     "mission_version": version,
                 }
         return out
+
+    def by_ids(self, kind: str, org_id: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """id -> record (as `rows` gives it) for those of `ids` that exist, in chunks of a few hundred
+        keys per query; unknown ids are left out, not an error. Kinds with a one-part key only."""
+        spec = _kind(kind)
+        if len(spec.key) != 1:
+            raise InputError(f"{kind} have a two-part key; read them with rows()")
+        table = spec.table
+        key = table.c[spec.key[0]]
+        found: dict[str, dict[str, Any]] = {}
+        with self._reading() as conn:
+            for chunk in _chunks(sorted(set(ids))):
+                for r in conn.execute(
+                    select(table).where(table.c.organisation_id == org_id, key.in_(chunk))
+                ):
+                    record = self._record(spec, r._mapping, False)
+                    found[record[spec.key[0]]] = record
+                for name, (link, own, other) in spec.links.items():
+                    for record in found.values():
+                        record.setdefault(name, [])
+                    for own_id, other_id in conn.execute(
+                        select(link.c[own], link.c[other])
+                        .where(link.c.organisation_id == org_id, link.c[own].in_(chunk))
+                        .order_by(link.c[other])
+                    ):
+                        found[own_id][name].append(other_id)
+        return found
+
+    def idea_review_counts(self, org_id: str) -> tuple[int, int, int]:
+        """(ideas, ideas with a reviewer's override, ideas past status "new") in one query: the
+        cheap signal that the corridor's cached scoring state is still current."""
+        t = schema.ideas
+        query = select(
+            func.count(),
+            func.count(t.c.override_tier),
+            func.coalesce(func.sum(case((t.c.status != "new", 1), else_=0)), 0),
+        ).where(t.c.organisation_id == org_id)
+        with self._reading() as conn:
+            total, overridden, reviewed = conn.execute(query).one()
+        return int(total), int(overridden), int(reviewed)
 
     def goals_by_ids(self, org_id: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """goal id -> {id, text, level, unit_id, owner_id, parent_ids} for those of `ids` that

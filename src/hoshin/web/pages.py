@@ -303,7 +303,7 @@ async def ideas_create(
 ) -> RedirectResponse:
     values = _checked(schemas.IdeaCreate, _form_values(await request.form(), IDEA_FIELDS))
     editing.create(ctx.store, ctx.user, "ideas", values)
-    score_new_ideas(ctx.store, ctx.org, [values["id"]], get_aligner(request))
+    score_new_ideas(ctx.store, ctx.org, [values["id"]], get_aligner(request), refresh_in_background=True)
     return RedirectResponse("/ideas?created=" + values["id"], status_code=303)
 
 
