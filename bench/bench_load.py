@@ -61,12 +61,14 @@ def load_demo(env: dict[str, str], url: str, replace: bool) -> None:
         raise SystemExit(f"hoshin demo failed ({done.returncode}): {done.stderr.strip()[-2000:]}")
 
 
-def start_server(env: dict[str, str], url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    env: dict[str, str], url: str, port: int, log: Path, workers: int = 1
+) -> subprocess.Popen[bytes]:
     import httpx
 
     handle = log.open("wb")
     server = subprocess.Popen(
-        [hoshin_executable(), "serve", "--port", str(port), "--db", url],
+        [hoshin_executable(), "serve", "--port", str(port), "--db", url, "--workers", str(workers)],
         env=env,
         stdout=handle,
         stderr=subprocess.STDOUT,
@@ -83,6 +85,32 @@ def start_server(env: dict[str, str], url: str, port: int, log: Path) -> subproc
         time.sleep(0.3)
     server.terminate()
     raise SystemExit(f"hoshin serve did not answer /health within 120 s:\n{log.read_text()[-2000:]}")
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds used so far by a process and its descendants (the server's
+    workers), all threads, read from Linux's /proc."""
+    stats: dict[int, tuple[int, float]] = {}  # pid -> (parent, cpu seconds)
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    tree, total = {pid}, 0.0
+    changed = True
+    while changed:
+        changed = False
+        for child, (parent, _) in stats.items():
+            if parent in tree and child not in tree:
+                tree.add(child)
+                changed = True
+    for member in tree:
+        total += stats.get(member, (0, 0.0))[1]
+    return total
 
 
 def get_token(base: str) -> str:
@@ -231,6 +259,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--profile", type=int, default=None, help="profile K more requests afterwards")
     parser.add_argument(
+        "--workers", type=int, default=1, help="server processes (`hoshin serve --workers`, default 1)"
+    )
+    parser.add_argument(
         "--think",
         type=float,
         default=1.0,
@@ -265,7 +296,7 @@ def main(argv: list[str] | None = None) -> None:
     load_demo(env, url, replace=args.db is not None)
     print(f"demo organisation loaded and scored in {time.perf_counter() - started:.1f} s", flush=True)
     port = free_port()
-    server = start_server(env, url, port, work / "server.log")
+    server = start_server(env, url, port, work / "server.log", args.workers)
     base = f"http://127.0.0.1:{port}"
     prefix = "load-" + uuid.uuid4().hex[:8]  # unique ids, so runs against one database never collide
     texts = idea_texts(5000)
@@ -283,6 +314,7 @@ def main(argv: list[str] | None = None) -> None:
         if warm.status_code not in (200, 201):
             raise SystemExit(f"the warm-up idea failed: {warm.status_code} {warm.text[:500]}")
         print(f"warm-up request (model load): {time.perf_counter() - started:.2f} s", flush=True)
+        cpu_before = process_cpu_seconds(server.pid)
         latencies, errors, wall = asyncio.run(
             hammer(
                 base,
@@ -296,6 +328,7 @@ def main(argv: list[str] | None = None) -> None:
                 args.dashboard_share,
             )
         )
+        server_cpu = process_cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         try:
@@ -307,6 +340,8 @@ def main(argv: list[str] | None = None) -> None:
     count = len(everything) + len(errors)
     rate = len(everything) / wall if wall > 0 else 0.0
     print(f"requests {count}, errors {len(errors)}, wall {wall:.1f} s, throughput {rate:.1f} requests/s")
+    cpu_ms = 1000 * server_cpu / max(len(everything), 1)
+    print(f"server CPU: {server_cpu:.1f} s in all, {cpu_ms:.1f} ms per answered request")
     summary: dict[str, dict[str, float]] = {}
     for kind, values in (
         ("all", everything),
@@ -350,6 +385,7 @@ def main(argv: list[str] | None = None) -> None:
             "p99_ms": ideas.get("p99"),
             "dashboard_p95_ms": summary.get("dashboard", {}).get("p95"),
             "throughput": round(rate, 2),
+            "server_cpu_ms_per_request": round(cpu_ms, 1),
             "target_p95_ms": TARGET_P95_MS,
             "met": met,
         }

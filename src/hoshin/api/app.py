@@ -21,6 +21,7 @@ from hoshin import config
 from hoshin.api.errors import install_error_handlers
 from hoshin.api.security import secret_key
 from hoshin.errors import HoshinError
+from hoshin.threads import limit_blas_threads
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 
@@ -29,18 +30,29 @@ SESSION_MAX_AGE_S = 12 * 3600
 
 
 def create_app(
-    database_url: str | None = None, *, secret: str | None = None, https_only: bool = False
+    database_url: str | None = None,
+    *,
+    secret: str | None = None,
+    https_only: bool = False,
+    warm: bool = False,
 ) -> FastAPI:
     """A ready-to-serve app for `database_url` (see hoshin.config.database_url for the default).
 
     `secret` overrides HOSHIN_SECRET_KEY; a weak key raises ConfigError before anything is served.
-    `https_only` marks the session cookie Secure (set it behind TLS).
+    `https_only` marks the session cookie Secure (set it behind TLS). `warm` loads the model and
+    the calibration data before the first request is taken (`hoshin serve`), so no user waits
+    the seconds a cold start takes.
     """
     key = secret_key(secret)
     url = config.database_url(database_url)
+    limit_blas_threads()  # HOSHIN_CPU_THREADS, when set (`hoshin serve` sets 1)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if warm:
+            from hoshin.api.routes import warm_up
+
+            warm_up(app)
         yield
         store = app.state.store
         if store is not None and hasattr(store, "close"):
@@ -96,3 +108,8 @@ async def health(request: Request) -> JSONResponse:
             {"status": "degraded", "database": "unavailable", "detail": str(exc)}, status_code=503
         )
     return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def serving_app() -> FastAPI:
+    """The app each `hoshin serve --workers N` process builds (the database from HOSHIN_DATABASE_URL)."""
+    return create_app(warm=True)

@@ -65,6 +65,14 @@ def get_aligner(request: Request) -> Any:
     return aligner
 
 
+def warm_up(app: Any) -> None:
+    """Load the model and the engine's calibration data now rather than on the first request."""
+    aligner = get_aligner(Request({"type": "http", "app": app}))
+    aligner.background_hub  # noqa: B018 - computed once, kept on the aligner
+    embedder = aligner.embedder
+    (getattr(embedder, "inner", None) or embedder).embed(["warm up"])  # not worth a cache row
+
+
 def visible_goals(user: Principal, goals: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The goals `user` may see: all of them, except that a unit manager sees only the goals of
     their own unit and the units below it (the policy's `managed_units`)."""

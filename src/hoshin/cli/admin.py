@@ -221,10 +221,19 @@ def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (0.0.0.0 for every one)."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
     db: str | None = DbOption,
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        help="Processes answering requests side by side; each loads the model (about 300 MB). "
+        "One per CPU core suits a busy server; they share the database and the sign-in key.",
+    ),
 ) -> None:
     """Serve the web app and the REST API.
 
     Example:  hoshin serve --port 8080
+
+    Example:  hoshin serve --workers 2 --db postgresql+psycopg://db.example:5432/hoshin
     """
     with fail_cleanly():
         from hoshin.config import database_url
@@ -235,13 +244,17 @@ def serve(
         # Requests run side by side and share model calls (embedding/coalescing.py); a call
         # spreading over every core as well makes threads spin against each other.
         os.environ.setdefault("HOSHIN_CPU_THREADS", "1")
-        from hoshin.threads import limit_blas_threads
-
-        limit_blas_threads()
         try:
             from hoshin.api.app import create_app
+            from hoshin.api.security import secret_key
         except ImportError as exc:
             raise ConfigError(f"the web app is not available in this install ({exc})") from None
         import uvicorn
 
-        uvicorn.run(create_app(url), host=host, port=port)
+        if workers == 1:
+            uvicorn.run(create_app(url, warm=True), host=host, port=port)
+            return
+        # Made once here: workers starting together must not each write a different key file.
+        secret_key()
+        os.environ["HOSHIN_DATABASE_URL"] = url  # what each worker's create_app() opens
+        uvicorn.run("hoshin.api.app:serving_app", factory=True, workers=workers, host=host, port=port)
