@@ -19,7 +19,14 @@ from hoshin.domain.verdict import TIERS, Verdict
 from hoshin.embedding import CachedEmbedder, Embedder, ProgressFn
 from hoshin.errors import HoshinError, InputError, NotFoundError
 from hoshin.service.audit import record_event
-from hoshin.service.corridor_state import forget_states, full_pass, remember, review_counts, state_for
+from hoshin.service.corridor_state import (
+    forget_states,
+    full_pass,
+    remember,
+    review_counts,
+    scoring_rows,
+    state_for,
+)
 from hoshin.service.missions import current_model
 from hoshin.service.records import IDEA_STATUSES
 from hoshin.store.vectors import StoreVectorCache
@@ -95,7 +102,7 @@ def score_ideas(
     model = current_model(repo, org_id, aligner)
     if idea_ids is None:
         # Everything: one full pass, which also becomes the state later arrivals are scored against.
-        ideas = repo.rows("ideas", org_id)
+        ideas = scoring_rows(repo, org_id)
         if not ideas:
             return []
         verdict_list, state = full_pass(aligner, model, ideas, review_counts(ideas), progress)
@@ -172,7 +179,7 @@ def preview_corridor(
     proposed = aligner.mission_model(
         model.text, focus_areas=list(focus_areas), exclusions=list(exclusions), themes=model.themes
     )
-    ideas = repo.rows("ideas", org_id)
+    ideas = scoring_rows(repo, org_id)
     before = _verdicts(aligner, model, ideas)
     after = _verdicts(aligner, proposed, ideas)
     changes = []

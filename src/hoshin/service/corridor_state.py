@@ -46,6 +46,7 @@ __all__ = [
     "full_pass",
     "remember",
     "review_counts",
+    "scoring_rows",
     "state_for",
 ]
 
@@ -156,6 +157,17 @@ class CorridorState:
         )
 
 
+SCORING_COLUMNS = ("id", "text", "status", "override_tier")
+
+
+def scoring_rows(repo: Repository, org_id: str) -> list[dict[str, Any]]:
+    """Every idea with just what scoring reads (id, text, status, override_tier), sorted by id:
+    a full `rows` read builds every column of every idea, a third of a 100,000-idea re-score."""
+    return [
+        dict(zip(SCORING_COLUMNS, row, strict=True)) for row in repo.columns("ideas", org_id, SCORING_COLUMNS)
+    ]
+
+
 def review_counts(ideas: Sequence[dict[str, Any]]) -> tuple[int, int, int]:
     """What Repository.idea_review_counts would say of exactly these ideas."""
     overridden = sum(1 for idea in ideas if idea.get("override_tier") is not None)
@@ -249,7 +261,7 @@ def _full_pass_kept(
     model: MissionModel,
     progress: ProgressFn | None = None,
 ) -> tuple[CorridorState, dict[str, Verdict]]:
-    ideas = repo.rows("ideas", org_id)
+    ideas = scoring_rows(repo, org_id)
     verdicts, state = full_pass(aligner, model, ideas, review_counts(ideas), progress)
     remember(aligner, repo, org_id, state)
     return state, {idea["id"]: v for idea, v in zip(ideas, verdicts, strict=True)}
