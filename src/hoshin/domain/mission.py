@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from hoshin.domain.text import MISSION_FILLER, content_words
+from hoshin.domain.text import MISSION_FILLER, content_words, without_exceptions, words
 
 __all__ = ["MissionModel", "Theme", "ThemeKind", "build_mission_model", "extract_themes"]
 
@@ -75,6 +75,12 @@ _PRINCIPLE_WORDS = frozenset(
     "planet sustainable sustainability safe safety trust responsible responsibility values value "
     "transparent transparency quality".split()
 )
+# A fragment that ends in "and"/"or" was cut in the middle of a coordination ("Each one is
+# designed and | built by ..."): with a single content word it is a stray verb, not a theme.
+_DANGLING = re.compile(r"\b(?:and|or)\s*$", re.I)
+# A fragment that opens with an auxiliary ("to be repaired") describes how the product is treated,
+# not a thing the organisation makes: it may be a theme, but not a *what* with parts and materials.
+_AUXILIARIES = frozenset("be is are was were been being".split())
 _SPLIT = re.compile(r"[.;:!?\n•·|]+|,\s*(?=(?:and|but|while|who|that|built|made|by|with|for)\b)", re.I)
 _MARK = re.compile(r"\b(" + "|".join(sorted(_MARKERS, key=len, reverse=True)) + r")\b", re.I)
 
@@ -84,11 +90,16 @@ def _label(text: str, max_words: int = 5) -> str:
     return " ".join(words[:max_words]) or text.strip()
 
 
+def _weak(piece: str, words_in_piece: list[str]) -> bool:
+    """A stray fragment left by the split: one content word cut off before "and"/"or"."""
+    return len(words_in_piece) == 1 and bool(_DANGLING.search(piece))
+
+
 def extract_themes(text: str, max_themes: int = 8) -> tuple[Theme, ...]:
     """Themes of a mission statement, in the order they appear; never empty for non-empty text."""
     themes: list[Theme] = []
     seen: set[str] = set()
-    for clause in _SPLIT.split(text):
+    for clause in _SPLIT.split(without_exceptions(text)):
         clause = clause.strip(" ,-–—\"'“”()[]*")
         if not clause:
             continue
@@ -110,13 +121,15 @@ def extract_themes(text: str, max_themes: int = 8) -> tuple[Theme, ...]:
         pieces.append((clause[last:], kind))
         for piece, piece_kind in pieces:
             piece = piece.strip(" ,-–—\"'“”()[]*")
-            words = content_words(piece, MISSION_FILLER)
-            if not words:
+            found = content_words(piece, MISSION_FILLER)
+            if not found or _weak(piece, found):
                 continue
-            if piece_kind != ThemeKind.PRINCIPLE and any(w in _PRINCIPLE_WORDS for w in words):
-                if piece_kind != ThemeKind.WHAT or len(words) <= 3:
+            if piece_kind != ThemeKind.PRINCIPLE and any(w in _PRINCIPLE_WORDS for w in found):
+                if piece_kind != ThemeKind.WHAT or len(found) <= 3:
                     piece_kind = ThemeKind.PRINCIPLE
-            label = " ".join(words[:5])
+            if piece_kind == ThemeKind.WHAT and words(piece)[:1] and words(piece)[0] in _AUXILIARIES:
+                piece_kind = ThemeKind.HOW
+            label = " ".join(found[:5])
             if label in seen:
                 continue
             seen.add(label)

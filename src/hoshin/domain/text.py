@@ -9,7 +9,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["STOP_WORDS", "boilerplate_words", "content_words", "stem", "stems", "strip_words", "words"]
+__all__ = [
+    "STOP_WORDS",
+    "boilerplate_words",
+    "content_words",
+    "stem",
+    "stems",
+    "strip_words",
+    "without_exceptions",
+    "words",
+]
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’-](?=[^\W\d_]))*", re.UNICODE)
 
@@ -131,4 +140,15 @@ def strip_words(text: str, drop: frozenset[str]) -> str:
         return text
     kept = [t for t in _TOKEN.findall(text) if re.sub(r"[\W_]", "", t.lower()) not in drop]
     out = " ".join(kept).strip(" ,;:-")
+    return out or text
+
+
+# "Biological Product (except Diagnostic)": the parenthesis names what the text is *not*, but an
+# embedding cannot read negation and would pull the text towards diagnostics.
+_EXCEPTION = re.compile(r"\s*\(\s*(?:except|excluding|other than|not)\b[^()]*\)", re.I)
+
+
+def without_exceptions(text: str) -> str:
+    """The text without parenthesised exceptions such as "(except diagnostic)"; never empty."""
+    out = " ".join(_EXCEPTION.sub("", text).split())
     return out or text
