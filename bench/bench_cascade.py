@@ -8,7 +8,7 @@ it, teams below those; company objectives, unit goals and key results with disti
 parent links. The first check run embeds every goal (vectors land in the store's cache, not
 timed as the target); the timed run uses a new engine on the same store, so every vector comes
 from the cache and the checks themselves are measured. The manager view is then timed as a signed-
-in strategist loading /goals/manager for the unit with the most goals (50 at the default sizes),
+in strategist loading /goals/manager for the unit with the most goals (32 at the default sizes),
 with the check results of the unchanged goals reused.
 """
 

@@ -66,3 +66,19 @@ def test_output_keeps_input_order_and_ends_with_the_summary(aligner: Aligner) ->
 def test_an_empty_unit_column_gives_no_unit_scores(aligner: Aligner) -> None:
     result = check_goals(aligner, MISSION, [_goal("A", "Roast fresher beans", 1)])
     assert result[-1]["unit_scores"] == {} and result[-1]["weak_units"] == []
+
+
+def test_a_weak_parent_issue_names_the_words_behind_the_better_parent(aligner: Aligner) -> None:
+    # K hangs under R&D's P; R&D's B fits it far better, though three goals of other units fit it
+    # better still. The issue suggests B (a unit's key results stay in the unit) and says why.
+    rows = [
+        _goal("C", "Board objective on plants", 1, unit="Board"),
+        _goal("P", "Zeta omega kappa", 2, "C", "R&D"),
+        _goal("B", "Widgets gears sprockets", 2, "C", "R&D"),
+        *(_goal(f"O{n}", "Widgets gears sprockets bolts nuts", 2, "C", f"Other{n}") for n in range(3)),
+        _goal("K", "Widgets gears sprockets bolts nuts washers", 3, "P", "R&D"),
+    ]
+    result = check_goals(aligner, MISSION, rows)
+    detail = next(i["detail"] for i in result[6]["issues"] if i["kind"] == "weak-parent")
+    assert "Consider moving it under B." in detail
+    assert "shares 'widgets', 'gears', 'sprockets')" in detail

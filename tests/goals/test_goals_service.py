@@ -186,3 +186,25 @@ def test_strategy_view_places_objectives_under_themes_and_counts_every_goal(org:
     assert sum(sum(row) for row in coverage["counts"]) == 5  # every goal counted once
     assert coverage["units"] == sorted(["U-CO", "U-RD", "U-RD-LAB", "U-SALES"])
     assert coverage["max"] == max(max(row) for row in coverage["counts"])
+
+
+def test_manager_view_lists_the_first_concerns_and_counts_them_all(
+    org: Any, aligner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Three goals of other units say what R&D's goal says: R&D's own duplicate issues plus the
+    # three units' issues naming it make six concerns; a page shows the first ones and the count.
+    same = "Test every compressor for 5000 hours"
+    org.store.upsert(
+        "goals",
+        org.id,
+        [
+            {"id": f"G-S{n}", "text": same, "unit_id": "U-SALES", "level": 2, "parent_ids": ["G-1"]}
+            for n in range(3)
+        ],
+    )
+    everything = service.manager_view(org.store, org.id, "U-RD", aligner)
+    assert everything["concerns_total"] == len(everything["concerns"]) >= 6
+    monkeypatch.setattr(service, "MAX_CONCERNS", 2)
+    capped = service.manager_view(org.store, org.id, "U-RD", aligner)
+    assert capped["concerns"] == everything["concerns"][:2]
+    assert capped["concerns_total"] == everything["concerns_total"]

@@ -3,6 +3,8 @@ goals page; every other role sees every goal (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from typing import Any
 
@@ -89,3 +91,20 @@ def test_a_manager_without_goals_in_their_units_sees_an_empty_list(lab_org: Any)
     client = lab_org.client("unit_manager", how="token")
     assert _listed(client) == set()
     assert "No goals yet" in lab_org.client("unit_manager").get("/goals").text
+
+
+def _exported(client: Any, fmt: str) -> set[str]:
+    response = client.get("/api/v1/export/goals", params={"format": fmt})
+    assert response.status_code == 200, response.text
+    if fmt == "json":
+        return {g["id"] for g in response.json()}
+    header, *rows = csv.reader(io.StringIO(response.text))
+    assert header[0] == "id"
+    return {row[0] for row in rows}
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_the_rd_managers_export_holds_only_rd_and_lab_goals(lab_org: Any, fmt: str) -> None:
+    exported = _exported(lab_org.client("unit_manager", how="token"), fmt)
+    assert exported == RD_GOALS
+    assert _exported(lab_org.client("strategist", how="token"), fmt) == ALL_GOALS

@@ -521,12 +521,15 @@ def export_records(
     ctx: Annotated[Context, Depends(_guard_export)],
     format: Annotated[str, Query(pattern="^(json|jsonl|csv|xlsx)$")] = "json",
 ) -> Response:
-    """Every record of KIND as json, jsonl, csv or xlsx, with the same columns an import reads."""
+    """Every record of KIND as json, jsonl, csv or xlsx, with the same columns an import reads.
+    A unit manager's goals export holds the goals of their units only, as the goal list does."""
     from hoshin.service.exporting import export_file
 
+    user = ctx.user
+    visible = (lambda goals: visible_goals(user, goals)) if kind == "goals" else None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{kind}.{format}"
-        export_file(ctx.store, ctx.org, kind, format, path)
+        export_file(ctx.store, ctx.org, kind, format, path, visible)
         body = path.read_bytes()
     headers = {"Content-Disposition": f'attachment; filename="{kind}.{format}"'}
     return Response(body, media_type=EXPORT_TYPES[format], headers=headers)

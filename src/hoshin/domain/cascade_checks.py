@@ -23,7 +23,7 @@ The cut-offs live in `CheckLimits` and were set on the demo organisation (see ea
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,12 +34,15 @@ __all__ = [
     "CheckLimits",
     "Issue",
     "Pair",
+    "Similarity",
     "ancestors",
     "conflicting_pairs",
+    "cosine_blocks",
     "direction",
     "duplicate_pairs",
     "is_mission_neutral",
     "is_weak_parent",
+    "iter_duplicate_pairs",
     "shared_subject_words",
 ]
 
@@ -145,15 +148,22 @@ _NEUTRAL = frozenset(
 )
 
 
-def _has_cue(lowered: str, cues: Sequence[str]) -> list[str]:
-    found = []
-    for cue in cues:
-        if " " in cue:
-            if cue in lowered:
-                found.append(cue)
-        elif re.search(r"(?<![\w-])" + re.escape(cue), lowered):
-            found.append(cue)
-    return found
+class _Cues:
+    """One compiled search for a cue list: single words match at a word start, phrases anywhere."""
+
+    def __init__(self, cues: Sequence[str]) -> None:
+        single = [re.escape(c) for c in cues if " " not in c]
+        self._word = re.compile(r"(?<![\w-])(?:" + "|".join(single) + ")") if single else None
+        self._phrases = tuple(c for c in cues if " " in c)
+
+    def found_in(self, lowered: str) -> bool:
+        if any(phrase in lowered for phrase in self._phrases):
+            return True
+        return bool(self._word and self._word.search(lowered))
+
+
+_COST = _Cues(_COST_CUES)
+_QUALITY = _Cues(_QUALITY_CUES)
 
 
 def direction(text: str) -> str | None:
@@ -164,10 +174,10 @@ def direction(text: str) -> str | None:
     for exception in _COST_EXCEPTIONS:
         lowered_raw = lowered_raw.replace(exception, " ")
         lowered = lowered.replace(exception, " ")
-    cost = _has_cue(lowered_raw, _COST_CUES) or _has_cue(lowered, _COST_CUES)
+    cost = _COST.found_in(lowered_raw) or _COST.found_in(lowered)
     quality = (
-        _has_cue(lowered_raw, _QUALITY_CUES)
-        or _has_cue(lowered, _QUALITY_CUES)
+        _QUALITY.found_in(lowered_raw)
+        or _QUALITY.found_in(lowered)
         or any(p.search(lowered_raw) for p in _QUALITY_PATTERNS)
     )
     if cost and not quality:
@@ -186,8 +196,17 @@ def is_mission_neutral(text: str) -> bool:
     return all(stem(w) in _NEUTRAL for w in content)
 
 
-def _cue_stems() -> frozenset[str]:
-    return frozenset(stem(w) for cue in _COST_CUES + _QUALITY_CUES for w in words(cue))
+_CUE_STEMS = frozenset(stem(w) for cue in _COST_CUES + _QUALITY_CUES for w in words(cue))
+
+
+def _skipped(ignore: frozenset[str], skip_cues: bool) -> frozenset[str]:
+    return frozenset(stem(w) for w in ignore) | (_CUE_STEMS if skip_cues else frozenset())
+
+
+def _shared(mine: Mapping[str, str], theirs: Mapping[str, str], skip: frozenset[str]) -> tuple[str, ...]:
+    if mine.keys().isdisjoint(theirs.keys()):
+        return ()  # most pairs: decided without a Python loop
+    return tuple(word for key, word in mine.items() if key in theirs and key not in skip)
 
 
 def shared_subject_words(
@@ -195,10 +214,21 @@ def shared_subject_words(
 ) -> tuple[str, ...]:
     """Content words the two goals share (by stem), leaving out `ignore`d words and, with
     `skip_cues`, the cost and quality cue words (so that "cost" in both is no shared subject)."""
-    skip = {stem(w) for w in ignore} | (_cue_stems() if skip_cues else frozenset())
-    mine = stems(a, MISSION_FILLER)
-    theirs = stems(b, MISSION_FILLER)
-    return tuple(word for key, word in mine.items() if key in theirs and key not in skip)
+    return _shared(stems(a, MISSION_FILLER), stems(b, MISSION_FILLER), _skipped(ignore, skip_cues))
+
+
+class _StemsOf:
+    """Each text's content-word stems, made the first time a pair needs them."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self._texts = texts
+        self._made: dict[int, dict[str, str]] = {}
+
+    def __getitem__(self, i: int) -> dict[str, str]:
+        found = self._made.get(i)
+        if found is None:
+            found = self._made[i] = stems(self._texts[i], MISSION_FILLER)
+        return found
 
 
 # ---------------------------------------------------------------------------- the rules
@@ -214,51 +244,112 @@ def ancestors(parents: Mapping[int, Sequence[int]], goal: int) -> set[int]:
     return seen
 
 
-def _related(above: Sequence[set[int]], i: int, j: int) -> bool:
-    return i in above[j] or j in above[i]
+# ---------------------------------------------------------------------------- pair search
+Similarity = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""similarity(rows, cols): the (len(rows), len(cols)) block of cosines between those goals."""
+
+# Similarity cells looked at in one block: 10,000 goals make 100 million pairs (400 MB as one
+# float32 matrix); in blocks of 4 million cells the search never holds more than 16 MB of them.
+BLOCK_CELLS = 4_000_000
+
+
+def cosine_blocks(vectors: np.ndarray) -> Similarity:
+    """Blocks of cosines computed on demand from unit vectors (no n x n matrix is ever built)."""
+    return lambda rows, cols: vectors[rows] @ vectors[cols].T
+
+
+def _as_blocks(similarity: np.ndarray | Similarity) -> Similarity:
+    if isinstance(similarity, np.ndarray):
+        matrix = similarity
+        return lambda rows, cols: matrix[np.ix_(rows, cols)]
+    return similarity
+
+
+def _close_pairs(
+    similarity: np.ndarray | Similarity,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    cutoff: float,
+    upper: bool = False,
+) -> Iterator[tuple[list[int], list[int]]]:
+    """Blocks of (i, j) with similarity >= cutoff, i from `rows` and j from `cols` (both ascending),
+    as two equally long lists, in row order then column order; with `upper` only pairs with i < j
+    (rows and cols the same goals)."""
+    if not len(rows) or not len(cols):
+        return
+    block_of = _as_blocks(similarity)
+    size = max(1, BLOCK_CELLS // len(cols))
+    for start in range(0, len(rows), size):
+        r = rows[start : start + size]
+        # In the upper triangle a block of rows never pairs with columns before its first row.
+        c = cols[np.searchsorted(cols, r[0], side="right") :] if upper else cols
+        if not len(c):
+            break
+        hit = block_of(r, c) >= cutoff
+        if upper:
+            hit &= c[None, :] > r[:, None]
+        a, b = np.nonzero(hit)  # row-major order
+        yield r[a].tolist(), c[b].tolist()
+
+
+def _pairs_sharing_words(
+    texts: Sequence[str],
+    close: Iterator[tuple[list[int], list[int]]],
+    above: Sequence[set[int]],
+    skip: frozenset[str],
+) -> Iterator[Pair]:
+    """The close pairs that are not ancestor and descendant and share a content word."""
+    stems_of = _StemsOf(texts)
+    for firsts, seconds in close:
+        for i, j in zip(firsts, seconds):
+            if i in above[j] or j in above[i]:
+                continue
+            shared = _shared(stems_of[i], stems_of[j], skip)
+            if shared:
+                yield Pair(i, j, shared)
 
 
 def duplicate_pairs(
     texts: Sequence[str],
-    similarity: np.ndarray,
+    similarity: np.ndarray | Similarity,
     above: Sequence[set[int]],
     limits: CheckLimits = CheckLimits(),
     ignore: frozenset[str] = frozenset(),
 ) -> list[Pair]:
     """Pairs of goals that say the same thing: very close in meaning and sharing at least one
-    content word, and not one the ancestor of the other."""
-    out = []
-    # Only the few pairs above the cut-off are looked at word by word.
-    close = np.argwhere(np.triu(similarity >= limits.duplicate_cosine, k=1))
-    for i, j in close.tolist():
-        if _related(above, i, j):
-            continue
-        shared = shared_subject_words(texts[i], texts[j], ignore)
-        if shared:
-            out.append(Pair(i, j, shared))
-    return out
+    content word, and not one the ancestor of the other. `similarity` is the full matrix or, for
+    thousands of goals, a function that gives it block by block (see `cosine_blocks`)."""
+    return list(iter_duplicate_pairs(texts, similarity, above, limits, ignore))
+
+
+def iter_duplicate_pairs(
+    texts: Sequence[str],
+    similarity: np.ndarray | Similarity,
+    above: Sequence[set[int]],
+    limits: CheckLimits = CheckLimits(),
+    ignore: frozenset[str] = frozenset(),
+) -> Iterator[Pair]:
+    """`duplicate_pairs` one at a time, in the same order: a tree of templated goals can hold a
+    million pairs, and a caller that turns each into issues need not hold them all."""
+    everyone = np.arange(len(texts))
+    # Only the pairs above the cut-off are looked at word by word.
+    close = _close_pairs(similarity, everyone, everyone, limits.duplicate_cosine, upper=True)
+    return _pairs_sharing_words(texts, close, above, _skipped(ignore, skip_cues=False))
 
 
 def conflicting_pairs(
     texts: Sequence[str],
-    similarity: np.ndarray,
+    similarity: np.ndarray | Similarity,
     above: Sequence[set[int]],
     limits: CheckLimits = CheckLimits(),
     ignore: frozenset[str] = frozenset(),
 ) -> list[Pair]:
     """Pairs on one subject that pull opposite ways; `first` is always the cost-cutting goal."""
     sides = [direction(t) for t in texts]
-    out = []
-    for i, side in enumerate(sides):
-        if side != "cost":
-            continue
-        for j, other in enumerate(sides):
-            if other != "quality" or similarity[i, j] < limits.conflict_cosine or _related(above, i, j):
-                continue
-            shared = shared_subject_words(texts[i], texts[j], ignore, skip_cues=True)
-            if shared:
-                out.append(Pair(i, j, shared))
-    return out
+    cost = np.array([i for i, side in enumerate(sides) if side == "cost"], dtype=np.int64)
+    quality = np.array([i for i, side in enumerate(sides) if side == "quality"], dtype=np.int64)
+    close = _close_pairs(similarity, cost, quality, limits.conflict_cosine)
+    return list(_pairs_sharing_words(texts, close, above, _skipped(ignore, skip_cues=True)))
 
 
 def is_weak_parent(given: float, best: float, limits: CheckLimits = CheckLimits()) -> bool:

@@ -12,14 +12,12 @@ from collections.abc import Sequence
 import numpy as np
 
 from hoshin.domain.calibration import hubness
-from hoshin.domain.cascade_link import link_scores
 from hoshin.domain.explain import shared_words
 from hoshin.domain.knowledge_rank import knowledge_scores
-from hoshin.domain.lexical import coverage_matrix
-from hoshin.domain.text import boilerplate_words, strip_words
 from hoshin.embedding import ProgressFn
 from hoshin.errors import RowError
 from hoshin.service.alignment import Aligner
+from hoshin.service.cascade import link_reason, link_table
 
 __all__ = ["link_goals", "rank_knowledge", "triage"]
 
@@ -101,55 +99,26 @@ def link_goals(
     """For every goal of level > 1: `{id, suggestions: [{id, score, why}]}` over all goals one level up.
 
     `explain` limits the written reasons to each goal's best few suggestions (the rest get an empty
-    `why`): checks over thousands of goals need every score but read only the top reasons.
+    `why`). A parent of the goal's own unit (when the rows name units) gets a small bonus.
     """
     levels = _levels(rows, source)
     texts = [r["text"] for r in rows]
-    drop = boilerplate_words(texts)
-    raw = aligner.embed(texts)
-    stripped = aligner.embed([strip_words(t, drop) for t in texts]) if drop else raw
-    out = []
-    by_level: dict[int, list[int]] = {}
-    for i, level in enumerate(levels):
-        by_level.setdefault(level, []).append(i)
-    for level in sorted(by_level):
-        if level == 1:
-            continue
-        children = by_level[level]
-        parents = by_level.get(level - 1, [])
-        if not parents:
-            out.extend({"id": rows[i]["id"], "suggestions": []} for i in children)
-            continue
-        coverage = coverage_matrix([texts[i] for i in children], [texts[j] for j in parents])
-        scores = link_scores(raw[children], raw[parents], stripped[children], stripped[parents], coverage)
-        scores = scores + SAME_UNIT_BONUS * _same_unit(rows, children, parents)
-        parent_ids = [rows[j]["id"] for j in parents]
-        orders = np.argsort(-scores, axis=1)
-        rounded = np.round(scores, 4)
-        for row_index, i in enumerate(children):
-            order = orders[row_index].tolist()
-            values = rounded[row_index].tolist()
-            suggestions = [{"id": parent_ids[j], "score": values[j], "why": ""} for j in order]
-            shown = suggestions if explain is None else suggestions[:explain]
-            for suggestion, j in zip(shown, order):
-                words = shared_words(texts[i], texts[parents[j]])
-                suggestion["why"] = f"shares {_quoted(words)}" if words else NO_SHARED_WORDS
-            out.append({"id": rows[i]["id"], "suggestions": suggestions})
-    order = {r["id"]: n for n, r in enumerate(rows)}
-    out.sort(key=lambda r: order[r["id"]])
-    return out
-
-
-NO_SHARED_WORDS = "close in meaning, no shared words"
-
-# A key result usually serves a goal of its own unit; when the input names units, that counts.
-SAME_UNIT_BONUS = 0.1
-
-
-def _same_unit(rows: Sequence[Row], children: list[int], parents: list[int]) -> np.ndarray:
-    units_c = [rows[i].get("unit", "") for i in children]
-    units_p = [rows[j].get("unit", "") for j in parents]
-    return np.array([[float(bool(c) and c == p) for p in units_p] for c in units_c], dtype=np.float32)
+    found: dict[int, list[dict]] = {}
+    for table in link_table(aligner, texts, levels, [r.get("unit", "") for r in rows]):
+        found.update((int(i), []) for i in table.children)
+        parent_ids = [rows[j]["id"] for j in table.parents]
+        for offset, scores in table.blocks():
+            orders = np.argsort(-scores, axis=1, kind="stable").tolist()  # ties: input order
+            rounded = np.round(scores, 4).tolist()
+            for r, order in enumerate(orders):
+                i = int(table.children[offset + r])
+                values = rounded[r]
+                suggestions = [{"id": parent_ids[j], "score": values[j], "why": ""} for j in order]
+                shown = suggestions if explain is None else suggestions[:explain]
+                for suggestion, j in zip(shown, order):
+                    suggestion["why"] = link_reason(texts[i], texts[table.parents[j]])
+                found[i] = suggestions
+    return [{"id": rows[i]["id"], "suggestions": found[i]} for i in sorted(found)]
 
 
 def _levels(rows: Sequence[Row], source: str) -> list[int]:

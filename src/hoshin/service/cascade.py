@@ -7,29 +7,42 @@ Kinds: orphan, off-mission, duplicate, conflict, weak-parent (see hoshin.domain.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from hoshin.domain.cascade_checks import (
     CheckLimits,
-    Issue,
+    Pair,
     ancestors,
     conflicting_pairs,
-    duplicate_pairs,
+    cosine_blocks,
     is_mission_neutral,
     is_weak_parent,
+    iter_duplicate_pairs,
 )
+from hoshin.domain.cascade_link import LevelLinks, level_links
 from hoshin.domain.explain import shared_words
-from hoshin.domain.text import boilerplate_words
-from hoshin.domain.verdict import Tier
+from hoshin.domain.lexical import stem_sets
+from hoshin.domain.mission import MissionModel
+from hoshin.domain.text import boilerplate_words, strip_words
+from hoshin.domain.verdict import Tier, Verdict
 from hoshin.embedding import ProgressFn
 from hoshin.errors import RowError
 from hoshin.service.alignment import Aligner, ScoredBatch
-from hoshin.service.batch import link_goals
 
-__all__ = ["Goal", "check_goals", "parse_goals"]
+__all__ = [
+    "CheckRun",
+    "Mentions",
+    "Goal",
+    "check_goals",
+    "check_goals_against",
+    "link_reason",
+    "link_table",
+    "parse_goals",
+]
 
 Row = dict[str, str]
 _SUMMARY_ID = "_uncovered"
@@ -135,6 +148,76 @@ def _refuse_cycles(rows: Sequence[Row], parents: list[tuple[int, ...]], source: 
                 path.append((nxt, iter(parents[nxt])))
 
 
+# ---------------------------------------------------------------------------- parent links
+def link_table(
+    aligner: Aligner,
+    texts: Sequence[str],
+    levels: Sequence[int],
+    units: Sequence[str] | None = None,
+    raw: np.ndarray | None = None,
+) -> list[LevelLinks]:
+    """Link scores of every goal against the goals one level up, level by level (see
+    hoshin.domain.cascade_link); `raw`: the texts' vectors when the caller has them already."""
+    drop = boilerplate_words(list(texts))
+    raw = aligner.embed(texts) if raw is None else raw
+    stripped = aligner.embed([strip_words(t, drop) for t in texts]) if drop else raw
+    return level_links(levels, raw, stripped, stem_sets(texts), units)
+
+
+def link_reason(child: str, parent: str) -> str:
+    """Why a parent suits a goal, in words: the words they share, if any."""
+    words = shared_words(child, parent)
+    return f"shares {', '.join(repr(w) for w in words)}" if words else NO_SHARED_WORDS
+
+
+NO_SHARED_WORDS = "close in meaning, no shared words"
+
+
+@dataclass(frozen=True)
+class _Links:
+    """What the checks read of one goal's link scores (all rounded as the suggestions show them)."""
+
+    given: dict[int, float]  # each parent one level up -> its link score
+    best: int  # the best candidate parent overall
+    best_score: float
+    home: int  # the best candidate where the goal's better parent is looked for (see _link_facts)
+    home_score: float
+
+
+def _link_facts(goals: list[Goal], tables: list[LevelLinks]) -> list[_Links | None]:
+    """Per goal, its given parents' link scores and its best candidates; None for a goal with no
+    candidate parents (a top goal, or nothing one level up).
+
+    Where a goal hangs only under goals of its own unit, its better parent is looked for in that
+    unit first (`home`): a unit's key results belong under the unit's own objectives.
+    """
+    facts: list[_Links | None] = [None] * len(goals)
+    codes: dict[str, int] = {"": -1}
+    unit = np.array([codes.setdefault(g.unit, len(codes)) for g in goals], dtype=np.int64)
+    for table in tables:
+        column = {int(p): c for c, p in enumerate(table.parents)}
+        parent_unit = unit[table.parents]
+        for offset, scores in table.blocks():
+            rows = table.children[offset : offset + len(scores)]
+            rounded = np.round(scores, 4)
+            best = np.argmax(scores, axis=1)
+            own = (parent_unit[None, :] == unit[rows][:, None]) & (unit[rows][:, None] >= 0)
+            home = np.argmax(np.where(own, scores, -np.inf), axis=1)
+            has_home = own.any(axis=1)
+            for r, n in enumerate(rows.tolist()):
+                goal = goals[n]
+                in_unit = bool(goal.parents) and all(goals[p].unit == goal.unit for p in goal.parents)
+                h = int(home[r]) if goal.unit and in_unit and has_home[r] else int(best[r])
+                facts[n] = _Links(
+                    given={p: float(rounded[r, column[p]]) for p in goal.parents if p in column},
+                    best=int(table.parents[best[r]]),
+                    best_score=float(rounded[r, best[r]]),
+                    home=int(table.parents[h]),
+                    home_score=float(rounded[r, h]),
+                )
+    return facts
+
+
 # ---------------------------------------------------------------------------- the checks
 def check_goals(
     aligner: Aligner,
@@ -147,52 +230,136 @@ def check_goals(
     progress: ProgressFn | None = None,
 ) -> list[dict]:
     """One `{id, issues}` object per goal in input order, then the `_uncovered` summary object."""
+    model = aligner.mission_model(mission, focus_areas, exclusions)
+    return check_goals_against(aligner, model, rows, source, limits, progress).results
+
+
+class Mentions:
+    """For each goal, the issues of other goals that name it ("Says much the same as G-7"), so a
+    unit's view finds other units' issues about its goals without a scan. Kept as two flat lists
+    per goal, not a tuple per entry: a tree of templated goals can make two million entries, and
+    as tuples they would cost Python's cycle collector seconds on every full pass."""
+
+    def __init__(self) -> None:
+        self._by_goal: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
+
+    def add(self, named: str, goal_id: str, issue: dict[str, str]) -> None:
+        ids, issues = self._by_goal.setdefault(named, ([], []))
+        ids.append(goal_id)
+        issues.append(issue)
+
+    def of(self, goal_id: str) -> list[tuple[str, dict[str, str]]]:
+        """(other goal's id, its issue) for every issue of another goal that names `goal_id`."""
+        ids, issues = self._by_goal.get(goal_id, ([], []))
+        return list(zip(ids, issues, strict=True))
+
+    def named(self) -> list[str]:
+        """The goals some other goal's issue names."""
+        return list(self._by_goal)
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """One run of the checks: the batch command's output, each goal's verdict, and which goals
+    each issue names."""
+
+    results: list[dict]  # `{id, issues}` per goal in input order, then the `_uncovered` summary
+    verdicts: list[Verdict]
+    mentions: Mentions
+
+
+# An issue as the output shows it, and the ids of the goals it names ("Says much the same as G-7").
+_Found = tuple[dict[str, str], tuple[str, ...]]
+
+
+def _issue(kind: str, detail: str, *names: str) -> _Found:
+    return {"kind": kind, "detail": detail}, names
+
+
+class _Findings:
+    """Each goal's issues as the output shows them and, beside each, the goal ids it names: one id
+    as a plain string, several as a tuple. (A million findings kept as pairs of tuples would be
+    millions of objects for Python's cycle collector to walk; strings it never looks at.)"""
+
+    def __init__(self, size: int) -> None:
+        self.issues: list[list[dict[str, str]]] = [[] for _ in range(size)]
+        self.names: list[list[str | tuple[str, ...]]] = [[] for _ in range(size)]
+
+    def add(self, n: int, found: _Found) -> None:
+        issue, names = found
+        self.issues[n].append(issue)
+        self.names[n].append(names[0] if len(names) == 1 else names)
+
+
+def check_goals_against(
+    aligner: Aligner,
+    model: MissionModel,
+    rows: Sequence[Row],
+    source: str = "input",
+    limits: CheckLimits | None = None,
+    progress: ProgressFn | None = None,
+) -> CheckRun:
+    """`check_goals` against a mission model already built, with each goal's verdict (the stateful
+    app stores them, and need not score the goals a second time) and the goals each issue names."""
     limits = limits or CheckLimits()
     goals = parse_goals(rows, source)
     texts = [g.text for g in goals]
-    model = aligner.mission_model(mission, focus_areas, exclusions)
     batch = aligner.score_batch(model, texts, progress=progress)
     vectors = aligner.embed(texts)
-    similarity = vectors @ vectors.T
-    links = _link_table(aligner, goals, source)
+    similarity = cosine_blocks(vectors)
+    # The batch command's link scores, without the same-unit bonus: the checks judge the links
+    # themselves and look in the goal's own unit where that is the question.
+    links = _link_facts(goals, link_table(aligner, texts, [g.level for g in goals], raw=vectors))
     tree = {n: g.parents for n, g in enumerate(goals)}
     above = [ancestors(tree, n) for n in range(len(goals))]
     # Words most goals of the file share ("refrigerators") are no evidence of a shared subject.
     common = boilerplate_words(texts, share=0.3, min_texts=10)
 
-    issues: list[list[Issue]] = [[] for _ in goals]
-    suggested = _weak_parents(goals, links, limits, issues)
-    _orphans(goals, batch, links, issues)
-    _off_mission(goals, batch, links, suggested, above, similarity, limits, aligner, issues)
-    for pair in duplicate_pairs(texts, similarity, above, limits, common):
-        for me, other in ((pair.first, pair.second), (pair.second, pair.first)):
-            issues[me].append(_duplicate(goals[other], float(similarity[me, other]), pair.words))
+    found = _Findings(len(goals))
+    suggested = _weak_parents(goals, links, limits, found)
+    _orphans(goals, batch, links, found)
+    _off_mission(goals, batch, links, suggested, above, vectors, limits, aligner, found)
+    _duplicates(goals, iter_duplicate_pairs(texts, similarity, above, limits, common), vectors, found)
     for pair in conflicting_pairs(texts, similarity, above, limits, common):
         cost, quality = goals[pair.first], goals[pair.second]
-        issues[pair.first].append(_conflict(quality, pair.words, this_cuts=True))
-        issues[pair.second].append(_conflict(cost, pair.words, this_cuts=False))
+        found.add(pair.first, _conflict(quality, pair.words, this_cuts=True))
+        found.add(pair.second, _conflict(cost, pair.words, this_cuts=False))
 
-    out: list[dict] = [
-        {"id": g.id, "issues": [i.as_dict() for i in found]} for g, found in zip(goals, issues, strict=True)
-    ]
-    out.append(_summary(goals, batch, vectors, limits))
-    return out
-
-
-def _duplicate(other: Goal, similarity: float, shared: Sequence[str]) -> Issue:
-    return Issue(
-        "duplicate",
-        f"Says much the same as {_name(other)}: '{other.text}' (similarity {similarity:.2f}; "
-        f"both speak of {_quote(shared)}). Merge the two or agree which unit owns it.",
-    )
+    results: list[dict] = []
+    mentions = Mentions()
+    for goal, listed, named in zip(goals, found.issues, found.names, strict=True):
+        results.append({"id": goal.id, "issues": listed})
+        for issue, names in zip(listed, named, strict=True):
+            for other in (names,) if isinstance(names, str) else dict.fromkeys(names):
+                if other != goal.id:
+                    mentions.add(other, goal.id, issue)
+    results.append(_summary(goals, batch, vectors, limits))
+    return CheckRun(results, batch.verdicts, mentions)
 
 
-def _conflict(other: Goal, subject: Sequence[str], this_cuts: bool) -> Issue:
+def _duplicates(goals: list[Goal], pairs: Iterator[Pair], vectors: np.ndarray, found: _Findings) -> None:
+    """Both goals of each duplicate pair get an issue naming the other. A tree of templated goals
+    can hold a million such pairs, so the parts of the sentence are made once per goal and pair."""
+    label = [f"Says much the same as {_name(g)}: '{g.text}' (similarity " for g in goals]
+    for pair in pairs:
+        i, j = pair.first, pair.second
+        tail = (
+            f"{float(vectors[i] @ vectors[j]):.2f}; both speak of {_quote(pair.words)}). "
+            "Merge the two or agree which unit owns it."
+        )
+        found.issues[i].append({"kind": "duplicate", "detail": label[j] + tail})
+        found.names[i].append(goals[j].id)
+        found.issues[j].append({"kind": "duplicate", "detail": label[i] + tail})
+        found.names[j].append(goals[i].id)
+
+
+def _conflict(other: Goal, subject: tuple[str, ...], this_cuts: bool) -> _Found:
     cuts, raises = ("this goal", f"'{other.text}'") if this_cuts else (f"'{other.text}'", "this goal")
-    return Issue(
+    return _issue(
         "conflict",
         f"Pulls against {_name(other)} on {_quote(subject)}: {cuts} cuts cost or time, while {raises} "
         "raises quality, durability or safety. Agree the trade-off with its owner before either goes ahead.",
+        other.id,
     )
 
 
@@ -200,103 +367,82 @@ def _name(goal: Goal) -> str:
     return f"{goal.id} ({goal.unit})" if goal.unit else goal.id
 
 
-def _quote(words: Sequence[str]) -> str:
+@lru_cache(maxsize=4096)
+def _quote(words: tuple[str, ...]) -> str:
+    # Cached: in a large tree the same few shared words back thousands of findings.
     return ", ".join(f"'{w}'" for w in words)
 
 
-def _link_table(aligner: Aligner, goals: list[Goal], source: str) -> list[list[dict]]:
-    """For each goal, the link suggestions over all goals one level up (best first)."""
-    plain = [{"id": g.id, "text": g.text, "level": str(g.level), "parent_id": ""} for g in goals]
-    by_id = {row["id"]: row["suggestions"] for row in link_goals(aligner, plain, source, explain=3)}
-    return [by_id.get(g.id, []) for g in goals]
-
-
-def _link(links: list[dict], parent_id: str) -> float | None:
-    for s in links:
-        if s["id"] == parent_id:
-            return float(s["score"])
-    return None
-
-
-def _candidates(goal: Goal, goals: list[Goal], unit_of: dict[str, str], links: list[dict]) -> list[dict]:
-    """Where a goal hangs under a goal of its own unit, its better parent is looked for in that unit
-    first: a unit's key results belong under the unit's own objectives."""
-    if goal.unit and goal.parents and all(goals[p].unit == goal.unit for p in goal.parents):
-        same = [s for s in links if unit_of[s["id"]] == goal.unit]
-        if same:
-            return same
-    return links
-
-
 def _weak_parents(
-    goals: list[Goal], links: list[list[dict]], limits: CheckLimits, issues: list[list[Issue]]
-) -> dict[int, dict]:
-    """Adds weak-parent issues; returns goal index -> the suggested parent's link row."""
-    suggested: dict[int, dict] = {}
-    index = {g.id: n for n, g in enumerate(goals)}
-    unit_of = {g.id: g.unit for g in goals}
+    goals: list[Goal], links: list[_Links | None], limits: CheckLimits, found: _Findings
+) -> dict[int, tuple[int, float]]:
+    """Adds weak-parent issues; returns goal index -> (the suggested parent, its link score)."""
+    suggested: dict[int, tuple[int, float]] = {}
     for n, goal in enumerate(goals):
-        if not goal.parents or not links[n]:
+        facts = links[n]
+        if not goal.parents or facts is None or not facts.given:
+            continue  # parents more than one level up have no link score and are not compared
+        p, score = max(facts.given.items(), key=lambda pair: pair[1])
+        parent = goals[p]
+        if facts.home in goal.parents or not is_weak_parent(score, facts.home_score, limits):
             continue
-        # Parents more than one level up have no link score and are not compared.
-        given = [(goals[p], s) for p in goal.parents if (s := _link(links[n], goals[p].id)) is not None]
-        if not given:
-            continue
-        parent, score = max(given, key=lambda pair: pair[1])
-        best = _candidates(goal, goals, unit_of, links[n])[0]
-        if index[best["id"]] in goal.parents or not is_weak_parent(score, best["score"], limits):
-            continue
-        suggested[n] = best
-        better = goals[index[best["id"]]]
-        issues[n].append(
-            Issue(
+        suggested[n] = (facts.home, facts.home_score)
+        better = goals[facts.home]
+        found.add(
+            n,
+            _issue(
                 "weak-parent",
                 (
                     f"Its parent {_name(parent)} ('{parent.text}') fits it poorly (link {score:.2f}); "
                     f"{_name(better)} ('{better.text}') fits much better "
-                    f"(link {best['score']:.2f}, {best['why']}). "
+                    f"(link {facts.home_score:.2f}, {link_reason(goal.text, better.text)}). "
                     f"Consider moving it under {better.id}."
                 ),
-            )
+                parent.id,
+                better.id,
+            ),
         )
     return suggested
 
 
-def _orphans(
-    goals: list[Goal], batch: ScoredBatch, links: list[list[dict]], issues: list[list[Issue]]
-) -> None:
+def _orphans(goals: list[Goal], batch: ScoredBatch, links: list[_Links | None], found: _Findings) -> None:
     for n, goal in enumerate(goals):
         verdict = batch.verdicts[n]
         if goal.level == 1 or goal.parents or verdict.tier is Tier.CORE:
             continue
-        hint = ""
-        if links[n]:
-            best = links[n][0]
+        hint, named = "", ()
+        facts = links[n]
+        if facts is not None:
+            best = goals[facts.best]
+            named = (best.id,)
             hint = (
-                f" The closest goal one level up is {best['id']} (link {best['score']:.2f}, {best['why']})."
+                f" The closest goal one level up is {best.id} (link {facts.best_score:.2f}, "
+                f"{link_reason(goal.text, best.text)})."
             )
-        issues[n].append(
-            Issue(
+        found.add(
+            n,
+            _issue(
                 "orphan",
                 (
                     f"A level-{goal.level} goal with no parent, and not core to the mission "
                     f"({verdict.tier.value}, score {verdict.score:.2f}): "
                     "link it to the goal it serves or drop it." + hint
                 ),
-            )
+                *named,
+            ),
         )
 
 
 def _off_mission(
     goals: list[Goal],
     batch: ScoredBatch,
-    links: list[list[dict]],
-    suggested: dict[int, dict],
+    links: list[_Links | None],
+    suggested: dict[int, tuple[int, float]],
     above: list[set[int]],
-    similarity: np.ndarray,
+    vectors: np.ndarray,
     limits: CheckLimits,
     aligner: Aligner,
-    issues: list[list[Issue]],
+    found: _Findings,
 ) -> None:
     """Off-tier goals, except those the cascade vouches for.
 
@@ -306,7 +452,6 @@ def _off_mission(
     named in their parent's issue instead of being flagged one by one.
     """
     result = batch.result
-    index = {g.id: n for n, g in enumerate(goals)}
     aligned = [False] * len(goals)
     flagged = [False] * len(goals)
     for n in sorted(range(len(goals)), key=lambda k: goals[k].level):
@@ -320,28 +465,34 @@ def _off_mission(
             flagged[n] = True  # word-for-word evidence against it outweighs any parent's support
             continue
         # A parent more than one level up has no link score; plain closeness in meaning stands in.
-        carriers: list[tuple[int, float]] = []
-        for p in goal.parents:
-            link = _link(links[n], goals[p].id)
-            carriers.append((p, float(similarity[n, p]) if link is None else link))
+        given = links[n].given if links[n] is not None else {}
+        carriers = [(p, given[p] if p in given else float(vectors[n] @ vectors[p])) for p in goal.parents]
         if n in suggested:
-            carriers.append((index[suggested[n]["id"]], float(suggested[n]["score"])))
+            carriers.append(suggested[n])
         carried = any(aligned[p] and s >= limits.carry_link for p, s in carriers)
         if carried:
             aligned[n] = True
             continue
         if result.z[n] < limits.clearly_off_z and not is_mission_neutral(goal.text):
             flagged[n] = True
+    if not any(flagged):
+        return
+    below: dict[int, list[str]] = {}
+    for m, mine in enumerate(above):
+        for n in mine:
+            if flagged[n]:
+                below.setdefault(n, []).append(goals[m].id)
     for n in range(len(goals)):
         if not flagged[n]:
             continue
-        below = [g.id for m, g in enumerate(goals) if n in above[m]]
-        tail = f" Its sub-goals {', '.join(below)} go with it." if below else ""
-        issues[n].append(
-            Issue(
+        tail = f" Its sub-goals {', '.join(below[n])} go with it." if n in below else ""
+        found.add(
+            n,
+            _issue(
                 "off-mission",
-                (f"{batch.verdicts[n].why} Rework it so that it serves the mission, or drop it.{tail}"),
-            )
+                f"{batch.verdicts[n].why} Rework it so that it serves the mission, or drop it.{tail}",
+                *below.get(n, ()),
+            ),
         )
 
 

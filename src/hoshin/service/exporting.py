@@ -6,6 +6,7 @@ JSON or JSONL, joining list fields with ';' and writing structured fields as JSO
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -13,20 +14,30 @@ from hoshin.errors import InputError
 from hoshin.service.records import flatten, kind_spec
 from hoshin.store.repository import Repository
 
-__all__ = ["export_file", "export_kind", "flat_rows"]
+__all__ = ["Visible", "export_file", "export_kind", "flat_rows"]
+
+# The records a user may see out of those given (for instance a unit manager's own units' goals).
+Visible = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
 
 
-def export_kind(repo: Repository, org_id: str, kind: str) -> list[dict[str, Any]]:
+def export_kind(
+    repo: Repository, org_id: str, kind: str, visible: Visible | None = None
+) -> list[dict[str, Any]]:
     """Every record of `kind` in the organisation, with exactly the import columns (never passwords).
 
     For `mission` it is one row holding the current version (an empty list when there is none).
+    `visible` narrows the stored records to those the user may see, before the columns are picked
+    (the rule may read a column the export leaves out).
     """
     spec = kind_spec(kind)
     repo.organisation(org_id)
     if kind == "mission":
         current = repo.mission(org_id)
         return [] if current is None else [{name: current[name] for name in spec.exported}]
-    return [{name: record.get(name) for name in spec.exported} for record in repo.rows(kind, org_id)]
+    records = repo.rows(kind, org_id)
+    if visible is not None:
+        records = visible(records)
+    return [{name: record.get(name) for name in spec.exported} for record in records]
 
 
 def flat_rows(kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -49,11 +60,19 @@ def flat_rows(kind: str, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def export_file(repo: Repository, org_id: str, kind: str, fmt: str, out: IO[str] | str | Path) -> int:
-    """Write the kind's records to `out` as json, jsonl, csv, xlsx or table; returns the row count."""
+def export_file(
+    repo: Repository,
+    org_id: str,
+    kind: str,
+    fmt: str,
+    out: IO[str] | str | Path,
+    visible: Visible | None = None,
+) -> int:
+    """Write the kind's records (those `visible` keeps, when given) to `out` as json, jsonl, csv, xlsx
+    or table; returns the row count."""
     from hoshin.io.tables import write_table
 
-    rows = export_kind(repo, org_id, kind)
+    rows = export_kind(repo, org_id, kind, visible)
     if fmt in ("csv", "xlsx", "table"):
         rows = flat_rows(kind, rows)
         if not rows and fmt in ("csv", "xlsx"):
