@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -77,6 +77,15 @@ class Repository:
         self.url = url
         self._writer, self._reader = create_engines(url)
         self._local = threading.local()
+        # SQLite has one writer at a time. Threads that find it busy sleep in SQLite's busy handler
+        # with growing back-offs (up to 100 ms a nap) even when the writer finishes in a
+        # millisecond; queueing this process's writers on a lock first hands the turn straight to
+        # the next one (a sampled server under 50 clients had a third of its request threads
+        # napping in BEGIN IMMEDIATE before, none after). Other processes still meet the busy
+        # timeout. PostgreSQL needs no such lock.
+        self._write_turn: AbstractContextManager[Any] = (
+            threading.Lock() if self._writer.dialect.name == "sqlite" else nullcontext()
+        )
         if migrate:
             with _translated():
                 apply_migrations(self._writer)
@@ -105,7 +114,7 @@ class Repository:
         if current is not None:
             yield current
             return
-        with _translated(), self._writer.begin() as conn:
+        with self._write_turn, _translated(), self._writer.begin() as conn:
             self._local.conn = conn
             try:
                 yield conn
