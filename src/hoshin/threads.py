@@ -32,6 +32,11 @@ def limit_blas_threads() -> None:
     wanted = cpu_threads()
     if wanted is None:
         return
+    # threadpoolctl limits the libraries loaded so far: load numpy's BLAS first (a fresh server
+    # worker process may not have imported numpy yet), and tell any BLAS loaded later the same.
+    import numpy  # noqa: F401
     from threadpoolctl import threadpool_limits
 
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, str(wanted))
     threadpool_limits(limits=wanted, user_api="blas")
