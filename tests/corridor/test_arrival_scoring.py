@@ -10,7 +10,16 @@ from typing import Any
 import pytest
 
 from hoshin.service.corridor import override_tier, score_ideas, score_new_ideas
-from hoshin.service.corridor_state import SMALL_ORGANISATION, CorridorState, kept_state, state_for
+from hoshin.service.corridor_state import (
+    SMALL_ORGANISATION,
+    CorridorState,
+    full_pass,
+    kept_state,
+    review_counts,
+    scoring_rows,
+    state_for,
+    state_only,
+)
 from hoshin.service.missions import current_model, save_mission
 
 MISSION = "We make reliable refrigerators for families, built by skilled people who care for the planet."
@@ -111,3 +120,18 @@ def test_the_server_refreshes_a_grown_state_without_making_a_request_wait(scored
         time.sleep(0.05)
     newer = kept_state(org.store, org.id, aligner)
     assert newer is not None and newer is not old and newer.counts[0] == 72  # the thread's pass
+
+
+def test_a_state_built_without_reasons_scores_arrivals_like_a_full_pass(scored: Any, aligner: Any) -> None:
+    org = scored
+    override_tier(org.store, org.id, "A-003", "core", "our own spare part", "bo")
+    model = current_model(org.store, org.id, aligner)
+    ideas = scoring_rows(org.store, org.id)
+    _, full = full_pass(aligner, model, ideas, review_counts(ideas))
+    light = state_only(aligner, model, ideas, review_counts(ideas))
+    assert light.votes is not None and full.votes is not None
+    assert (light.votes.cuts, light.votes.reviewed_ids) == (full.votes.cuts, full.votes.reviewed_ids)
+    arrivals = [{"id": "X-1", "text": "Repair the door seals"}, {"id": "X-2", "text": "Ship coffee beans"}]
+    assert [v.as_dict() for v in light.score(aligner, arrivals)] == [
+        v.as_dict() for v in full.score(aligner, arrivals)
+    ]

@@ -35,13 +35,15 @@ def create_app(
     secret: str | None = None,
     https_only: bool = False,
     warm: bool = False,
+    model_process: bool = False,
 ) -> FastAPI:
     """A ready-to-serve app for `database_url` (see hoshin.config.database_url for the default).
 
     `secret` overrides HOSHIN_SECRET_KEY; a weak key raises ConfigError before anything is served.
     `https_only` marks the session cookie Secure (set it behind TLS). `warm` loads the model and
     the calibration data before the first request is taken (`hoshin serve`), so no user waits
-    the seconds a cold start takes.
+    the seconds a cold start takes. `model_process` runs the model in a child process, out of
+    reach of the request threads' contention for the interpreter lock (`hoshin serve`).
     """
     key = secret_key(secret)
     url = config.database_url(database_url)
@@ -54,6 +56,10 @@ def create_app(
 
             warm_up(app)
         yield
+        aligner = getattr(app.state, "aligner", None)
+        model = getattr(getattr(getattr(aligner, "embedder", None), "inner", None), "inner", None)
+        if hasattr(model, "close"):
+            model.close()  # the model process, when there is one
         store = app.state.store
         if store is not None and hasattr(store, "close"):
             store.close()
@@ -67,6 +73,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.database_url = url
+    app.state.model_process = model_process
     app.state.secret_key = key
     app.state.store = None
     app.add_middleware(
@@ -112,4 +119,4 @@ async def health(request: Request) -> JSONResponse:
 
 def serving_app() -> FastAPI:
     """The app each `hoshin serve --workers N` process builds (the database from HOSHIN_DATABASE_URL)."""
-    return create_app(warm=True)
+    return create_app(warm=True, model_process=True)

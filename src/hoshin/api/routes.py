@@ -56,11 +56,17 @@ def get_aligner(request: Request) -> Any:
         with _aligner_lock:
             aligner = getattr(app.state, "aligner", None)
             if aligner is None:
-                # Concurrent requests share model calls (embedding/coalescing.py).
+                # Concurrent requests share model calls (embedding/coalescing.py); under
+                # `hoshin serve` the model runs in a process of its own (subprocess_model.py).
                 from hoshin.embedding import create_embedder
                 from hoshin.embedding.coalescing import CoalescingEmbedder
 
-                embedder = CoalescingEmbedder(create_embedder())
+                if getattr(app.state, "model_process", False):  # `hoshin serve`
+                    from hoshin.embedding.subprocess_model import ProcessEmbedder, configured_backend
+
+                    embedder = CoalescingEmbedder(ProcessEmbedder(configured_backend))
+                else:
+                    embedder = CoalescingEmbedder(create_embedder())
                 aligner = app.state.aligner = store_aligner(store, embedder)
     return aligner
 

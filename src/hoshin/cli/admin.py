@@ -252,7 +252,7 @@ def serve(
         import uvicorn
 
         if workers == 1:
-            uvicorn.run(create_app(url, warm=True), host=host, port=port)
+            uvicorn.run(create_app(url, warm=True, model_process=True), host=host, port=port)
             return
         # Made once here: workers starting together must not each write a different key file.
         secret_key()

@@ -171,9 +171,13 @@ class Aligner:
         progress: ProgressFn | None = None,
         use_feedback: bool = True,
         context: BatchContext | None = None,
+        explain: Sequence[int] | None = None,
     ) -> ScoredBatch:
         """Verdicts for `texts` as one batch; with `context` (an earlier batch's), as more lines of
-        that batch. `model` must be the model that batch was scored against."""
+        that batch. `model` must be the model that batch was scored against.
+
+        `explain` limits the verdicts (each with its reason, the costly part of a large batch) to
+        the texts at those positions, in that order; the alignment still covers every text."""
         items = list(texts)
         if context is None:
             # Words that most lines of the batch share (and the mission, too) say nothing about fit.
@@ -192,7 +196,8 @@ class Aligner:
             background_hub=self.background_hub,
             centre=centre,
         )
-        verdicts = [self._verdict(items[i], i, result, prepared) for i in range(len(items))]
+        positions = range(len(items)) if explain is None else explain
+        verdicts = [self._verdict(items[i], i, result, prepared) for i in positions]
         return ScoredBatch(verdicts, result, prepared, drop)
 
     def _verdict(self, text: str, i: int, result: AlignmentResult, mission: MissionVectors) -> Verdict:

@@ -71,19 +71,33 @@ class ReviewerVotes:
     vote: OverrideVote
     reviewed_ids: tuple[str, ...]
 
+    @staticmethod
+    def seen(ideas: Sequence[dict[str, Any]]) -> list[int]:
+        """Positions of the ideas a reviewer has looked at (overridden, or moved past "new");
+        empty when nobody overrode anything (then there is nothing to learn from)."""
+        if not any(idea.get("override_tier") in _TIER_NAMES for idea in ideas):
+            return []
+        return [
+            n
+            for n, idea in enumerate(ideas)
+            if idea.get("override_tier") in _TIER_NAMES or idea.get("status", "new") != "new"
+        ]
+
     @classmethod
     def fit(
         cls, aligner: Aligner, ideas: Sequence[dict[str, Any]], verdicts: Sequence[Verdict]
     ) -> ReviewerVotes | None:
-        """None when no idea carries an override (nothing to learn from)."""
-        reviewed = [n for n, idea in enumerate(ideas) if idea.get("override_tier") in _TIER_NAMES]
-        if not reviewed:
+        """None when no idea carries an override. `verdicts` are the engine's for the ideas at
+        the positions `seen(ideas)` gives, in that order."""
+        seen = cls.seen(ideas)
+        if not seen:
             return None
+        reviewed = [n for n in seen if ideas[n].get("override_tier") in _TIER_NAMES]
         overridden = set(reviewed)
-        seen = [n for n, idea in enumerate(ideas) if n in overridden or idea.get("status", "new") != "new"]
+        engine = dict(zip(seen, verdicts, strict=True))
         cuts = fit_cuts(
-            [verdicts[n].score for n in seen],
-            [ideas[n]["override_tier"] if n in overridden else verdicts[n].tier.value for n in seen],
+            [engine[n].score for n in seen],
+            [ideas[n]["override_tier"] if n in overridden else engine[n].tier.value for n in seen],
             base=Cuts(),  # score_from_z puts the engine's own tier boundaries at scores 0.7 and 0.4
         )
         vectors = aligner.embed([ideas[n]["text"] for n in reviewed])
@@ -185,11 +199,26 @@ def full_pass(
     """Verdicts for every idea as one batch, and the state that scores more ideas like them."""
     started = time.perf_counter()
     scored = aligner.score_batch(model, [idea["text"] for idea in ideas], progress=progress)
-    votes = ReviewerVotes.fit(aligner, ideas, scored.verdicts)
+    seen = ReviewerVotes.seen(ideas)
+    votes = ReviewerVotes.fit(aligner, ideas, [scored.verdicts[n] for n in seen])
     verdicts = votes.apply(aligner, ideas, scored.verdicts) if votes else scored.verdicts
     took = time.perf_counter() - started
     state = CorridorState(model, scored.context, votes, counts, time.monotonic(), took)
     return verdicts, state
+
+
+def state_only(
+    aligner: Aligner, model: MissionModel, ideas: Sequence[dict[str, Any]], counts: tuple[int, int, int]
+) -> CorridorState:
+    """The state `full_pass` would give, without writing a verdict for every idea (the reasons are
+    most of a large pass's Python time, which a server refreshing its state in the background
+    would take from the requests). Only the reviewed ideas get verdicts, for the reviewers' votes."""
+    started = time.perf_counter()
+    seen = ReviewerVotes.seen(ideas)
+    scored = aligner.score_batch(model, [idea["text"] for idea in ideas], explain=seen)
+    votes = ReviewerVotes.fit(aligner, ideas, scored.verdicts)
+    took = time.perf_counter() - started
+    return CorridorState(model, scored.context, votes, counts, time.monotonic(), took)
 
 
 # Per Aligner (weakly: a dropped Aligner takes its states with it), per store and organisation.
@@ -281,7 +310,9 @@ def _refresh_later(repo: Repository, org_id: str, aligner: Aligner, model: Missi
     def refresh() -> None:
         try:
             with _lock(aligner, (repo.url, org_id)):
-                _full_pass_kept(repo, org_id, aligner, model)
+                ideas = scoring_rows(repo, org_id)
+                state = state_only(aligner, model, ideas, review_counts(ideas))
+                remember(aligner, repo, org_id, state)
         except Exception:  # the kept state stays in use; the next request tries again
             log.warning("background re-score of %s's corridor state failed", org_id, exc_info=True)
         finally:
