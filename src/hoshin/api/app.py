@@ -56,10 +56,8 @@ def create_app(
 
             warm_up(app)
         yield
-        aligner = getattr(app.state, "aligner", None)
-        model = getattr(getattr(getattr(aligner, "embedder", None), "inner", None), "inner", None)
-        if hasattr(model, "close"):
-            model.close()  # the model process, when there is one
+        if app.state.model_runner is not None:
+            app.state.model_runner.close()  # the model's child process (`model_process`)
         store = app.state.store
         if store is not None and hasattr(store, "close"):
             store.close()
@@ -74,6 +72,7 @@ def create_app(
     )
     app.state.database_url = url
     app.state.model_process = model_process
+    app.state.model_runner = None
     app.state.secret_key = key
     app.state.store = None
     app.add_middleware(

@@ -62,9 +62,11 @@ def get_aligner(request: Request) -> Any:
                 from hoshin.embedding.coalescing import CoalescingEmbedder
 
                 if getattr(app.state, "model_process", False):  # `hoshin serve`
-                    from hoshin.embedding.subprocess_model import ProcessEmbedder, configured_backend
+                    from hoshin.embedding.subprocess_model import ProcessEmbedder
 
-                    embedder = CoalescingEmbedder(ProcessEmbedder(configured_backend))
+                    # Kept on the app so that its shutdown can end the child process.
+                    app.state.model_runner = ProcessEmbedder(create_embedder)
+                    embedder = CoalescingEmbedder(app.state.model_runner)
                 else:
                     embedder = CoalescingEmbedder(create_embedder())
                 aligner = app.state.aligner = store_aligner(store, embedder)

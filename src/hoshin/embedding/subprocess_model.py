@@ -13,7 +13,6 @@ import multiprocessing
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
 
 import numpy as np
 
@@ -42,7 +41,8 @@ def _serve(connection: Connection, make: Callable[[], Embedder]) -> None:
 
 
 class ProcessEmbedder(Embedder):
-    """`make()` (a picklable, module-level factory) builds the backend in a child process.
+    """`make()` (a picklable, module-level factory such as `create_embedder`, which reads
+    HOSHIN_EMBEDDER in the child) builds the backend in a child process.
 
     Calls are served one at a time in call order; the child ends with this object or the parent.
     """
@@ -86,10 +86,3 @@ class ProcessEmbedder(Embedder):
             self.close()
         except Exception:  # noqa: BLE001
             pass
-
-
-def configured_backend() -> Any:
-    """The configured backend (HOSHIN_EMBEDDER), for building in the child process."""
-    from hoshin.embedding import create_embedder
-
-    return create_embedder()
