@@ -47,6 +47,23 @@ def _mission(repo: Repository, org_id: str) -> dict[str, Any]:
     return mission
 
 
+def _next_version(
+    repo: Repository, org_id: str, mission: dict[str, Any], actor: str, aligner: Aligner, **changes: Any
+) -> dict[str, Any]:
+    """A new mission version with the same statement and corridor and `changes` (brand
+    attributes or principles); returns the stored version."""
+    return save_mission(
+        repo,
+        org_id,
+        mission["text"],
+        mission["focus_areas"],
+        mission["exclusions"],
+        actor,
+        aligner,
+        **changes,
+    )
+
+
 def check_input_text(text: Any, what: str = "the text") -> str:
     """The text, stripped; InputError when it is not text, empty or longer than MAX_TEXT_CHARS."""
     if not isinstance(text, str):
@@ -115,16 +132,7 @@ def save_brand_attributes(
     """Store edited brand attributes as a new mission version; returns the stored version."""
     mission = _mission(repo, org_id)
     cleaned = _clean_attributes(attributes, [mission["text"], *_principle_texts(mission)])
-    return save_mission(
-        repo,
-        org_id,
-        mission["text"],
-        mission["focus_areas"],
-        mission["exclusions"],
-        actor,
-        aligner,
-        brand_attributes=cleaned,
-    )
+    return _next_version(repo, org_id, mission, actor, aligner, brand_attributes=cleaned)
 
 
 def principles(repo: Repository, org_id: str) -> list[dict[str, Any]]:
@@ -163,16 +171,7 @@ def save_principles(
             raise InputError(f"principle id {pid!r} is used twice")
         rationale = str(item.get("rationale") or "").strip()
         cleaned.append({"id": pid, "text": text, "rationale": rationale, "owner": owner})
-    return save_mission(
-        repo,
-        org_id,
-        mission["text"],
-        mission["focus_areas"],
-        mission["exclusions"],
-        actor,
-        aligner,
-        principles=cleaned,
-    )
+    return _next_version(repo, org_id, mission, actor, aligner, principles=cleaned)
 
 
 # ---------------------------------------------------------------- principle flags

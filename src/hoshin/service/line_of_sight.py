@@ -165,17 +165,10 @@ def person_view(repo: Repository, org_id: str, person_id: str, aligner: Aligner 
     own = list(own_goals.values())
     skills = repo.skills_of(org_id, [person_id])
     ideas = [i for i in repo.rows("ideas", org_id) if i.get("author_id") == person_id]
-    skill_rows = _skill_themes(repo, org_id, skills, aligner)
-    mission = repo.mission(org_id)
     return {
         "person": person,
         "units": _unit_chain(repo, org_id, person.get("unit_id")),
-        "mission": mission["text"] if mission else None,
-        "goals": _goal_lines(own, goals),
-        "skills": skill_rows,
-        "themes": _theme_summary(skill_rows),
-        "accepted_ideas": _accepted_ideas(repo, org_id, ideas),
-        "ideas_total": len(ideas),
+        **_sight(repo, org_id, own, goals, skills, ideas, aligner),
     }
 
 
@@ -194,14 +187,30 @@ def unit_view(repo: Repository, org_id: str, unit_id: str, aligner: Aligner | No
     members = {p["id"] for p in people}
     skills = repo.skills_of(org_id, members)
     ideas = [i for i in repo.rows("ideas", org_id) if i.get("unit_id") in scope]
-    skill_rows = _skill_themes(repo, org_id, skills, aligner)
     names = {u["id"]: u["name"] for u in repo.rows("units", org_id)}
-    mission = repo.mission(org_id)
     return {
         "unit": unit,
         "units": _unit_chain(repo, org_id, unit_id),
         "subunits": [{"id": u, "name": names.get(u, u)} for u in sorted(scope - {unit_id})],
         "people": [{"id": p["id"], "name": p["name"], "title": p.get("title")} for p in people],
+        **_sight(repo, org_id, own, goals, skills, ideas, aligner),
+    }
+
+
+def _sight(
+    repo: Repository,
+    org_id: str,
+    own: list[dict[str, Any]],
+    goals: dict[str, dict[str, Any]],
+    skills: list[dict[str, Any]],
+    ideas: list[dict[str, Any]],
+    aligner: Aligner | None,
+) -> dict[str, Any]:
+    """What a person's and a unit's line of sight share: the mission, the goals leading up to it,
+    the skills and their themes, the accepted ideas."""
+    skill_rows = _skill_themes(repo, org_id, skills, aligner)
+    mission = repo.mission(org_id)
+    return {
         "mission": mission["text"] if mission else None,
         "goals": _goal_lines(own, goals),
         "skills": skill_rows,
