@@ -174,3 +174,23 @@ def test_skills_of_these_people_only(loaded: Any) -> None:
     ]
     assert loaded.skills_of(ORG, []) == []
     assert loaded.skills_of("other", ["p02"]) == [{"person_id": "p02", "area_id": "K-THERMO", "level": 1}]
+
+
+# ---------------------------------------------------------------------------- existing keys
+
+
+def test_existing_keys_name_only_stored_ids_of_this_organisation(loaded: Any) -> None:
+    _second_org(loaded)
+    asked = ["G-C1", "G-NOPE", "G-K1", "", "G-C1"]
+    assert loaded.existing_keys("goals", ORG, asked) == {"G-C1", "G-K1"}
+    assert loaded.existing_keys("goals", "other", asked) == {"G-C1"}
+    assert loaded.existing_keys("goals", ORG, []) == set()
+    with pytest.raises(InputError, match="two-part key"):
+        loaded.existing_keys("skills", ORG, ["p02"])
+
+
+def test_existing_keys_look_up_more_ids_than_one_query_takes(repo: Any) -> None:
+    repo.create_organisation("o", "Org")
+    repo.upsert("units", "o", [{"id": f"U{n:04d}", "name": f"Unit {n}"} for n in range(0, 1_300, 2)])
+    asked = [f"U{n:04d}" for n in range(1_300)]
+    assert repo.existing_keys("units", "o", asked) == {f"U{n:04d}" for n in range(0, 1_300, 2)}

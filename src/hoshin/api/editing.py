@@ -65,7 +65,7 @@ def create(store: Any, user: Principal, kind: str, values: dict[str, Any]) -> di
     key_name = _KEY.get(kind, "id")
     key = values[key_name]
     with store.transaction():
-        if key in store.keys(kind, user.organisation_id):
+        if store.existing_keys(kind, user.organisation_id, [key]):
             raise ConflictError(f"a {policy_kind(kind).replace('_', ' ')} with id {key!r} already exists")
         record = _validated(store, user.organisation_id, kind, values, "request")
         store.upsert(kind, user.organisation_id, [record])
