@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SETTINGS", "Setting", "cache_dir", "data_dir", "database_url"]
+__all__ = ["SETTINGS", "Setting", "cache_dir", "data_dir", "database_url", "db_pool_size"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,12 @@ SETTINGS = (
         "HOSHIN_EMBEDDER",
         "minilm",
         "Embedding backend: minilm (packaged all-MiniLM-L6-v2) or hashing (tests only).",
+    ),
+    Setting(
+        "HOSHIN_DB_POOL",
+        "32",
+        "PostgreSQL connections one process may hold (half kept open, half opened on demand). "
+        "Keep workers x pool below the server's max_connections.",
     ),
     Setting("HOSHIN_DEVICE", "auto", "Where the model runs: auto (CUDA when torch sees it), cpu, cuda."),
     Setting(
@@ -79,3 +85,17 @@ def database_url(explicit: str | None = None) -> str:
             return f"sqlite:///{Path(url).expanduser().resolve()}"
         return url
     return f"sqlite:///{data_dir() / 'hoshin.sqlite3'}"
+
+
+def db_pool_size() -> int:
+    """HOSHIN_DB_POOL, checked: at least 2 (one connection reads while another writes)."""
+    from hoshin.errors import ConfigError
+
+    raw = os.environ.get("HOSHIN_DB_POOL", "32").strip()
+    try:
+        size = int(raw)
+    except ValueError:
+        raise ConfigError(f"HOSHIN_DB_POOL must be a whole number of connections, not {raw!r}") from None
+    if size < 2:
+        raise ConfigError(f"HOSHIN_DB_POOL must be at least 2, not {size}")
+    return size
