@@ -146,3 +146,31 @@ def test_load_runs_against_postgresql(postgres_url: str) -> None:
     )
     assert result["database"] == "postgresql"
     assert result["requests"] == 6 and result["errors"] == 0
+
+
+def test_rescore_app_scores_every_seeded_idea_and_reads_the_inbox_back() -> None:
+    result = result_of(run_script("bench_rescore_app.py", "--n", "300", "--runs", "1"))
+    assert result["n"] == 300 and result["database"] == "sqlite"
+    assert result["first_pass"]["scored"] == 300 and result["runs"][0]["scored"] == 300
+    assert "align" in result["runs"][0]["phases"]
+    assert result["all_current"] is True and result["core_page_whys"] == result["core_page_rows"]
+
+
+@pytest.mark.model
+def test_gpu_comparison_agrees_exactly_when_both_sides_are_the_cpu() -> None:
+    # The comparison the GPU check prints (vectors, tiers, scores), run where a CPU is all there is.
+    done = subprocess.run(
+        [sys.executable, str(BENCH / "bench_gpu_embedding.py"), "--n", "40", "--against", "cpu"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    result = result_of(done)
+    assert result["against"] == "cpu" and result["n"] == 40 and result["ok"] is True
+    assert result["min_cosine"] == pytest.approx(1.0) and result["same_tiers"] == 1.0
+    assert result["max_score_gap"] == 0.0
+
+
+def test_gpu_comparison_refuses_a_size_of_zero() -> None:
+    done = run_script("bench_gpu_embedding.py", "--n", "0")
+    assert done.returncode == 2 and "--n and --batch-size must be at least 1" in done.stderr

@@ -135,3 +135,28 @@ def test_a_state_built_without_reasons_scores_arrivals_like_a_full_pass(scored: 
     assert [v.as_dict() for v in light.score(aligner, arrivals)] == [
         v.as_dict() for v in full.score(aligner, arrivals)
     ]
+
+
+def test_the_server_counts_the_ideas_at_most_once_a_moment(
+    scored: Any, aligner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hoshin.service.corridor_state as corridor_state
+
+    monkeypatch.setattr(corridor_state, "COUNTS_MAX_AGE_S", 0.5)
+    org = scored
+    model = current_model(org.store, org.id, aligner)
+    old, _ = state_for(org.store, org.id, aligner, model, refresh_in_background=True)  # counts 62
+    add_ideas(org, idea_texts(10), prefix="C")
+    state, _ = state_for(org.store, org.id, aligner, model, refresh_in_background=True)
+    assert state is old  # within the moment: the count of a moment ago stands, no refresh started
+    time.sleep(0.2)
+    assert kept_state(org.store, org.id, aligner) is old
+    time.sleep(0.4)
+    state_for(org.store, org.id, aligner, model, refresh_in_background=True)  # counted again: 72
+    deadline = time.monotonic() + 30
+    while kept_state(org.store, org.id, aligner) is old and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert kept_state(org.store, org.id, aligner).counts[0] == 72
+    # An override made here is never hidden by a recent count: it drops the state at once.
+    override_tier(org.store, org.id, "A-003", "core", "our own spare part", "bo")
+    assert kept_state(org.store, org.id, aligner) is None

@@ -46,3 +46,50 @@ def test_fitted_cuts_follow_a_stricter_reviewer_and_need_enough_overrides() -> N
     assert fit_cuts(scores[:3], reviewer[:3]) == Cuts()  # too few to move anything
     agreeing = [tier_for(s, Cuts()) for s in scores]
     assert fit_cuts(scores, agreeing) == Cuts()  # agreement keeps the shipped cuts
+
+
+def _vote_by_hand(
+    vote: OverrideVote, row: np.ndarray, engine: str, own: int | None
+) -> tuple[str, int | None]:
+    """The rule as the module states it, one idea at a time: the k nearest overrides at least
+    min_similarity close vote with their cosine, the engine with engine_weight; ties go to the
+    engine's tier, then core > adjacent > off."""
+    sims = vote.vectors @ row
+    order = [j for j in np.argsort(-sims, kind="stable") if j != own][: vote.k]
+    weight = {"core": 0.0, "adjacent": 0.0, "off": 0.0}
+    weight[engine] += vote.engine_weight
+    for j in order:
+        if sims[j] >= vote.min_similarity:
+            weight[vote.tiers[j]] += float(sims[j])
+    top = max(weight.values())
+    winner = (
+        engine if weight[engine] == top else next(t for t in ("core", "adjacent", "off") if weight[t] == top)
+    )
+    if winner == engine:
+        return winner, None
+    voters = [j for j in order if vote.tiers[j] == winner and sims[j] >= vote.min_similarity]
+    return winner, max(voters, key=lambda j: sims[j])
+
+
+def test_the_array_vote_follows_the_rule_for_many_ideas_in_chunks() -> None:
+    rng = np.random.default_rng(7)
+    centres = _unit(rng.standard_normal((6, 16)))
+    overrides = _unit(centres[rng.integers(0, 6, 40)] + 0.35 * rng.standard_normal((40, 16)))
+    vote = OverrideVote(overrides, tuple(rng.choice(["core", "adjacent", "off"], 40)))
+    ideas = _unit(centres[rng.integers(0, 6, 500)] + 0.5 * rng.standard_normal((500, 16)))
+    ideas[:40] = overrides  # the overridden ideas themselves, each excluded from its own vote
+    engine = list(rng.choice(["core", "adjacent", "off"], 500))
+    own = [n if n < 40 else None for n in range(500)]
+    codes = np.array([("core", "adjacent", "off").index(t) for t in engine], dtype=np.int8)
+    won, neighbour = vote.apply_codes(ideas, codes, np.array([-1 if o is None else o for o in own]), chunk=64)
+    results = vote.apply(ideas, engine, own)
+    changed = 0
+    for n in range(500):
+        tier, twin = _vote_by_hand(vote, ideas[n], engine[n], own[n])
+        assert (results[n].tier, results[n].neighbour) == (tier, twin)
+        assert (("core", "adjacent", "off")[won[n]], None if neighbour[n] < 0 else neighbour[n]) == (
+            tier,
+            twin,
+        )
+        changed += tier != engine[n]
+    assert 20 < changed < 480  # the case exercises both outcomes

@@ -56,6 +56,8 @@ def create_app(
 
             warm_up(app)
         yield
+        if app.state.vector_cache is not None:
+            app.state.vector_cache.close()  # write the vectors still held back (write-behind)
         if app.state.model_runner is not None:
             app.state.model_runner.close()  # the model's child process (`model_process`)
         store = app.state.store
@@ -73,6 +75,7 @@ def create_app(
     app.state.database_url = url
     app.state.model_process = model_process
     app.state.model_runner = None
+    app.state.vector_cache = None
     app.state.secret_key = key
     app.state.store = None
     app.add_middleware(

@@ -19,7 +19,9 @@ from pydantic import BaseModel, create_model
 
 from hoshin.api import editing, schemas
 from hoshin.api.deps import TOKEN_MAX_AGE_S, Context, get_store, permit
+from hoshin.embedding import CachedEmbedder
 from hoshin.errors import InputError, NotFoundError
+from hoshin.service.alignment import Aligner
 from hoshin.service.audit import list_events
 from hoshin.service.auth import Principal
 from hoshin.service.corridor import (
@@ -27,9 +29,9 @@ from hoshin.service.corridor import (
     override_tier,
     preview_corridor,
     score_new_ideas,
-    store_aligner,
 )
 from hoshin.service.missions import save_mission
+from hoshin.store.vectors import StoreVectorCache
 
 __all__ = ["get_aligner", "router", "visible_goals"]
 
@@ -69,7 +71,10 @@ def get_aligner(request: Request) -> Any:
                     embedder = CoalescingEmbedder(app.state.model_runner)
                 else:
                     embedder = CoalescingEmbedder(create_embedder())
-                aligner = app.state.aligner = store_aligner(store, embedder)
+                # Vectors of new texts reach the store in one background write every moment,
+                # not one write transaction per request (store/vectors.py).
+                app.state.vector_cache = StoreVectorCache(store, write_behind=True)
+                aligner = app.state.aligner = Aligner(CachedEmbedder(embedder, app.state.vector_cache))
     return aligner
 
 
@@ -243,8 +248,10 @@ def list_ideas(
     unit: Annotated[str | None, Query(max_length=64, description="A unit and its sub-units.")] = None,
 ) -> list[dict[str, Any]]:
     """Ideas with their latest verdict (score, tier, theme, why) and any reviewer override, best first."""
-    rows = list_inbox(ctx.store, ctx.org, tier=tier, theme=theme, status=status, unit=unit)
-    return rows[offset : offset + limit]
+    # Only the page is read whole with its `why`: a page costs the same at any inbox size.
+    return list_inbox(
+        ctx.store, ctx.org, tier=tier, theme=theme, status=status, unit=unit, limit=limit, offset=offset
+    )
 
 
 @router.post("/corridor/preview", response_model=list[TierChange], tags=["corridor"])

@@ -45,7 +45,10 @@ def rescore(db: str | None = DbOption, org: str | None = OrgOption) -> None:
             org_id = org or repo.default_organisation()
             total = repo.count("ideas", org_id)
             stored = score_ideas(repo, org_id, store_aligner(repo), progress=Progress(total, "scoring ideas"))
-        tiers = {t: sum(1 for v in stored if v["tier"] == t) for t in ("core", "adjacent", "off")}
+        if hasattr(stored, "tier_counts"):  # a full re-score: counted without writing every row
+            tiers = stored.tier_counts()
+        else:
+            tiers = {t: sum(1 for v in stored if v["tier"] == t) for t in ("core", "adjacent", "off")}
         _say(f"scored {len(stored)} ideas: " + ", ".join(f"{n} {t}" for t, n in tiers.items()))
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
+
 from hoshin.domain.calibration import Thresholds, score_from_z
 from hoshin.domain.text import MISSION_FILLER, stems
 from hoshin.domain.verdict import Tier, Verdict
 
-__all__ = ["shared_words", "verdict_for"]
+__all__ = ["judge", "judge_many", "reason", "shared_words", "verdict_for"]
 
 
 @lru_cache(maxsize=1024)
@@ -28,7 +30,43 @@ def _quote(words: list[str]) -> str:
     return ", ".join(f"'{w}'" for w in words)
 
 
-def verdict_for(
+def judge(
+    z: float, thresholds: Thresholds, exclusion_z: float = float("-inf"), has_exclusion: bool = False
+) -> tuple[float, Tier, bool]:
+    """(score, tier, excluded) for a calibrated z and the best exclusion's z: the numbers of a
+    verdict without its sentence (`reason` writes that, as cheaply later as now)."""
+    excluded = has_exclusion and exclusion_z >= thresholds.adjacent and exclusion_z > z
+    if excluded:
+        # Closer to something the strategist ruled out than to anything the mission wants.
+        capped = min(z, thresholds.adjacent - 0.01 - (exclusion_z - z))
+        return score_from_z(capped, thresholds), Tier.OFF, True
+    if z >= thresholds.core:
+        tier = Tier.CORE
+    elif z >= thresholds.adjacent:
+        tier = Tier.ADJACENT
+    else:
+        tier = Tier.OFF
+    return score_from_z(z, thresholds), tier, False
+
+
+def judge_many(
+    z: np.ndarray, thresholds: Thresholds, exclusion_z: np.ndarray, has_exclusion: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """`judge` for arrays: (scores as float64, tiers as int8 codes 0 core, 1 adjacent, 2 off)."""
+    z = np.asarray(z, dtype=np.float64)
+    exclusion_z = np.asarray(exclusion_z, dtype=np.float64)
+    tiers = np.where(z >= thresholds.core, 0, np.where(z >= thresholds.adjacent, 1, 2)).astype(np.int8)
+    excluded = np.zeros(len(z), dtype=bool)
+    if has_exclusion:
+        excluded = (exclusion_z >= thresholds.adjacent) & (exclusion_z > z)
+    capped = np.where(excluded, np.minimum(z, thresholds.adjacent - 0.01 - (exclusion_z - z)), z)
+    tiers[excluded] = 2
+    # The 0..1 mapping is calibration's; one call per verdict keeps it in one place.
+    scores = np.fromiter((score_from_z(v, thresholds) for v in capped.tolist()), np.float64, len(z))
+    return scores, tiers
+
+
+def reason(
     text: str,
     z: float,
     theme_name: str,
@@ -36,26 +74,16 @@ def verdict_for(
     thresholds: Thresholds,
     exclusion_name: str | None = None,
     exclusion_z: float = float("-inf"),
-) -> Verdict:
-    """The verdict for one text, given its calibrated z and the theme that served it best."""
-    excluded = exclusion_name is not None and exclusion_z >= thresholds.adjacent and exclusion_z > z
+) -> str:
+    """The `why` sentence of the verdict `verdict_for` gives for the same arguments."""
+    _, tier, excluded = judge(z, thresholds, exclusion_z, exclusion_name is not None)
     if excluded:
-        # Closer to something the strategist ruled out than to anything the mission wants.
-        capped = min(z, thresholds.adjacent - 0.01 - (exclusion_z - z))
         words = shared_words(text, exclusion_name or "")
         because = f" (shares {_quote(words)})" if words else ""
-        why = (
+        return (
             f"Off: matches the exclusion '{exclusion_name}'{because} more closely than any mission theme "
             f"(nearest theme: '{theme_name}')."
         )
-        return Verdict(score_from_z(capped, thresholds), Tier.OFF, theme_name, why)
-
-    if z >= thresholds.core:
-        tier = Tier.CORE
-    elif z >= thresholds.adjacent:
-        tier = Tier.ADJACENT
-    else:
-        tier = Tier.OFF
     words = shared_words(text, theme_text)
     strength = f"{z:.1f} sd above generic activities"
     if tier is Tier.CORE:
@@ -70,4 +98,19 @@ def verdict_for(
         evidence = "no shared words"
     else:
         evidence = "close in meaning, no shared words"
-    return Verdict(score_from_z(z, thresholds), tier, theme_name, f"{lead} ({evidence}; {strength}).")
+    return f"{lead} ({evidence}; {strength})."
+
+
+def verdict_for(
+    text: str,
+    z: float,
+    theme_name: str,
+    theme_text: str,
+    thresholds: Thresholds,
+    exclusion_name: str | None = None,
+    exclusion_z: float = float("-inf"),
+) -> Verdict:
+    """The verdict for one text, given its calibrated z and the theme that served it best."""
+    score, tier, _ = judge(z, thresholds, exclusion_z, exclusion_name is not None)
+    why = reason(text, z, theme_name, theme_text, thresholds, exclusion_name, exclusion_z)
+    return Verdict(score, tier, theme_name, why)

@@ -7,16 +7,20 @@ Deliberately small and dependency-free: a light suffix-stripping stemmer is enou
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 __all__ = [
     "STOP_WORDS",
+    "boilerplate_from_counts",
     "boilerplate_words",
     "content_words",
     "stem",
     "stems",
     "strip_words",
     "without_exceptions",
+    "word_document_counts",
     "words",
 ]
 
@@ -118,17 +122,36 @@ def stems(text: str, extra_stop: frozenset[str] = frozenset()) -> dict[str, str]
     return out
 
 
+def word_document_counts(texts: Iterable[str]) -> Counter[str]:
+    """How many of the texts each word occurs in (a text counts once per word)."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        found = _WORD.findall(text)
+        # The same lower-casing as `words`, on each distinct surface form once.
+        if "’" in text:
+            counts.update({w.lower().replace("’", "'") for w in found})
+        else:
+            counts.update({w.lower() for w in found})
+    return counts
+
+
+def boilerplate_from_counts(
+    counts: Mapping[str, int], n_texts: int, share: float = 0.5, min_texts: int = 10
+) -> frozenset[str]:
+    """`boilerplate_words` from kept document counts of `n_texts` texts, so a caller that keeps the
+    counts of a large set (and adds or removes a few texts) need not read every text again."""
+    if n_texts < min_texts:
+        return frozenset()
+    limit = share * n_texts
+    return frozenset(w for w, c in counts.items() if c > limit and w not in STOP_WORDS)
+
+
 def boilerplate_words(texts: list[str], share: float = 0.5, min_texts: int = 10) -> frozenset[str]:
     """Words found in more than `share` of the texts: in a list where every line says
     "manufacturing", that word tells the lines apart no better than a comma does."""
     if len(texts) < min_texts:
         return frozenset()
-    counts: dict[str, int] = {}
-    for text in texts:
-        for w in set(words(text)):
-            counts[w] = counts.get(w, 0) + 1
-    limit = share * len(texts)
-    return frozenset(w for w, c in counts.items() if c > limit and w not in STOP_WORDS)
+    return boilerplate_from_counts(word_document_counts(texts), len(texts), share, min_texts)
 
 
 _TOKEN = re.compile(r"\S+")

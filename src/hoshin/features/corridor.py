@@ -303,7 +303,8 @@ def chart_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
     scored = [r for r in rows if r["score"] is not None]
     themes = sorted({r["theme"] for r in scored if r["theme"]})
     counts = theme_counts(rows)
-    all_themes = sorted({v["theme"] for v in ctx.store.verdicts(ctx.org, "idea") if v.get("theme")})
+    summaries = ctx.store.verdict_summaries(ctx.org, ["idea"])["idea"]  # names only, no sentences
+    all_themes = sorted({v["theme"] for v in summaries.values() if v.get("theme")})
     return render(
         request,
         "corridor/chart.html",

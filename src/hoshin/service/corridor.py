@@ -10,9 +10,15 @@ only texts it has never seen (the new focus areas and exclusions), never the ide
 
 from __future__ import annotations
 
+import gc
+import heapq
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, overload
+
+import numpy as np
 
 from hoshin.domain.mission import MissionModel
 from hoshin.domain.verdict import TIERS, Verdict
@@ -20,16 +26,20 @@ from hoshin.embedding import CachedEmbedder, Embedder, ProgressFn
 from hoshin.errors import HoshinError, InputError, NotFoundError
 from hoshin.service.audit import record_event
 from hoshin.service.corridor_state import (
+    SCORING_COLUMNS,
+    SMALL_ORGANISATION,
     forget_states,
     full_pass,
-    remember,
+    keep,
     review_counts,
     scoring_rows,
     state_for,
+    stored_pass,
 )
 from hoshin.service.missions import current_model
 from hoshin.service.records import IDEA_STATUSES
 from hoshin.store.vectors import StoreVectorCache
+from hoshin.store.verdict_batches import VerdictBatch
 
 if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
@@ -91,45 +101,119 @@ def score_ideas(
     idea_ids: Sequence[str] | None = None,
     progress: ProgressFn | None = None,
     refresh_in_background: bool = False,
-) -> list[dict[str, Any]]:
+) -> Sequence[dict[str, Any]]:
     """Score ideas against the current mission version and store one verdict per idea asked for.
 
-    `idea_ids=None` scores every idea. Returns the stored verdicts as {id, score, tier, theme, why,
-    mission_version}. NotFoundError when there is no mission or an id is unknown (nothing stored).
-    `refresh_in_background`: see `corridor_state.state_for` (for the web server).
+    `idea_ids=None` (or every idea's id) scores every idea. Returns the stored verdicts as {id,
+    score, tier, theme, why, mission_version}, in id order for a full re-score (a sequence that
+    writes each row's `why` when the row is read). NotFoundError when there is no mission or an id
+    is unknown (nothing stored). `refresh_in_background`: see `corridor_state.state_for`.
     """
     aligner = _on_store(repo, aligner)
     model = current_model(repo, org_id, aligner)
-    if idea_ids is None:
-        # Everything: one full pass, which also becomes the state later arrivals are scored against.
-        ideas = scoring_rows(repo, org_id)
-        if not ideas:
-            return []
-        verdict_list, state = full_pass(aligner, model, ideas, review_counts(ideas), progress)
-        remember(aligner, repo, org_id, state)
-        verdicts = {idea["id"]: v for idea, v in zip(ideas, verdict_list, strict=True)}
-        wanted = [idea["id"] for idea in ideas]
+    if idea_ids is None or _every_idea(repo, org_id, idea_ids):
+        return _rescore_all(repo, org_id, aligner, model, progress)
+    wanted = list(dict.fromkeys(idea_ids))
+    found = repo.by_ids("ideas", org_id, wanted)
+    missing = [i for i in wanted if i not in found]
+    if missing:
+        raise NotFoundError(f"no idea {missing[0]!r} in {org_id!r}")
+    if not wanted:
+        return []
+    # Only the ideas asked for are scored, against the kept outcome of a full pass
+    # (service/corridor_state.py), so one arrival costs one embedding, not a re-score.
+    state, fresh = state_for(repo, org_id, aligner, model, progress, refresh_in_background)
+    if fresh is not None and all(i in fresh for i in wanted):
+        verdicts = fresh  # a full pass just ran: it scored these too
     else:
-        wanted = list(dict.fromkeys(idea_ids))
-        found = repo.by_ids("ideas", org_id, wanted)
-        missing = [i for i in wanted if i not in found]
-        if missing:
-            raise NotFoundError(f"no idea {missing[0]!r} in {org_id!r}")
-        if not wanted:
-            return []
-        # Only the ideas asked for are scored, against the kept outcome of a full pass
-        # (service/corridor_state.py), so one arrival costs one embedding, not a re-score.
-        state, fresh = state_for(repo, org_id, aligner, model, progress, refresh_in_background)
-        if fresh is not None and all(i in fresh for i in wanted):
-            verdicts = fresh  # a full pass just ran: it scored these too
-        else:
-            chosen = [found[i] for i in wanted]
-            verdicts = dict(zip(wanted, state.score(aligner, chosen, progress), strict=True))
+        chosen = [found[i] for i in wanted]
+        verdicts = dict(zip(wanted, state.score(aligner, chosen, progress), strict=True))
     items = [(idea_id, verdicts[idea_id].as_dict()) for idea_id in wanted]
     repo.save_verdicts(
         org_id, "idea", items, model_id=aligner.embedder.model_id, mission_version=model.version
     )
     return [{"id": idea_id, **v, "mission_version": model.version} for idea_id, v in items]
+
+
+def _every_idea(repo: Repository, org_id: str, idea_ids: Sequence[str]) -> bool:
+    """Whether `idea_ids` names every stored idea (the web and API ask so after a mission change)."""
+    wanted = set(idea_ids)
+    if len(wanted) < 2 * SMALL_ORGANISATION or len(wanted) != repo.count("ideas", org_id):
+        return False
+    return wanted == {row[0] for row in repo.columns("ideas", org_id, ("id",))}
+
+
+class RescoredIdeas(Sequence[dict[str, Any]]):
+    """The verdicts of a full re-score as rows {id, score, tier, theme, why, mission_version}; a
+    row (and its `why`) is written when it is read, so a million-idea re-score writes none."""
+
+    def __init__(self, batch: VerdictBatch, texts: list[str], mission_version: int | None) -> None:
+        self.batch = batch
+        self.texts = texts
+        self.mission_version = mission_version
+
+    def __len__(self) -> int:
+        return len(self.batch)
+
+    def tier_counts(self) -> dict[str, int]:
+        counts = np.bincount(self.batch.tier, minlength=len(TIER_NAMES))
+        return {name: int(counts[TIER_NAMES.index(name)]) for name in TIER_NAMES}
+
+    def _row(self, i: int) -> dict[str, Any]:
+        batch = self.batch
+        return {
+            "id": batch.record_ids[i],
+            "score": float(batch.score[i]),
+            "tier": batch.tier_name(i),
+            "theme": batch.theme(i),
+            "why": batch.why(i, self.texts[i]),
+            "mission_version": self.mission_version,
+        }
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if isinstance(index, slice):
+            return [self._row(i) for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._row(index)
+
+
+def _rescore_all(
+    repo: Repository, org_id: str, aligner: Aligner, model: MissionModel, progress: ProgressFn | None
+) -> Sequence[dict[str, Any]]:
+    """Every idea in one full pass, stored as one verdict batch, kept as the state arrivals are
+    scored against. Vectors come from what this process kept of its last pass, else from the
+    store's vector cache; a failure anywhere stores nothing and keeps the previous state."""
+    phases: dict[str, float] = {}
+    started = clock = time.perf_counter()
+    rows = repo.columns("ideas", org_id, SCORING_COLUMNS)
+    clock = _phase(phases, "read ideas", clock)
+    if not rows:
+        return []
+    outcome = stored_pass(aligner, repo, org_id, model, rows, phases)
+    clock = time.perf_counter()
+    repo.save_verdict_batch(
+        org_id, "idea", outcome.batch, model_id=aligner.embedder.model_id, mission_version=model.version
+    )
+    clock = _phase(phases, "store verdicts", clock)
+    keep(aligner, repo, org_id, outcome)
+    if progress is not None:
+        progress(len(rows))
+    took = time.perf_counter() - started
+    log.info("re-scored %d ideas in %.2f s: %s", len(rows), took, phases, extra={"phases": phases})
+    return RescoredIdeas(outcome.batch, outcome.ideas.texts, model.version)
+
+
+def _phase(phases: dict[str, float], name: str, started: float) -> float:
+    now = time.perf_counter()
+    phases[name] = round(now - started, 3)
+    return now
 
 
 def score_new_ideas(
@@ -209,7 +293,7 @@ def override_tier(
         raise InputError(f"the reason is longer than {MAX_REASON_CHARS} characters")
     with repo.transaction():
         idea = repo.get("ideas", org_id, idea_id)
-        engine = _latest_verdicts(repo, org_id).get(idea_id)
+        engine = _latest_verdict(repo, org_id, idea_id)
         repo.upsert(
             "ideas",
             org_id,
@@ -230,11 +314,11 @@ def override_tier(
             },
         )
     forget_states(repo, org_id)  # the reviewers' votes changed: the next arrival gets a full pass
-    return _inbox_row(repo.get("ideas", org_id, idea_id), _latest_verdicts(repo, org_id).get(idea_id))
+    return _inbox_row(repo.get("ideas", org_id, idea_id), _latest_verdict(repo, org_id, idea_id))
 
 
-def _latest_verdicts(repo: Repository, org_id: str) -> dict[str, dict[str, Any]]:
-    return {v["record_id"]: v for v in repo.verdicts(org_id, "idea")}
+def _latest_verdict(repo: Repository, org_id: str, idea_id: str) -> dict[str, Any] | None:
+    return repo.newest_verdicts(org_id, "idea", [idea_id]).get(idea_id)
 
 
 def _inbox_row(idea: dict[str, Any], verdict: dict[str, Any] | None) -> dict[str, Any]:
@@ -258,30 +342,101 @@ def list_inbox(
     theme: str | None = None,
     status: str | None = None,
     unit: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Ideas with their latest verdict and any override, best score first (unscored last).
 
     Filters: `tier` matches the effective tier (the override where there is one), `theme` the
     verdict's theme (case-insensitive), `status` the funnel status, `unit` the unit and its
-    sub-units. InputError for an unknown tier or status, NotFoundError for an unknown unit.
+    sub-units. `offset` and `limit` pick a page of that list (default: all of it); only the page's
+    rows are read whole and get their `why`, so a page costs the same at 1,000 or 1,000,000 ideas
+    once the scores are read. InputError for an unknown tier or status or a negative offset or
+    limit, NotFoundError for an unknown unit.
     """
     if tier is not None and tier not in TIER_NAMES:
         raise InputError(f"unknown tier {tier!r}; use one of: {', '.join(TIER_NAMES)}")
     if status is not None and status not in IDEA_STATUSES:
         raise InputError(f"unknown status {status!r}; use one of: {', '.join(IDEA_STATUSES)}")
+    for name, value in (("offset", offset), ("limit", limit)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            raise InputError(f"the {name} must be a whole number of rows, 0 or more (got {value!r})")
     units = set(repo.unit_subtree(org_id, unit)) if unit is not None else None
-    verdicts = _latest_verdicts(repo, org_id)
-    rows = []
-    for idea in repo.rows("ideas", org_id):
-        row = _inbox_row(idea, verdicts.get(idea["id"]))
-        if tier is not None and row["effective_tier"] != tier:
+    end = None if limit is None else offset + limit
+    with _no_collector_pauses():
+        ranked, ideas = _ranked(repo, org_id, tier, theme, status, units)
+        if end is not None and end * 8 < len(ranked):
+            page = heapq.nsmallest(end, ranked)[offset:]  # the first rows without sorting them all
+        else:
+            ranked.sort()
+            page = ranked[offset:end]
+        del ranked
+    # Most of the ideas wanted: one pass over the table beats reading them by id, a few hundred a query.
+    read_all = 2 * len(page) > ideas
+    return _inbox_rows(repo, org_id, [idea_id for _, _, idea_id in page], read_all)
+
+
+@contextmanager
+def _no_collector_pauses() -> Iterator[None]:
+    """Holds off Python's cycle collector while a million rows, scores and keys are built: none
+    of them can form a cycle, yet each allocation burst would make the collector walk everything
+    a server keeps in memory (the corridor's state), which took a third of a page read."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _ranked(
+    repo: Repository,
+    org_id: str,
+    tier: str | None,
+    theme: str | None,
+    status: str | None,
+    units: set[str] | None,
+) -> tuple[list[tuple[bool, float, str]], int]:
+    """The sort key (unscored, -score, id) of every idea the filters keep, unsorted, and how many
+    ideas there are. Reads only the newest scores and the idea columns the filters look at: no
+    text, no sentence."""
+    scores = repo.newest_scores(org_id, "idea")
+    # Every idea is listed, scored or not; the columns a filter needs come along with its id.
+    names = ["id"]
+    names += ["override_tier"] if tier is not None else []
+    names += ["status"] if status is not None else []
+    names += ["unit_id"] if units is not None else []
+    at = {name: i for i, name in enumerate(names)}
+    override_at, status_at, unit_at = at.get("override_tier"), at.get("status"), at.get("unit_id")
+    wanted_theme = theme.strip().casefold() if theme is not None else None
+    unscored = (None, None, None)
+    ranked: list[tuple[bool, float, str]] = []
+    keep = ranked.append
+    rows = repo.columns("ideas", org_id, names)
+    for row in rows:
+        idea_id = row[0]
+        score, engine_tier, verdict_theme = scores.get(idea_id, unscored)
+        if override_at is not None and (row[override_at] or engine_tier) != tier:
             continue
-        if theme is not None and (row["theme"] or "").casefold() != theme.strip().casefold():
+        if status_at is not None and row[status_at] != status:
             continue
-        if status is not None and row["status"] != status:
+        if unit_at is not None and units is not None and row[unit_at] not in units:
             continue
-        if units is not None and row.get("unit_id") not in units:
+        if wanted_theme is not None and (verdict_theme or "").casefold() != wanted_theme:
             continue
-        rows.append(row)
-    rows.sort(key=lambda r: (r["score"] is None, -(r["score"] or 0.0), r["id"]))
-    return rows
+        keep((score is None, -(score or 0.0), idea_id))
+    return ranked, len(rows)
+
+
+def _inbox_rows(repo: Repository, org_id: str, idea_ids: list[str], read_all: bool) -> list[dict[str, Any]]:
+    """The inbox rows of these ideas, in this order: each idea whole with its newest verdict."""
+    if not idea_ids:
+        return []
+    if read_all:
+        ideas = {idea["id"]: idea for idea in repo.rows("ideas", org_id)}
+    else:
+        ideas = repo.by_ids("ideas", org_id, idea_ids)
+    verdicts = repo.newest_verdicts(org_id, "idea", idea_ids)
+    # An idea deleted since the ranking read is left out rather than shown half-empty.
+    return [_inbox_row(ideas[i], verdicts.get(i)) for i in idea_ids if i in ideas]

@@ -34,8 +34,16 @@ def _m001_initial(conn: Connection) -> None:
     schema.metadata.create_all(conn)
 
 
+def _m002_verdict_batches(conn: Connection) -> None:
+    """Verdicts of a whole re-score in one row (schema.verdict_batches)."""
+    schema.verdict_batches.create(conn, checkfirst=True)
+    for index in schema.verdict_batches.indexes:
+        index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
+    (2, "verdict batches", _m002_verdict_batches),
 ]
 HEAD = MIGRATIONS[-1][0]
 

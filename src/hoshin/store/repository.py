@@ -24,6 +24,9 @@ from hoshin.store import schema
 from hoshin.store.engine import create_engines
 from hoshin.store.migrations import apply_migrations
 from hoshin.store.trees import descendants, find_cycle
+from hoshin.store.verdict_batches import TIER_CODES, VerdictBatch
+from hoshin.store.verdict_batches import decode as decode_batch
+from hoshin.store.verdict_batches import encode as encode_batch
 
 __all__ = ["RECORD_KINDS", "Repository", "now_iso", "open_store"]
 
@@ -177,6 +180,7 @@ class Repository:
         order = [
             schema.audit_events,
             schema.verdicts,
+            schema.verdict_batches,
             schema.checkins,
             schema.users,
             schema.document_areas,
@@ -326,13 +330,32 @@ class Repository:
             return out
         t = schema.verdicts
         query = (
-            select(t.c.record_kind, t.c.record_id, t.c.score, t.c.tier, t.c.theme, t.c.mission_version)
+            select(t.c.id, t.c.record_kind, t.c.record_id, t.c.score, t.c.tier, t.c.theme)
+            .add_columns(t.c.mission_version)
             .where(t.c.organisation_id == org_id, t.c.record_kind.in_(kinds))
             .order_by(t.c.id)
         )
         with self._reading() as conn:
-            for kind, record_id, score, tier, theme, version in conn.execute(query):
-                # Oldest first, so the newest verdict of a record is the one left standing.
+            rows = conn.execute(query).all()
+            batches = self._verdict_batches(conn, org_id, kinds)
+        # Oldest first, so the newest verdict of a record is the one left standing.
+        for source in _in_verdict_order(rows, batches):
+            if isinstance(source, _StoredBatch):
+                summary = out[source.record_kind]
+                batch, version = source.batch, source.mission_version
+                tiers = [TIER_CODES[c] for c in batch.tier.tolist()]
+                themes = [batch.row_names[r] for r in batch.row.tolist()]
+                for record_id, score, tier, theme in zip(
+                    batch.record_ids, batch.score.tolist(), tiers, themes, strict=True
+                ):
+                    summary[record_id] = {
+                        "score": score,
+                        "tier": tier,
+                        "theme": theme,
+                        "mission_version": version,
+                    }
+            else:
+                _, kind, record_id, score, tier, theme, version = source
                 out[kind][record_id] = {
                     "score": score,
                     "tier": tier,
@@ -340,6 +363,31 @@ class Repository:
                     "mission_version": version,
                 }
         return out
+
+    def newest_scores(self, org_id: str, record_kind: str) -> dict[str, tuple[float, str, str | None]]:
+        """record id -> (score, tier, theme) of its newest verdict: what `verdict_summaries` gives
+        for one kind, as tuples, so ranking a million ideas does not build a million dicts."""
+        t = schema.verdicts
+        query = (
+            select(t.c.id, t.c.record_id, t.c.score, t.c.tier, t.c.theme)
+            .where(t.c.organisation_id == org_id, t.c.record_kind == record_kind)
+            .order_by(t.c.id)
+        )
+        with self._reading() as conn:
+            rows = conn.execute(query).all()
+            batches = self._verdict_batches(conn, org_id, [record_kind])
+        found: dict[str, tuple[float, str, str | None]] = {}
+        # Oldest first, so the newest verdict of a record is the one left standing.
+        for source in _in_verdict_order(rows, batches):
+            if isinstance(source, _StoredBatch):
+                batch = source.batch
+                tiers = [TIER_CODES[c] for c in batch.tier.tolist()]
+                themes = [batch.row_names[r] for r in batch.row.tolist()]
+                found.update(zip(batch.record_ids, zip(batch.score.tolist(), tiers, themes, strict=True)))
+            else:
+                _, record_id, score, tier, theme = source
+                found[record_id] = (score, tier, theme)
+        return found
 
     def by_ids(self, kind: str, org_id: str, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """id -> record (as `rows` gives it) for those of `ids` that exist, in chunks of a few hundred
@@ -709,20 +757,188 @@ class Repository:
                 conn.execute(insert(schema.verdicts), rows)
         return len(rows)
 
+    def save_verdict_batch(
+        self,
+        org_id: str,
+        record_kind: str,
+        batch: VerdictBatch,
+        *,
+        model_id: str,
+        mission_version: int | None,
+        created_at: str | None = None,
+    ) -> int:
+        """Store the verdicts of a whole re-score as one row (store/verdict_batches.py); they read
+        back through `verdicts` and `verdict_summaries` like rows saved by `save_verdicts` at the
+        same moment. Returns how many verdicts it holds."""
+        if not len(batch):
+            return 0
+        payload = encode_batch(batch)
+        v = schema.verdicts
+        with self.transaction() as conn:
+            self.organisation(org_id)
+            newest = conn.execute(select(func.max(v.c.id)).where(v.c.organisation_id == org_id)).scalar()
+            conn.execute(
+                insert(schema.verdict_batches).values(
+                    organisation_id=org_id,
+                    record_kind=record_kind,
+                    mission_version=mission_version,
+                    model_id=model_id,
+                    created_at=created_at or now_iso(),
+                    after_verdict=newest or 0,
+                    size=len(batch),
+                    payload=payload,
+                )
+            )
+        return len(batch)
+
+    def _verdict_batches(
+        self, conn: Connection, org_id: str, record_kinds: Sequence[str] | None
+    ) -> list[_StoredBatch]:
+        """The organisation's verdict batches, oldest first, decoded (decoded ones are kept)."""
+        b = schema.verdict_batches
+        query = select(
+            b.c.id, b.c.record_kind, b.c.mission_version, b.c.model_id, b.c.created_at, b.c.after_verdict
+        ).where(b.c.organisation_id == org_id)
+        if record_kinds is not None:
+            query = query.where(b.c.record_kind.in_(list(record_kinds)))
+        found = []
+        for batch_id, kind, version, model_id, created_at, after in conn.execute(query.order_by(b.c.id)):
+
+            def payload(batch_id: int = batch_id) -> bytes:
+                return conn.execute(select(b.c.payload).where(b.c.id == batch_id)).scalar_one()
+
+            batch = decode_batch((self.url, org_id, batch_id, created_at), payload)
+            found.append(_StoredBatch(batch_id, kind, version, model_id, created_at, after, batch))
+        return found
+
     def verdicts(
         self, org_id: str, record_kind: str | None = None, latest_only: bool = True
     ) -> list[dict[str, Any]]:
-        """Stored verdicts, oldest first; with latest_only, the newest one per record."""
+        """Stored verdicts, oldest first; with latest_only, the newest one per record.
+
+        Verdicts of a batch (`save_verdict_batch`) come as rows with id None; their `why` is
+        written from the batch and the record's current text."""
         t = schema.verdicts
         query = select(t).where(t.c.organisation_id == org_id)
         if record_kind is not None:
             query = query.where(t.c.record_kind == record_kind)
         with self._reading() as conn:
-            found = [self._record(_NO_KIND, r._mapping, False) for r in conn.execute(query.order_by(t.c.id))]
+            rows = [self._record(_NO_KIND, r._mapping, False) for r in conn.execute(query.order_by(t.c.id))]
+            batches = self._verdict_batches(conn, org_id, None if record_kind is None else [record_kind])
+            texts = self._texts_of(conn, org_id, {b.record_kind for b in batches})
+        if not batches:
+            found = rows
+        else:
+            found = []
+            for source in _in_verdict_order(rows, batches, key=lambda r: r["id"]):
+                if isinstance(source, _StoredBatch):
+                    found.extend(source.rows(org_id, texts.get(source.record_kind, {})))
+                else:
+                    found.append(source)
         if latest_only:
             newest = {(v["record_kind"], v["record_id"]): v for v in found}
             found = list(newest.values())
         return found
+
+    def newest_verdicts(
+        self, org_id: str, record_kind: str, record_ids: Iterable[str]
+    ) -> dict[str, dict[str, Any]]:
+        """record id -> its newest verdict as `verdicts` gives it (with its `why`), for those of
+        `record_ids` that have one. Reads only these records' verdict rows (a few hundred ids per
+        query) and their places in the stored batches, newest batch first, and writes the sentences
+        of just the verdicts returned: a page of 100 ideas builds 100 sentences, not a million."""
+        wanted = sorted({i for i in record_ids if isinstance(i, str)})
+        if not wanted:
+            return {}
+        t = schema.verdicts
+        newest_rows: dict[str, dict[str, Any]] = {}
+        with self._reading() as conn:
+            for chunk in _chunks(wanted):
+                query = select(t).where(
+                    t.c.organisation_id == org_id, t.c.record_kind == record_kind, t.c.record_id.in_(chunk)
+                )
+                for r in conn.execute(query.order_by(t.c.id)):
+                    newest_rows[r.record_id] = self._record(_NO_KIND, r._mapping, False)
+            in_batches = self._newest_in_batches(conn, org_id, record_kind, wanted, newest_rows)
+            texts = self._texts_by_id(conn, org_id, record_kind, list(in_batches)) if in_batches else {}
+        found: dict[str, dict[str, Any]] = {}
+        for record_id in wanted:
+            if record_id in in_batches:
+                stored, i = in_batches[record_id]
+                found[record_id] = stored.row(org_id, i, texts.get(record_id, ""))
+            elif record_id in newest_rows:
+                found[record_id] = newest_rows[record_id]
+        return found
+
+    def _newest_in_batches(
+        self,
+        conn: Connection,
+        org_id: str,
+        record_kind: str,
+        wanted: list[str],
+        newest_rows: dict[str, dict[str, Any]],
+    ) -> dict[str, tuple[_StoredBatch, int]]:
+        """Those of `wanted` whose newest verdict is in a batch -> (that batch, its position there).
+        Batches are looked at newest first and decoded only while some record is still undecided."""
+        b = schema.verdict_batches
+        query = (
+            select(b.c.id, b.c.mission_version, b.c.model_id, b.c.created_at, b.c.after_verdict)
+            .where(b.c.organisation_id == org_id, b.c.record_kind == record_kind)
+            .order_by(b.c.id)
+        )
+        stamps = conn.execute(query).all()
+        # Where each batch stands among the verdict rows, as `_in_verdict_order` places it: after the
+        # newest row of its time, and never before a batch stored earlier.
+        places, highest = [], 0
+        for stamp in stamps:
+            highest = max(highest, stamp.after_verdict)
+            places.append(highest)
+        undecided = set(wanted)
+        found: dict[str, tuple[_StoredBatch, int]] = {}
+        for (batch_id, version, model_id, created_at, after), place in zip(
+            reversed(stamps), reversed(places), strict=True
+        ):
+            # A record with a verdict row newer than this batch keeps that row: older batches are
+            # older still.
+            undecided = {r for r in undecided if r not in newest_rows or newest_rows[r]["id"] <= place}
+            if not undecided:
+                break
+
+            def payload(batch_id: int = batch_id) -> bytes:
+                return conn.execute(select(b.c.payload).where(b.c.id == batch_id)).scalar_one()
+
+            batch = decode_batch((self.url, org_id, batch_id, created_at), payload)
+            stored = _StoredBatch(batch_id, record_kind, version, model_id, created_at, after, batch)
+            for record_id in list(undecided):
+                i = batch.position(record_id)
+                if i is not None:
+                    found[record_id] = (stored, i)
+                    undecided.discard(record_id)
+        return found
+
+    @staticmethod
+    def _texts_by_id(conn: Connection, org_id: str, record_kind: str, ids: list[str]) -> dict[str, str]:
+        """id -> text of those records of a kind whose batch verdicts need their sentences."""
+        table = _VERDICT_TEXTS.get(record_kind)
+        out: dict[str, str] = {}
+        if table is not None:
+            for chunk in _chunks(sorted(ids)):
+                query = select(table.c.id, table.c.text).where(
+                    table.c.organisation_id == org_id, table.c.id.in_(chunk)
+                )
+                out.update(conn.execute(query).all())
+        return out
+
+    @staticmethod
+    def _texts_of(conn: Connection, org_id: str, record_kinds: Iterable[str]) -> dict[str, dict[str, str]]:
+        """record kind -> id -> text, for the kinds whose batch verdicts need their sentences."""
+        out: dict[str, dict[str, str]] = {}
+        for kind in record_kinds:
+            table = _VERDICT_TEXTS.get(kind)
+            if table is not None:
+                query = select(table.c.id, table.c.text).where(table.c.organisation_id == org_id)
+                out[kind] = dict(conn.execute(query).all())
+        return out
 
     # ------------------------------------------------------------ users
 
@@ -880,3 +1096,67 @@ def _translated() -> Iterator[None]:
 
 def _first_line(error: object) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+# Record kinds whose verdicts may come in batches -> the table holding their texts.
+_VERDICT_TEXTS: dict[str, Table] = {"idea": schema.ideas}
+
+
+@dataclass(frozen=True)
+class _StoredBatch:
+    id: int
+    record_kind: str
+    mission_version: int | None
+    model_id: str
+    created_at: str
+    after_verdict: int
+    batch: VerdictBatch
+
+    def row(self, org_id: str, i: int, text: str) -> dict[str, Any]:
+        """Verdict i as `rows` gives it, its sentence written for `text`."""
+        batch = self.batch
+        return {
+            "id": None,
+            "organisation_id": org_id,
+            "record_kind": self.record_kind,
+            "record_id": batch.record_ids[i],
+            "mission_version": self.mission_version,
+            "score": float(batch.score[i]),
+            "tier": batch.tier_name(i),
+            "theme": batch.theme(i),
+            "why": batch.why(i, text),
+            "model_id": self.model_id,
+            "created_at": self.created_at,
+        }
+
+    def rows(self, org_id: str, texts: dict[str, str]) -> Iterator[dict[str, Any]]:
+        """Its verdicts as `verdicts` rows would read (id None; a record gone from the store gets
+        its sentence built from an empty text)."""
+        batch = self.batch
+        tiers = [TIER_CODES[c] for c in batch.tier.tolist()]
+        for i, (record_id, score) in enumerate(zip(batch.record_ids, batch.score.tolist(), strict=True)):
+            yield {
+                "id": None,
+                "organisation_id": org_id,
+                "record_kind": self.record_kind,
+                "record_id": record_id,
+                "mission_version": self.mission_version,
+                "score": score,
+                "tier": tiers[i],
+                "theme": batch.theme(i),
+                "why": batch.why(i, texts.get(record_id, "")),
+                "model_id": self.model_id,
+                "created_at": self.created_at,
+            }
+
+
+def _in_verdict_order(rows: Sequence[Any], batches: Sequence[_StoredBatch], key: Any = None) -> Iterator[Any]:
+    """Verdict rows (ordered by id) and batches merged into the order they were stored in: a batch
+    comes right after the verdict row that was the newest when it was written."""
+    position = key or (lambda r: r[0])
+    pending = list(batches)
+    for row in rows:
+        while pending and pending[0].after_verdict < position(row):
+            yield pending.pop(0)
+        yield row
+    yield from pending

@@ -247,6 +247,25 @@ verdicts = Table(
 )
 Index("ix_verdicts_record", verdicts.c.organisation_id, verdicts.c.record_kind, verdicts.c.record_id)
 
+# A full re-score stores its verdicts as one row: every record's score, tier and theme, and what its
+# `why` sentence is built from on reading (store/verdict_batches.py). Writing a million `verdicts`
+# rows took most of a re-score; a batch row is one insert. Verdict rows written later (`after_verdict`
+# is the newest verdicts.id of the organisation when the batch was stored) are newer than it.
+verdict_batches = Table(
+    "verdict_batches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _org(),
+    Column("record_kind", String(32), nullable=False),
+    Column("mission_version", Integer),
+    Column("model_id", String(NAME), nullable=False),
+    Column("created_at", String(STAMP), nullable=False),
+    Column("after_verdict", Integer, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+)
+Index("ix_verdict_batches_org", verdict_batches.c.organisation_id, verdict_batches.c.record_kind)
+
 users = Table(
     "users",
     metadata,

@@ -262,7 +262,9 @@ def ideas_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
         scope = {"unit_id": row.get("unit_id")}
         row["_editable"] = can(ctx.user, "idea.update", scope)
         row["_overridable"] = can(ctx.user, "idea.status", scope)
-    themes = sorted({v["theme"] for v in ctx.store.verdicts(ctx.org, "idea") if v.get("theme")})
+    # The theme names only: no verdict's sentence is written for the filter list.
+    summaries = ctx.store.verdict_summaries(ctx.org, ["idea"])["idea"]
+    themes = sorted({v["theme"] for v in summaries.values() if v.get("theme")})
     return render(
         request,
         "ideas.html",

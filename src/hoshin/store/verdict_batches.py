@@ -1,0 +1,157 @@
+"""The verdicts of one full re-score, kept as one row (`schema.verdict_batches`).
+
+A re-score of a million ideas used to write a million `verdicts` rows, each with its `why` sentence:
+writing the sentences and the rows took most of the re-score. A `VerdictBatch` holds the numbers
+of every verdict as arrays (score, tier, the mission row that served best, the calibrated z, the
+nearest exclusion and its z) plus the few texts all sentences draw on (theme names and texts,
+exclusion names, thresholds). A record's `why` is written when someone reads it, by the same
+function that writes it at scoring time (`domain.explain.reason`), so it reads exactly the same;
+sentences that cannot be rebuilt from the numbers (a reviewers' vote moved the tier) are kept whole.
+
+The payload is an uncompressed .npz (no pickles): arrays as they are, everything else as JSON.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hoshin.domain.calibration import Thresholds
+from hoshin.domain.explain import reason
+
+__all__ = ["TIER_CODES", "VerdictBatch", "decode", "encode"]
+
+TIER_CODES = ("core", "adjacent", "off")
+
+
+@dataclass(frozen=True)
+class VerdictBatch:
+    """Verdicts of `record_ids` (one per position) and what their sentences are built from."""
+
+    record_ids: list[str]
+    score: np.ndarray  # float64
+    tier: np.ndarray  # int8 index into TIER_CODES
+    row: np.ndarray  # int32 index into row_names / row_texts: the mission row that served best
+    z: np.ndarray  # float64 calibrated z
+    exclusion: np.ndarray  # int32 index into exclusion_names, -1 when there are none
+    exclusion_z: np.ndarray  # float64
+    row_names: tuple[str, ...]  # the theme name a verdict shows for each mission row
+    row_texts: tuple[str, ...]
+    exclusion_names: tuple[str, ...]
+    thresholds: tuple[float, float]  # (core, adjacent) the tiers were cut at
+    whys: dict[int, str] = field(default_factory=dict)  # sentences kept whole, by position
+    _built: dict[int, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
+    _positions: dict[str, int] | None = field(default=None, compare=False, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.record_ids)
+
+    def position(self, record_id: str) -> int | None:
+        """Where `record_id`'s verdict sits in the batch (None when it has none). The index is built
+        on the first look-up and kept with the decoded batch, so a page of the inbox finds its
+        hundred verdicts without walking a million ids."""
+        positions = self._positions
+        if positions is None:
+            with self._lock:
+                positions = self._positions
+                if positions is None:
+                    # A record listed twice keeps its last position: the verdict readers see.
+                    positions = dict(zip(self.record_ids, range(len(self.record_ids)), strict=True))
+                    object.__setattr__(self, "_positions", positions)  # frozen: set once, then read
+        return positions.get(record_id)
+
+    def tier_name(self, i: int) -> str:
+        return TIER_CODES[int(self.tier[i])]
+
+    def theme(self, i: int) -> str:
+        return self.row_names[int(self.row[i])]
+
+    def why(self, i: int, text: str) -> str:
+        """The sentence of verdict i for the record's text (built once per text, then kept)."""
+        kept = self.whys.get(i)
+        if kept is not None:
+            return kept
+        built = self._built.get(i)
+        if built is not None and built[0] == text:
+            return built[1]
+        row, exclusion = int(self.row[i]), int(self.exclusion[i])
+        sentence = reason(
+            text,
+            float(self.z[i]),
+            self.row_names[row],
+            self.row_texts[row],
+            Thresholds(core=self.thresholds[0], adjacent=self.thresholds[1]),
+            exclusion_name=self.exclusion_names[exclusion] if exclusion >= 0 else None,
+            exclusion_z=float(self.exclusion_z[i]),
+        )
+        with self._lock:
+            self._built[i] = (text, sentence)
+        return sentence
+
+
+def encode(batch: VerdictBatch) -> bytes:
+    meta = {
+        "record_ids": batch.record_ids,
+        "row_names": list(batch.row_names),
+        "row_texts": list(batch.row_texts),
+        "exclusion_names": list(batch.exclusion_names),
+        "thresholds": list(batch.thresholds),
+        "whys": {str(i): why for i, why in batch.whys.items()},
+    }
+    out = io.BytesIO()
+    np.savez(
+        out,
+        meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+        score=np.asarray(batch.score, dtype=np.float64),
+        tier=np.asarray(batch.tier, dtype=np.int8),
+        row=np.asarray(batch.row, dtype=np.int32),
+        z=np.asarray(batch.z, dtype=np.float64),
+        exclusion=np.asarray(batch.exclusion, dtype=np.int32),
+        exclusion_z=np.asarray(batch.exclusion_z, dtype=np.float64),
+    )
+    return out.getvalue()
+
+
+def _decode(payload: bytes) -> VerdictBatch:
+    with np.load(io.BytesIO(payload), allow_pickle=False) as data:
+        meta = json.loads(data["meta"].tobytes().decode("utf-8"))
+        arrays = {k: data[k] for k in ("score", "tier", "row", "z", "exclusion", "exclusion_z")}
+    core, adjacent = meta["thresholds"]
+    return VerdictBatch(
+        record_ids=meta["record_ids"],
+        row_names=tuple(meta["row_names"]),
+        row_texts=tuple(meta["row_texts"]),
+        exclusion_names=tuple(meta["exclusion_names"]),
+        thresholds=(float(core), float(adjacent)),
+        whys={int(i): why for i, why in meta["whys"].items()},
+        **arrays,
+    )
+
+
+# Decoded batches by (store URL, organisation, batch id, creation stamp): a stored batch never
+# changes, and the sentences built for one page view serve the next. A few are kept.
+_decoded: OrderedDict[tuple[object, ...], VerdictBatch] = OrderedDict()
+_decoded_lock = threading.Lock()
+_KEEP = 4
+
+
+def decode(key: tuple[object, ...], payload: Callable[[], bytes]) -> VerdictBatch:
+    """The batch stored under `key`; `payload` reads its bytes when it is not decoded already."""
+    with _decoded_lock:
+        found = _decoded.get(key)
+        if found is not None:
+            _decoded.move_to_end(key)
+            return found
+    batch = _decode(payload())
+    with _decoded_lock:
+        _decoded[key] = batch
+        while len(_decoded) > _KEEP:
+            _decoded.popitem(last=False)
+    return batch

@@ -1,0 +1,82 @@
+"""The web server's vector cache holds new vectors back and writes them in one go (SQLite and
+PostgreSQL alike): nothing it serves differs, and nothing is left unwritten after close()."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import numpy as np
+
+from hoshin.embedding import CachedEmbedder, HashingEmbedder
+from hoshin.store import StoreVectorCache
+
+
+def _stored_count(repo: Any) -> int:
+    from sqlalchemy import func, select
+
+    from hoshin.store import schema
+
+    with repo._reading() as conn:
+        return int(conn.execute(select(func.count()).select_from(schema.vectors)).scalar_one())
+
+
+def test_held_back_vectors_are_served_then_written_in_one_go(repo: Any) -> None:
+    cache = StoreVectorCache(repo, write_behind=True, flush_after_s=60)  # no timed write in this test
+    embedder = CachedEmbedder(HashingEmbedder(dimensions=32), cache)
+    first = embedder.embed(["a fridge", "a freezer"])
+    assert _stored_count(repo) == 0  # held back ...
+    again = embedder.embed(["a freezer", "a fridge"])
+    assert embedder.misses == 2  # ... yet served: nothing embedded twice
+    np.testing.assert_allclose(again, first[[1, 0]])
+    cache.close()
+    assert _stored_count(repo) == 2
+    fresh = CachedEmbedder(HashingEmbedder(dimensions=32), StoreVectorCache(repo))
+    np.testing.assert_allclose(fresh.embed(["a fridge", "a freezer"]), first)
+    assert fresh.misses == 0
+
+
+def test_the_background_writer_stores_vectors_soon(repo: Any) -> None:
+    cache = StoreVectorCache(repo, write_behind=True, flush_after_s=0.05)
+    CachedEmbedder(HashingEmbedder(dimensions=32), cache).embed(["a compressor"])
+    deadline = time.monotonic() + 10
+    while _stored_count(repo) == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _stored_count(repo) == 1
+    cache.close()
+
+
+def test_a_bulk_job_is_written_at_once_not_held_in_memory(repo: Any) -> None:
+    cache = StoreVectorCache(repo, write_behind=True, flush_after_s=60, max_pending=10)
+    CachedEmbedder(HashingEmbedder(dimensions=32), cache).embed([f"idea {n}" for n in range(25)])
+    assert _stored_count(repo) == 25
+    cache.close()
+
+
+def test_inside_a_transaction_vectors_join_it(repo: Any) -> None:
+    repo.create_organisation("o", "Org")
+    cache = StoreVectorCache(repo, write_behind=True, flush_after_s=60)
+    embedder = CachedEmbedder(HashingEmbedder(dimensions=32), cache)
+    try:
+        with repo.transaction():
+            embedder.embed(["a door seal"])
+            raise RuntimeError("the request failed")
+    except RuntimeError:
+        pass
+    assert _stored_count(repo) == 0  # rolled back with the request, nothing pending either
+    cache.close()
+    assert _stored_count(repo) == 0
+
+
+def test_a_failed_write_keeps_the_vectors_for_the_next_try(repo: Any) -> None:
+    cache = StoreVectorCache(repo, write_behind=True, flush_after_s=60)
+    embedder = CachedEmbedder(HashingEmbedder(dimensions=32), cache)
+    embedder.embed(["a hinge"])
+    real_write = cache._write
+    cache._write = lambda rows: (_ for _ in ()).throw(OSError("database restarting"))  # type: ignore[method-assign]
+    cache.flush()
+    assert _stored_count(repo) == 0
+    cache._write = real_write  # type: ignore[method-assign]
+    assert embedder.embed(["a hinge"]) is not None and embedder.misses == 1  # still served
+    cache.close()
+    assert _stored_count(repo) == 1
