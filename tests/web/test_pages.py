@@ -115,3 +115,38 @@ def test_unknown_page_is_an_html_404(org: Org) -> None:
     response = org.client("viewer").get("/no-such-page")
     assert response.status_code == 404
     assert "text/html" in response.headers["content-type"]
+
+
+def test_the_inbox_shows_a_page_at_a_time_and_keeps_the_filters_in_its_links(org: Org) -> None:
+    org.store.upsert(
+        "ideas",
+        org.id,
+        [{"id": f"I-P{n:03d}", "text": f"Paged idea {n}", "status": "triaged"} for n in range(230)],
+    )
+    total = org.store.count("ideas", org.id)
+    triaged = sum(1 for row in org.store.rows("ideas", org.id) if row["status"] == "triaged")
+    client = org.client("viewer")
+    first = client.get("/ideas").text
+    assert f"Ideas 1–100 of {total:,}" in first and first.count("<tr><td>") == 100
+    last_page = -(-total // 100)
+    assert f"Page 1 of {last_page}" in first and f'href="/ideas?page={last_page}"' in first
+    filtered = client.get("/ideas?status=triaged&page=3").text
+    assert f"Ideas 201–{triaged} of {triaged:,}" in filtered
+    assert filtered.count("<tr><td>") == triaged - 200
+    assert 'href="/ideas?page=2&amp;status=triaged" rel="prev"' in filtered  # the filter stays
+    # Every idea of the view appears exactly once across its pages.
+    seen = []
+    for number in range(1, 4):
+        page = client.get(f"/ideas?status=triaged&page={number}").text
+        seen += [cell.split("</td>")[0] for cell in page.split("<tr><td>")[1:]]
+    assert len(seen) == len(set(seen)) == triaged
+    past = client.get("/ideas?status=triaged&page=9").text
+    assert "Page 9 is past the end" in past and f"{triaged:,} ideas on 3 pages" in past
+
+
+def test_a_bad_inbox_page_number_is_refused_by_name(org: Org) -> None:
+    client = org.client("viewer")
+    for bad in ("0", "-2", "two", "1.5"):
+        response = client.get(f"/ideas?page={bad}")
+        assert response.status_code in (400, 422), bad
+        assert "page must be a whole number from 1 on" in response.text

@@ -354,6 +354,20 @@ def list_inbox(
     once the scores are read. InputError for an unknown tier or status or a negative offset or
     limit, NotFoundError for an unknown unit.
     """
+    return inbox_page(repo, org_id, tier, theme, status, unit, limit, offset)[0]
+
+
+def inbox_page(
+    repo: Repository,
+    org_id: str,
+    tier: str | None = None,
+    theme: str | None = None,
+    status: str | None = None,
+    unit: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """`list_inbox`'s page and how many ideas the filters keep in all (for "101-200 of 12,345")."""
     if tier is not None and tier not in TIER_NAMES:
         raise InputError(f"unknown tier {tier!r}; use one of: {', '.join(TIER_NAMES)}")
     if status is not None and status not in IDEA_STATUSES:
@@ -370,10 +384,11 @@ def list_inbox(
         else:
             ranked.sort()
             page = ranked[offset:end]
+        matching = len(ranked)
         del ranked
     # Most of the ideas wanted: one pass over the table beats reading them by id, a few hundred a query.
     read_all = 2 * len(page) > ideas
-    return _inbox_rows(repo, org_id, [idea_id for _, _, idea_id in page], read_all)
+    return _inbox_rows(repo, org_id, [idea_id for _, _, idea_id in page], read_all), matching
 
 
 @contextmanager

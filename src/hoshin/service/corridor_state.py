@@ -114,7 +114,12 @@ class ReviewerVotes:
         return cls(cuts, vote, tuple(ideas[n]["id"] for n in reviewed))
 
     def apply_to_batch(
-        self, batch: VerdictBatch, vectors: np.ndarray, ids: Sequence[str], texts: Sequence[str]
+        self,
+        batch: VerdictBatch,
+        vectors: np.ndarray,
+        ids: Sequence[str],
+        texts: Sequence[str],
+        reviewed_positions: Sequence[int] | None = None,
     ) -> VerdictBatch:
         """`apply` for a whole pass held as a batch (`vectors`: the ideas' own, in batch order), on
         arrays throughout (`OverrideVote.apply_codes`): a million ideas in about a second."""
@@ -128,8 +133,9 @@ class ReviewerVotes:
             shifted = engine.astype(np.int8)
         own_index = {idea_id: j for j, idea_id in enumerate(self.reviewed_ids)}
         own = np.full(len(ids), -1, dtype=np.int64)
-        for n, idea_id in enumerate(ids):
-            j = own_index.get(idea_id)
+        # `reviewed_positions`, when known, holds every position an overridden idea can be at.
+        for n in reviewed_positions if reviewed_positions is not None else range(len(ids)):
+            j = own_index.get(ids[n])
             if j is not None:
                 own[n] = j
         won, neighbour = self.vote.apply_codes(np.asarray(vectors, dtype=np.float32), shifted, own)
@@ -414,10 +420,12 @@ def stored_pass(
     if any(rows[n][3] in _TIER_NAMES for n in seen_rows):
         idea_dicts = {n: dict(zip(SCORING_COLUMNS, rows[n], strict=True)) for n in seen_rows}
         seen = [idea_dicts[n] for n in seen_rows]
-        votes = ReviewerVotes.fit(aligner, seen, [_verdict_of(batch, n, texts[n]) for n in seen_rows])
+        # The fit reads scores and tiers only: no sentence is written for it.
+        engine = [_verdict_of(batch, n, None) for n in seen_rows]
+        votes = ReviewerVotes.fit(aligner, seen, engine)
     if votes is not None:
         raw = ideas.vectors if not ideas.drop else aligner.embed(texts)
-        batch = votes.apply_to_batch(batch, raw, ids, texts)
+        batch = votes.apply_to_batch(batch, raw, ids, texts, reviewed_positions=seen_rows)
     # Stored as Verdict.as_dict stores a score (votes and cut points above read it unrounded).
     # np.round agrees with Python's round(v, 4) (checked on a million scores) at 1/200 of the cost.
     rounded = np.round(batch.score, 4)
@@ -438,8 +446,10 @@ def keep(aligner: Aligner, repo: Repository, org_id: str, outcome: StoredPass) -
         _stored.setdefault(aligner, {})[(repo.url, org_id)] = outcome.ideas
 
 
-def _verdict_of(batch: VerdictBatch, n: int, text: str) -> Verdict:
-    return Verdict(float(batch.score[n]), Tier(batch.tier_name(n)), batch.theme(n), batch.why(n, text))
+def _verdict_of(batch: VerdictBatch, n: int, text: str | None) -> Verdict:
+    """Verdict n of the batch; with no text, without its sentence (for reading score and tier)."""
+    why = batch.why(n, text) if text is not None else ""
+    return Verdict(float(batch.score[n]), Tier(batch.tier_name(n)), batch.theme(n), why)
 
 
 # Per Aligner (weakly: a dropped Aligner takes its states with it), per store and organisation.

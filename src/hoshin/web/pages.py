@@ -20,7 +20,7 @@ from hoshin.api.security import CSRF_FIELD, check_csrf
 from hoshin.errors import AuthenticationError, InputError
 from hoshin.service.audit import list_events
 from hoshin.service.auth import can, login
-from hoshin.service.corridor import TIER_NAMES, list_inbox, override_tier, preview_corridor, score_new_ideas
+from hoshin.service.corridor import TIER_NAMES, inbox_page, override_tier, preview_corridor, score_new_ideas
 from hoshin.service.missions import current_model, save_mission
 from hoshin.service.records import IDEA_STATUSES
 from hoshin.web.templating import render
@@ -254,10 +254,29 @@ def _filter(request: Request, name: str) -> str | None:
     return value or None
 
 
+INBOX_PAGE_SIZE = 100
+
+
+def _page_number(request: Request) -> int:
+    """The `page` query parameter (1 when absent); InputError names a bad one."""
+    raw = request.query_params.get("page", "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or int(raw) < 1:
+        raise InputError(f"page must be a whole number from 1 on, not {raw!r}")
+    return int(raw)
+
+
 @router.get("/ideas", response_class=HTMLResponse)
 def ideas_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.read"))]) -> HTMLResponse:
     filters = {name: _filter(request, name) for name in ("tier", "theme", "status", "unit")}
-    rows = list_inbox(ctx.store, ctx.org, **filters)
+    number = _page_number(request)
+    # A page at a time: only its ideas are read whole and given their reasons, so the inbox of a
+    # million ideas opens as fast as that of a hundred.
+    rows, matching = inbox_page(
+        ctx.store, ctx.org, **filters, limit=INBOX_PAGE_SIZE, offset=(number - 1) * INBOX_PAGE_SIZE
+    )
+    pages = max(1, -(-matching // INBOX_PAGE_SIZE))
     for row in rows:
         scope = {"unit_id": row.get("unit_id")}
         row["_editable"] = can(ctx.user, "idea.update", scope)
@@ -270,6 +289,13 @@ def ideas_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
         "ideas.html",
         {
             "rows": rows,
+            "page": {
+                "number": number,
+                "pages": pages,
+                "first": (number - 1) * INBOX_PAGE_SIZE + 1,
+                "last": (number - 1) * INBOX_PAGE_SIZE + len(rows),
+                "matching": matching,
+            },
             "units": [u["id"] for u in ctx.store.rows("units", ctx.org)],
             "record": {},
             "can_create": can(ctx.user, "idea.create"),
