@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+import hoshin.service.corridor_state as corridor_state
 from hoshin.domain.calibration import Thresholds
 from hoshin.domain.explain import judge, judge_many
 from hoshin.domain.text import boilerplate_from_counts, boilerplate_words, word_document_counts
@@ -99,6 +100,24 @@ def test_overrides_still_vote_and_show_in_the_inbox(org: Any, aligner: Any) -> N
     assert_same(stored(org), eager(org, aligner))
     rows = {row["id"]: row for row in list_inbox(org.store, org.id, tier="core")}
     assert set(ids[:6]) <= set(rows)
+
+
+def test_a_corridor_change_reuses_the_overrides_neighbours_and_votes_the_same(org: Any, aligner: Any) -> None:
+    ids = seed(org, aligner)
+    for idea_id in ids[:6]:
+        override_tier(org.store, org.id, idea_id, "off", "not what we make", "rev")
+    score_ideas(org.store, org.id, aligner)
+    kept = corridor_state._stored[aligner][(org.store.url, org.id)]
+    assert len(kept.close_to_overrides) == 1  # the overrides' neighbourhood, found once
+    save_mission(org.store, org.id, MISSION, ["compressors"], ["food, drinks and recipes"], "test", aligner)
+    score_ideas(org.store, org.id, aligner)
+    again = corridor_state._stored[aligner][(org.store.url, org.id)]
+    assert again.close_to_overrides is kept.close_to_overrides  # handed on, not searched again
+    assert_same(stored(org), eager(org, aligner))
+    # Another override changes the neighbourhood: it is searched afresh, and still votes right.
+    override_tier(org.store, org.id, ids[7], "core", "our own spare part", "rev")
+    score_ideas(org.store, org.id, aligner)
+    assert_same(stored(org), eager(org, aligner))
 
 
 def test_added_and_edited_ideas_are_scored_like_a_fresh_process_would(org: Any, aligner: Any) -> None:

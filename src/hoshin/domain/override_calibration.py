@@ -73,15 +73,23 @@ class OverrideVote:
 
         Only the rows some override is `min_similarity` close to can change, and they are few, so
         the vote itself runs on those rows alone; the cost is one product with the overrides."""
-        engine = np.asarray(engine, dtype=np.int8)
-        n = len(engine)
-        won = engine.copy()
-        neighbour = np.full(n, -1, dtype=np.int64)
-        if len(self.tiers) == 0 or n == 0:
-            return won, neighbour
+        rows, sims = self.close_rows(vectors, exclude, chunk)
+        return self.vote_on(engine, rows, sims)
+
+    def close_rows(
+        self, vectors: np.ndarray, exclude: np.ndarray | None = None, chunk: int = 65_536
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The rows some override is at least `min_similarity` close to (own override left out),
+        and their similarities to every override: all the vote needs. A caller that votes again on
+        the same ideas and overrides (a re-score after a corridor change) may keep these and pass
+        them to `vote_on`, skipping the one product with all the ideas."""
+        n = len(vectors)
+        m = len(self.tiers)
+        if m == 0 or n == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros((0, m), dtype=np.float32)
         voters = np.asarray(self.vectors, dtype=np.float32)
-        voter_tier = np.array([TIER_ORDER.index(t) for t in self.tiers], dtype=np.int8)
         vectors = np.asarray(vectors, dtype=np.float32)
+        found_rows, found_sims = [], []
         for start in range(0, n, chunk):
             sims = vectors[start : start + chunk] @ voters.T
             if exclude is not None:
@@ -89,10 +97,20 @@ class OverrideVote:
                 mine = np.flatnonzero(own >= 0)
                 sims[mine, own[mine]] = -np.inf
             rows = np.flatnonzero((sims >= self.min_similarity).any(axis=1))
-            if len(rows):
-                w, j = self._vote(sims[rows], engine[start + rows], voter_tier)
-                won[start + rows] = w
-                neighbour[start + rows] = j
+            found_rows.append(start + rows)
+            found_sims.append(sims[rows])
+        return np.concatenate(found_rows), np.concatenate(found_sims)
+
+    def vote_on(
+        self, engine: np.ndarray, rows: np.ndarray, sims: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """`apply_codes` from kept `close_rows` output (`engine`: every idea's tier code)."""
+        engine = np.asarray(engine, dtype=np.int8)
+        won = engine.copy()
+        neighbour = np.full(len(engine), -1, dtype=np.int64)
+        if len(rows):
+            voter_tier = np.array([TIER_ORDER.index(t) for t in self.tiers], dtype=np.int8)
+            won[rows], neighbour[rows] = self._vote(sims, engine[rows], voter_tier)
         return won, neighbour
 
     def _vote(

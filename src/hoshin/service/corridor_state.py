@@ -20,13 +20,14 @@ that only refreshes a still-valid state.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
 import weakref
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -120,6 +121,7 @@ class ReviewerVotes:
         ids: Sequence[str],
         texts: Sequence[str],
         reviewed_positions: Sequence[int] | None = None,
+        close_cache: dict[Any, tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> VerdictBatch:
         """`apply` for a whole pass held as a batch (`vectors`: the ideas' own, in batch order), on
         arrays throughout (`OverrideVote.apply_codes`): a million ideas in about a second."""
@@ -138,7 +140,16 @@ class ReviewerVotes:
             j = own_index.get(ids[n])
             if j is not None:
                 own[n] = j
-        won, neighbour = self.vote.apply_codes(np.asarray(vectors, dtype=np.float32), shifted, own)
+        # The ideas the overrides are close to depend on the ideas and the overrides only, not on
+        # the corridor: a re-score after a corridor change finds them in `close_cache`.
+        key = (self.reviewed_ids, hashlib.sha256(np.ascontiguousarray(self.vote.vectors).tobytes()).digest())
+        close = close_cache.get(key) if close_cache is not None else None
+        if close is None:
+            close = self.vote.close_rows(np.asarray(vectors, dtype=np.float32), own)
+            if close_cache is not None:
+                close_cache.clear()  # only the newest overrides' neighbourhood is worth its memory
+                close_cache[key] = close
+        won, neighbour = self.vote.vote_on(shifted, *close)
         whys = dict(batch.whys)
         for n in np.flatnonzero(won != engine).tolist():
             tier, was = TIER_CODES[won[n]], TIER_CODES[engine[n]]
@@ -290,6 +301,9 @@ class StoredIdeas:
     hub: np.ndarray
     counts: Counter[str]
     drop: frozenset[str]
+    # The reviewers' overrides' close neighbours among these ideas (ReviewerVotes.apply_to_batch),
+    # handed on while the vectors stay the same.
+    close_to_overrides: dict[Any, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 _stored: weakref.WeakKeyDictionary[Aligner, dict[tuple[str, str], StoredIdeas]] = weakref.WeakKeyDictionary()
@@ -350,7 +364,8 @@ def stored_ideas(
     else:
         vectors, hub = _embedded(aligner, texts, drop)
         hub = hub.astype(np.float32)
-    return StoredIdeas(ids, texts, vectors, hub, counts, drop)
+    kept_close = kept.close_to_overrides if kept is not None and vectors is kept.vectors else {}
+    return StoredIdeas(ids, texts, vectors, hub, counts, drop, kept_close)
 
 
 @dataclass(frozen=True)
@@ -425,7 +440,14 @@ def stored_pass(
         votes = ReviewerVotes.fit(aligner, seen, engine)
     if votes is not None:
         raw = ideas.vectors if not ideas.drop else aligner.embed(texts)
-        batch = votes.apply_to_batch(batch, raw, ids, texts, reviewed_positions=seen_rows)
+        batch = votes.apply_to_batch(
+            batch,
+            raw,
+            ids,
+            texts,
+            reviewed_positions=seen_rows,
+            close_cache=ideas.close_to_overrides if raw is ideas.vectors else None,
+        )
     # Stored as Verdict.as_dict stores a score (votes and cut points above read it unrounded).
     # np.round agrees with Python's round(v, 4) (checked on a million scores) at 1/200 of the cost.
     rounded = np.round(batch.score, 4)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, case, delete, func, insert, select, update
+from sqlalchemy import Connection, Float, Integer, String, Table, case, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from hoshin.errors import ConflictError, HoshinError, InputError, NotFoundError, StorageError
@@ -314,6 +314,8 @@ class Repository:
             .order_by(*(table.c[k] for k in spec.key))
         )
         with self._reading() as conn:
+            if _plain_columns(conn, [table.c[n] for n in names]):
+                return _driver_rows(conn, query)
             # The driver's rows index, unpack, compare and hash as tuples; copying each into a real
             # tuple would cost a third of the read for 10,000 goals (Result.tuples(), the typed way,
             # is deprecated from SQLAlchemy 2.1 on).
@@ -1065,6 +1067,34 @@ def _brief_goals(conn: Connection, org_id: str, *where: Any) -> dict[str, dict[s
         ):
             found[goal_id]["parent_ids"].append(parent_id)
     return found
+
+
+def _plain_columns(conn: Connection, columns: Sequence[Any]) -> bool:
+    """Whether the driver's own values of these columns are already what SQLAlchemy would return
+    (text and numbers: no JSON to parse, no dates to convert)."""
+    dialect = conn.dialect
+    return all(
+        column.type.result_processor(dialect, None) is None
+        and isinstance(column.type, (String, Integer, Float))
+        for column in columns
+    )
+
+
+def _driver_rows(conn: Connection, query: Any) -> list[tuple[Any, ...]]:
+    """The rows of `query` straight from the database driver's cursor, as plain tuples: for a
+    million ideas, building SQLAlchemy Row objects took three quarters of the read (1.5 of 2 s)."""
+    compiled = query.compile(dialect=conn.dialect)
+    params = compiled.construct_params()
+    if compiled.positiontup is not None:  # qmark / format styles (SQLite): parameters by position
+        bound: Any = tuple(params[name] for name in compiled.positiontup)
+    else:
+        bound = params
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(str(compiled), bound)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
