@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Cuts", "OverrideVote", "VoteResult", "fit_cuts", "tier_for"]
+__all__ = ["CloseOverrides", "Cuts", "OverrideVote", "VoteResult", "fit_cuts", "tier_for"]
 
 TIER_ORDER = ("core", "adjacent", "off")
 
@@ -69,27 +69,25 @@ class OverrideVote:
     ) -> tuple[np.ndarray, np.ndarray]:
         """`apply` on arrays, for a million ideas at once: `engine` holds tier codes (indexes into
         TIER_ORDER), `exclude` each row's own override index or -1. Returns the winning codes and,
-        where the tier changed, the strongest override that voted for the winner (else -1).
-
-        Only the rows some override is `min_similarity` close to can change, and they are few, so
-        the vote itself runs on those rows alone; the cost is one product with the overrides."""
-        rows, sims = self.close_rows(vectors, exclude, chunk)
-        return self.vote_on(engine, rows, sims)
+        where the tier changed, the strongest override that voted for the winner (else -1)."""
+        return self.vote_on(engine, self.close_rows(vectors, exclude, chunk))
 
     def close_rows(
         self, vectors: np.ndarray, exclude: np.ndarray | None = None, chunk: int = 65_536
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The rows some override is at least `min_similarity` close to (own override left out),
-        and their similarities to every override: all the vote needs. A caller that votes again on
-        the same ideas and overrides (a re-score after a corridor change) may keep these and pass
-        them to `vote_on`, skipping the one product with all the ideas."""
-        n = len(vectors)
-        m = len(self.tiers)
+    ) -> CloseOverrides:
+        """Who may vote on which idea: the rows some override is at least `min_similarity` close to
+        (own override left out), each with its k nearest overrides. It depends on the ideas and the
+        overrides only, so a re-score after a corridor change may keep it and pass it to `vote_on`,
+        skipping the product with every idea and the search for the nearest."""
+        n, m = len(vectors), len(self.tiers)
+        k = min(self.k, m)
         if m == 0 or n == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros((0, m), dtype=np.float32)
+            return CloseOverrides(
+                np.zeros(0, np.int64), np.zeros((0, k), np.int32), np.zeros((0, k), np.float32)
+            )
         voters = np.asarray(self.vectors, dtype=np.float32)
         vectors = np.asarray(vectors, dtype=np.float32)
-        found_rows, found_sims = [], []
+        found_rows, found_index, found_sims = [], [], []
         for start in range(0, n, chunk):
             sims = vectors[start : start + chunk] @ voters.T
             if exclude is not None:
@@ -97,49 +95,56 @@ class OverrideVote:
                 mine = np.flatnonzero(own >= 0)
                 sims[mine, own[mine]] = -np.inf
             rows = np.flatnonzero((sims >= self.min_similarity).any(axis=1))
+            close = sims[rows]
+            if k < m:
+                nearest = np.argpartition(-close, k - 1, axis=1)[:, :k]
+            else:
+                nearest = np.broadcast_to(np.arange(m), (len(rows), m))
+            near_sims = np.take_along_axis(close, nearest, axis=1)
+            near_sims[near_sims < self.min_similarity] = -np.inf  # among the nearest, yet too far to vote
             found_rows.append(start + rows)
-            found_sims.append(sims[rows])
-        return np.concatenate(found_rows), np.concatenate(found_sims)
+            found_index.append(nearest.astype(np.int32))
+            found_sims.append(near_sims.astype(np.float32))
+        return CloseOverrides(
+            np.concatenate(found_rows), np.concatenate(found_index), np.concatenate(found_sims)
+        )
 
-    def vote_on(
-        self, engine: np.ndarray, rows: np.ndarray, sims: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """`apply_codes` from kept `close_rows` output (`engine`: every idea's tier code)."""
+    def vote_on(self, engine: np.ndarray, close: CloseOverrides) -> tuple[np.ndarray, np.ndarray]:
+        """`apply_codes` from `close_rows` output (`engine`: every idea's tier code)."""
         engine = np.asarray(engine, dtype=np.int8)
         won = engine.copy()
         neighbour = np.full(len(engine), -1, dtype=np.int64)
-        if len(rows):
-            voter_tier = np.array([TIER_ORDER.index(t) for t in self.tiers], dtype=np.int8)
-            won[rows], neighbour[rows] = self._vote(sims, engine[rows], voter_tier)
-        return won, neighbour
-
-    def _vote(
-        self, sims: np.ndarray, engine: np.ndarray, voter_tier: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """The vote for rows that have at least one close override (see `apply_codes`)."""
-        k = min(self.k, sims.shape[1])
-        counted = sims >= self.min_similarity
-        if k < sims.shape[1]:
-            nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-            in_top = np.zeros_like(counted)
-            np.put_along_axis(in_top, nearest, True, axis=1)
-            counted &= in_top
-        held = np.where(counted, sims, 0.0)
-        weights = np.zeros((len(sims), len(TIER_ORDER)), dtype=np.float64)
+        if not len(close.rows):
+            return won, neighbour
+        voter_tier = np.array([TIER_ORDER.index(t) for t in self.tiers], dtype=np.int8)
+        own = engine[close.rows]
+        counted = np.isfinite(close.sims)
+        tiers = voter_tier[close.index]
+        weights = np.zeros((len(own), len(TIER_ORDER)), dtype=np.float64)
         for code in range(len(TIER_ORDER)):
-            weights[:, code] = held[:, voter_tier == code].sum(axis=1)
-        rows = np.arange(len(sims))
-        weights[rows, engine] += self.engine_weight
+            weights[:, code] = np.where(counted & (tiers == code), close.sims, 0.0).sum(axis=1)
+        at = np.arange(len(own))
+        weights[at, own] += self.engine_weight
         # Ties go to the engine's tier, then to the order core > adjacent > off (argmax takes the
         # first of equals, so the engine's tier is looked at before the others).
-        best = weights.max(axis=1)
-        engine_wins = weights[rows, engine] == best
-        won = np.where(engine_wins, engine, weights.argmax(axis=1)).astype(np.int8)
+        engine_wins = weights[at, own] == weights.max(axis=1)
+        winner = np.where(engine_wins, own, weights.argmax(axis=1)).astype(np.int8)
         # The strongest counted override of the winning tier names the reason.
-        of_winner = counted & (voter_tier[None, :] == won[:, None])
-        strongest = np.where(of_winner, sims, -np.inf).argmax(axis=1)
-        neighbour = np.where(won != engine, strongest, -1)
+        of_winner = counted & (tiers == winner[:, None])
+        strongest = close.index[at, np.where(of_winner, close.sims, -np.inf).argmax(axis=1)]
+        won[close.rows] = winner
+        neighbour[close.rows] = np.where(winner != own, strongest, -1)
         return won, neighbour
+
+
+@dataclass(frozen=True)
+class CloseOverrides:
+    """`OverrideVote.close_rows`: for each idea some override is close to (`rows`), its k nearest
+    overrides (`index`) and their cosines (`sims`; -inf where one is too far to vote)."""
+
+    rows: np.ndarray  # (c,) int64
+    index: np.ndarray  # (c, k) int32
+    sims: np.ndarray  # (c, k) float32
 
 
 @dataclass(frozen=True)

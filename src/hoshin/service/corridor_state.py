@@ -36,7 +36,7 @@ from hoshin.domain.calibration import hubness
 from hoshin.domain.explain import judge_many
 from hoshin.domain.mission import MissionModel
 from hoshin.domain.nearest import align_stored
-from hoshin.domain.override_calibration import Cuts, OverrideVote, fit_cuts, tier_for
+from hoshin.domain.override_calibration import CloseOverrides, Cuts, OverrideVote, fit_cuts, tier_for
 from hoshin.domain.text import boilerplate_from_counts, strip_words, word_document_counts
 from hoshin.domain.verdict import TIERS, Tier, Verdict
 from hoshin.embedding import ProgressFn
@@ -121,7 +121,7 @@ class ReviewerVotes:
         ids: Sequence[str],
         texts: Sequence[str],
         reviewed_positions: Sequence[int] | None = None,
-        close_cache: dict[Any, tuple[np.ndarray, np.ndarray]] | None = None,
+        close_cache: dict[Any, CloseOverrides] | None = None,
     ) -> VerdictBatch:
         """`apply` for a whole pass held as a batch (`vectors`: the ideas' own, in batch order), on
         arrays throughout (`OverrideVote.apply_codes`): a million ideas in about a second."""
@@ -149,7 +149,7 @@ class ReviewerVotes:
             if close_cache is not None:
                 close_cache.clear()  # only the newest overrides' neighbourhood is worth its memory
                 close_cache[key] = close
-        won, neighbour = self.vote.vote_on(shifted, *close)
+        won, neighbour = self.vote.vote_on(shifted, close)
         whys = dict(batch.whys)
         for n in np.flatnonzero(won != engine).tolist():
             tier, was = TIER_CODES[won[n]], TIER_CODES[engine[n]]
@@ -303,7 +303,7 @@ class StoredIdeas:
     drop: frozenset[str]
     # The reviewers' overrides' close neighbours among these ideas (ReviewerVotes.apply_to_batch),
     # handed on while the vectors stay the same.
-    close_to_overrides: dict[Any, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    close_to_overrides: dict[Any, CloseOverrides] = field(default_factory=dict)
 
 
 _stored: weakref.WeakKeyDictionary[Aligner, dict[tuple[str, str], StoredIdeas]] = weakref.WeakKeyDictionary()
