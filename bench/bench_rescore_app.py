@@ -107,13 +107,26 @@ def seed(repo, aligner, n: int, rng: np.random.Generator) -> float:  # noqa: ANN
         with repo.transaction() as conn:
             conn.execute(insert(schema.ideas), ideas)
             conn.execute(
-                insert(schema.vectors),
+                _replacing_vectors(conn),
                 [
                     {"model_id": model_id, "content_hash": content_hash(t), "vector": v.tobytes()}
                     for t, v in zip(chunk, vectors, strict=True)
                 ],
             )
     return time.perf_counter() - started
+
+
+def _replacing_vectors(conn):  # noqa: ANN001, ANN202 - a SQLAlchemy connection and statement
+    """An insert into the vector cache that replaces a row an earlier run left for the same text
+    (on a shared PostgreSQL database the cache outlives the bench's organisation)."""
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    statement = dialect_insert(schema.vectors)
+    return statement.on_conflict_do_update(
+        index_elements=["model_id", "content_hash"], set_={"vector": statement.excluded.vector}
+    )
 
 
 class PhaseLog(logging.Handler):
