@@ -80,3 +80,11 @@ def test_a_failed_write_keeps_the_vectors_for_the_next_try(repo: Any) -> None:
     assert embedder.embed(["a hinge"]) is not None and embedder.misses == 1  # still served
     cache.close()
     assert _stored_count(repo) == 1
+
+
+def test_more_vectors_than_one_lookup_takes_all_come_back(repo: Any) -> None:
+    texts = [f"idea number {n}" for n in range(5_200)]  # more than one lookup's 5,000 hashes
+    first = CachedEmbedder(HashingEmbedder(dimensions=32), StoreVectorCache(repo)).embed(texts)
+    again = CachedEmbedder(HashingEmbedder(dimensions=32), StoreVectorCache(repo))
+    np.testing.assert_allclose(again.embed(texts[::-1]), first[::-1])
+    assert again.misses == 0

@@ -18,7 +18,11 @@ if TYPE_CHECKING:
 
 __all__ = ["StoreVectorCache"]
 
-_CHUNK = 500  # well below the bound-parameter limits of SQLite and PostgreSQL
+_CHUNK = 500  # rows per insert: well below the bound-parameter limits of SQLite and PostgreSQL
+# Hashes per lookup: on PostgreSQL each query has a fixed cost of tens of milliseconds, so 500 per
+# query made a cold re-score of 100,000 ideas spend most of its time here (20,000 vectors: 1.5 s
+# at 500 a query, 0.35 s at 5,000). Both databases accept far more parameters (SQLite >= 3.32: 32,766).
+_READ_CHUNK = 5_000
 log = logging.getLogger(__name__)
 
 
@@ -63,8 +67,8 @@ class StoreVectorCache(VectorCache):
             wanted = [h for h in wanted if h not in found]
         t = schema.vectors
         with self.repo._reading() as conn:
-            for start in range(0, len(wanted), _CHUNK):
-                chunk = wanted[start : start + _CHUNK]
+            for start in range(0, len(wanted), _READ_CHUNK):
+                chunk = wanted[start : start + _READ_CHUNK]
                 rows = conn.execute(
                     select(t.c.content_hash, t.c.vector).where(
                         t.c.model_id == model_id, t.c.content_hash.in_(chunk)
