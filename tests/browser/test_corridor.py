@@ -60,3 +60,18 @@ def test_a_strategist_merges_a_group_and_undoes_it(browser, live_server, login) 
     assert all(i in merged for i in ids)
     browser.find_element(By.XPATH, f"//button[contains(., 'Undo merge') and contains(., '{ids[0]}')]").click()
     assert f"merge into idea {ids[0]} is undone" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
+
+
+def test_the_inbox_pages_through_the_demo_ideas(browser, live_server, login, screenshot_dir) -> None:
+    login(browser, live_server, "viewer", "demo-viewer")
+    browser.get(live_server + "/ideas")
+    assert browser.find_element(By.CSS_SELECTOR, ".inbox-count").text.startswith("Ideas 1–100 of 151")
+    first_ids = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "tbody tr td:first-child")]
+    assert len(first_ids) == 100
+    browser.find_element(By.CSS_SELECTOR, "nav.pager a[rel=next]").click()
+    WebDriverWait(browser, 10).until(lambda d: "page=2" in d.current_url)
+    assert browser.find_element(By.CSS_SELECTOR, ".inbox-count").text.startswith("Ideas 101–151 of 151")
+    second_ids = [r.text for r in browser.find_elements(By.CSS_SELECTOR, "tbody tr td:first-child")]
+    assert len(second_ids) == 51 and not set(second_ids) & set(first_ids)
+    assert not browser.find_elements(By.CSS_SELECTOR, "nav.pager a[rel=next]")  # the last page
+    browser.save_screenshot(str(screenshot_dir / "inbox-page-2.png"))
