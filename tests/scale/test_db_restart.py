@@ -78,6 +78,17 @@ def server() -> Iterator[PrivateServer]:
         shutil.rmtree(parent, ignore_errors=True)
 
 
+@pytest.fixture(autouse=True)
+def one_blas_thread() -> Iterator[None]:
+    """Matrix products on one thread while the test forks pg_ctl: with OpenBLAS's own thread pool
+    busy in a request thread, the fork's handler waited for it forever (a CI run hung here). The
+    server runs this way anyway (`hoshin serve` sets HOSHIN_CPU_THREADS=1)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        yield
+
+
 @pytest.fixture
 def client(server: PrivateServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setenv("HOSHIN_EMBEDDER", "hashing")
