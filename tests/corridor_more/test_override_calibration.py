@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from hoshin.domain.override_calibration import Cuts, OverrideVote, fit_cuts, tier_for
+from hoshin.domain.override_calibration import Cuts, OverrideVote, fit_cuts, tier_codes_for, tier_for
 
 
 def _unit(a: np.ndarray) -> np.ndarray:
@@ -93,3 +93,10 @@ def test_the_array_vote_follows_the_rule_for_many_ideas_in_chunks() -> None:
         )
         changed += tier != engine[n]
     assert 20 < changed < 480  # the case exercises both outcomes
+
+
+def test_tier_codes_for_scores_agree_with_tier_for_one_at_a_time() -> None:
+    cuts = Cuts(core=0.775, adjacent=0.55)
+    scores = np.array([0.0, 0.549, 0.55, 0.6, 0.7749, 0.775, 1.0])
+    codes = tier_codes_for(scores, cuts)
+    assert [("core", "adjacent", "off")[c] for c in codes] == [tier_for(s, cuts) for s in scores]

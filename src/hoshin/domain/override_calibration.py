@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["CloseOverrides", "Cuts", "OverrideVote", "VoteResult", "fit_cuts", "tier_for"]
+__all__ = ["CloseOverrides", "Cuts", "OverrideVote", "VoteResult", "fit_cuts", "tier_codes_for", "tier_for"]
 
 TIER_ORDER = ("core", "adjacent", "off")
 
@@ -159,6 +159,12 @@ def tier_for(score: float, cuts: Cuts) -> str:
     if score >= cuts.core:
         return "core"
     return "adjacent" if score >= cuts.adjacent else "off"
+
+
+def tier_codes_for(scores: np.ndarray, cuts: Cuts) -> np.ndarray:
+    """`tier_for` on an array of scores, as int8 codes into TIER_ORDER."""
+    scores = np.asarray(scores)
+    return np.where(scores >= cuts.core, 0, np.where(scores >= cuts.adjacent, 1, 2)).astype(np.int8)
 
 
 def fit_cuts(

@@ -35,6 +35,7 @@ from hoshin.service.corridor_state import (
     scoring_rows,
     state_for,
     stored_pass,
+    time_phase,
 )
 from hoshin.service.missions import current_model
 from hoshin.service.records import IDEA_STATUSES
@@ -193,7 +194,7 @@ def _rescore_all(
     phases: dict[str, float] = {}
     started = clock = time.perf_counter()
     rows = repo.columns("ideas", org_id, SCORING_COLUMNS)
-    clock = _phase(phases, "read ideas", clock)
+    clock = time_phase(phases, "read ideas", clock)
     if not rows:
         return []
     outcome = stored_pass(aligner, repo, org_id, model, rows, phases)
@@ -201,19 +202,13 @@ def _rescore_all(
     repo.save_verdict_batch(
         org_id, "idea", outcome.batch, model_id=aligner.embedder.model_id, mission_version=model.version
     )
-    clock = _phase(phases, "store verdicts", clock)
+    clock = time_phase(phases, "store verdicts", clock)
     keep(aligner, repo, org_id, outcome)
     if progress is not None:
         progress(len(rows))
     took = time.perf_counter() - started
     log.info("re-scored %d ideas in %.2f s: %s", len(rows), took, phases, extra={"phases": phases})
     return RescoredIdeas(outcome.batch, outcome.ideas.texts, model.version)
-
-
-def _phase(phases: dict[str, float], name: str, started: float) -> float:
-    now = time.perf_counter()
-    phases[name] = round(now - started, 3)
-    return now
 
 
 def score_new_ideas(

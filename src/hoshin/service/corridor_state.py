@@ -36,7 +36,14 @@ from hoshin.domain.calibration import hubness
 from hoshin.domain.explain import judge_many
 from hoshin.domain.mission import MissionModel
 from hoshin.domain.nearest import align_stored
-from hoshin.domain.override_calibration import CloseOverrides, Cuts, OverrideVote, fit_cuts, tier_for
+from hoshin.domain.override_calibration import (
+    CloseOverrides,
+    Cuts,
+    OverrideVote,
+    fit_cuts,
+    tier_codes_for,
+    tier_for,
+)
 from hoshin.domain.text import boilerplate_from_counts, strip_words, word_document_counts
 from hoshin.domain.verdict import TIERS, Tier, Verdict
 from hoshin.embedding import ProgressFn
@@ -126,13 +133,7 @@ class ReviewerVotes:
         """`apply` for a whole pass held as a batch (`vectors`: the ideas' own, in batch order), on
         arrays throughout (`OverrideVote.apply_codes`): a million ideas in about a second."""
         engine = batch.tier
-        if self.cuts != Cuts():
-            score = batch.score
-            shifted = np.where(
-                score >= self.cuts.core, 0, np.where(score >= self.cuts.adjacent, 1, 2)
-            ).astype(np.int8)
-        else:
-            shifted = engine.astype(np.int8)
+        shifted = tier_codes_for(batch.score, self.cuts) if self.cuts != Cuts() else engine.astype(np.int8)
         own_index = {idea_id: j for j, idea_id in enumerate(self.reviewed_ids)}
         own = np.full(len(ids), -1, dtype=np.int64)
         # `reviewed_positions`, when known, holds every position an overridden idea can be at.
@@ -377,7 +378,9 @@ class StoredPass:
     ideas: StoredIdeas
 
 
-def _time(phases: dict[str, float] | None, name: str, started: float) -> float:
+def time_phase(phases: dict[str, float] | None, name: str, started: float) -> float:
+    """Add the seconds since `started` to `phases[name]` (when timing is asked for); returns now,
+    the start of the next phase."""
     now = time.perf_counter()
     if phases is not None:
         phases[name] = round(phases.get(name, 0.0) + now - started, 3)
@@ -400,7 +403,7 @@ def stored_pass(
     ids = [row[0] for row in rows]
     texts = [row[1] for row in rows]
     ideas = stored_ideas(aligner, repo, org_id, ids, texts, model.text)
-    clock = _time(phases, "vectors and boilerplate", clock)
+    clock = time_phase(phases, "vectors and boilerplate", clock)
     prepared = aligner.prepare(model, ideas.drop)
     result = align_stored(
         ideas.vectors,
@@ -410,7 +413,7 @@ def stored_pass(
         aligner.params,
         background_hub=aligner.background_hub,
     )
-    clock = _time(phases, "align", clock)
+    clock = time_phase(phases, "align", clock)
     thresholds = aligner.thresholds
     has_exclusion = len(prepared.exclusion_names) > 0
     scores, tiers = judge_many(result.z, thresholds, result.exclusion_z, has_exclusion)
@@ -428,16 +431,17 @@ def stored_pass(
         exclusion_names=tuple(prepared.exclusion_names),
         thresholds=(thresholds.core, thresholds.adjacent),
     )
-    clock = _time(phases, "tiers", clock)
-    idea_dicts = None
+    clock = time_phase(phases, "tiers", clock)
+    # Only ideas with an override or a status past "new" can be seen by reviewers: dicts for
+    # those alone, not for a million rows, and `ReviewerVotes.seen` decides among them.
     seen_rows = [n for n, row in enumerate(rows) if row[3] is not None or row[2] != "new"]
+    candidates = [dict(zip(SCORING_COLUMNS, rows[n], strict=True)) for n in seen_rows]
+    seen_rows = [seen_rows[i] for i in ReviewerVotes.seen(candidates)]
     votes = None
-    if any(rows[n][3] in _TIER_NAMES for n in seen_rows):
-        idea_dicts = {n: dict(zip(SCORING_COLUMNS, rows[n], strict=True)) for n in seen_rows}
-        seen = [idea_dicts[n] for n in seen_rows]
+    if seen_rows:
         # The fit reads scores and tiers only: no sentence is written for it.
         engine = [_verdict_of(batch, n, None) for n in seen_rows]
-        votes = ReviewerVotes.fit(aligner, seen, engine)
+        votes = ReviewerVotes.fit(aligner, candidates, engine)
     if votes is not None:
         raw = ideas.vectors if not ideas.drop else aligner.embed(texts)
         batch = votes.apply_to_batch(
@@ -452,7 +456,7 @@ def stored_pass(
     # np.round agrees with Python's round(v, 4) (checked on a million scores) at 1/200 of the cost.
     rounded = np.round(batch.score, 4)
     batch = replace(batch, score=rounded, _built={})
-    clock = _time(phases, "reviewer votes", clock)
+    clock = time_phase(phases, "reviewer votes", clock)
     overridden = sum(1 for row in rows if row[3] is not None)
     counts = (len(rows), overridden, sum(1 for row in rows if row[2] != "new"))
     took = time.perf_counter() - started

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -129,7 +130,7 @@ class StoreVectorCache(VectorCache):
                 return
             # Gather what arrives in the next moment too: one write for many submissions.
             self._wake.clear()
-            threading.Event().wait(self.flush_after_s)
+            time.sleep(self.flush_after_s)
             self.flush()
 
     def _write(self, rows: dict[tuple[str, str], bytes]) -> None:
