@@ -17,9 +17,10 @@ Then, in one process (as a server would):
    rescore` or a restarted server does);
 2. `--runs` times: a new mission version with a changed corridor, then score_ideas again (the
    process has done a pass before). The median is the number compared with the target.
-Each is timed whole and phase by phase (the phases the re-score logs); the verdicts table is
-checked to hold one new verdict per idea, and pages of 100 of the inbox are read back with their
-`why` (`inbox_core_s`: the first read after the re-score; `inbox_*_page_s`: later pages).
+Each is timed whole and phase by phase (the phases the re-score logs), and the memory the process
+keeps for the next re-score (the ideas' int8 vectors and hubness; target <= 0.5 GB per million) is
+printed; the verdicts table is checked to hold one new verdict per idea, and pages of 100 of the
+inbox are read back with their `why` (`inbox_core_s`: the first read after the re-score; `inbox_*_page_s`: later pages).
 The database lives in a temporary folder (SQLite) or in a schema-less PostgreSQL database given by
 --url, whose tables for the bench organisation are deleted afterwards.
 """
@@ -45,11 +46,14 @@ from sqlalchemy import insert  # noqa: E402
 
 from hoshin.embedding import content_hash, create_embedder  # noqa: E402
 from hoshin.service.corridor import list_inbox, score_ideas, store_aligner  # noqa: E402
+from hoshin.service.corridor_state import kept_ideas  # noqa: E402
 from hoshin.store import schema  # noqa: E402
 from hoshin.store.repository import open_store  # noqa: E402
 
 ORG = "bench-rescore"
 TARGET_S = 5.0
+MEMORY_TARGET_GB = 0.5
+GB = 1024**3
 SEED_CHUNK = 20_000
 
 
@@ -224,6 +228,16 @@ def main(argv: list[str] | None = None) -> None:
                 runs.append(timed_rescore(repo, aligner, phase_log))
                 print(f"after a corridor change, run {run + 1}: {runs[-1]['seconds']} s {runs[-1]['phases']}")
             result["runs"] = runs
+            kept = kept_ideas(repo, ORG, aligner)
+            if kept is not None:  # what the process holds between re-scores: int8 codes and scales
+                held = kept.vectors.nbytes + kept.hub.nbytes
+                result["kept_vectors_gb"] = round(held / GB, 3)
+                result["kept_vectors_gb_per_million"] = round(held / GB * 1_000_000 / max(args.n, 1), 3)
+                result["kept_memory_ok"] = result["kept_vectors_gb_per_million"] <= MEMORY_TARGET_GB
+                print(
+                    f"vectors kept in the process: {result['kept_vectors_gb']} GB "
+                    f"({result['kept_vectors_gb_per_million']} GB per million; target <= {MEMORY_TARGET_GB})"
+                )
             median = statistics.median(r["seconds"] for r in runs) if runs else first["seconds"]
             result["rescore_s"] = round(median, 3)
             result["rescore_ok"] = median < TARGET_S

@@ -10,7 +10,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SETTINGS", "Setting", "cache_dir", "data_dir", "database_url", "db_pool_size"]
+__all__ = ["SETTINGS", "Setting", "cache_dir", "data_dir", "database_url", "db_pool_size", "verdict_history"]
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,12 @@ SETTINGS = (
         "all cores; 1 under `hoshin serve`",
         "Threads one model call or matrix product may use (torch and BLAS). The server answers many "
         "requests at once; one thread each keeps threads from spinning against each other.",
+    ),
+    Setting(
+        "HOSHIN_VERDICT_HISTORY",
+        "10",
+        "Full re-scores whose verdicts are kept whole, per organisation and record kind; older ones "
+        "keep their counts by tier and theme (the newest verdict of every record is always kept).",
     ),
     Setting("HOSHIN_CACHE", "on", "Set to off to disable the vector cache of the batch commands."),
     Setting(
@@ -99,3 +105,23 @@ def db_pool_size() -> int:
     if size < 2:
         raise ConfigError(f"HOSHIN_DB_POOL must be at least 2, not {size}")
     return size
+
+
+def verdict_history() -> int:
+    """HOSHIN_VERDICT_HISTORY, checked: how many re-score batches per organisation and record kind
+    keep their verdicts (store/verdict_batches.py); at least 1, the batch just stored."""
+    from hoshin.errors import ConfigError
+
+    raw = os.environ.get("HOSHIN_VERDICT_HISTORY", "10").strip()
+    try:
+        keep = int(raw)
+    except ValueError:
+        raise ConfigError(
+            f"HOSHIN_VERDICT_HISTORY must be a whole number of re-scores to keep, not {raw!r} "
+            "(unset it for the default, 10)"
+        ) from None
+    if keep < 1:
+        raise ConfigError(
+            f"HOSHIN_VERDICT_HISTORY must be at least 1 (the newest re-score is always kept), not {keep}"
+        )
+    return keep

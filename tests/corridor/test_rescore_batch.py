@@ -13,7 +13,7 @@ from hoshin.domain.calibration import Thresholds
 from hoshin.domain.explain import judge, judge_many
 from hoshin.domain.text import boilerplate_from_counts, boilerplate_words, word_document_counts
 from hoshin.embedding import HashingEmbedder
-from hoshin.errors import EmbeddingError
+from hoshin.errors import ConfigError, EmbeddingError
 from hoshin.service.corridor import list_inbox, override_tier, score_ideas, store_aligner
 from hoshin.service.corridor_state import full_pass, review_counts, scoring_rows
 from hoshin.service.missions import current_model, save_mission
@@ -120,6 +120,18 @@ def test_a_corridor_change_reuses_the_overrides_neighbours_and_votes_the_same(or
     assert_same(stored(org), eager(org, aligner))
 
 
+def test_the_process_keeps_the_ideas_vectors_as_int8_codes(org: Any, aligner: Any) -> None:
+    ids = seed(org, aligner)
+    assert corridor_state.kept_ideas(org.store, org.id, aligner) is None
+    score_ideas(org.store, org.id, aligner)
+    kept = corridor_state.kept_ideas(org.store, org.id, aligner)
+    assert kept is not None and set(ids) <= set(kept.ids)  # the org fixture brings two ideas of its own
+    dimensions = aligner.embedder.dimensions
+    assert kept.vectors.codes.dtype == np.int8 and kept.vectors.shape == (len(kept.ids), dimensions)
+    float_bytes = len(kept.ids) * dimensions * 4
+    assert kept.vectors.nbytes <= float_bytes / 4 + 4 * len(kept.ids)
+
+
 def test_added_and_edited_ideas_are_scored_like_a_fresh_process_would(org: Any, aligner: Any) -> None:
     ids = seed(org, aligner)
     score_ideas(org.store, org.id, aligner)
@@ -183,3 +195,17 @@ def test_kept_word_counts_give_the_same_boilerplate() -> None:
         == {"manufacturing", "fridges"}
     )
     assert boilerplate_from_counts(counts, 5) == frozenset()  # too few texts to tell
+
+
+def test_a_bad_history_setting_stops_a_rescore_before_it_scores(
+    org: Any, aligner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed(org, aligner)
+    score_ideas(org.store, org.id, aligner)
+    before = org.store.verdicts(org.id, latest_only=False)
+    misses = aligner.embedder.misses
+    monkeypatch.setenv("HOSHIN_VERDICT_HISTORY", "zero")
+    with pytest.raises(ConfigError, match="HOSHIN_VERDICT_HISTORY must be a whole number"):
+        score_ideas(org.store, org.id, aligner)
+    assert org.store.verdicts(org.id, latest_only=False) == before
+    assert aligner.embedder.misses == misses

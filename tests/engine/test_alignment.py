@@ -135,6 +135,6 @@ def test_background_hubness_passed_in_gives_the_same_scores(aligner: Aligner) ->
     model = aligner.mission_model("We build reliable refrigerators")
     texts = ["refrigerator shelves", "piano lessons", "freezer doors"]
     cached = aligner.score_batch(model, texts).result.z
-    vectors = aligner.embed(texts)
+    vectors = aligner.embed_scored(texts)  # the vectors as the engine scores them (int8-rounded)
     fresh = align(vectors, aligner.prepare(model), aligner.background, aligner.params).z
     assert cached == pytest.approx(fresh)

@@ -12,49 +12,18 @@ Pure numpy; vectors in are unit rows (the embedder's output).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from hoshin.domain.alignment import AlignmentResult, EngineParams, MissionVectors, align
 from hoshin.domain.calibration import hubness, zscore_against
+from hoshin.domain.quantised import QuantisedVectors, Vectors, quantise, row_products, rows_of
 
 __all__ = ["NearestIndex", "QuantisedVectors", "align_stored", "duplicate_groups", "quantise"]
 
 # Below this many vectors the exact pass over every code is already fast: no shortlist.
 _SHORTLIST_FROM = 50_000
 _CHUNK = 65_536
-
-
-@dataclass(frozen=True)
-class QuantisedVectors:
-    """int8 codes (n, d) and per-row scales (n,): row i is approximately codes[i] * scales[i]."""
-
-    codes: np.ndarray
-    scales: np.ndarray
-
-    @property
-    def nbytes(self) -> int:
-        return int(self.codes.nbytes + self.scales.nbytes)
-
-    def dequantised(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
-        return self.codes[rows].astype(np.float32) * self.scales[rows, None]
-
-
-def quantise(vectors: np.ndarray) -> QuantisedVectors:
-    """Symmetric int8 codes with a per-vector scale (the row's largest magnitude maps to 127)."""
-    vectors = np.asarray(vectors, dtype=np.float32)
-    if vectors.ndim != 2:
-        raise ValueError("vectors must be a 2-d array (one row per text)")
-    codes = np.empty(vectors.shape, dtype=np.int8)
-    scales = np.empty(len(vectors), dtype=np.float32)
-    for start in range(0, len(vectors), _CHUNK):  # chunks: never a float copy of the whole matrix
-        block = vectors[start : start + _CHUNK]
-        peak = np.abs(block).max(axis=1) if block.shape[1] else np.zeros(len(block), np.float32)
-        scale = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
-        codes[start : start + _CHUNK] = np.rint(block / scale[:, None]).astype(np.int8)
-        scales[start : start + _CHUNK] = scale
-    return QuantisedVectors(codes, scales)
 
 
 def _sign_bits(vectors: np.ndarray) -> np.ndarray:
@@ -186,7 +155,7 @@ def duplicate_groups(ids: Sequence[str], vectors: np.ndarray, threshold: float) 
 
 
 def _calibrated(
-    items: np.ndarray,
+    items: Vectors,
     hub: np.ndarray,
     targets: np.ndarray,
     background: np.ndarray,
@@ -201,17 +170,16 @@ def _calibrated(
     null_z = (null - mean) / std
     z = np.empty((len(items), len(targets)), dtype=np.float32)
     mean32, std32 = mean.astype(np.float32), std.astype(np.float32)
-    for start in range(0, len(items), chunk):
-        block = items[start : start + chunk] @ targets.T
-        block -= weight * hub[start : start + chunk, None]
+    for start, block in row_products(items, targets, chunk):
+        block -= weight * hub[start : start + len(block), None]
         block -= mean32
         block /= std32
-        z[start : start + chunk] = block
+        z[start : start + len(block)] = block
     return z, null_z
 
 
 def align_stored(
-    items: np.ndarray,
+    items: Vectors,
     item_hub: np.ndarray,
     mission: MissionVectors,
     background: np.ndarray,
@@ -225,14 +193,16 @@ def align_stored(
     `item_hub` is `calibration.hubness(items, background, params.hub_k)`. Besides skipping the
     hubness, it makes two passes over the items instead of three (mission and exclusions share one
     product) and keeps the n x targets matrices in float32. `centre` and `background_hub` mean what
-    they mean for `align`.
+    they mean for `align`. `items` may be int8 codes (domain/quantised.py): then z moves by about
+    1e-2 at most, which the dev corridor data shows changes no tier (eval/eval_int8_rescore.py).
     """
     n = len(items)
     if len(item_hub) != n:
         raise ValueError(f"{len(item_hub)} hubness values for {n} items")
     if n == 0:
-        return align(items, mission, background, params, use_feedback)
-    items = np.asarray(items, dtype=np.float32)
+        return align(rows_of(items, np.arange(0)), mission, background, params, use_feedback)
+    if not isinstance(items, QuantisedVectors):
+        items = np.asarray(items, dtype=np.float32)
     hub = np.asarray(item_hub, dtype=np.float32)
     bg_hub = (
         background_hub
@@ -253,7 +223,7 @@ def align_stored(
         k = min(params.feedback_k, n)
         top = np.argpartition(-item_score, k - 1)[:k]  # the same set argsort would give
         top = top[np.argsort(-item_score[top], kind="stable")]
-        centre = items[top].mean(axis=0)
+        centre = rows_of(items, top).mean(axis=0)
         centre /= max(float(np.linalg.norm(centre)), 1e-9)
     if centre is not None:
         fz, null_fz = _calibrated(items, hub, centre[None, :], background, bg_hub, params.hub_weight)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hoshin.domain.quantised import Vectors, row_products
+
 __all__ = ["CloseOverrides", "Cuts", "OverrideVote", "VoteResult", "fit_cuts", "tier_codes_for", "tier_for"]
 
 TIER_ORDER = ("core", "adjacent", "off")
@@ -73,7 +75,7 @@ class OverrideVote:
         return self.vote_on(engine, self.close_rows(vectors, exclude, chunk))
 
     def close_rows(
-        self, vectors: np.ndarray, exclude: np.ndarray | None = None, chunk: int = 65_536
+        self, vectors: Vectors, exclude: np.ndarray | None = None, chunk: int = 65_536
     ) -> CloseOverrides:
         """Who may vote on which idea: the rows some override is at least `min_similarity` close to
         (own override left out), each with its k nearest overrides. It depends on the ideas and the
@@ -85,11 +87,8 @@ class OverrideVote:
             return CloseOverrides(
                 np.zeros(0, np.int64), np.zeros((0, k), np.int32), np.zeros((0, k), np.float32)
             )
-        voters = np.asarray(self.vectors, dtype=np.float32)
-        vectors = np.asarray(vectors, dtype=np.float32)
         found_rows, found_index, found_sims = [], [], []
-        for start in range(0, n, chunk):
-            sims = vectors[start : start + chunk] @ voters.T
+        for start, sims in row_products(vectors, self.vectors, chunk):
             if exclude is not None:
                 own = np.asarray(exclude[start : start + chunk])
                 mine = np.flatnonzero(own >= 0)

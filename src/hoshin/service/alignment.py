@@ -18,6 +18,7 @@ from hoshin.domain.alignment import AlignmentResult, EngineParams, MissionVector
 from hoshin.domain.calibration import Thresholds, hubness
 from hoshin.domain.explain import verdict_for
 from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model
+from hoshin.domain.quantised import through_int8
 from hoshin.domain.text import boilerplate_words, strip_words, without_exceptions
 from hoshin.domain.verdict import Verdict
 from hoshin.embedding import Embedder, ProgressFn
@@ -113,6 +114,18 @@ class Aligner:
     def embed(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
         return self.embedder.embed(list(texts), progress=progress)
 
+    def embed_scored(self, texts: Sequence[str], progress: ProgressFn | None = None) -> np.ndarray:
+        """Vectors of texts to be scored, as their int8 codes give them back (domain/quantised.py):
+        the form a re-score keeps for a million ideas, so every path scores the same vectors."""
+        vectors = self.embed(texts, progress)
+        # Rounded in place only where the array is this call's own (an embedder could hand out an
+        # array it keeps); dtype float32 as every embedder returns.
+        if not (vectors.flags.owndata and vectors.flags.writeable and vectors.dtype == np.float32):
+            vectors = np.array(vectors, dtype=np.float32)
+        if not len(vectors):
+            return vectors
+        return through_int8(vectors.reshape(len(vectors), -1))
+
     @property
     def background(self) -> np.ndarray:
         if self._background is None:
@@ -186,7 +199,7 @@ class Aligner:
             centre = None
         else:
             drop, prepared, centre = context.drop, context.mission, context.centre
-        vectors = self.embed([strip_words(t, drop) for t in items], progress=progress)
+        vectors = self.embed_scored([strip_words(t, drop) for t in items], progress=progress)
         result = align(
             vectors,
             prepared,

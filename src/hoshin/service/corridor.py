@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 
+from hoshin.config import verdict_history
 from hoshin.domain.mission import MissionModel
 from hoshin.domain.verdict import TIERS, Verdict
 from hoshin.embedding import CachedEmbedder, Embedder, ProgressFn
@@ -113,6 +114,7 @@ def score_ideas(
     aligner = _on_store(repo, aligner)
     model = current_model(repo, org_id, aligner)
     if idea_ids is None or _every_idea(repo, org_id, idea_ids):
+        verdict_history()  # a bad setting is refused before the work, not when storing its outcome
         return _rescore_all(repo, org_id, aligner, model, progress)
     wanted = list(dict.fromkeys(idea_ids))
     found = repo.by_ids("ideas", org_id, wanted)

@@ -41,9 +41,23 @@ def _m002_verdict_batches(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _m003_verdict_batch_retention(conn: Connection) -> None:
+    """Columns that let reads skip superseded verdict batches and old payloads be pruned (covered,
+    summary, pruned_at). A database created at head by the first migration has them already."""
+    have = {c["name"] for c in inspect(conn).get_columns(schema.verdict_batches.name)}
+    # Boolean columns are INTEGER 0/1 on SQLite and a real boolean on PostgreSQL.
+    false = "false" if conn.dialect.name == "postgresql" else "0"
+    for name, default in (("covered", f" NOT NULL DEFAULT {false}"), ("summary", ""), ("pruned_at", "")):
+        if name in have:
+            continue
+        column_type = schema.verdict_batches.c[name].type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE verdict_batches ADD COLUMN {name} {column_type}{default}"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
     (2, "verdict batches", _m002_verdict_batches),
+    (3, "verdict batch retention", _m003_verdict_batch_retention),
 ]
 HEAD = MIGRATIONS[-1][0]
 

@@ -27,6 +27,7 @@ from hoshin.store.trees import descendants, find_cycle
 from hoshin.store.verdict_batches import TIER_CODES, VerdictBatch
 from hoshin.store.verdict_batches import decode as decode_batch
 from hoshin.store.verdict_batches import encode as encode_batch
+from hoshin.store.verdict_batches import summarise as summarise_batch
 
 __all__ = ["RECORD_KINDS", "Repository", "now_iso", "open_store"]
 
@@ -339,7 +340,7 @@ class Repository:
         )
         with self._reading() as conn:
             rows = conn.execute(query).all()
-            batches = self._verdict_batches(conn, org_id, kinds)
+            batches = self._verdict_batches(conn, org_id, kinds, newest_only=True)
         # Oldest first, so the newest verdict of a record is the one left standing.
         for source in _in_verdict_order(rows, batches):
             if isinstance(source, _StoredBatch):
@@ -377,7 +378,7 @@ class Repository:
         )
         with self._reading() as conn:
             rows = conn.execute(query).all()
-            batches = self._verdict_batches(conn, org_id, [record_kind])
+            batches = self._verdict_batches(conn, org_id, [record_kind], newest_only=True)
         found: dict[str, tuple[float, str, str | None]] = {}
         # Oldest first, so the newest verdict of a record is the one left standing.
         for source in _in_verdict_order(rows, batches):
@@ -768,50 +769,221 @@ class Repository:
         model_id: str,
         mission_version: int | None,
         created_at: str | None = None,
+        keep: int | None = None,
     ) -> int:
         """Store the verdicts of a whole re-score as one row (store/verdict_batches.py); they read
         back through `verdicts` and `verdict_summaries` like rows saved by `save_verdicts` at the
-        same moment. Returns how many verdicts it holds."""
+        same moment. Returns how many verdicts it holds.
+
+        In the same transaction, older batches of the kind are retired: those whose records all have
+        a verdict in a newer batch are marked covered (newest-verdict reads skip them), and past the
+        `keep` newest (HOSHIN_VERDICT_HISTORY when None) their payloads are pruned to a summary of
+        counts; see `_retire_batches`."""
+        if keep is None:
+            from hoshin.config import verdict_history
+
+            keep = verdict_history()
+        if keep < 1:
+            raise InputError(f"keep at least the batch being stored (keep={keep})")
         if not len(batch):
             return 0
         payload = encode_batch(batch)
+        stamp = created_at or now_iso()
         v = schema.verdicts
         with self.transaction() as conn:
             self.organisation(org_id)
             newest = conn.execute(select(func.max(v.c.id)).where(v.c.organisation_id == org_id)).scalar()
-            conn.execute(
+            inserted = conn.execute(
                 insert(schema.verdict_batches).values(
                     organisation_id=org_id,
                     record_kind=record_kind,
                     mission_version=mission_version,
                     model_id=model_id,
-                    created_at=created_at or now_iso(),
+                    created_at=stamp,
                     after_verdict=newest or 0,
                     size=len(batch),
                     payload=payload,
+                    covered=False,
+                    summary=summarise_batch(batch),
                 )
             )
+            batch_id = int(inserted.inserted_primary_key[0])
+            self._retire_batches(conn, org_id, record_kind, batch_id, batch, keep)
         return len(batch)
 
+    def _retire_batches(
+        self, conn: Connection, org_id: str, record_kind: str, batch_id: int, batch: VerdictBatch, keep: int
+    ) -> None:
+        """After storing `batch` (id `batch_id`): mark each older batch of the kind whose records all
+        have a verdict in a newer batch as covered, and prune the payloads of those past the `keep`
+        newest. A pruned batch's verdicts that are still some record's newest (no newer batch holds
+        the record, no newer verdict row either) are first copied into `verdicts` rows; they come
+        after every batch in reading order, which is right since nothing newer exists for them.
+
+        Looks at (decodes) only batches not covered yet: after full re-scores, the one before."""
+        b = schema.verdict_batches
+        stamps = conn.execute(
+            select(b.c.id, b.c.created_at, b.c.after_verdict, b.c.covered, b.c.pruned_at, b.c.summary)
+            .add_columns(b.c.mission_version, b.c.model_id)
+            .where(b.c.organisation_id == org_id, b.c.record_kind == record_kind, b.c.id <= batch_id)
+            .order_by(b.c.id)
+            # PostgreSQL: a second re-score saved at the same moment waits here, then sees what this
+            # one retired, so no verdict is copied twice (SQLite writes one at a time anyway).
+            .with_for_update()
+        ).all()
+        places = _batch_places(stamps)
+        newer: set[str] | None = None  # record ids of the batches newer than the one looked at
+        kept = 1  # payloads kept so far, newest first: the batch just stored
+        pruned_at = now_iso()
+        for stamp, place in zip(reversed(stamps), reversed(places), strict=True):
+            if stamp.id == batch_id or stamp.pruned_at is not None:
+                continue  # the new batch itself; a pruned batch is covered
+            prune = kept >= keep
+            kept += 0 if prune else 1
+            if stamp.covered and not prune:
+                continue
+            changes: dict[str, Any] = {}
+            old: VerdictBatch | None = None
+
+            def payload(batch_id: int = stamp.id) -> bytes:
+                return conn.execute(select(b.c.payload).where(b.c.id == batch_id)).scalar_one()
+
+            if not stamp.covered:
+                old = decode_batch((self.url, org_id, stamp.id, stamp.created_at), payload, keep=False)
+                if newer is None:
+                    newer = set(batch.record_ids)
+                alone = [i for i, r in enumerate(old.record_ids) if r not in newer]
+                if prune and alone:
+                    self._keep_as_rows(conn, org_id, record_kind, stamp, place, old, alone)
+                newer.update(old.record_ids[i] for i in alone)
+                if not alone:
+                    changes["covered"] = True
+            if prune:
+                if stamp.summary is None:  # stored before summaries were kept
+                    if old is None:
+                        old = decode_batch(
+                            (self.url, org_id, stamp.id, stamp.created_at), payload, keep=False
+                        )
+                    changes["summary"] = summarise_batch(old)
+                changes.update(payload=b"", pruned_at=pruned_at, covered=True)
+            if changes:
+                conn.execute(update(b).where(b.c.id == stamp.id).values(**changes))
+
+    def _keep_as_rows(
+        self,
+        conn: Connection,
+        org_id: str,
+        record_kind: str,
+        stamp: Any,
+        place: int,
+        old: VerdictBatch,
+        positions: list[int],
+    ) -> None:
+        """Copy the verdicts at `positions` of a batch about to be pruned into `verdicts` rows, except
+        for records with a verdict row newer than the batch (`place`: where it sits among rows)."""
+        t = schema.verdicts
+        ids = [old.record_ids[i] for i in positions]
+        newer_rows: set[str] = set()
+        for chunk in _chunks(sorted(set(ids))):
+            newer_rows.update(
+                conn.execute(
+                    select(t.c.record_id).where(
+                        t.c.organisation_id == org_id,
+                        t.c.record_kind == record_kind,
+                        t.c.record_id.in_(chunk),
+                        t.c.id > place,
+                    )
+                ).scalars()
+            )
+        wanted = [i for i in positions if old.record_ids[i] not in newer_rows]
+        if not wanted:
+            return
+        texts = self._texts_by_id(conn, org_id, record_kind, [old.record_ids[i] for i in wanted])
+        stored = _StoredBatch(
+            stamp.id, record_kind, stamp.mission_version, stamp.model_id, stamp.created_at, place, old
+        )
+        rows = []
+        for i in wanted:
+            row = stored.row(org_id, i, texts.get(old.record_ids[i], ""))
+            del row["id"]
+            rows.append(row)
+        conn.execute(insert(t), rows)
+
     def _verdict_batches(
-        self, conn: Connection, org_id: str, record_kinds: Sequence[str] | None
+        self, conn: Connection, org_id: str, record_kinds: Sequence[str] | None, newest_only: bool = False
     ) -> list[_StoredBatch]:
-        """The organisation's verdict batches, oldest first, decoded (decoded ones are kept)."""
+        """The organisation's verdict batches, oldest first, decoded (decoded ones are kept). Pruned
+        batches are left out (they have no verdicts left); with newest_only, so are covered ones,
+        which hold no record's newest verdict. Each comes with its place among the verdict rows."""
         b = schema.verdict_batches
         query = select(
             b.c.id, b.c.record_kind, b.c.mission_version, b.c.model_id, b.c.created_at, b.c.after_verdict
-        ).where(b.c.organisation_id == org_id)
+        ).add_columns(b.c.covered, b.c.pruned_at)
+        query = query.where(b.c.organisation_id == org_id)
         if record_kinds is not None:
             query = query.where(b.c.record_kind.in_(list(record_kinds)))
+        stamps = conn.execute(query.order_by(b.c.id)).all()
         found = []
-        for batch_id, kind, version, model_id, created_at, after in conn.execute(query.order_by(b.c.id)):
+        # Places are worked out over every batch, skipped ones included: a batch stored after one
+        # with a later place waits for it in `_in_verdict_order`, and must still do so.
+        for stamp, place in zip(stamps, _batch_places(stamps), strict=True):
+            if stamp.pruned_at is not None or (newest_only and stamp.covered):
+                continue
 
-            def payload(batch_id: int = batch_id) -> bytes:
+            def payload(batch_id: int = stamp.id) -> bytes:
                 return conn.execute(select(b.c.payload).where(b.c.id == batch_id)).scalar_one()
 
-            batch = decode_batch((self.url, org_id, batch_id, created_at), payload)
-            found.append(_StoredBatch(batch_id, kind, version, model_id, created_at, after, batch))
+            batch = decode_batch((self.url, org_id, stamp.id, stamp.created_at), payload)
+            found.append(
+                _StoredBatch(
+                    stamp.id,
+                    stamp.record_kind,
+                    stamp.mission_version,
+                    stamp.model_id,
+                    stamp.created_at,
+                    place,
+                    batch,
+                )
+            )
         return found
+
+    def verdict_batch_history(self, org_id: str, record_kind: str | None = None) -> list[dict[str, Any]]:
+        """Every stored re-score batch, oldest first, pruned ones included: {id, record_kind,
+        mission_version, model_id, created_at, size, tiers: {tier: n}, themes: {theme: n}, kept:
+        whether its single verdicts are still stored}. Reads no payload, except once for a batch
+        stored before counts were kept."""
+        b = schema.verdict_batches
+        query = select(
+            b.c.id, b.c.record_kind, b.c.mission_version, b.c.model_id, b.c.created_at, b.c.size
+        ).add_columns(b.c.summary, b.c.pruned_at)
+        query = query.where(b.c.organisation_id == org_id)
+        if record_kind is not None:
+            query = query.where(b.c.record_kind == record_kind)
+        out = []
+        with self._reading() as conn:
+            for stamp in conn.execute(query.order_by(b.c.id)).all():
+                summary = stamp.summary
+                if summary is None:
+
+                    def payload(batch_id: int = stamp.id) -> bytes:
+                        return conn.execute(select(b.c.payload).where(b.c.id == batch_id)).scalar_one()
+
+                    key = (self.url, org_id, stamp.id, stamp.created_at)
+                    summary = summarise_batch(decode_batch(key, payload, keep=False))
+                out.append(
+                    {
+                        "id": stamp.id,
+                        "record_kind": stamp.record_kind,
+                        "mission_version": stamp.mission_version,
+                        "model_id": stamp.model_id,
+                        "created_at": stamp.created_at,
+                        "size": stamp.size,
+                        "tiers": dict(summary["tiers"]),
+                        "themes": dict(summary["themes"]),
+                        "kept": stamp.pruned_at is None,
+                    }
+                )
+        return out
 
     def verdicts(
         self, org_id: str, record_kind: str | None = None, latest_only: bool = True
@@ -826,7 +998,8 @@ class Repository:
             query = query.where(t.c.record_kind == record_kind)
         with self._reading() as conn:
             rows = [self._record(_NO_KIND, r._mapping, False) for r in conn.execute(query.order_by(t.c.id))]
-            batches = self._verdict_batches(conn, org_id, None if record_kind is None else [record_kind])
+            kinds = None if record_kind is None else [record_kind]
+            batches = self._verdict_batches(conn, org_id, kinds, newest_only=latest_only)
             texts = self._texts_of(conn, org_id, {b.record_kind for b in batches})
         if not batches:
             found = rows
@@ -885,21 +1058,21 @@ class Repository:
         b = schema.verdict_batches
         query = (
             select(b.c.id, b.c.mission_version, b.c.model_id, b.c.created_at, b.c.after_verdict)
+            .add_columns(b.c.covered)
             .where(b.c.organisation_id == org_id, b.c.record_kind == record_kind)
             .order_by(b.c.id)
         )
         stamps = conn.execute(query).all()
-        # Where each batch stands among the verdict rows, as `_in_verdict_order` places it: after the
-        # newest row of its time, and never before a batch stored earlier.
-        places, highest = [], 0
-        for stamp in stamps:
-            highest = max(highest, stamp.after_verdict)
-            places.append(highest)
+        # Places over every batch (`_batch_places`); covered ones (pruned ones are covered too) hold
+        # no record's newest verdict and are never decoded here.
+        places = _batch_places(stamps)
         undecided = set(wanted)
         found: dict[str, tuple[_StoredBatch, int]] = {}
-        for (batch_id, version, model_id, created_at, after), place in zip(
+        for (batch_id, version, model_id, created_at, after, covered), place in zip(
             reversed(stamps), reversed(places), strict=True
         ):
+            if covered:
+                continue
             # A record with a verdict row newer than this batch keeps that row: older batches are
             # older still.
             undecided = {r for r in undecided if r not in newest_rows or newest_rows[r]["id"] <= place}
@@ -1178,6 +1351,16 @@ class _StoredBatch:
                 "model_id": self.model_id,
                 "created_at": self.created_at,
             }
+
+
+def _batch_places(stamps: Sequence[Any]) -> list[int]:
+    """Where each batch (rows with `after_verdict`, oldest first) stands among the verdict rows, as
+    `_in_verdict_order` places it: after the newest row of its time, never before an older batch."""
+    places, highest = [], 0
+    for stamp in stamps:
+        highest = max(highest, stamp.after_verdict)
+        places.append(highest)
+    return places
 
 
 def _in_verdict_order(rows: Sequence[Any], batches: Sequence[_StoredBatch], key: Any = None) -> Iterator[Any]:

@@ -31,6 +31,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 __all__ = ["metadata"]
@@ -251,6 +252,10 @@ Index("ix_verdicts_record", verdicts.c.organisation_id, verdicts.c.record_kind, 
 # `why` sentence is built from on reading (store/verdict_batches.py). Writing a million `verdicts`
 # rows took most of a re-score; a batch row is one insert. Verdict rows written later (`after_verdict`
 # is the newest verdicts.id of the organisation when the batch was stored) are newer than it.
+# `covered`: every record of the batch has a verdict in a newer batch of its kind, so reads of the
+# newest verdicts skip it. `summary`: its counts by tier and theme, {"tiers": {..}, "themes": {..}}.
+# `pruned_at`: when its payload was emptied, past the HOSHIN_VERDICT_HISTORY newest batches (the
+# summary stays; see store/verdict_batches.py).
 verdict_batches = Table(
     "verdict_batches",
     metadata,
@@ -263,6 +268,9 @@ verdict_batches = Table(
     Column("after_verdict", Integer, nullable=False),
     Column("size", Integer, nullable=False),
     Column("payload", LargeBinary, nullable=False),
+    Column("covered", Boolean, nullable=False, server_default=false()),
+    Column("summary", JSON),
+    Column("pruned_at", String(STAMP)),
 )
 Index("ix_verdict_batches_org", verdict_batches.c.organisation_id, verdict_batches.c.record_kind)
 

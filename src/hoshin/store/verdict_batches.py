@@ -9,6 +9,20 @@ function that writes it at scoring time (`domain.explain.reason`), so it reads e
 sentences that cannot be rebuilt from the numbers (a reviewers' vote moved the tier) are kept whole.
 
 The payload is an uncompressed .npz (no pickles): arrays as they are, everything else as JSON.
+
+How long batches are kept (Repository.save_verdict_batch does this, in the transaction that stores a
+new batch):
+- A batch whose every record has a verdict in a newer batch of its kind is marked `covered`: reads
+  of the newest verdicts (`verdict_summaries`, `newest_scores`, `verdicts(latest_only=True)`,
+  `newest_verdicts`) skip it without reading or decoding its payload. A full re-score covers the one
+  before it, so those reads decode one batch however many re-scores are stored.
+- The newest HOSHIN_VERDICT_HISTORY batches (config.verdict_history) per organisation and record
+  kind keep their payload; an older one has it emptied (`pruned_at`). Its `summary` (counts by tier
+  and theme, `summarise`) and its stamps stay, so `Repository.verdict_batch_history` still tells
+  what each re-score decided. Its single verdicts leave `verdicts(latest_only=False)` and backups.
+  A verdict of a pruned batch that is still a record's newest (the record left out of every newer
+  batch, e.g. deleted since) is first copied into an ordinary `verdicts` row, so no newest answer
+  changes. Verdict rows, overrides and reviews are never touched.
 """
 
 from __future__ import annotations
@@ -25,7 +39,7 @@ import numpy as np
 from hoshin.domain.calibration import Thresholds
 from hoshin.domain.explain import reason
 
-__all__ = ["TIER_CODES", "VerdictBatch", "decode", "encode"]
+__all__ = ["TIER_CODES", "VerdictBatch", "decode", "encode", "summarise"]
 
 TIER_CODES = ("core", "adjacent", "off")
 
@@ -119,6 +133,18 @@ def encode(batch: VerdictBatch) -> bytes:
     return out.getvalue()
 
 
+def summarise(batch: VerdictBatch) -> dict[str, dict[str, int]]:
+    """How many verdicts of the batch fall in each tier and under each theme (what is left of a
+    pruned batch): {"tiers": {tier: n}, "themes": {theme: n}}, every tier named, themes by name."""
+    tiers = np.bincount(np.asarray(batch.tier, dtype=np.int64), minlength=len(TIER_CODES))
+    themes: dict[str, int] = {}
+    rows = np.bincount(np.asarray(batch.row, dtype=np.int64), minlength=len(batch.row_names))
+    for name, count in zip(batch.row_names, rows.tolist(), strict=False):
+        if count:  # several mission rows may show the same theme name
+            themes[name] = themes.get(name, 0) + int(count)
+    return {"tiers": {name: int(tiers[i]) for i, name in enumerate(TIER_CODES)}, "themes": themes}
+
+
 def _decode(payload: bytes) -> VerdictBatch:
     with np.load(io.BytesIO(payload), allow_pickle=False) as data:
         meta = json.loads(data["meta"].tobytes().decode("utf-8"))
@@ -142,14 +168,17 @@ _decoded_lock = threading.Lock()
 _KEEP = 4
 
 
-def decode(key: tuple[object, ...], payload: Callable[[], bytes]) -> VerdictBatch:
-    """The batch stored under `key`; `payload` reads its bytes when it is not decoded already."""
+def decode(key: tuple[object, ...], payload: Callable[[], bytes], keep: bool = True) -> VerdictBatch:
+    """The batch stored under `key`; `payload` reads its bytes when it is not decoded already.
+    keep=False does not keep a batch it had to decode (one looked at once, when it is retired)."""
     with _decoded_lock:
         found = _decoded.get(key)
         if found is not None:
             _decoded.move_to_end(key)
             return found
     batch = _decode(payload())
+    if not keep:
+        return batch
     with _decoded_lock:
         _decoded[key] = batch
         while len(_decoded) > _KEEP:
