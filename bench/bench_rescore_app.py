@@ -20,7 +20,8 @@ Then, in one process (as a server would):
 Each is timed whole and phase by phase (the phases the re-score logs), and the memory the process
 keeps for the next re-score (the ideas' int8 vectors and hubness; target <= 0.5 GB per million) is
 printed; the verdicts table is checked to hold one new verdict per idea, and pages of 100 of the
-inbox are read back with their `why` (`inbox_core_s`: the first read after the re-score; `inbox_*_page_s`: later pages).
+inbox are read back with their `why` (`inbox_core_s`: the first read after the re-score;
+`inbox_*_page_s`: later pages).
 The database lives in a temporary folder (SQLite) or in a schema-less PostgreSQL database given by
 --url, whose tables for the bench organisation are deleted afterwards.
 """
