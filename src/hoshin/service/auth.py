@@ -203,9 +203,17 @@ def read_token(secret_key: str, token: str, max_age_s: int) -> tuple[str, str]:
 _LOGIN_FAILED = "unknown user name or wrong password"
 
 
-def _principal(store: Any, row: Mapping[str, Any]) -> Principal:
+def _principal(
+    store: Any, row: Mapping[str, Any], parents: Mapping[str, list[str]] | None = None
+) -> Principal:
+    """`parents`: the organisation's units as {unit: [parent]} when already read."""
+    from hoshin.store.trees import descendants
+
     org, unit = row["organisation_id"], row.get("unit_id")
-    managed = frozenset(store.unit_subtree(org, unit)) if unit else frozenset()
+    if unit and parents is not None and unit in parents:
+        managed = frozenset(descendants(unit, parents))
+    else:  # also an unknown unit: unit_subtree raises NotFoundError for it
+        managed = frozenset(store.unit_subtree(org, unit)) if unit else frozenset()
     return Principal(
         username=row["username"],
         role=row["role"],
@@ -234,10 +242,12 @@ def load_principal(store: Any, organisation_id: str, username: str, fingerprint:
     """The user a session or token names, provided they are still active and kept their password."""
     import hmac
 
-    row = store.find_user(username, organisation_id) if username and organisation_id else None
+    row, parents = (
+        store.user_with_units(username, organisation_id) if username and organisation_id else (None, {})
+    )
     if row is not None and row.get("active") and row.get("password_hash"):
         if hmac.compare_digest(password_fingerprint(row["password_hash"]), str(fingerprint)):
-            return _principal(store, row)
+            return _principal(store, row, parents)
     raise AuthenticationError("your session has ended; sign in again")
 
 

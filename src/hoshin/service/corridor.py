@@ -230,12 +230,17 @@ def score_new_ideas(
     if not idea_ids:
         return 0
     try:
-        if repo.mission(org_id) is None:
-            return 0  # nothing to score against yet
-        engine = aligner if aligner is not None else store_aligner(repo)
-        scored = score_ideas(repo, org_id, engine, idea_ids, progress, refresh_in_background)
+        if aligner is None:
+            if repo.mission(org_id) is None:
+                return 0  # nothing to score against yet
+            aligner = store_aligner(repo)
+        scored = score_ideas(repo, org_id, aligner, idea_ids, progress, refresh_in_background)
         return len(scored)
     except HoshinError as exc:
+        # With an aligner given (every web submission) the mission is read once, by score_ideas,
+        # and only asked about again when scoring found something missing.
+        if isinstance(exc, NotFoundError) and repo.mission(org_id) is None:
+            return 0  # nothing to score against yet
         log.warning("ideas stored without a verdict (%s); run `hoshin corridor rescore`", exc)
         return 0
 

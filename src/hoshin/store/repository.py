@@ -1180,6 +1180,22 @@ class Repository:
 
         return StoreVectorCache(self)
 
+    # ------------------------------------------------------------ signed-in users
+
+    def user_with_units(
+        self, username: str, org_id: str
+    ) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
+        """`find_user(username, org_id)` and, when that user belongs to a unit, the organisation's
+        units as {unit: [parent]} (else {}), read on one connection. Every request checks its
+        user; three separate reads (user, unit, unit tree) cost about twice as much."""
+        t = schema.users
+        query = select(t).where(t.c.username == username, t.c.organisation_id == org_id).limit(2)
+        with self._reading() as conn:
+            found = [dict(r._mapping) for r in conn.execute(query)]
+            row = found[0] if len(found) == 1 else None
+            parents = self._unit_parents(conn, org_id) if row is not None and row.get("unit_id") else {}
+        return row, parents
+
 
 _NO_KIND = _Kind(schema.organisations)
 
