@@ -11,14 +11,16 @@ import pytest
 
 from hoshin.service.corridor import override_tier, score_ideas, score_new_ideas
 from hoshin.service.corridor_state import (
+    SCORING_COLUMNS,
     SMALL_ORGANISATION,
     CorridorState,
     full_pass,
+    kept_ideas,
     kept_state,
     review_counts,
     scoring_rows,
     state_for,
-    state_only,
+    stored_pass,
 )
 from hoshin.service.missions import current_model, save_mission
 
@@ -120,15 +122,24 @@ def test_the_server_refreshes_a_grown_state_without_making_a_request_wait(scored
         time.sleep(0.05)
     newer = kept_state(org.store, org.id, aligner)
     assert newer is not None and newer is not old and newer.counts[0] == 72  # the thread's pass
+    # The thread made a stored pass: the ideas it kept let the next pass read only what changed.
+    deadline = time.monotonic() + 30
+    while (kept := kept_ideas(org.store, org.id, aligner)) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert kept is not None and len(kept.ids) == 72
 
 
-def test_a_state_built_without_reasons_scores_arrivals_like_a_full_pass(scored: Any, aligner: Any) -> None:
+def test_the_background_refreshs_stored_pass_scores_arrivals_like_a_full_pass(
+    scored: Any, aligner: Any
+) -> None:
     org = scored
     override_tier(org.store, org.id, "A-003", "core", "our own spare part", "bo")
     model = current_model(org.store, org.id, aligner)
     ideas = scoring_rows(org.store, org.id)
     _, full = full_pass(aligner, model, ideas, review_counts(ideas))
-    light = state_only(aligner, model, ideas, review_counts(ideas))
+    rows = org.store.columns("ideas", org.id, SCORING_COLUMNS)
+    light = stored_pass(aligner, org.store, org.id, model, rows).state  # what the refresh thread keeps
+    assert light.counts == full.counts
     assert light.votes is not None and full.votes is not None
     assert (light.votes.cuts, light.votes.reviewed_ids) == (full.votes.cuts, full.votes.reviewed_ids)
     arrivals = [{"id": "X-1", "text": "Repair the door seals"}, {"id": "X-2", "text": "Ship coffee beans"}]

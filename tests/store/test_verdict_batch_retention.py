@@ -263,7 +263,8 @@ def test_batches_stored_before_the_migration_are_retired_by_the_next_save(store_
     with engine.begin() as conn:  # back to how migration 2 left the table
         for column in ("covered", "summary", "pruned_at"):
             conn.execute(text(f"ALTER TABLE verdict_batches DROP COLUMN {column}"))
-        conn.execute(text("DELETE FROM hoshin_migrations WHERE version = 3"))
+        # Later migrations are undone too: they find their columns and change nothing.
+        conn.execute(text("DELETE FROM hoshin_migrations WHERE version >= 3"))
     engine.dispose()
     verdict_batches._decoded.clear()
     with open_store(store_url) as repo:

@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hoshin.domain.calibration import hubness
 from hoshin.domain.explain import judge_many
 from hoshin.domain.mission import MissionModel
 from hoshin.domain.nearest import align_stored
@@ -44,11 +43,12 @@ from hoshin.domain.override_calibration import (
     tier_codes_for,
     tier_for,
 )
-from hoshin.domain.quantised import QuantisedVectors, Vectors, quantise
+from hoshin.domain.quantised import QuantisedVectors, Vectors
 from hoshin.domain.text import boilerplate_from_counts, strip_words, word_document_counts
 from hoshin.domain.verdict import TIERS, Tier, Verdict
 from hoshin.embedding import ProgressFn
 from hoshin.service.alignment import BatchContext, _headline
+from hoshin.service.scored_vectors import scored_vectors
 from hoshin.store.verdict_batches import TIER_CODES, VerdictBatch
 
 if TYPE_CHECKING:
@@ -270,20 +270,6 @@ def full_pass(
     return verdicts, state
 
 
-def state_only(
-    aligner: Aligner, model: MissionModel, ideas: Sequence[dict[str, Any]], counts: tuple[int, int, int]
-) -> CorridorState:
-    """The state `full_pass` would give, without writing a verdict for every idea (the reasons are
-    most of a large pass's Python time, which a server refreshing its state in the background
-    would take from the requests). Only the reviewed ideas get verdicts, for the reviewers' votes."""
-    started = time.perf_counter()
-    seen = ReviewerVotes.seen(ideas)
-    scored = aligner.score_batch(model, [idea["text"] for idea in ideas], explain=seen)
-    votes = ReviewerVotes.fit(aligner, ideas, scored.verdicts)
-    took = time.perf_counter() - started
-    return CorridorState(model, scored.context, votes, counts, time.monotonic(), took)
-
-
 # ---- the full re-score from what the process already holds ------------------------------------
 # A re-score after a corridor change sees the same ideas as the last one: their vectors, their
 # hubness (which depends on the text and the background only, never on the mission) and the words
@@ -332,9 +318,9 @@ def _embedded(
     aligner: Aligner, texts: Sequence[str], drop: frozenset[str]
 ) -> tuple[QuantisedVectors, np.ndarray]:
     """Vectors as int8 codes (from the vector cache; never-seen texts are embedded) and hubness of
-    the texts (from the vectors as those codes give them back, as `Aligner.score_batch` scores)."""
-    vectors = aligner.embed_scored([strip_words(t, drop) for t in texts])
-    return quantise(vectors), hubness(vectors, aligner.background, aligner.params.hub_k).astype(np.float32)
+    the texts (from the vectors as those codes give them back, as `Aligner.score_batch` scores):
+    hubs the store's vector cache keeps beside the vectors are read, not computed again."""
+    return scored_vectors(aligner, [strip_words(t, drop) for t in texts])
 
 
 def stored_ideas(
@@ -607,9 +593,19 @@ def _refresh_later(repo: Repository, org_id: str, aligner: Aligner, model: Missi
     def refresh() -> None:
         try:
             with _lock(aligner, (repo.url, org_id)):
-                ideas = scoring_rows(repo, org_id)
-                state = state_only(aligner, model, ideas, review_counts(ideas))
-                remember(aligner, repo, org_id, state)
+                # The stored pass re-reads only what changed since the kept one (the new ideas'
+                # vectors, hubness and words): a pass over every text held the interpreter lock
+                # long enough to stall the requests it runs beside (50 clients: p95 up to 0.6 s).
+                started = time.perf_counter()
+                rows = repo.columns("ideas", org_id, SCORING_COLUMNS)
+                if rows:
+                    keep(aligner, repo, org_id, stored_pass(aligner, repo, org_id, model, rows))
+                log.info(
+                    "refreshed %s's corridor state over %d ideas in %.2f s",
+                    org_id,
+                    len(rows),
+                    time.perf_counter() - started,
+                )
         except Exception:  # the kept state stays in use; the next request tries again
             log.warning("background re-score of %s's corridor state failed", org_id, exc_info=True)
         finally:

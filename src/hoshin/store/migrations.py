@@ -54,10 +54,23 @@ def _m003_verdict_batch_retention(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE verdict_batches ADD COLUMN {name} {column_type}{default}"))
 
 
+def _m004_vector_hubness(conn: Connection) -> None:
+    """Each cached vector's hubness and the basis it was computed on (vectors.hub, hub_basis), so a
+    re-score in a fresh process need not compute every idea's hubness again. Both are nullable: a
+    row without them simply has its hub computed and stored on the next re-score."""
+    have = {c["name"] for c in inspect(conn).get_columns(schema.vectors.name)}
+    for name in ("hub", "hub_basis"):
+        if name in have:
+            continue
+        column_type = schema.vectors.c[name].type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE vectors ADD COLUMN {name} {column_type}"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
     (2, "verdict batches", _m002_verdict_batches),
     (3, "verdict batch retention", _m003_verdict_batch_retention),
+    (4, "vector hubness", _m004_vector_hubness),
 ]
 HEAD = MIGRATIONS[-1][0]
 

@@ -310,5 +310,11 @@ vectors = Table(
     Column("model_id", String(NAME), nullable=False),
     Column("content_hash", String(64), nullable=False),
     Column("vector", LargeBinary, nullable=False),
+    # The vector's hubness (its mean cosine to its nearest background texts, computed from the
+    # vector as its int8 codes give it back), which a re-score in a fresh process reads instead of
+    # computing it again. `hub_basis` names the background corpus, k and rounding it was computed
+    # with; a hub of another basis is ignored and recomputed (store/vectors.py, `hub_basis`).
+    Column("hub", Float),
+    Column("hub_basis", String(64)),
     PrimaryKeyConstraint("model_id", "content_hash"),
 )
