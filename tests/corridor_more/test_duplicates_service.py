@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+import hoshin.service.duplicates as duplicates
 from corridor_more.support import TWIN, add_twins, state
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.duplicates import find_duplicate_groups, merge_ideas, similar_ideas, unmerge_ideas
@@ -95,3 +96,22 @@ def test_bad_merges_change_nothing(org: Any, primary: str, twins: Any, error: ty
     with pytest.raises(error):
         merge_ideas(org.store, org.id, primary, twins, "alice")
     assert state(org) == before
+
+
+def test_the_kept_index_follows_added_edited_and_deleted_ideas(org: Any, aligner: Any) -> None:
+    add_twins(org)
+    query = TWIN.replace("hall", "halls")
+    assert similar_ideas(org.store, org.id, aligner, query, k=1)[0]["id"] in {"I-3", "I-4"}
+    kept = duplicates._kept[aligner][(org.store.url, org.id)]
+    similar_ideas(org.store, org.id, aligner, "Another question entirely", k=1)
+    assert duplicates._kept[aligner][(org.store.url, org.id)] is kept  # nothing changed: reused
+    misses = aligner.embedder.misses
+    org.store.upsert("ideas", org.id, [{"id": "I-NEW", "text": "Solar panels on the warehouse roof"}])
+    found = similar_ideas(org.store, org.id, aligner, "Solar panels on the warehouse roofs", k=1)
+    assert found[0]["id"] == "I-NEW" and found[0]["text"] == "Solar panels on the warehouse roof"
+    assert aligner.embedder.misses == misses + 2  # the new idea and the query, nothing else again
+    org.store.upsert("ideas", org.id, [{"id": "I-NEW", "text": "A rooftop beehive for the canteen honey"}])
+    found = similar_ideas(org.store, org.id, aligner, "Solar panels on the warehouse roofs", k=5)
+    assert all(f["text"] != "Solar panels on the warehouse roof" for f in found)  # the edit counts
+    org.store.delete("ideas", org.id, "I-3")
+    assert "I-3" not in {f["id"] for f in similar_ideas(org.store, org.id, aligner, query, k=5)}

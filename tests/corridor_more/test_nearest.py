@@ -86,3 +86,16 @@ def test_align_stored_gives_the_same_z_as_align() -> None:
     assert np.abs(got.best_z - expected.best_z).max() < 1e-4
     with pytest.raises(ValueError):
         align_stored(items, np.zeros(3), mission, background, params)
+
+
+def test_an_index_over_kept_codes_searches_like_one_over_the_vectors() -> None:
+    rng = np.random.default_rng(4)
+    vectors = _unit(rng.standard_normal((60_000, 32)))  # large enough for the sign-bit shortlist
+    ids = [f"I{i}" for i in range(len(vectors))]
+    plain = NearestIndex(ids, vectors)
+    kept = NearestIndex.from_codes(ids, quantise(vectors))
+    for q in (vectors[5] + 0.1 * vectors[9], vectors[40_000]):
+        assert kept.search(q, k=5, exact=True) == plain.search(q, k=5, exact=True)
+        assert kept.search(q, k=1)[0][0] == plain.search(q, k=1)[0][0]
+    with pytest.raises(ValueError, match="ids for"):
+        NearestIndex.from_codes(ids[:3], quantise(vectors[:4]))

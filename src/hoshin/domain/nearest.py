@@ -51,6 +51,20 @@ class NearestIndex:
         self.quantised = quantise(vectors.reshape(len(ids), self.dim))
         self._bits = _sign_bits(vectors) if len(ids) >= _SHORTLIST_FROM else None
 
+    @classmethod
+    def from_codes(cls, ids: Sequence[str], codes: QuantisedVectors) -> NearestIndex:
+        """An index over vectors already held as int8 codes (no float copy is made). The sign bits
+        come from the codes: a component too small for a code of its own counts as not positive,
+        which can only change the shortlist, never a score."""
+        if len(ids) != len(codes):
+            raise ValueError(f"{len(ids)} ids for {len(codes)} vectors")
+        index = cls.__new__(cls)
+        index.ids = list(ids)
+        index.dim = codes.shape[1]
+        index.quantised = codes
+        index._bits = _sign_bits(codes.codes) if len(ids) >= _SHORTLIST_FROM else None
+        return index
+
     def __len__(self) -> int:
         return len(self.ids)
 
