@@ -54,11 +54,16 @@ def test_a_strategist_merges_a_group_and_undoes_it(browser, live_server, login) 
     form = browser.find_element(By.CSS_SELECTOR, "form[action='/ideas/duplicates/merge']")
     ids = [i.get_attribute("value") for i in form.find_elements(By.CSS_SELECTOR, "input[name=ids]")]
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    notice = browser.find_element(By.CSS_SELECTOR, "p.notice").text
+    # Wait for the answer page: on a busy machine the click can return before it has loaded, and a
+    # retry would find the group already merged.
+    notice = WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, "p.notice"))[0].text
     assert f"Merged into idea {ids[0]}" in notice
     merged = browser.find_element(By.CSS_SELECTOR, "table[aria-labelledby=merged]").text
     assert all(i in merged for i in ids)
     browser.find_element(By.XPATH, f"//button[contains(., 'Undo merge') and contains(., '{ids[0]}')]").click()
+    WebDriverWait(browser, 15).until(
+        lambda d: any("is undone" in p.text for p in d.find_elements(By.CSS_SELECTOR, "p.notice"))
+    )
     assert f"merge into idea {ids[0]} is undone" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
 
 
