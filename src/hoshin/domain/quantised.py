@@ -57,6 +57,12 @@ class QuantisedVectors:
 Vectors = np.ndarray | QuantisedVectors
 
 
+def _scales(block: np.ndarray) -> np.ndarray:
+    """Each row's scale: its largest magnitude maps to code 127 (an all-zero row gets 1)."""
+    peak = np.abs(block).max(axis=1) if block.shape[1] else np.zeros(len(block), np.float32)
+    return np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
+
+
 def quantise(vectors: np.ndarray) -> QuantisedVectors:
     """Symmetric int8 codes with a per-vector scale (the row's largest magnitude maps to 127)."""
     vectors = np.asarray(vectors, dtype=np.float32)
@@ -66,8 +72,7 @@ def quantise(vectors: np.ndarray) -> QuantisedVectors:
     scales = np.empty(len(vectors), dtype=np.float32)
     for start in range(0, len(vectors), _CHUNK):  # chunks: never a float copy of the whole matrix
         block = vectors[start : start + _CHUNK]
-        peak = np.abs(block).max(axis=1) if block.shape[1] else np.zeros(len(block), np.float32)
-        scale = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
+        scale = _scales(block)
         codes[start : start + _CHUNK] = np.rint(block / scale[:, None]).astype(np.int8)
         scales[start : start + _CHUNK] = scale
     return QuantisedVectors(codes, scales)
@@ -83,8 +88,7 @@ def through_int8(vectors: np.ndarray) -> np.ndarray:
         raise ValueError("through_int8 rounds a writable 2-d float32 array in place")
     for start in range(0, len(vectors), _CHUNK):
         block = vectors[start : start + _CHUNK]
-        peak = np.abs(block).max(axis=1) if block.shape[1] else np.zeros(len(block), np.float32)
-        scale = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)[:, None]
+        scale = _scales(block)[:, None]
         block /= scale
         np.rint(block, out=block)
         block *= scale

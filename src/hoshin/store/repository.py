@@ -844,12 +844,8 @@ class Repository:
                 continue
             changes: dict[str, Any] = {}
             old: VerdictBatch | None = None
-
-            def payload(batch_id: int = stamp.id) -> bytes:
-                return conn.execute(select(b.c.payload).where(b.c.id == batch_id)).scalar_one()
-
             if not stamp.covered:
-                old = decode_batch((self.url, org_id, stamp.id, stamp.created_at), payload, keep=False)
+                old = self._decoded_batch(conn, org_id, stamp.id, stamp.created_at, keep=False)
                 if newer is None:
                     newer = set(batch.record_ids)
                 alone = [i for i, r in enumerate(old.record_ids) if r not in newer]
@@ -861,9 +857,7 @@ class Repository:
             if prune:
                 if stamp.summary is None:  # stored before summaries were kept
                     if old is None:
-                        old = decode_batch(
-                            (self.url, org_id, stamp.id, stamp.created_at), payload, keep=False
-                        )
+                        old = self._decoded_batch(conn, org_id, stamp.id, stamp.created_at, keep=False)
                     changes["summary"] = summarise_batch(old)
                 changes.update(payload=b"", pruned_at=pruned_at, covered=True)
             if changes:
@@ -909,6 +903,18 @@ class Repository:
             rows.append(row)
         conn.execute(insert(t), rows)
 
+    def _decoded_batch(
+        self, conn: Connection, org_id: str, batch_id: int, created_at: str, keep: bool = True
+    ) -> VerdictBatch:
+        """Stored batch `batch_id`, decoded: from the decoded batches kept in the process when it is
+        there, else read and decoded (and kept, unless keep=False: a batch looked at once)."""
+        b = schema.verdict_batches
+
+        def payload() -> bytes:
+            return cast(bytes, conn.execute(select(b.c.payload).where(b.c.id == batch_id)).scalar_one())
+
+        return decode_batch((self.url, org_id, batch_id, created_at), payload, keep=keep)
+
     def _verdict_batches(
         self, conn: Connection, org_id: str, record_kinds: Sequence[str] | None, newest_only: bool = False
     ) -> list[_StoredBatch]:
@@ -930,10 +936,7 @@ class Repository:
             if stamp.pruned_at is not None or (newest_only and stamp.covered):
                 continue
 
-            def payload(batch_id: int = stamp.id) -> bytes:
-                return conn.execute(select(b.c.payload).where(b.c.id == batch_id)).scalar_one()
-
-            batch = decode_batch((self.url, org_id, stamp.id, stamp.created_at), payload)
+            batch = self._decoded_batch(conn, org_id, stamp.id, stamp.created_at)
             found.append(
                 _StoredBatch(
                     stamp.id,
@@ -964,12 +967,8 @@ class Repository:
             for stamp in conn.execute(query.order_by(b.c.id)).all():
                 summary = stamp.summary
                 if summary is None:
-
-                    def payload(batch_id: int = stamp.id) -> bytes:
-                        return conn.execute(select(b.c.payload).where(b.c.id == batch_id)).scalar_one()
-
-                    key = (self.url, org_id, stamp.id, stamp.created_at)
-                    summary = summarise_batch(decode_batch(key, payload, keep=False))
+                    old = self._decoded_batch(conn, org_id, stamp.id, stamp.created_at, keep=False)
+                    summary = summarise_batch(old)
                 out.append(
                     {
                         "id": stamp.id,
@@ -1079,10 +1078,7 @@ class Repository:
             if not undecided:
                 break
 
-            def payload(batch_id: int = batch_id) -> bytes:
-                return conn.execute(select(b.c.payload).where(b.c.id == batch_id)).scalar_one()
-
-            batch = decode_batch((self.url, org_id, batch_id, created_at), payload)
+            batch = self._decoded_batch(conn, org_id, batch_id, created_at)
             stored = _StoredBatch(batch_id, record_kind, version, model_id, created_at, after, batch)
             for record_id in list(undecided):
                 i = batch.position(record_id)
