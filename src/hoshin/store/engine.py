@@ -8,16 +8,18 @@ transactions start deferred, so they never take the write lock.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from hoshin.config import db_pool_size
-from hoshin.errors import ConfigError
+from hoshin.errors import ConfigError, StorageError
 
-__all__ = ["create_engines", "is_sqlite"]
+__all__ = ["create_engines", "driver_errors", "is_sqlite"]
 
 _BUSY_TIMEOUT_MS = 30_000
 
@@ -74,3 +76,20 @@ def _sqlite_engine(url: str, immediate: bool, wal: bool = True, **kwargs: Any) -
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+@contextmanager
+def driver_errors(conn: Connection) -> Iterator[None]:
+    """Errors of the raw driver cursor (used where SQLAlchemy's rows cost too much) made into what
+    SQLAlchemy's own path gives: a StorageError naming the cause, and a connection the database
+    dropped taken out of the pool. Without this a psycopg error passed every handler as an
+    unexpected 500, and the dead connection went back to the pool for the next request."""
+    dbapi = conn.dialect.loaded_dbapi
+    try:
+        yield
+    except dbapi.Error as exc:
+        raw = conn.connection.dbapi_connection
+        if conn.dialect.is_disconnect(exc, raw, None) or getattr(raw, "closed", False):
+            conn.invalidate(exc)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StorageError(f"database error: {first}") from exc

@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from hoshin.errors import ConflictError, HoshinError, InputError, NotFoundError, StorageError
 from hoshin.store import schema
-from hoshin.store.engine import create_engines
+from hoshin.store.engine import create_engines, driver_errors
 from hoshin.store.migrations import apply_migrations
 from hoshin.store.trees import descendants, find_cycle
 from hoshin.store.verdict_batches import TIER_CODES, VerdictBatch
@@ -1274,12 +1274,13 @@ def _driver_rows(conn: Connection, query: Any) -> list[tuple[Any, ...]]:
         bound: Any = tuple(params[name] for name in compiled.positiontup)
     else:
         bound = params
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        cursor.execute(str(compiled), bound)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
+    with driver_errors(conn):
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            cursor.execute(str(compiled), bound)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
 
 
 def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:

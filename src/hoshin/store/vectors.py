@@ -13,8 +13,8 @@ import numpy as np
 from sqlalchemy import Connection, select, text
 
 from hoshin.embedding.cache import VectorCache
-from hoshin.errors import StorageError
 from hoshin.store import schema
+from hoshin.store.engine import driver_errors
 
 if TYPE_CHECKING:
     from hoshin.store.repository import Repository
@@ -54,15 +54,10 @@ def _stored_rows(
     sql, params = _stored_rows_query(postgres, model_id, basis, hashes)
     if not postgres:
         return conn.exec_driver_sql(sql, params).all()
-    import psycopg
-
     # psycopg's binary format hands each vector over as the bytes stored, not as hex text to
     # decode: reading 200,000 vectors took a third less time.
-    try:
-        with conn.connection.driver_connection.cursor(binary=True) as cursor:
-            return cursor.execute(sql, params).fetchall()
-    except psycopg.Error as exc:
-        raise StorageError(f"database error: {exc}") from exc
+    with driver_errors(conn), conn.connection.driver_connection.cursor(binary=True) as cursor:
+        return cursor.execute(sql, params).fetchall()
 
 
 def hub_basis(background: np.ndarray, k: int) -> str:
