@@ -26,7 +26,8 @@ Each is timed whole and phase by phase (the phases the re-score logs), and the m
 keeps for the next re-score (the ideas' int8 vectors and hubness; target <= 0.5 GB per million) is
 printed; the verdicts table is checked to hold one new verdict per idea, and pages of 100 of the
 inbox are read back with their `why` (`inbox_core_s`: the first read after the re-score;
-`inbox_*_page_s`: later pages).
+`inbox_*_page_s`: later pages), and the twins of a new idea are searched as the app does before
+saving it (`twins_search_ms`, target < 50 ms; `--skip-twins` leaves this out).
 The database lives in a temporary folder (SQLite) or in a schema-less PostgreSQL database given by
 --url, whose tables for the bench organisation are deleted afterwards.
 """
@@ -53,6 +54,7 @@ from sqlalchemy import insert  # noqa: E402
 from hoshin.embedding import content_hash, create_embedder  # noqa: E402
 from hoshin.service.corridor import list_inbox, score_ideas, store_aligner  # noqa: E402
 from hoshin.service.corridor_state import forget_states, forget_stored, kept_ideas  # noqa: E402
+from hoshin.service.duplicates import similar_ideas  # noqa: E402
 from hoshin.store import schema  # noqa: E402
 from hoshin.store.repository import open_store  # noqa: E402
 
@@ -211,6 +213,34 @@ def check_readback(repo, n: int) -> dict:  # noqa: ANN001
     }
 
 
+def check_twins(repo, aligner, n: int, searches: int = 5) -> dict:  # noqa: ANN001
+    """Twins of a new idea as the app finds them (`similar_ideas`, the list shown before saving):
+    the first search of the process (it reads every id and text and codes them from the stored
+    vectors), then the median of `searches` searches with nothing changed, and of `searches`
+    rounds of "an idea is saved, then the next one is checked for twins". Target < 50 ms at 1M."""
+    texts = texts_for(min(n, 1_000))
+
+    def timed(text: str) -> float:
+        started = time.perf_counter()
+        found = similar_ideas(repo, ORG, aligner, text, k=5)
+        assert found, "no twins found at all"
+        return (time.perf_counter() - started) * 1000
+
+    first_ms = timed("A rewording: " + texts[0])
+    quiet = [timed(f"Reworded {m}: " + texts[m % len(texts)]) for m in range(searches)]
+    after_save = []
+    for m in range(searches):
+        repo.upsert(
+            "ideas", ORG, [{"id": f"TWIN-{m}", "text": f"Saved while checking twins {m}: " + texts[m]}]
+        )
+        after_save.append(timed(f"Another rewording {m}: " + texts[-1 - m]))
+    return {
+        "twins_first_search_ms": round(first_ms),
+        "twins_search_ms": round(statistics.median(quiet), 1),
+        "twins_search_after_a_save_ms": round(statistics.median(after_save), 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="stored ideas (default 1000000)")
@@ -218,6 +248,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--url", default=None, help="store URL (default: SQLite in a temporary folder)")
     parser.add_argument("--embedder", default=None, help="minilm or hashing (default: HOSHIN_EMBEDDER)")
     parser.add_argument("--skip-inbox", action="store_true", help="do not read the inbox back")
+    parser.add_argument("--skip-twins", action="store_true", help="do not time the twins search")
     args = parser.parse_args(argv)
     phase_log = PhaseLog()
     logging.getLogger("hoshin.service.corridor").addHandler(phase_log)
@@ -263,6 +294,13 @@ def main(argv: list[str] | None = None) -> None:
             result["rescore_ok"] = median < TARGET_S
             if not args.skip_inbox:
                 result.update(check_readback(repo, args.n))
+            if not args.skip_twins:
+                result.update(check_twins(repo, aligner, args.n))
+                print(
+                    f"twins of a new idea among {args.n:,}: {result['twins_search_ms']} ms median "
+                    f"({result['twins_search_after_a_save_ms']} ms right after a save; first search of "
+                    f"the process {result['twins_first_search_ms']} ms); target < 50 ms"
+                )
             print(
                 f"re-score {args.n:,} stored ideas after a corridor change ({repo.dialect}): median "
                 f"{result['rescore_s']} s over {len(runs)} runs (target < {TARGET_S:.0f} s for 1,000,000); "

@@ -115,3 +115,57 @@ def test_the_kept_index_follows_added_edited_and_deleted_ideas(org: Any, aligner
     assert all(f["text"] != "Solar panels on the warehouse roof" for f in found)  # the edit counts
     org.store.delete("ideas", org.id, "I-3")
     assert "I-3" not in {f["id"] for f in similar_ideas(org.store, org.id, aligner, query, k=5)}
+
+
+def kept_index(org: Any, aligner: Any) -> Any:
+    return duplicates._kept[aligner][(org.store.url, org.id)]
+
+
+def test_writes_since_the_full_read_are_followed_without_reading_every_idea(org: Any, aligner: Any) -> None:
+    add_twins(org)
+    similar_ideas(org.store, org.id, aligner, TWIN, k=1)
+    base = kept_index(org, aligner).base
+    org.store.upsert("ideas", org.id, [{"id": "I-NEW", "text": "Solar panels on the warehouse roof"}])
+    org.store.upsert("ideas", org.id, [{"id": "I-4", "status": "triaged"}])  # the text stays
+    org.store.upsert("ideas", org.id, [{"id": "I-3", "text": "A rooftop beehive for the canteen honey"}])
+    found = similar_ideas(org.store, org.id, aligner, TWIN, k=50)
+    kept = kept_index(org, aligner)
+    assert kept.base is base  # followed, not rebuilt
+    assert set(kept.recent_texts) == {"I-NEW", "I-3"} and kept.superseded == {"I-3"}
+    by_id = {f["id"]: f for f in found}
+    assert found[0]["id"] == "I-4" and found[0]["twin"]
+    assert by_id["I-3"]["text"] == "A rooftop beehive for the canteen honey" and not by_id["I-3"]["twin"]
+    assert len(found) == len(set(by_id)) == org.store.count("ideas", org.id)  # no idea twice
+    scores = [f["score"] for f in found]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_a_delete_or_too_many_writes_read_everything_again(
+    org: Any, aligner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_twins(org)
+    similar_ideas(org.store, org.id, aligner, TWIN, k=1)
+    base = kept_index(org, aligner).base
+    org.store.delete("ideas", org.id, "I-4")
+    assert [f["id"] for f in similar_ideas(org.store, org.id, aligner, TWIN, k=1)] == ["I-3"]
+    assert kept_index(org, aligner).base is not base
+    monkeypatch.setattr(duplicates, "_RECENT_AT_MOST", 2)
+    base = kept_index(org, aligner).base
+    org.store.upsert(
+        "ideas", org.id, [{"id": f"I-X{n}", "text": f"Idea number {n} about pumps"} for n in range(3)]
+    )
+    found = similar_ideas(org.store, org.id, aligner, "Idea number 2 about pumps", k=1)
+    assert found[0]["id"] == "I-X2"
+    kept = kept_index(org, aligner)
+    assert kept.base is not base and not kept.recent_texts and "I-X2" in kept.rows
+
+
+def test_writes_through_another_store_are_seen(org: Any, aligner: Any) -> None:
+    """Another server process on the same database: the change mark lives in the database."""
+    from hoshin.store import open_store
+
+    add_twins(org)
+    similar_ideas(org.store, org.id, aligner, TWIN, k=1)
+    with open_store(org.store.url) as other:
+        other.upsert("ideas", org.id, [{"id": "I-ELSE", "text": "Heat pump for the paint shop"}])
+    assert similar_ideas(org.store, org.id, aligner, "Heat pump for the paint shop", k=1)[0]["id"] == "I-ELSE"

@@ -32,7 +32,7 @@ def test_migration_4_adds_the_hub_columns_to_a_version_3_database(store_url: str
     with engine.begin() as conn:  # back to how migration 3 left the table
         for column in ("hub", "hub_basis"):
             conn.execute(text(f"ALTER TABLE vectors DROP COLUMN {column}"))
-        conn.execute(text("DELETE FROM hoshin_migrations WHERE version = 4"))
+        conn.execute(text("DELETE FROM hoshin_migrations WHERE version >= 4"))
     assert {c["name"] for c in inspect(engine).get_columns("vectors")} == {
         "model_id",
         "content_hash",
@@ -43,7 +43,7 @@ def test_migration_4_adds_the_hub_columns_to_a_version_3_database(store_url: str
         engine = create_engine(store_url)
         assert {"hub", "hub_basis"} <= {c["name"] for c in inspect(engine).get_columns("vectors")}
         with engine.connect() as conn:
-            assert conn.execute(text("SELECT max(version) FROM hoshin_migrations")).scalar() == HEAD == 4
+            assert conn.execute(text("SELECT max(version) FROM hoshin_migrations")).scalar() == HEAD
         engine.dispose()
         cache = StoreVectorCache(repo)
         vectors, found, hub = read_all(cache, ["h1"], "b")

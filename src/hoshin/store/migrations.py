@@ -66,11 +66,25 @@ def _m004_vector_hubness(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE vectors ADD COLUMN {name} {column_type}"))
 
 
+def _m005_change_marks(conn: Connection) -> None:
+    """The change_marks table and each idea's revision (indexed), so a kept index of ideas sees what
+    changed by reading one row, and reads only the ideas written since. Existing ideas keep a null
+    revision: a reader builds from all ideas first, then follows revisions."""
+    schema.change_marks.create(conn, checkfirst=True)
+    have = {c["name"] for c in inspect(conn).get_columns(schema.ideas.name)}
+    if "revision" not in have:
+        column_type = schema.ideas.c.revision.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE ideas ADD COLUMN revision {column_type}"))
+    for index in schema.ideas.indexes:
+        index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
     (2, "verdict batches", _m002_verdict_batches),
     (3, "verdict batch retention", _m003_verdict_batch_retention),
     (4, "vector hubness", _m004_vector_hubness),
+    (5, "change marks", _m005_change_marks),
 ]
 HEAD = MIGRATIONS[-1][0]
 

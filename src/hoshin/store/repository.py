@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import Connection, Float, Integer, String, Table, case, delete, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from hoshin.errors import ConflictError, HoshinError, InputError, NotFoundError, StorageError
@@ -48,6 +50,11 @@ class _Kind:
     defaults: dict[str, Any] = field(default_factory=dict)
     self_ref: str | None = None  # a column pointing at the same table (inserted after the rows)
     hidden: tuple[str, ...] = ()  # columns only returned when asked for (password hashes)
+    # Bookkeeping columns the store writes itself: never returned, never taken from a record.
+    internal: tuple[str, ...] = ()
+    # Writes of this kind bump the organisation's change mark (schema.change_marks) and stamp the
+    # written rows with it, so memory-kept indexes can follow them (Repository.change_mark).
+    marked: bool = False
 
 
 _KINDS: dict[str, _Kind] = {
@@ -56,7 +63,12 @@ _KINDS: dict[str, _Kind] = {
     "knowledge_areas": _Kind(schema.knowledge_areas, defaults={"weight": 1.0, "origin": "own"}),
     "skills": _Kind(schema.skills, key=("person_id", "area_id")),
     "goals": _Kind(schema.goals, links={"parent_ids": (schema.goal_parents, "goal_id", "parent_id")}),
-    "ideas": _Kind(schema.ideas, defaults={"tags": [], "links": [], "status": "new"}),
+    "ideas": _Kind(
+        schema.ideas,
+        defaults={"tags": [], "links": [], "status": "new"},
+        internal=("revision",),
+        marked=True,
+    ),
     "documents": _Kind(
         schema.documents, links={"area_ids": (schema.document_areas, "document_id", "area_id")}
     ),
@@ -67,6 +79,9 @@ _KINDS: dict[str, _Kind] = {
 RECORD_KINDS: tuple[str, ...] = tuple(_KINDS)
 
 Key = str | tuple[str, ...]
+
+# Upserts of up to this many records look their keys up (in chunks of 500) instead of reading all.
+_LOOKUP_BY_KEY_UP_TO = 5_000
 
 
 def open_store(url: str, migrate: bool = True) -> Repository:
@@ -179,6 +194,7 @@ class Repository:
         """Remove an organisation and everything it owns (one transaction)."""
         self.organisation(org_id)
         order = [
+            schema.change_marks,
             schema.audit_events,
             schema.verdicts,
             schema.verdict_batches,
@@ -307,7 +323,7 @@ class Repository:
         if not names:
             raise InputError("name at least one column to read")
         for name in names:
-            if name not in table.c or name == "organisation_id" or name in spec.hidden:
+            if name not in table.c or name == "organisation_id" or name in spec.hidden + spec.internal:
                 raise InputError(f"{kind} have no readable column {name!r}")
         query = (
             select(*(table.c[n] for n in names))
@@ -497,16 +513,18 @@ class Repository:
         """
         spec = _kind(kind)
         table = spec.table
-        columns = set(table.c.keys())
+        columns = set(table.c.keys()) - set(spec.internal)
         with self.transaction() as conn:
             self.organisation(org_id)
-            existing = self.keys(kind, org_id)
+            existing = self._stored_among(spec, kind, org_id, records)
+            stamp = {"revision": self._bump_mark(conn, org_id, kind)} if spec.marked and records else {}
             new_rows: list[dict[str, Any]] = []
             changes: list[dict[str, Any]] = []
             for record in records:
                 key = _record_key(spec, record)
                 values = {k: v for k, v in record.items() if k in columns and k != "organisation_id"}
                 values["organisation_id"] = org_id
+                values.update(stamp)
                 if key in existing:
                     changes.append(values)
                 else:
@@ -559,12 +577,23 @@ class Repository:
                 self._refuse_cycle(conn, org_id, "goal", self._goal_parents(conn, org_id))
         return created, len(records) - created
 
+    def _stored_among(
+        self, spec: _Kind, kind: str, org_id: str, records: Sequence[dict[str, Any]]
+    ) -> set[Key]:
+        """The keys of `records` already stored. A few records (one submission) are looked up by
+        key: reading every key, as bulk writes do, cost a second per idea at a million ideas."""
+        if len(spec.key) == 1 and len(records) <= _LOOKUP_BY_KEY_UP_TO:
+            return set(self.existing_keys(kind, org_id, (r.get(spec.key[0]) for r in records)))
+        return self.keys(kind, org_id)
+
     def delete(self, kind: str, org_id: str, key: Key) -> None:
         """Remove one record (and its links); NotFoundError if absent, ConflictError if others point at it."""
         spec = _kind(kind)
         keys = _key_tuple(spec, key)
         self.get(kind, org_id, key)
         with self.transaction() as conn:
+            if spec.marked:
+                self._bump_mark(conn, org_id, kind, removal=True)
             for link, own, _other in spec.links.values():
                 conn.execute(delete(link).where(link.c.organisation_id == org_id, link.c[own] == keys[0]))
             conn.execute(
@@ -572,8 +601,60 @@ class Repository:
             )
 
     @staticmethod
+    def _bump_mark(conn: Connection, org_id: str, kind: str, removal: bool = False) -> int:
+        """Advance the organisation's change mark for `kind` inside the writing transaction and
+        return the new revision. The row stays locked until commit (PostgreSQL), so a reader that
+        sees revision r also sees every write stamped r or lower."""
+        t = schema.change_marks
+        dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
+        statement = (
+            dialect_insert(t)
+            .values(organisation_id=org_id, kind=kind, revision=1, removals=int(removal))
+            .on_conflict_do_update(
+                index_elements=[t.c.organisation_id, t.c.kind],
+                set_={"revision": t.c.revision + 1, "removals": t.c.removals + int(removal)},
+            )
+            .returning(t.c.revision)
+        )
+        return int(conn.execute(statement).scalar_one())
+
+    def change_mark(self, kind: str, org_id: str) -> tuple[int, int]:
+        """(revision, removals) of the organisation's `kind` records: both only grow, revision with
+        every write and removals with every delete; (0, 0) before the first write. Kinds whose
+        writes are not marked raise InputError."""
+        if not _kind(kind).marked:
+            raise InputError(f"writes of {kind} are not marked; only ideas are")
+        t = schema.change_marks
+        with self._reading() as conn:
+            row = conn.execute(
+                select(t.c.revision, t.c.removals).where(t.c.organisation_id == org_id, t.c.kind == kind)
+            ).first()
+        return (0, 0) if row is None else (int(row[0]), int(row[1]))
+
+    def written_since(
+        self, kind: str, org_id: str, revision: int, names: Sequence[str]
+    ) -> list[tuple[Any, ...]]:
+        """The columns `names` of the `kind` records written (added or changed) after change mark
+        `revision`, as `columns` gives them. Deleted records are not listed: a grown `removals` in
+        change_mark says that some were."""
+        spec = _kind(kind)
+        if not spec.marked:
+            raise InputError(f"writes of {kind} are not marked; only ideas are")
+        table = spec.table
+        for name in names:
+            if name not in table.c or name == "organisation_id" or name in spec.hidden + spec.internal:
+                raise InputError(f"{kind} have no readable column {name!r}")
+        query = (
+            select(*(table.c[n] for n in names))
+            .where(table.c.organisation_id == org_id, table.c.revision > revision)
+            .order_by(*(table.c[k] for k in spec.key))
+        )
+        with self._reading() as conn:
+            return cast(list[tuple[Any, ...]], conn.execute(query).all())
+
+    @staticmethod
     def _record(spec: _Kind, mapping: Any, include_hidden: bool) -> dict[str, Any]:
-        record = {k: v for k, v in mapping.items() if k != "organisation_id"}
+        record = {k: v for k, v in mapping.items() if k != "organisation_id" and k not in spec.internal}
         if not include_hidden:
             for name in spec.hidden:
                 record.pop(name, None)

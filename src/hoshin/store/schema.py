@@ -192,10 +192,15 @@ ideas = Table(
     Column("reviewer", String(NAME)),
     Column("duplicate_group", String(ID)),
     Column("submitted_at", String(DATE)),
+    # The organisation's change mark (change_marks.revision) when the row was last written: a
+    # reader that keeps ideas in memory reads only rows past the revision it has seen. Internal:
+    # never returned as a field of the idea, never taken from one.
+    Column("revision", Integer),
     PrimaryKeyConstraint("organisation_id", "id"),
     _org_fk("author_id", table="people"),
     _org_fk("unit_id", table="units"),
 )
+Index("ix_ideas_revision", ideas.c.organisation_id, ideas.c.revision)
 
 documents = Table(
     "documents",
@@ -302,6 +307,20 @@ audit_events = Table(
     Column("detail", JSON, nullable=False),
 )
 Index("ix_audit_org_at", audit_events.c.organisation_id, audit_events.c.at)
+
+# One row per organisation and record kind, bumped in every transaction that writes records of
+# that kind: `revision` on every write, `removals` on every delete. Memory-kept indexes compare
+# one row instead of reading every record to see whether anything changed. The bump takes the
+# row's lock until commit, so revisions become visible in the order they were handed out.
+change_marks = Table(
+    "change_marks",
+    metadata,
+    _org(),
+    Column("kind", String(32), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("removals", Integer, nullable=False),
+    PrimaryKeyConstraint("organisation_id", "kind"),
+)
 
 # Vectors are shared by every organisation: the same text under the same model has one vector.
 vectors = Table(
