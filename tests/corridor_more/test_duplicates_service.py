@@ -104,7 +104,8 @@ def test_the_kept_index_follows_added_edited_and_deleted_ideas(org: Any, aligner
     assert similar_ideas(org.store, org.id, aligner, query, k=1)[0]["id"] in {"I-3", "I-4"}
     kept = duplicates._kept[aligner][(org.store.url, org.id)]
     similar_ideas(org.store, org.id, aligner, "Another question entirely", k=1)
-    assert duplicates._kept[aligner][(org.store.url, org.id)] is kept  # nothing changed: reused
+    again = duplicates._kept[aligner][(org.store.url, org.id)]
+    assert again.base is kept.base and again.recent is kept.recent  # nothing changed: reused
     misses = aligner.embedder.misses
     org.store.upsert("ideas", org.id, [{"id": "I-NEW", "text": "Solar panels on the warehouse roof"}])
     found = similar_ideas(org.store, org.id, aligner, "Solar panels on the warehouse roofs", k=1)

@@ -20,6 +20,7 @@ from hoshin.domain.nearest import NearestIndex, duplicate_groups
 from hoshin.domain.quantised import QuantisedVectors, quantise
 from hoshin.errors import ConflictError, InputError, NotFoundError
 from hoshin.service.audit import record_event
+from hoshin.service.pgvector_twins import pgvector_twins
 from hoshin.service.records import TEXT_CHARS
 
 if TYPE_CHECKING:
@@ -62,15 +63,15 @@ def _vectors(aligner: Aligner, ideas: list[dict[str, Any]]) -> np.ndarray:
 
 
 # The twins of a new idea are searched in an index of the organisation's ideas that the process
-# keeps (per Aligner, store and organisation). Whether anything changed is one row of the store
-# (its change mark for ideas); ideas written since the index was built are read by revision and
-# searched in a small second index beside it. Only deletes, or more changes than the small index
-# should hold, make it read every id and text again, and even then it codes only ideas added or
-# edited. Building the index from every idea, read whole, on every search took seconds at 100,000
-# ideas; reading every id and text to see what changed still took 0.17 s at 200,000.
+# keeps (per Aligner, store and organisation). Ideas written since the index was built are found
+# through the store's change horizon (an indexed read of the few rows stamped since) and searched
+# in a small second index beside it. Only deletes, or more changes than the small index should
+# hold, make it read every id and text again, and even then it codes only ideas added or edited.
+# Building the index from every idea, read whole, on every search took seconds at 100,000 ideas;
+# reading every id and text to see what changed still took 0.17 s at 200,000.
 @dataclass(frozen=True)
 class _KeptIndex:
-    mark: tuple[int, int]  # the change mark read before the rows behind this index
+    mark: tuple[int, int]  # the store's (horizon, removals) read before the rows behind this index
     base: NearestIndex  # every idea as of the last full read
     texts: list[str]  # the base's texts, row for row
     rows: dict[str, int]  # base id -> row
@@ -99,16 +100,17 @@ _RECENT_AT_MOST = 2_000  # ideas in the small index (or a fiftieth of the base) 
 def _idea_index(repo: Repository, org_id: str, aligner: Aligner) -> _KeptIndex | None:
     """The index of the organisation's ideas as they are now (None when there are none)."""
     key = (repo.url, org_id)
-    mark = repo.change_mark("ideas", org_id)
     with _guard:
         kept = _kept.get(aligner, {}).get(key)
-    if kept is not None and kept.mark == mark:
-        return kept
     fresh: _KeptIndex | None = None
-    if kept is not None and mark[1] == kept.mark[1]:  # nothing deleted: follow the writes
-        fresh = _followed(repo, org_id, aligner, kept, mark)
+    if kept is not None:
+        written, mark = repo.written_since("ideas", org_id, kept.mark[0], ("id", "text"))
+        if mark[1] == kept.mark[1]:  # nothing deleted: follow the writes
+            if not written:
+                return kept  # nothing new; the horizon stays, so writes still in flight are seen later
+            fresh = _followed(aligner, kept, mark, written)
     if fresh is None:
-        fresh = _built(repo, org_id, aligner, kept, mark)
+        fresh = _built(repo, org_id, aligner, kept)
     with _guard:
         if fresh is None:
             _kept.get(aligner, {}).pop(key, None)
@@ -117,10 +119,9 @@ def _idea_index(repo: Repository, org_id: str, aligner: Aligner) -> _KeptIndex |
     return fresh
 
 
-def _built(
-    repo: Repository, org_id: str, aligner: Aligner, kept: _KeptIndex | None, mark: tuple[int, int]
-) -> _KeptIndex | None:
+def _built(repo: Repository, org_id: str, aligner: Aligner, kept: _KeptIndex | None) -> _KeptIndex | None:
     """A full read of every id and text; ideas whose id and text the kept index holds keep their codes."""
+    mark = repo.change_horizon("ideas", org_id)
     rows = repo.columns("ideas", org_id, ("id", "text"))
     if not rows:
         return None
@@ -150,12 +151,11 @@ def _built(
 
 
 def _followed(
-    repo: Repository, org_id: str, aligner: Aligner, kept: _KeptIndex, mark: tuple[int, int]
+    aligner: Aligner, kept: _KeptIndex, mark: tuple[int, int], written: list[tuple[Any, ...]]
 ) -> _KeptIndex | None:
-    """The kept index brought up to `mark` from the ideas written since its own mark; None when
-    more changed than the small index should hold (the caller reads everything instead)."""
+    """The kept index with the ideas written since its own mark; None when more changed than the
+    small index should hold (the caller reads everything instead)."""
     limit = max(_RECENT_AT_MOST, len(kept.base) // 50)
-    written = repo.written_since("ideas", org_id, kept.mark[0], ("id", "text"))
     if len(written) + len(kept.recent_texts) > limit:
         return None
     recent_texts = dict(kept.recent_texts)
@@ -210,11 +210,14 @@ def similar_ideas(
     if not isinstance(k, int) or not 1 <= k <= MAX_MATCHES:
         raise InputError(f"k must be a whole number from 1 to {MAX_MATCHES}")
     aligner = _on_store(repo, aligner)
-    index = _idea_index(repo, org_id, aligner)
-    if index is None:
-        return []
-    query = aligner.embed([text])[0]
-    found = index.search(query, k, min_score)
+    pgvector = pgvector_twins(repo, aligner.embedder.dimensions)
+    if pgvector is not None and pgvector.in_step(repo, org_id, aligner):
+        found = pgvector.search(org_id, aligner.embed([text])[0], k, min_score)
+    else:
+        index = _idea_index(repo, org_id, aligner)
+        if index is None:
+            return []
+        found = index.search(aligner.embed([text])[0], k, min_score)
     by_id = repo.by_ids("ideas", org_id, [idea_id for idea_id, _ in found])
     return [
         {

@@ -16,7 +16,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, Float, Integer, String, Table, case, delete, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Float,
+    Integer,
+    String,
+    Table,
+    case,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -52,8 +65,8 @@ class _Kind:
     hidden: tuple[str, ...] = ()  # columns only returned when asked for (password hashes)
     # Bookkeeping columns the store writes itself: never returned, never taken from a record.
     internal: tuple[str, ...] = ()
-    # Writes of this kind bump the organisation's change mark (schema.change_marks) and stamp the
-    # written rows with it, so memory-kept indexes can follow them (Repository.change_mark).
+    # Writes of this kind stamp the rows they write (Repository._stamp) and deletes are counted in
+    # schema.change_marks, so memory-kept indexes can follow them (Repository.written_since).
     marked: bool = False
 
 
@@ -419,9 +432,7 @@ class Repository:
         found: dict[str, dict[str, Any]] = {}
         with self._reading() as conn:
             for chunk in _chunks(sorted(set(ids))):
-                for r in conn.execute(
-                    select(table).where(table.c.organisation_id == org_id, key.in_(chunk))
-                ):
+                for r in conn.execute(select(table).where(table.c.organisation_id == org_id, key.in_(chunk))):
                     record = self._record(spec, r._mapping, False)
                     found[record[spec.key[0]]] = record
                 for name, (link, own, other) in spec.links.items():
@@ -517,7 +528,7 @@ class Repository:
         with self.transaction() as conn:
             self.organisation(org_id)
             existing = self._stored_among(spec, kind, org_id, records)
-            stamp = {"revision": self._bump_mark(conn, org_id, kind)} if spec.marked and records else {}
+            stamp = {"revision": self._stamp(conn, org_id, kind)} if spec.marked and records else {}
             new_rows: list[dict[str, Any]] = []
             changes: list[dict[str, Any]] = []
             for record in records:
@@ -600,11 +611,19 @@ class Repository:
                 delete(spec.table).where(spec.table.c.organisation_id == org_id, *_key_match(spec, keys))
             )
 
+    def _stamp(self, conn: Connection, org_id: str, kind: str) -> int:
+        """The revision this writing transaction stamps on the rows it writes. PostgreSQL: the
+        transaction's own id, which takes no lock, so concurrent submissions never wait on each
+        other for it; `change_horizon` then tells readers which ids are surely finished. SQLite
+        has one writer at a time: a counter in change_marks, advanced in the transaction."""
+        if conn.dialect.name == "postgresql":
+            return int(conn.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one())
+        return self._bump_mark(conn, org_id, kind, removal=False)
+
     @staticmethod
-    def _bump_mark(conn: Connection, org_id: str, kind: str, removal: bool = False) -> int:
-        """Advance the organisation's change mark for `kind` inside the writing transaction and
-        return the new revision. The row stays locked until commit (PostgreSQL), so a reader that
-        sees revision r also sees every write stamped r or lower."""
+    def _bump_mark(conn: Connection, org_id: str, kind: str, removal: bool) -> int:
+        """Advance the organisation's change mark row for `kind` (its counter, and its removals
+        for a delete) inside the writing transaction; returns the counter."""
         t = schema.change_marks
         dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
         statement = (
@@ -618,25 +637,36 @@ class Repository:
         )
         return int(conn.execute(statement).scalar_one())
 
-    def change_mark(self, kind: str, org_id: str) -> tuple[int, int]:
-        """(revision, removals) of the organisation's `kind` records: both only grow, revision with
-        every write and removals with every delete; (0, 0) before the first write. Kinds whose
-        writes are not marked raise InputError."""
+    @staticmethod
+    def _horizon(conn: Connection, org_id: str, kind: str) -> tuple[int, int]:
+        t = schema.change_marks
+        row = conn.execute(
+            select(t.c.revision, t.c.removals).where(t.c.organisation_id == org_id, t.c.kind == kind)
+        ).first()
+        counter, removals = (0, 0) if row is None else (int(row[0]), int(row[1]))
+        if conn.dialect.name == "postgresql":
+            # Every transaction id below the snapshot's xmin has committed or rolled back.
+            xmin = conn.execute(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))
+            return int(xmin.scalar_one()), removals
+        return counter + 1, removals
+
+    def change_horizon(self, kind: str, org_id: str) -> tuple[int, int]:
+        """(horizon, removals) for a reader about to read every `kind` record: every write stamped
+        below the horizon is in what it reads next; `written_since(horizon)` later lists the
+        writes it may have missed. `removals` counts deletes, so a grown value says some records
+        are gone. Kinds whose writes are not stamped raise InputError."""
         if not _kind(kind).marked:
             raise InputError(f"writes of {kind} are not marked; only ideas are")
-        t = schema.change_marks
         with self._reading() as conn:
-            row = conn.execute(
-                select(t.c.revision, t.c.removals).where(t.c.organisation_id == org_id, t.c.kind == kind)
-            ).first()
-        return (0, 0) if row is None else (int(row[0]), int(row[1]))
+            return self._horizon(conn, org_id, kind)
 
     def written_since(
-        self, kind: str, org_id: str, revision: int, names: Sequence[str]
-    ) -> list[tuple[Any, ...]]:
-        """The columns `names` of the `kind` records written (added or changed) after change mark
-        `revision`, as `columns` gives them. Deleted records are not listed: a grown `removals` in
-        change_mark says that some were."""
+        self, kind: str, org_id: str, horizon: int, names: Sequence[str]
+    ) -> tuple[list[tuple[Any, ...]], tuple[int, int]]:
+        """The columns `names` of the `kind` records written (added or changed) at or after
+        `horizon`, sorted by key, and the (horizon, removals) to pass next time. A record may be
+        listed again by the next call (a write still in flight is not yet past the horizon);
+        deleted records are never listed: a grown `removals` says that some were."""
         spec = _kind(kind)
         if not spec.marked:
             raise InputError(f"writes of {kind} are not marked; only ideas are")
@@ -646,11 +676,12 @@ class Repository:
                 raise InputError(f"{kind} have no readable column {name!r}")
         query = (
             select(*(table.c[n] for n in names))
-            .where(table.c.organisation_id == org_id, table.c.revision > revision)
+            .where(table.c.organisation_id == org_id, table.c.revision >= horizon)
             .order_by(*(table.c[k] for k in spec.key))
         )
         with self._reading() as conn:
-            return cast(list[tuple[Any, ...]], conn.execute(query).all())
+            mark = self._horizon(conn, org_id, kind)  # first: what the rows read next surely hold
+            return cast(list[tuple[Any, ...]], conn.execute(query).all()), mark
 
     @staticmethod
     def _record(spec: _Kind, mapping: Any, include_hidden: bool) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -192,10 +193,10 @@ ideas = Table(
     Column("reviewer", String(NAME)),
     Column("duplicate_group", String(ID)),
     Column("submitted_at", String(DATE)),
-    # The organisation's change mark (change_marks.revision) when the row was last written: a
-    # reader that keeps ideas in memory reads only rows past the revision it has seen. Internal:
-    # never returned as a field of the idea, never taken from one.
-    Column("revision", Integer),
+    # Which write last touched the row (Repository._stamp: the transaction id on PostgreSQL, a
+    # counter on SQLite): a reader that keeps ideas in memory reads only rows written past the
+    # horizon it has seen. Internal: never returned as a field of the idea, never taken from one.
+    Column("revision", BigInteger),
     PrimaryKeyConstraint("organisation_id", "id"),
     _org_fk("author_id", table="people"),
     _org_fk("unit_id", table="units"),
@@ -308,16 +309,15 @@ audit_events = Table(
 )
 Index("ix_audit_org_at", audit_events.c.organisation_id, audit_events.c.at)
 
-# One row per organisation and record kind, bumped in every transaction that writes records of
-# that kind: `revision` on every write, `removals` on every delete. Memory-kept indexes compare
-# one row instead of reading every record to see whether anything changed. The bump takes the
-# row's lock until commit, so revisions become visible in the order they were handed out.
+# One row per organisation and record kind: `removals` counts deletes (a reader that keeps records
+# in memory reads them all again when it grew), `revision` counts writes on SQLite, where it is
+# the stamp of the rows written (PostgreSQL stamps transaction ids instead, see Repository._stamp).
 change_marks = Table(
     "change_marks",
     metadata,
     _org(),
     Column("kind", String(32), nullable=False),
-    Column("revision", Integer, nullable=False),
+    Column("revision", BigInteger, nullable=False),
     Column("removals", Integer, nullable=False),
     PrimaryKeyConstraint("organisation_id", "kind"),
 )
