@@ -27,7 +27,6 @@ from hoshin.embedding import CachedEmbedder, Embedder, ProgressFn
 from hoshin.errors import HoshinError, InputError, NotFoundError
 from hoshin.service.audit import record_event
 from hoshin.service.corridor_state import (
-    SCORING_COLUMNS,
     SMALL_ORGANISATION,
     forget_states,
     full_pass,
@@ -38,6 +37,7 @@ from hoshin.service.corridor_state import (
     stored_pass,
     time_phase,
 )
+from hoshin.service.kept_rows import current_rows
 from hoshin.service.missions import current_model
 from hoshin.service.records import IDEA_STATUSES
 from hoshin.store.vectors import StoreVectorCache
@@ -195,7 +195,7 @@ def _rescore_all(
     store's vector cache; a failure anywhere stores nothing and keeps the previous state."""
     phases: dict[str, float] = {}
     started = clock = time.perf_counter()
-    rows = repo.columns("ideas", org_id, SCORING_COLUMNS)
+    rows = current_rows(repo, org_id)
     clock = time_phase(phases, "read ideas", clock)
     if not rows:
         return []

@@ -48,6 +48,7 @@ from hoshin.domain.text import boilerplate_from_counts, strip_words, word_docume
 from hoshin.domain.verdict import TIERS, Tier, Verdict
 from hoshin.embedding import ProgressFn
 from hoshin.service.alignment import BatchContext, _headline
+from hoshin.service.kept_rows import SCORING_COLUMNS, current_rows, forget_rows
 from hoshin.service.scored_vectors import scored_vectors
 from hoshin.store.verdict_batches import TIER_CODES, VerdictBatch
 
@@ -234,7 +235,6 @@ class CorridorState:
         )
 
 
-SCORING_COLUMNS = ("id", "text", "status", "override_tier")
 
 
 def scoring_rows(repo: Repository, org_id: str) -> list[dict[str, Any]]:
@@ -312,6 +312,7 @@ def forget_stored(repo: Repository, org_id: str) -> None:
     with _guard:
         for kept in _stored.values():
             kept.pop((repo.url, org_id), None)
+    forget_rows(repo, org_id)
 
 
 def _embedded(
@@ -597,7 +598,7 @@ def _refresh_later(repo: Repository, org_id: str, aligner: Aligner, model: Missi
                 # vectors, hubness and words): a pass over every text held the interpreter lock
                 # long enough to stall the requests it runs beside (50 clients: p95 up to 0.6 s).
                 started = time.perf_counter()
-                rows = repo.columns("ideas", org_id, SCORING_COLUMNS)
+                rows = current_rows(repo, org_id)
                 if rows:
                     keep(aligner, repo, org_id, stored_pass(aligner, repo, org_id, model, rows))
                 log.info(
