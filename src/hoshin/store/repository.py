@@ -26,6 +26,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal_column,
     select,
     text,
     update,
@@ -528,6 +529,8 @@ class Repository:
         with self.transaction() as conn:
             self.organisation(org_id)
             existing = self._stored_among(spec, kind, org_id, records)
+            # The stamp is a value (SQLite) or an SQL expression (PostgreSQL): it goes into the
+            # statements, never into the rows' parameters.
             stamp = {"revision": self._stamp(conn, org_id, kind)} if spec.marked and records else {}
             new_rows: list[dict[str, Any]] = []
             changes: list[dict[str, Any]] = []
@@ -535,7 +538,6 @@ class Repository:
                 key = _record_key(spec, record)
                 values = {k: v for k, v in record.items() if k in columns and k != "organisation_id"}
                 values["organisation_id"] = org_id
-                values.update(stamp)
                 if key in existing:
                     changes.append(values)
                 else:
@@ -546,7 +548,7 @@ class Repository:
                 if spec.self_ref:  # parents may be among the new rows: link them once all exist
                     later = [r for r in new_rows if r.get(spec.self_ref) is not None]
                     new_rows = [{**r, spec.self_ref: None} for r in new_rows]
-                _insert_grouped(conn, table, new_rows)
+                _insert_grouped(conn, table, new_rows, stamp)
                 for r in later:
                     changes.append(
                         {
@@ -566,7 +568,7 @@ class Repository:
                             table.c.organisation_id == org_id,
                             *_key_match(spec, _record_key_tuple(spec, values)),
                         )
-                        .values(**assignments)
+                        .values(**assignments, **stamp)
                     )
             for name, (link, own, other) in spec.links.items():
                 given = [r for r in records if name in r]
@@ -611,13 +613,14 @@ class Repository:
                 delete(spec.table).where(spec.table.c.organisation_id == org_id, *_key_match(spec, keys))
             )
 
-    def _stamp(self, conn: Connection, org_id: str, kind: str) -> int:
+    def _stamp(self, conn: Connection, org_id: str, kind: str) -> Any:
         """The revision this writing transaction stamps on the rows it writes. PostgreSQL: the
         transaction's own id, which takes no lock, so concurrent submissions never wait on each
-        other for it; `change_horizon` then tells readers which ids are surely finished. SQLite
-        has one writer at a time: a counter in change_marks, advanced in the transaction."""
+        other for it (an expression evaluated in the writing statement: no extra round trip);
+        `change_horizon` then tells readers which ids are surely finished. SQLite has one writer
+        at a time: a counter in change_marks, advanced in the transaction."""
         if conn.dialect.name == "postgresql":
-            return int(conn.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one())
+            return literal_column("pg_current_xact_id()::text::bigint")
         return self._bump_mark(conn, org_id, kind, removal=False)
 
     @staticmethod
@@ -1400,13 +1403,17 @@ def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
-def _insert_grouped(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """executemany needs the same columns in every row: group rows by their set of columns."""
+def _insert_grouped(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], fixed: dict[str, Any] | None = None
+) -> None:
+    """executemany needs the same columns in every row: group rows by their set of columns.
+    `fixed` values (or SQL expressions) are the same for every row."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(sorted(row)), []).append(row)
+    statement = insert(table).values(**fixed) if fixed else insert(table)
     for group in groups.values():
-        conn.execute(insert(table), group)
+        conn.execute(statement, group)
 
 
 @contextmanager
