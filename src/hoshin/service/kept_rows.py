@@ -52,7 +52,12 @@ def current_rows(repo: Repository, org_id: str) -> list[tuple[Any, ...]]:
             fresh = _merged(kept, mark, written)
     if fresh is None:
         mark = repo.change_horizon("ideas", org_id)
-        rows = [tuple(row) for row in repo.columns("ideas", org_id, SCORING_COLUMNS)]
+        # One string object per status value, not one per idea: the rows stay in memory.
+        statuses: dict[Any, Any] = {}
+        rows = [
+            (row[0], row[1], statuses.setdefault(row[2], row[2]), row[3])
+            for row in repo.columns("ideas", org_id, SCORING_COLUMNS)
+        ]
         if repo.dialect != "sqlite":
             rows.sort(key=itemgetter(0))  # nearly sorted already: one pass
         fresh = _Kept(mark, rows, [row[0] for row in rows])
