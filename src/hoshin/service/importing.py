@@ -18,7 +18,7 @@ from hoshin.errors import InputError, RowError
 from hoshin.io.tables import READABLE, TableSpec, read_table
 from hoshin.service.records import KINDS, Batch, kind_spec, validate_batches
 from hoshin.store.passwords import hash_password
-from hoshin.store.repository import Repository
+from hoshin.store.repository import RECORD_KINDS, Repository
 
 __all__ = ["ImportResult", "import_batches", "import_file", "read_batch"]
 
@@ -33,6 +33,10 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "created": self.created, "updated": self.updated}
+
+
+# Imports of at least this many records refresh the database's statistics of the tables written.
+ANALYSE_FROM = 10_000
 
 
 def import_file(
@@ -58,6 +62,10 @@ def import_file(
 
         fresh = [r["id"] for r in batch.records if "text" in r and texts.get(r["id"]) != r["text"]]
         score_new_ideas(repo, org_id, fresh, progress=progress)
+    if result.created + result.updated >= ANALYSE_FROM and kind in RECORD_KINDS:
+        # PostgreSQL's planner works from table statistics that autovacuum refreshes only some
+        # time after a bulk load: until then a re-score's vector lookups scanned the whole table.
+        repo.refresh_statistics([kind, "vectors"] if kind == "ideas" else [kind])
     return result
 
 

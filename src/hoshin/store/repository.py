@@ -653,6 +653,17 @@ class Repository:
             return int(xmin.scalar_one()), removals
         return counter + 1, removals
 
+    def refresh_statistics(self, names: Sequence[str]) -> None:
+        """Have PostgreSQL refresh its planner statistics of these record kinds' tables (or of
+        `vectors`) now, after a bulk write, instead of whenever autovacuum gets to it. SQLite
+        plans well without them: nothing is done there. InputError for an unknown name."""
+        tables = [schema.vectors if name == "vectors" else _kind(name).table for name in names]
+        if self.dialect != "postgresql" or not tables:
+            return
+        with _translated(), self._writer.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.execute(text("ANALYZE " + ", ".join(table.name for table in tables)))
+
     def change_horizon(self, kind: str, org_id: str) -> tuple[int, int]:
         """(horizon, removals) for a reader about to read every `kind` record: every write stamped
         below the horizon is in what it reads next; `written_since(horizon)` later lists the
