@@ -88,3 +88,18 @@ def test_more_vectors_than_one_lookup_takes_all_come_back(repo: Any) -> None:
     again = CachedEmbedder(HashingEmbedder(dimensions=32), StoreVectorCache(repo))
     np.testing.assert_allclose(again.embed(texts[::-1]), first[::-1])
     assert again.misses == 0
+
+
+def test_a_writer_left_running_never_reopens_a_closed_store(repo: Any) -> None:
+    """An app torn down without its shutdown leaves the background writer running: once the store
+    is closed it must not take a fresh connection (SQLAlchemy would open a new pool that nobody
+    closes; a CI run saw such a connection garbage-collected while open)."""
+    cache = StoreVectorCache(repo, write_behind=True, flush_after_s=0.05)
+    cache.put_many("m", [("h1", np.ones(4, dtype=np.float32))])
+    repo.close()
+    cache.put_many("m", [("h2", np.ones(4, dtype=np.float32))])  # wakes the writer after the close
+    deadline = time.monotonic() + 2
+    while cache._flusher is not None and cache._flusher.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert cache._flusher is not None and not cache._flusher.is_alive()  # it stopped
+    assert repo._writer.pool.checkedin() == 0 and repo._writer.pool.checkedout() == 0  # nothing reopened

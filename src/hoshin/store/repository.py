@@ -109,6 +109,7 @@ class Repository:
     def __init__(self, url: str, migrate: bool = True) -> None:
         self.url = url
         self._writer, self._reader = create_engines(url)
+        self._closed = False
         self._local = threading.local()
         # SQLite has one writer at a time. Threads that find it busy sleep in SQLite's busy handler
         # with growing back-offs (up to 100 ms a nap) even when the writer finishes in a
@@ -127,7 +128,14 @@ class Repository:
     def dialect(self) -> str:
         return self._writer.dialect.name
 
+    @property
+    def closed(self) -> bool:
+        """Whether `close` was called. SQLAlchemy keeps a disposed engine usable (it opens a new
+        pool), so background writers ask this before they write rather than reconnect."""
+        return self._closed
+
     def close(self) -> None:
+        self._closed = True
         self._writer.dispose()
         if self._reader is not self._writer:
             self._reader.dispose()

@@ -223,6 +223,12 @@ class StoreVectorCache(VectorCache):
             rows, self._pending = self._pending, {}
         if not rows:
             return
+        if self.repo.closed:
+            # The store was closed under a still-running writer (an app torn down without its
+            # shutdown): writing now would open a fresh pool nobody closes. A vector is only a
+            # cache entry; a lost one is embedded again when it is next needed.
+            log.info("the store is closed; %d cached vectors were not written", len(rows))
+            return
         try:
             self._write(rows)
         except Exception as exc:  # noqa: BLE001 - a cache write must never fail a request
@@ -240,7 +246,7 @@ class StoreVectorCache(VectorCache):
         self.flush()
 
     def _flush_loop(self) -> None:
-        while not self._closed:
+        while not self._closed and not self.repo.closed:
             self._wake.wait()
             if self._closed:
                 return
