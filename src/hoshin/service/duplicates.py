@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -127,27 +127,36 @@ def _built(repo: Repository, org_id: str, aligner: Aligner, kept: _KeptIndex | N
         return None
     ids = [row[0] for row in rows]
     texts = [row[1] for row in rows]
+    sources: list[tuple[NearestIndex, Iterable[tuple[str, str]]]] = []
+    if kept is not None:
+        sources.append((kept.base, zip(kept.base.ids, kept.texts, strict=True)))
+        if kept.recent is not None:
+            sources.append((kept.recent, kept.recent_texts.items()))
+    index = NearestIndex.from_codes(ids, _coded(aligner, ids, texts, sources))
+    return _KeptIndex(mark, index, texts, {idea_id: n for n, idea_id in enumerate(ids)})
+
+
+def _coded(
+    aligner: Aligner,
+    ids: list[str],
+    texts: list[str],
+    sources: Sequence[tuple[NearestIndex, Iterable[tuple[str, str]]]],
+) -> QuantisedVectors:
+    """Codes of these ideas: copied from a source index (given with its (id, text) pairs in row
+    order) where an idea's id and text are the same there, embedded (through the cache) for the rest."""
     codes = QuantisedVectors.empty(len(ids), aligner.embedder.dimensions)
     coded = np.zeros(len(ids), dtype=bool)
-    if kept is not None:
-        sources = [(kept.base, zip(kept.base.ids, kept.texts, strict=True))]
-        if kept.recent is not None:
-            sources.append((kept.recent, iter(kept.recent_texts.items())))
-        for index, pairs in sources:
-            before = {pair: m for m, pair in enumerate(pairs)}
-            same = [before.get(pair) for pair in zip(ids, texts, strict=True)]
-            to_rows = np.array(
-                [n for n, m in enumerate(same) if m is not None and not coded[n]], dtype=np.intp
-            )
-            if len(to_rows):
-                from_rows = np.array([same[n] for n in to_rows], dtype=np.intp)
-                codes.put(to_rows, index.quantised, from_rows)
-                coded[to_rows] = True
+    for index, pairs in sources:
+        before = {pair: m for m, pair in enumerate(pairs)}
+        same = [before.get(pair) for pair in zip(ids, texts, strict=True)]
+        to_rows = np.array([n for n, m in enumerate(same) if m is not None and not coded[n]], dtype=np.intp)
+        if len(to_rows):
+            codes.put(to_rows, index.quantised, np.array([same[n] for n in to_rows], dtype=np.intp))
+            coded[to_rows] = True
     missing = np.flatnonzero(~coded)
     if len(missing):
         codes.put(missing, quantise(aligner.embed([texts[n] for n in missing])))
-    index = NearestIndex.from_codes(ids, codes)
-    return _KeptIndex(mark, index, texts, {idea_id: n for n, idea_id in enumerate(ids)})
+    return codes
 
 
 def _followed(
@@ -173,16 +182,8 @@ def _followed(
     if recent_texts == kept.recent_texts:
         return replace(kept, mark=mark)
     ids = list(recent_texts)
-    codes = QuantisedVectors.empty(len(ids), aligner.embedder.dimensions)
-    before = {pair: m for m, pair in enumerate(kept.recent_texts.items())}
-    same = [before.get(pair) for pair in recent_texts.items()]
-    reused = np.array([n for n, m in enumerate(same) if m is not None], dtype=np.intp)
-    if len(reused) and kept.recent is not None:
-        codes.put(reused, kept.recent.quantised, np.array([same[n] for n in reused], dtype=np.intp))
-    changed = [n for n, m in enumerate(same) if m is None]
-    if changed:
-        vectors = aligner.embed([recent_texts[ids[n]] for n in changed])
-        codes.put(np.array(changed, dtype=np.intp), quantise(vectors))
+    sources = [] if kept.recent is None else [(kept.recent, kept.recent_texts.items())]
+    codes = _coded(aligner, ids, list(recent_texts.values()), sources)
     return replace(
         kept,
         mark=mark,

@@ -340,18 +340,8 @@ class Repository:
         """Just the columns `names` of every `kind` record of the organisation, as tuple-like rows in
         the order of `names`, sorted by key. InputError for an unknown kind, an unknown column (list
         fields such as parent_ids are not columns) or a hidden one (password hashes)."""
-        spec = _kind(kind)
-        table = spec.table
-        if not names:
-            raise InputError("name at least one column to read")
-        for name in names:
-            if name not in table.c or name == "organisation_id" or name in spec.hidden + spec.internal:
-                raise InputError(f"{kind} have no readable column {name!r}")
-        query = (
-            select(*(table.c[n] for n in names))
-            .where(table.c.organisation_id == org_id)
-            .order_by(*(table.c[k] for k in spec.key))
-        )
+        query = _column_query(kind, org_id, names)
+        table = _kind(kind).table
         with self._reading() as conn:
             if _plain_columns(conn, [table.c[n] for n in names]):
                 return _driver_rows(conn, query)
@@ -677,8 +667,7 @@ class Repository:
         below the horizon is in what it reads next; `written_since(horizon)` later lists the
         writes it may have missed. `removals` counts deletes, so a grown value says some records
         are gone. Kinds whose writes are not stamped raise InputError."""
-        if not _kind(kind).marked:
-            raise InputError(f"writes of {kind} are not marked; only ideas are")
+        _marked_kind(kind)
         with self._reading() as conn:
             return self._horizon(conn, org_id, kind)
 
@@ -689,18 +678,8 @@ class Repository:
         `horizon`, sorted by key, and the (horizon, removals) to pass next time. A record may be
         listed again by the next call (a write still in flight is not yet past the horizon);
         deleted records are never listed: a grown `removals` says that some were."""
-        spec = _kind(kind)
-        if not spec.marked:
-            raise InputError(f"writes of {kind} are not marked; only ideas are")
-        table = spec.table
-        for name in names:
-            if name not in table.c or name == "organisation_id" or name in spec.hidden + spec.internal:
-                raise InputError(f"{kind} have no readable column {name!r}")
-        query = (
-            select(*(table.c[n] for n in names))
-            .where(table.c.organisation_id == org_id, table.c.revision >= horizon)
-            .order_by(*(table.c[k] for k in spec.key))
-        )
+        table = _marked_kind(kind).table
+        query = _column_query(kind, org_id, names).where(table.c.revision >= horizon)
         with self._reading() as conn:
             mark = self._horizon(conn, org_id, kind)  # first: what the rows read next surely hold
             return cast(list[tuple[Any, ...]], conn.execute(query).all()), mark
@@ -1328,6 +1307,31 @@ class Repository:
 
 
 _NO_KIND = _Kind(schema.organisations)
+
+
+def _column_query(kind: str, org_id: str, names: Sequence[str]) -> Any:
+    """SELECT the columns `names` of the organisation's `kind` records, sorted by key; InputError
+    for no names, an unknown column, or a hidden or internal one."""
+    spec = _kind(kind)
+    table = spec.table
+    if not names:
+        raise InputError("name at least one column to read")
+    for name in names:
+        if name not in table.c or name == "organisation_id" or name in spec.hidden + spec.internal:
+            raise InputError(f"{kind} have no readable column {name!r}")
+    return (
+        select(*(table.c[n] for n in names))
+        .where(table.c.organisation_id == org_id)
+        .order_by(*(table.c[k] for k in spec.key))
+    )
+
+
+def _marked_kind(kind: str) -> _Kind:
+    """The kind's spec; InputError when its writes are not stamped (only ideas are)."""
+    spec = _kind(kind)
+    if not spec.marked:
+        raise InputError(f"writes of {kind} are not marked; only ideas are")
+    return spec
 
 
 def _kind(kind: str) -> _Kind:
