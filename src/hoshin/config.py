@@ -10,7 +10,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["SETTINGS", "Setting", "cache_dir", "data_dir", "database_url", "db_pool_size", "verdict_history"]
+__all__ = [
+    "SETTINGS",
+    "Setting",
+    "cache_dir",
+    "data_dir",
+    "model_dir",
+    "database_url",
+    "db_pool_size",
+    "verdict_history",
+]
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,18 @@ SETTINGS = (
     ),
     Setting("HOSHIN_DEVICE", "auto", "Where the model runs: auto (CUDA when torch sees it), cpu, cuda."),
     Setting(
+        "HOSHIN_RUNTIME",
+        "auto",
+        "What runs the packaged model: auto (onnxruntime on the CPU, torch on a GPU), onnx or torch. "
+        "Both give the same vectors; onnxruntime loads in a fraction of a second and has less "
+        "overhead per call.",
+    ),
+    Setting(
+        "HOSHIN_MODEL_DIR",
+        "the user cache folder (platformdirs)",
+        "Where the model exported for onnxruntime is kept (made from the installed weights on first use).",
+    ),
+    Setting(
         "HOSHIN_CPU_THREADS",
         "all cores; 1 under `hoshin serve`",
         "Threads one model call or matrix product may use (torch and BLAS). The server answers many "
@@ -73,6 +94,22 @@ def data_dir() -> Path:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir("hoshin", appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def model_dir() -> Path:
+    """Where derived model files live: HOSHIN_MODEL_DIR, else the platform's user cache folder.
+
+    Not under HOSHIN_HOME: the export is the same for every data folder on a machine, and a test
+    suite that gives each test its own HOSHIN_HOME should not export the model once per test."""
+    explicit = os.environ.get("HOSHIN_MODEL_DIR")
+    if explicit:
+        path = Path(explicit).expanduser()
+    else:
+        from platformdirs import user_cache_dir
+
+        path = Path(user_cache_dir("hoshin", appauthor=False)) / "models"
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -65,6 +65,14 @@ def test_cli_startup_proves_help_does_not_load_torch() -> None:
     assert result["median_s"] > 0
 
 
+@pytest.mark.model
+def test_runtime_bench_compares_torch_and_onnx_on_the_same_texts() -> None:
+    result = result_of(run_script("bench_runtime.py", "--n", "30", "--single", "3", "--rounds", "1"))
+    assert result["max_abs_diff"] < 1e-4
+    for runtime in ("torch", "onnx"):
+        assert result[runtime]["batch_per_s"] > 0 and result[runtime]["cli_s"] > 0
+
+
 def test_run_all_quick_prints_the_summary_table() -> None:
     done = run_script("run_all.py", "--quick", "--embedder", "hashing", "--only", "bench_cache.py")
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
@@ -79,6 +87,7 @@ def test_run_all_quick_prints_the_summary_table() -> None:
         ("bench_cache.py", ("--n", "-5")),
         ("bench_triage_memory.py", ("--n", "0")),
         ("bench_cli_startup.py", ("--runs", "0")),
+        ("bench_runtime.py", ("--single", "0")),
         ("bench_triage_throughput.py", ("--n", "ten")),
     ],
 )

