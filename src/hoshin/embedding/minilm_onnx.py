@@ -118,15 +118,15 @@ class OnnxMiniLMEmbedder(Embedder):
         if not graph.is_file():
             _say(f"Preparing the embedding model for onnxruntime (once per machine): {graph}")
             export_minilm(source, graph)
-            return OnnxSession(graph, source, cpu_threads())
-        try:
-            return OnnxSession(graph, source, cpu_threads())
-        except ImportError:
-            raise
-        except Exception as exc:  # a damaged file: export it again rather than fail forever
-            _say(f"The exported embedding model could not be loaded ({exc}); exporting it again")
-            export_minilm(source, graph)
-            return OnnxSession(graph, source, cpu_threads())
+        else:
+            try:
+                return OnnxSession(graph, source, cpu_threads())
+            except ImportError:
+                raise
+            except Exception as exc:  # a damaged file: export it again rather than fail forever
+                _say(f"The exported embedding model could not be loaded ({exc}); exporting it again")
+                export_minilm(source, graph)
+        return OnnxSession(graph, source, cpu_threads())
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:
         backend = self._load()
