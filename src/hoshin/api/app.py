@@ -63,6 +63,8 @@ def create_app(
         store = app.state.store
         if store is not None and hasattr(store, "close"):
             store.close()
+        # A closed store refuses new connections: an app started again opens everything afresh.
+        app.state.store = app.state.aligner = app.state.vector_cache = app.state.model_runner = None
 
     app = FastAPI(
         title="Hoshin",

@@ -8,7 +8,7 @@ transactions start deferred, so they never take the write lock.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -53,6 +53,23 @@ def create_engines(url: str) -> tuple[Engine, Engine]:
     size = db_pool_size()
     engine = create_engine(url, pool_pre_ping=False, pool_size=size // 2, max_overflow=size - size // 2)
     return engine, engine
+
+
+def refuse_after_close(writer: Engine, reader: Engine, closed: Callable[[], bool]) -> None:
+    """Make the engines refuse new connections once `closed()` is true.
+
+    SQLAlchemy keeps a disposed engine usable: the next use quietly opens a fresh pool. A thread
+    still working for a store that was closed (a background refresh, a late flush) would then hold
+    a connection nobody closes, which the garbage collector later finds open (CI saw psycopg's
+    ResourceWarning from such a connection in an unrelated test). Now that use fails with a
+    StorageError the thread reports, and nothing is left open."""
+
+    def check(*_: Any) -> None:
+        if closed():
+            raise StorageError("the store was closed; open it again to use it")
+
+    for engine in {id(writer): writer, id(reader): reader}.values():
+        event.listen(engine, "do_connect", check)
 
 
 def _sqlite_engine(url: str, immediate: bool, wal: bool = True, **kwargs: Any) -> Engine:

@@ -37,7 +37,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from hoshin.errors import ConflictError, HoshinError, InputError, NotFoundError, StorageError
 from hoshin.store import schema
-from hoshin.store.engine import create_engines, driver_errors
+from hoshin.store.engine import create_engines, driver_errors, refuse_after_close
 from hoshin.store.migrations import apply_migrations
 from hoshin.store.trees import descendants, find_cycle
 from hoshin.store.verdict_batches import TIER_CODES, VerdictBatch
@@ -109,7 +109,9 @@ class Repository:
     def __init__(self, url: str, migrate: bool = True) -> None:
         self.url = url
         self._writer, self._reader = create_engines(url)
-        self._closed = False
+        # An Event, not a flag on self: the engines' check holds it without holding the repository.
+        self._closed = threading.Event()
+        refuse_after_close(self._writer, self._reader, self._closed.is_set)
         self._local = threading.local()
         # SQLite has one writer at a time. Threads that find it busy sleep in SQLite's busy handler
         # with growing back-offs (up to 100 ms a nap) even when the writer finishes in a
@@ -132,10 +134,10 @@ class Repository:
     def closed(self) -> bool:
         """Whether `close` was called. SQLAlchemy keeps a disposed engine usable (it opens a new
         pool), so background writers ask this before they write rather than reconnect."""
-        return self._closed
+        return self._closed.is_set()
 
     def close(self) -> None:
-        self._closed = True
+        self._closed.set()
         self._writer.dispose()
         if self._reader is not self._writer:
             self._reader.dispose()
