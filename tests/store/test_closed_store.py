@@ -42,6 +42,25 @@ def test_a_thread_still_working_for_a_closed_store_gets_the_error(repo: Any) -> 
     assert seen and "closed" in seen[0]
 
 
+def test_a_connection_in_use_while_the_store_closes_is_closed_when_handed_back(repo: Any) -> None:
+    repo.create_organisation("o", "Org")
+    with repo._reading() as conn:  # a read still running in another part of the program
+        raw = conn.connection.dbapi_connection
+        repo.close()
+        conn.exec_driver_sql("SELECT 1")  # it may finish its work
+    assert _is_closed(raw)
+
+
+def _is_closed(raw: Any) -> bool:
+    if hasattr(raw, "closed"):  # psycopg
+        return bool(raw.closed)
+    try:  # sqlite3 has no such attribute: a closed connection refuses work
+        raw.execute("SELECT 1")
+    except Exception:  # noqa: BLE001 - sqlite3.ProgrammingError
+        return True
+    return False
+
+
 def test_an_app_started_again_opens_its_store_afresh(store_url: str) -> None:
     from hoshin.api.app import create_app
 

@@ -62,14 +62,22 @@ def refuse_after_close(writer: Engine, reader: Engine, closed: Callable[[], bool
     still working for a store that was closed (a background refresh, a late flush) would then hold
     a connection nobody closes, which the garbage collector later finds open (CI saw psycopg's
     ResourceWarning from such a connection in an unrelated test). Now that use fails with a
-    StorageError the thread reports, and nothing is left open."""
+    StorageError the thread reports, and a connection that was in use during the close is closed
+    when it is handed back."""
 
     def check(*_: Any) -> None:
         if closed():
             raise StorageError("the store was closed; open it again to use it")
 
+    def close_late_returns(dbapi_connection: Any, _record: Any) -> None:
+        # A connection in use while the store closed is not closed by the engine's dispose: it
+        # comes back later to the old pool, which nothing closes. Close it on the way in.
+        if closed() and dbapi_connection is not None:
+            dbapi_connection.close()
+
     for engine in {id(writer): writer, id(reader): reader}.values():
         event.listen(engine, "do_connect", check)
+        event.listen(engine, "checkin", close_late_returns)
 
 
 def _sqlite_engine(url: str, immediate: bool, wal: bool = True, **kwargs: Any) -> Engine:
