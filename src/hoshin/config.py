@@ -76,6 +76,13 @@ SETTINGS = (
         "Full re-scores whose verdicts are kept whole, per organisation and record kind; older ones "
         "keep their counts by tier and theme (the newest verdict of every record is always kept).",
     ),
+    Setting(
+        "HOSHIN_DASHBOARD_MAX_AGE_S",
+        "2",
+        "Seconds the web app may show dashboard numbers it already built. Edits made through the "
+        "app show at once; new ideas and writes from elsewhere (CLI, jobs, other workers) within "
+        "this time. 0 builds the numbers for every view.",
+    ),
     Setting("HOSHIN_CACHE", "on", "Set to off to disable the vector cache of the batch commands."),
     Setting(
         "HOSHIN_SECRET_KEY",
@@ -162,3 +169,23 @@ def verdict_history() -> int:
             f"HOSHIN_VERDICT_HISTORY must be at least 1 (the newest re-score is always kept), not {keep}"
         )
     return keep
+
+
+def dashboard_max_age() -> float:
+    """HOSHIN_DASHBOARD_MAX_AGE_S, checked: how old (seconds) dashboard numbers the web app shows
+    again may be (service/dashboard_snapshots.py); 0 or more, at most a day."""
+    from hoshin.errors import ConfigError
+
+    raw = os.environ.get("HOSHIN_DASHBOARD_MAX_AGE_S", "2").strip()
+    try:
+        seconds = float(raw)
+    except ValueError:
+        raise ConfigError(
+            f"HOSHIN_DASHBOARD_MAX_AGE_S must be a number of seconds, not {raw!r} "
+            "(unset it for the default, 2)"
+        ) from None
+    if not 0 <= seconds <= 86_400:  # also refuses nan
+        raise ConfigError(
+            f"HOSHIN_DASHBOARD_MAX_AGE_S must be between 0 (always rebuild) and 86400 seconds, not {raw}"
+        )
+    return seconds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -75,6 +76,8 @@ def test_csv_download_is_the_table_behind_the_chart(app: Any, demo: Any) -> None
 
 def test_json_api_gives_the_same_numbers(app: Any, demo: Any) -> None:
     body = _client(app, "viewer", "demo-viewer").get("/api/v1/dashboard?unit=U-RD").json()
+    as_of = body.pop("as_of")  # when the numbers were read: now, give or take the test's run
+    assert abs((datetime.now(UTC) - datetime.fromisoformat(as_of)).total_seconds()) < 120
     assert body == build_dashboard(demo, ORG, Filters(unit="U-RD"))
 
 

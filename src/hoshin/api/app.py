@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -21,12 +22,17 @@ from hoshin import config
 from hoshin.api.errors import install_error_handlers
 from hoshin.api.security import secret_key
 from hoshin.errors import HoshinError
+from hoshin.service.dashboard_snapshots import DashboardSnapshots
 from hoshin.threads import limit_blas_threads
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 
 SESSION_COOKIE = "hoshin_session"
 SESSION_MAX_AGE_S = 12 * 3600
+# Idea submissions: the one write that comes dozens of times a second at scale. They reach the
+# dashboard within HOSHIN_DASHBOARD_MAX_AGE_S instead of making every viewer's next view rebuild it.
+ARRIVALS = frozenset({("POST", "/api/v1/ideas"), ("POST", "/ideas")})
+_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def create_app(
@@ -47,6 +53,7 @@ def create_app(
     """
     key = secret_key(secret)
     url = config.database_url(database_url)
+    max_age = config.dashboard_max_age()
     limit_blas_threads()  # HOSHIN_CPU_THREADS, when set (`hoshin serve` sets 1)
 
     @asynccontextmanager
@@ -65,6 +72,7 @@ def create_app(
             store.close()
         # A closed store refuses new connections: an app started again opens everything afresh.
         app.state.store = app.state.aligner = app.state.vector_cache = app.state.model_runner = None
+        app.state.dashboards.changed()
 
     app = FastAPI(
         title="Hoshin",
@@ -80,6 +88,8 @@ def create_app(
     app.state.vector_cache = None
     app.state.secret_key = key
     app.state.store = None
+    app.state.dashboards = DashboardSnapshots(max_age)
+    app.add_middleware(DashboardFreshness, snapshots=app.state.dashboards)
     app.add_middleware(
         SessionMiddleware,
         secret_key=key,
@@ -106,6 +116,37 @@ def create_app(
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(web_router)
     return app
+
+
+class DashboardFreshness:
+    """Drops the kept dashboard numbers once a request that may have written anything but a new
+    idea has been answered (service/dashboard_snapshots.py), so the next view reads the store."""
+
+    def __init__(self, app: Any, snapshots: DashboardSnapshots) -> None:
+        self.app = app
+        self.snapshots = snapshots
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] in _READS
+            or (scope["method"], scope["path"]) in ARRIVALS
+        ):
+            await self.app(scope, receive, send)
+            return
+
+        async def answer(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                # Before the client can see the answer: a view it asks for next reads the write.
+                self.snapshots.changed()
+            await send(message)
+
+        try:
+            await self.app(scope, receive, answer)
+        finally:
+            # Again at the end: a build that began while the request wrote is not kept. A refused
+            # request wrote nothing, and one more build is cheap.
+            self.snapshots.changed()
 
 
 async def health(request: Request) -> JSONResponse:

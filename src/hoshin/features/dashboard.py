@@ -52,15 +52,32 @@ def _query(filters: Filters) -> str:
 # ---- REST ---------------------------------------------------------------------------------------
 
 
+FreshQuery = Annotated[
+    bool,
+    Query(description="Read the store now instead of numbers built up to HOSHIN_DASHBOARD_MAX_AGE_S ago."),
+]
+
+
 @api.get("/dashboard", summary="The dashboard's numbers")
 def dashboard_data(
     ctx: Annotated[Context, Depends(permit("organisation.read"))],
     unit: UnitQuery = None,
     start: DateQuery = None,
     end: DateQuery = None,
+    fresh: FreshQuery = False,
 ) -> dict[str, Any]:
-    """Unit scores, the units x themes heatmap, the corridor by month and the issues to act on."""
-    return build_dashboard(ctx.store, ctx.org, _filters(unit, start, end))
+    """Unit scores, the units x themes heatmap, the corridor by month and the issues to act on.
+
+    `as_of` says when the numbers were read. Numbers built for an earlier view are shown again for
+    up to HOSHIN_DASHBOARD_MAX_AGE_S seconds (default 2); an edit made through the app shows at
+    once, a new idea within that time. `fresh=true` reads the store now."""
+    return _numbers(ctx, _filters(unit, start, end), fresh=fresh)
+
+
+def _numbers(ctx: Context, filters: Filters, *, fresh: bool = False) -> dict[str, Any]:
+    """The dashboard's numbers, built by this view or shared with a recent one (read, never change)."""
+    snapshots = ctx.request.app.state.dashboards
+    return snapshots.get(ctx.store, ctx.org, filters, fresh=fresh)  # type: ignore[no-any-return]
 
 
 @api.get("/dashboard/tables/{name}", summary="One dashboard table as CSV", response_class=Response)
@@ -75,7 +92,7 @@ def dashboard_table_api(
 
 
 def _csv(ctx: Context, name: str, filters: Filters) -> Response:
-    data = build_dashboard(ctx.store, ctx.org, filters)
+    data = _numbers(ctx, filters)  # the numbers the page beside it shows
     body = table_csv(data, name)  # InputError (422) for an unknown table
     return Response(
         body,
@@ -95,9 +112,10 @@ def dashboard_page(
     start: DateQuery = None,
     end: DateQuery = None,
     done: str | None = None,
+    fresh: bool = False,
 ) -> HTMLResponse:
     filters = _filters(unit, start, end)
-    data = build_dashboard(ctx.store, ctx.org, filters)
+    data = _numbers(ctx, filters, fresh=fresh)
     issues, totals = top_issues(data["issues"], ISSUES_SHOWN)
     empty = data["mission"] is None and not any(data["counts"][k] for k in ("units", "goals", "ideas"))
     return render(
