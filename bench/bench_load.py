@@ -1,6 +1,6 @@
 """Idea submission under concurrent clients: p95 latency of POST /api/v1/ideas (target < 200 ms, 0 errors).
 
-Usage:  python bench/bench_load.py [--clients 50] [--seconds 20] [--per-client N]
+Usage:  python bench/bench_load.py [--clients 50] [--seconds 20] [--per-client N] [--ramp S]
                                    [--embedder minilm|hashing] [--db postgresql+psycopg://...]
                                    [--profile 30]
 
@@ -138,6 +138,7 @@ async def hammer(
     per_client: int | None,
     think: float = 0.0,
     dashboard_share: float = 0.0,
+    ramp: float = 0.0,
 ) -> tuple[dict[str, list[float]], list[str], float]:
     """Latencies (s) of the successful requests by kind ("idea", "dashboard"), one line per
     failure, and the wall seconds.
@@ -145,7 +146,9 @@ async def hammer(
     Each client sends a request, waits for the answer, pauses `think` seconds (a person reading it;
     0 is a closed loop, every client always waiting on the server) and goes again. A share
     `dashboard_share` of the requests (every k-th, deterministic) loads the dashboard's numbers
-    instead of submitting an idea.
+    instead of submitting an idea. Client k of n sends its first request `ramp * k / n` seconds
+    after the start, so the clients arrive spread out, as people do, rather than all in the
+    same millisecond (0: all at once, a burst of `clients` requests).
     """
     import httpx
 
@@ -157,8 +160,9 @@ async def hammer(
     headers = {"Authorization": f"Bearer {token}"}
     deadline = time.perf_counter() + seconds
 
-    async def client(http: httpx.AsyncClient) -> None:
+    async def client(http: httpx.AsyncClient, delay: float) -> None:
         sent = 0
+        await asyncio.sleep(delay)
         while time.perf_counter() < deadline and (per_client is None or sent < per_client):
             n = next(counter)
             kind = "dashboard" if every and n % every == every - 1 else "idea"
@@ -183,7 +187,7 @@ async def hammer(
 
     async with httpx.AsyncClient(limits=limits, headers=headers, timeout=120) as http:
         started = time.perf_counter()
-        await asyncio.gather(*(client(http) for _ in range(clients)))
+        await asyncio.gather(*(client(http, ramp * k / clients) for k in range(clients)))
         wall = time.perf_counter() - started
     return latencies, errors, wall
 
@@ -273,11 +277,19 @@ def main(argv: list[str] | None = None) -> None:
         default=0.2,
         help="share of requests that load the dashboard instead of submitting an idea (default 0.2)",
     )
+    parser.add_argument(
+        "--ramp",
+        type=float,
+        default=None,
+        help="seconds over which the clients' first requests are spread (default: the think time; "
+        "0 = all clients at once, a burst)",
+    )
     args = parser.parse_args(argv)
+    ramp = args.think if args.ramp is None else args.ramp
     if args.clients < 1 or args.seconds <= 0 or (args.per_client is not None and args.per_client < 1):
         parser.error("--clients, --seconds and --per-client must be positive")
-    if args.think < 0 or not 0 <= args.dashboard_share <= 1:
-        parser.error("--think must be >= 0 and --dashboard-share between 0 and 1")
+    if args.think < 0 or ramp < 0 or not 0 <= args.dashboard_share <= 1:
+        parser.error("--think and --ramp must be >= 0 and --dashboard-share between 0 and 1")
 
     backend = (args.embedder or os.environ.get("HOSHIN_EMBEDDER") or "minilm").lower()
     work = scratch_dir("hoshin-bench-load-")
@@ -288,7 +300,7 @@ def main(argv: list[str] | None = None) -> None:
     database = "postgresql" if url.startswith("postgresql") else "sqlite"
     print(
         f"database {database}, embedder {backend}, {args.clients} clients for {args.seconds:g} s, "
-        f"think {args.think:g} s, dashboard share {args.dashboard_share:g}",
+        f"think {args.think:g} s, ramp {ramp:g} s, dashboard share {args.dashboard_share:g}",
         flush=True,
     )
 
@@ -327,6 +339,7 @@ def main(argv: list[str] | None = None) -> None:
                 args.per_client,
                 args.think,
                 args.dashboard_share,
+                ramp,
             )
         )
         server_cpu = process_cpu_seconds(server.pid) - cpu_before
@@ -381,6 +394,7 @@ def main(argv: list[str] | None = None) -> None:
             "clients": args.clients,
             "seconds": args.seconds,
             "think_s": args.think,
+            "ramp_s": ramp,
             "dashboard_share": args.dashboard_share,
             "requests": count,
             "errors": len(errors),

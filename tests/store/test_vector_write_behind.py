@@ -103,3 +103,62 @@ def test_a_writer_left_running_never_reopens_a_closed_store(repo: Any) -> None:
         time.sleep(0.05)
     assert cache._flusher is not None and not cache._flusher.is_alive()  # it stopped
     assert repo._writer.pool.checkedin() == 0 and repo._writer.pool.checkedout() == 0  # nothing reopened
+
+
+class _VectorReads:
+    """Counts the statements that read the vectors table (the database round trips)."""
+
+    def __init__(self, repo: Any) -> None:
+        from sqlalchemy import event
+
+        self.count = 0
+        self._engines = [repo._writer, repo._reader] if hasattr(repo, "_reader") else [repo._writer]
+
+        def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if statement.lstrip().upper().startswith("SELECT") and "FROM vectors" in statement:
+                self.count += 1
+
+        self._listener = seen
+        for engine in dict.fromkeys(self._engines):
+            event.listen(engine, "before_cursor_execute", seen)
+
+    def stop(self) -> None:
+        from sqlalchemy import event
+
+        for engine in dict.fromkeys(self._engines):
+            event.remove(engine, "before_cursor_execute", self._listener)
+
+
+def test_recent_vectors_are_served_from_memory(repo: Any) -> None:
+    texts = ["a door seal", "a compressor", "a shelf"]
+    stored = StoreVectorCache(repo)
+    first = CachedEmbedder(HashingEmbedder(dimensions=32), stored).embed(texts)
+    cache = StoreVectorCache(repo, write_behind=True, flush_after_s=60, recent=2)
+    embedder = CachedEmbedder(HashingEmbedder(dimensions=32), cache)
+    reads = _VectorReads(repo)
+    try:
+        got = embedder.embed(texts[:2])
+        assert reads.count == 1
+        got[0, :] = 0.0  # a caller's copy: changing it changes nothing kept
+        np.testing.assert_allclose(embedder.embed(texts[:2]), first[:2])
+        assert reads.count == 1  # the second read never reached the database
+        embedder.embed([texts[2]])  # a third vector pushes the oldest out (recent=2)
+        embedder.embed([texts[0]])
+        assert reads.count == 3 and embedder.misses == 0
+    finally:
+        reads.stop()
+        cache.close()
+
+
+def test_a_bulk_read_is_not_kept_in_memory(repo: Any) -> None:
+    texts = [f"idea number {n}" for n in range(100)]
+    CachedEmbedder(HashingEmbedder(dimensions=32), StoreVectorCache(repo)).embed(texts)
+    cache = StoreVectorCache(repo, recent=1000)
+    embedder = CachedEmbedder(HashingEmbedder(dimensions=32), cache)
+    reads = _VectorReads(repo)
+    try:
+        embedder.embed(texts)
+        embedder.embed(texts[:3])
+        assert reads.count == 2 and embedder.misses == 0
+    finally:
+        reads.stop()

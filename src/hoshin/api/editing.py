@@ -70,7 +70,9 @@ def create(store: Any, user: Principal, kind: str, values: dict[str, Any]) -> di
         record = _validated(store, user.organisation_id, kind, values, "request")
         store.upsert(kind, user.organisation_id, [record])
         record_event(store, user.organisation_id, user.username, action, kind, key, _safe(values))
-    return store.get(kind, user.organisation_id, key)
+        # Read back on the writing connection: a second connection and transaction after the
+        # commit cost every submission more than this one read inside it.
+        return store.get(kind, user.organisation_id, key)  # type: ignore[no-any-return]
 
 
 def update(store: Any, user: Principal, kind: str, key: str, changes: dict[str, Any]) -> dict[str, Any]:

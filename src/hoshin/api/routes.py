@@ -72,10 +72,14 @@ def get_aligner(request: Request) -> Any:
                 else:
                     embedder = CoalescingEmbedder(create_embedder())
                 # Vectors of new texts reach the store in one background write every moment,
-                # not one write transaction per request (store/vectors.py).
-                app.state.vector_cache = StoreVectorCache(store, write_behind=True)
+                # not one write transaction per request; the principles' and the newest texts'
+                # vectors stay in memory (store/vectors.py).
+                app.state.vector_cache = StoreVectorCache(store, write_behind=True, recent=RECENT_VECTORS)
                 aligner = app.state.aligner = Aligner(CachedEmbedder(embedder, app.state.vector_cache))
     return aligner
+
+
+RECENT_VECTORS = 4096  # 6 MB of 384-dimensional float32 vectors
 
 
 def warm_up(app: Any) -> None:

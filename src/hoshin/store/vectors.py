@@ -6,6 +6,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,8 @@ _READ_CHUNK = 5_000
 # Hubs written per transaction: a SQLite writer holds the one write turn for that long (about a
 # tenth of a second), so arrivals submitted meanwhile are not held up for a whole re-score's worth.
 _HUB_WRITE_CHUNK = 20_000
+# Most vectors one request reads or writes that StoreVectorCache(recent=...) keeps in memory.
+_RECENT_AT_ONCE = 64
 log = logging.getLogger(__name__)
 
 
@@ -77,6 +80,11 @@ class StoreVectorCache(VectorCache):
     waited for the write turn behind every other submission to do so. A vector is only a cache
     entry (the text it came from is stored with the record), so one lost in a crash costs one
     model call later, never a record.
+
+    With `recent` > 0 (the web server) the vectors last read or written, up to that many, are also
+    kept in memory. Every submission reads the mission's principles and its own text again (the
+    principle check after the corridor's scoring); a vector never changes for its hash, so a kept
+    one is always right, and those reads no longer reach the database.
     """
 
     def __init__(
@@ -85,12 +93,15 @@ class StoreVectorCache(VectorCache):
         write_behind: bool = False,
         flush_after_s: float = 0.25,
         max_pending: int = 4096,
+        recent: int = 0,
     ) -> None:
         self.repo = repo
         self.write_behind = write_behind
         self.flush_after_s = flush_after_s
         self.max_pending = max_pending
         self._pending: dict[tuple[str, str], bytes] = {}
+        self._recent_size = recent
+        self._recent: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._closed = False
@@ -100,13 +111,21 @@ class StoreVectorCache(VectorCache):
     def get_many(self, model_id: str, hashes: Sequence[str]) -> dict[str, np.ndarray]:
         wanted = list(dict.fromkeys(hashes))
         found: dict[str, np.ndarray] = {}
-        if self._pending:
+        if self._pending or self._recent:
             with self._lock:
                 for h in wanted:
+                    kept = self._recent.get((model_id, h))
+                    if kept is not None:
+                        self._recent.move_to_end((model_id, h))
+                        found[h] = kept.copy()
+                        continue
                     blob = self._pending.get((model_id, h))
                     if blob is not None:
                         found[h] = np.frombuffer(blob, dtype=np.float32).copy()
             wanted = [h for h in wanted if h not in found]
+        if not wanted:
+            return found
+        read: dict[str, np.ndarray] = {}
         t = schema.vectors
         with self.repo._reading() as conn:
             for start in range(0, len(wanted), _READ_CHUNK):
@@ -117,8 +136,22 @@ class StoreVectorCache(VectorCache):
                     )
                 )
                 for content_hash, blob in rows:
-                    found[content_hash] = np.frombuffer(blob, dtype=np.float32).copy()
+                    read[content_hash] = np.frombuffer(blob, dtype=np.float32).copy()
+        self._remember(model_id, list(read.items()))
+        found.update(read)
         return found
+
+    def _remember(self, model_id: str, items: Sequence[tuple[str, np.ndarray]]) -> None:
+        """Keep these vectors among the `recent` ones. A bulk read or write (a re-score, an
+        import) is not kept: it would only push out the vectors every request uses."""
+        if self._recent_size <= 0 or len(items) > _RECENT_AT_ONCE:
+            return
+        with self._lock:
+            for h, vector in items:
+                self._recent[(model_id, h)] = np.array(vector, dtype=np.float32)  # a private copy
+                self._recent.move_to_end((model_id, h))
+            while len(self._recent) > self._recent_size:
+                self._recent.popitem(last=False)
 
     def vectors_with_hubs(
         self, model_id: str, hashes: Sequence[str], dimensions: int, basis: str
@@ -197,9 +230,11 @@ class StoreVectorCache(VectorCache):
                     )
 
     def put_many(self, model_id: str, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        items = list(items)
         rows = {(model_id, h): np.asarray(v, dtype=np.float32).tobytes() for h, v in items}
         if not rows:
             return
+        self._remember(model_id, items)
         # Inside a caller's transaction the rows simply join it (no extra turn to wait for).
         in_transaction = getattr(self.repo._local, "conn", None) is not None
         if not self.write_behind or self._closed or in_transaction:
