@@ -138,3 +138,44 @@ def test_background_hubness_passed_in_gives_the_same_scores(aligner: Aligner) ->
     vectors = aligner.embed_scored(texts)  # the vectors as the engine scores them (int8-rounded)
     fresh = align(vectors, aligner.prepare(model), aligner.background, aligner.params).z
     assert cached == pytest.approx(fresh)
+
+
+def _unit_rows(rng: np.random.Generator, n: int, d: int = 24) -> np.ndarray:
+    rows = rng.normal(size=(n, d))
+    return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def _mission(rng: np.random.Generator, rows: int, exclusions: int) -> MissionVectors:
+    return MissionVectors(
+        names=tuple(f"t{i}" for i in range(rows)),
+        texts=tuple(f"t{i}" for i in range(rows)),
+        vectors=_unit_rows(rng, rows),
+        penalties=np.array([0.0] + [0.5] * (rows - 1)),
+        exclusion_names=tuple(f"x{i}" for i in range(exclusions)),
+        exclusion_vectors=_unit_rows(rng, exclusions) if exclusions else np.zeros((0, 24)),
+    )
+
+
+def _same(a: object, b: object) -> None:
+    for name in ("z", "best", "best_z", "exclusion_z", "exclusion"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+
+
+def test_scoring_with_a_kept_background_gives_the_same_bits_as_working_it_out() -> None:
+    # Arrivals pass the background's hubness in, and the background's side of the calibration is
+    # kept between calls: one text scored alone, again and again, must get exactly what a
+    # calculation from scratch gives, whatever mission comes next.
+    rng = np.random.default_rng(7)
+    background = _unit_rows(rng, 300)
+    bg_hub = hubness(background, background, 10, exclude_self=True)
+    for mission in (_mission(rng, 6, 2), _mission(rng, 4, 0), _mission(rng, 6, 2)):
+        batch = _unit_rows(rng, 30)
+        fresh = align(batch, mission, background)  # nothing kept: the background worked out here
+        kept = align(batch, mission, background, background_hub=bg_hub)
+        _same(kept, fresh)
+        for row in range(3):  # one text at a time with the batch's centre, as arrivals are scored
+            alone = align(
+                batch[row : row + 1], mission, background, background_hub=bg_hub, centre=kept.centre
+            )
+            again = align(batch[row : row + 1], mission, background, centre=fresh.centre)
+            _same(alone, again)

@@ -17,7 +17,10 @@ How a text is scored, in order:
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -67,14 +70,72 @@ def _theme_z(
     null_vectors: np.ndarray,
     null_hub: np.ndarray,
     weight: float,
+    keep: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """z of each (text, target) pair and of each (background, target) pair, against the background."""
+    """z of each (text, target) pair and of each (background, target) pair, against the background.
+    With `keep` the background's side is worked out once per targets and background (_NullSide)."""
     sims = vectors @ targets.T - weight * hub[:, None]
+    if keep:
+        side = _null_side(targets, null_vectors, null_hub, weight)
+        return side.z(sims), side.null_z
     null = null_vectors @ targets.T - weight * null_hub[:, None]
     # Calibrate each target column against its own background distribution.
     z = zscore_against(sims.T, null.T).T
     null_z = zscore_against(null.T, null.T).T
     return z, null_z
+
+
+@dataclass(frozen=True)
+class _NullSide:
+    """The background's half of step 2 for one set of targets: each target's mean and spread over
+    the background, and the background's own z. It depends on neither the texts nor the batch."""
+
+    mean: np.ndarray  # (t,)
+    std: np.ndarray  # (t,), floored as zscore_against floors it
+    null_z: np.ndarray  # (m, t)
+
+    @staticmethod
+    def of(targets: np.ndarray, null_vectors: np.ndarray, null_hub: np.ndarray, weight: float) -> _NullSide:
+        null = null_vectors @ targets.T - weight * null_hub[:, None]
+        if null.shape[0] == 0:  # no background at all: values stay as they are (zscore_against)
+            return _NullSide(np.zeros(null.shape[1]), np.ones(null.shape[1]), null.astype(np.float64))
+        mean = null.T.mean(axis=-1)
+        std = null.T.std(axis=-1)
+        std = np.where(std < 1e-6, 1e-6, std)
+        return _NullSide(mean, std, zscore_against(null.T, null.T).T)
+
+    def z(self, sims: np.ndarray) -> np.ndarray:
+        """`sims` (n, t) in standard deviations of each target's background: zscore_against's
+        arithmetic, element by element, so the result is the same to the last bit."""
+        return (sims - self.mean[None, :]) / self.std[None, :]
+
+
+# Arrivals score one text at a time against the same mission: the background's side (a product of
+# the ~1,200 background vectors with every mission row, and their spread) was most of each call.
+_KEPT_SIDES = 32
+_sides: OrderedDict[tuple[Any, ...], tuple[np.ndarray, np.ndarray, _NullSide]] = OrderedDict()
+_sides_guard = threading.Lock()
+
+
+def _null_side(
+    targets: np.ndarray, null_vectors: np.ndarray, null_hub: np.ndarray, weight: float
+) -> _NullSide:
+    """`_NullSide.of`, kept for the last few (targets, background) pairs. The background arrays are
+    held by the entry, so their ids cannot be reused while it exists; targets are keyed by value."""
+    key = (id(null_vectors), id(null_hub), weight, targets.shape, targets.dtype.str, targets.tobytes())
+    with _sides_guard:
+        kept = _sides.get(key)
+        if kept is not None and kept[0] is null_vectors and kept[1] is null_hub:
+            _sides.move_to_end(key)
+            return kept[2]
+    side = _NullSide.of(targets, null_vectors, null_hub, weight)
+    for shared in (side.mean, side.std, side.null_z):
+        shared.setflags(write=False)  # every later call reads these arrays: none may change them
+    with _sides_guard:
+        _sides[key] = (null_vectors, null_hub, side)
+        while len(_sides) > _KEPT_SIDES:
+            _sides.popitem(last=False)
+    return side
 
 
 def align(
@@ -104,7 +165,8 @@ def align(
         else hubness(background, background, params.hub_k, exclude_self=True)
     )
 
-    z, null_z = _theme_z(items, hub, mission.vectors, background, bg_hub, params.hub_weight)
+    keep = background_hub is not None  # a kept calibration: the background's side can be kept too
+    z, null_z = _theme_z(items, hub, mission.vectors, background, bg_hub, params.hub_weight, keep)
     adjusted = z - mission.penalties[None, :]
     best = adjusted.argmax(axis=1)
     item_score = adjusted[np.arange(n), best]
@@ -115,14 +177,14 @@ def align(
         centre = items[top].mean(axis=0)
         centre /= max(float(np.linalg.norm(centre)), 1e-9)
     if centre is not None:
-        fz, null_fz = _theme_z(items, hub, centre[None, :], background, bg_hub, params.hub_weight)
+        fz, null_fz = _theme_z(items, hub, centre[None, :], background, bg_hub, params.hub_weight, keep)
         item_score = item_score + params.feedback_weight * fz[:, 0]
         null_score = null_score + params.feedback_weight * null_fz[:, 0]
 
     final = zscore_against(item_score, null_score)
 
     if len(mission.exclusion_vectors):
-        ez, _ = _theme_z(items, hub, mission.exclusion_vectors, background, bg_hub, params.hub_weight)
+        ez, _ = _theme_z(items, hub, mission.exclusion_vectors, background, bg_hub, params.hub_weight, keep)
         exclusion = ez.argmax(axis=1)
         exclusion_z = ez[np.arange(n), exclusion]
     else:

@@ -162,15 +162,21 @@ class CueMatch:
 def find_cues(toks: Sequence[Token], cues: Iterable[Cue]) -> list[CueMatch]:
     """Every place a cue's stems occur as consecutive tokens; longer cues first, no overlaps."""
     stems_seq = [t.stem for t in toks]
-    ordered = sorted(cues, key=lambda c: -len(c.stems))
+    # Where each stem occurs: a cue is tried only where its first word is, not at every position
+    # (a principle check tries hundreds of cues on every sentence).
+    starts: dict[str, list[int]] = {}
+    for i, s in enumerate(stems_seq):
+        starts.setdefault(s, []).append(i)
+    present = (c for c in cues if c.stems and c.stems[0] in starts)
+    ordered = sorted(present, key=lambda c: -len(c.stems))  # stable: ties keep the list's order
     taken: set[int] = set()
     found: list[CueMatch] = []
     for cue in ordered:
         pattern = cue.stems
         n = len(pattern)
-        if not n:
-            continue
-        for i in range(len(stems_seq) - n + 1):
+        for i in starts[pattern[0]]:
+            if i + n > len(stems_seq):
+                break
             if tuple(stems_seq[i : i + n]) == pattern and not taken.intersection(range(i, i + n)):
                 found.append(CueMatch(cue, i, i + n - 1))
                 taken.update(range(i, i + n))

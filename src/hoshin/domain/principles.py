@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from hoshin.domain.lexicon import STOPWORDS, content_stems, cue_list, find_cues, is_negated, stem, tokens
@@ -139,6 +140,7 @@ class Principle:
     forbidden: frozenset[str]  # stems of actions it forbids ("sell" in "never sell data")
 
 
+@lru_cache(maxsize=1024)  # an organisation's few principles are read again for every new text
 def parse_principle(text: str) -> Principle:
     """Read what a principle protects, what it must not be traded for, and what it forbids."""
     protected: set[str] = set()
@@ -167,7 +169,7 @@ def parse_principle(text: str) -> Principle:
 
 def _stance(principle: Principle, sentence: str) -> tuple[str, list[str], list[str]]:
     """('contradicts' | 'supports' | 'neutral' | 'unrelated', related words, cue words) for one sentence."""
-    toks = tokens(sentence)
+    toks = _sentence_tokens(sentence)
     hits = sorted({t.lower for t in toks if t.stem in principle.related and t.lower not in STOPWORDS})
     forbidden = [
         t.lower for i, t in enumerate(toks) if t.stem in principle.forbidden and not is_negated(toks, i)
@@ -220,6 +222,12 @@ def _stance(principle: Principle, sentence: str) -> tuple[str, list[str], list[s
     if increase:
         return "supports", hits, increase
     return "neutral", hits, []
+
+
+@lru_cache(maxsize=4096)
+def _sentence_tokens(sentence: str) -> tuple[Any, ...]:
+    # A sentence is judged against every principle in turn: its words are read once.
+    return tuple(tokens(sentence))
 
 
 def _names_protected(
