@@ -28,6 +28,23 @@ def test_upsert_creates_then_updates_only_given_fields(repo: Any) -> None:
     assert repo.keys("units", "o") == {"A", "B"}
 
 
+def test_upsert_of_checked_new_keys_belongs_in_the_checking_transaction(repo: Any) -> None:
+    repo.create_organisation("o", "Org")
+    with pytest.raises(InputError, match="inside the transaction"):
+        repo.upsert("units", "o", [{"id": "A", "name": "Alpha"}], all_new=True)
+    assert repo.count("units", "o") == 0
+    with repo.transaction():
+        assert not repo.existing_keys("units", "o", ["A", "B"])
+        created = repo.upsert(
+            "units",
+            "o",
+            [{"id": "A", "name": "Alpha"}, {"id": "B", "name": "Beta", "parent_id": "A"}],
+            all_new=True,
+        )
+    assert created == (2, 0)
+    assert repo.get("units", "o", "B")["parent_id"] == "A"
+
+
 def test_records_of_two_organisations_never_mix(repo: Any) -> None:
     repo.create_organisation("a", "A")
     repo.create_organisation("b", "B")

@@ -68,7 +68,8 @@ def create(store: Any, user: Principal, kind: str, values: dict[str, Any]) -> di
         if store.existing_keys(kind, user.organisation_id, [key]):
             raise ConflictError(f"a {policy_kind(kind).replace('_', ' ')} with id {key!r} already exists")
         record = _validated(store, user.organisation_id, kind, values, "request")
-        store.upsert(kind, user.organisation_id, [record])
+        # The key was just found free, and the signed-in user's organisation exists.
+        store.upsert(kind, user.organisation_id, [record], all_new=True)
         record_event(store, user.organisation_id, user.username, action, kind, key, _safe(values))
         # Read back on the writing connection: a second connection and transaction after the
         # commit cost every submission more than this one read inside it.

@@ -516,19 +516,30 @@ class Repository:
                 out += [{"person_id": p, "area_id": a, "level": level} for p, a, level in conn.execute(query)]
         return out
 
-    def upsert(self, kind: str, org_id: str, records: Sequence[dict[str, Any]]) -> tuple[int, int]:
+    def upsert(
+        self, kind: str, org_id: str, records: Sequence[dict[str, Any]], *, all_new: bool = False
+    ) -> tuple[int, int]:
         """Insert new records and update stored ones (matched by key); returns (created, updated).
 
         A stored record changes only in the fields given, so a partial record edits just those.
         List fields (parent_ids, area_ids) replace the stored list when given. Cycles in the unit
         tree or among goal parents raise ConflictError and nothing is written.
+
+        `all_new`: the caller found, in the transaction this joins, that the organisation exists
+        and none of the keys is stored (editing.create does, to refuse a taken id), so neither is
+        looked up again. A submission made those two reads twice.
         """
         spec = _kind(kind)
         table = spec.table
         columns = set(table.c.keys()) - set(spec.internal)
+        if all_new and getattr(self._local, "conn", None) is None:
+            raise InputError("upsert(all_new=True) belongs inside the transaction that checked the keys")
         with self.transaction() as conn:
-            self.organisation(org_id)
-            existing = self._stored_among(spec, kind, org_id, records)
+            if all_new:
+                existing: set[Key] = set()
+            else:
+                self.organisation(org_id)
+                existing = self._stored_among(spec, kind, org_id, records)
             # The stamp is a value (SQLite) or an SQL expression (PostgreSQL): it goes into the
             # statements, never into the rows' parameters.
             stamp = {"revision": self._stamp(conn, org_id, kind)} if spec.marked and records else {}
