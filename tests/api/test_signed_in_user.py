@@ -66,3 +66,14 @@ def _signed_in(org: Org, role: str) -> tuple[object, str]:
     assert row is not None
     user = load_principal(org.store, org.id, org.name(role), password_fingerprint(row["password_hash"]))
     return user, token_for(org.store, SECRET, user)
+
+
+def test_only_a_unit_manager_manages_units_and_only_their_sign_in_reads_the_tree(org: Org) -> None:
+    # A contributor's unit scopes nothing, so signing them in does not read the unit tree (the
+    # whole organisation's units, on every request).
+    row, parents = org.store.user_with_units(org.name("contributor"), org.id, tree_for={"unit_manager"})
+    assert row is not None and row["unit_id"] == "U-RD" and parents == {}
+    contributor, _ = _signed_in(org, "contributor")
+    assert contributor.unit_id == "U-RD" and contributor.managed_units == frozenset()
+    row, parents = org.store.user_with_units(org.name("unit_manager"), org.id, tree_for={"unit_manager"})
+    assert parents["U-RD-LAB"] == ["U-RD"]

@@ -42,6 +42,8 @@ __all__ = [
 ]
 
 ROLES = ("admin", "strategist", "unit_manager", "contributor", "viewer")
+# Roles whose unit scopes what they may do: only these need the unit tree when they sign in.
+MANAGING_ROLES = frozenset({"unit_manager"})
 KINDS = (
     "organisation",
     "mission",
@@ -73,8 +75,9 @@ _RESTRICTED_READ = {"user": frozenset({"admin"}), "audit": frozenset({"admin", "
 class Principal:
     """The signed-in user as the policy sees them.
 
-    `managed_units` holds the user's own unit and every unit below it (empty unless the user has a
-    unit); the caller computes it from the unit tree so that `can` stays pure.
+    `managed_units` holds a unit manager's own unit and every unit below it (empty for every
+    other role, whose unit scopes nothing); the caller computes it from the unit tree so that
+    `can` stays pure.
     """
 
     username: str
@@ -210,7 +213,9 @@ def _principal(
     from hoshin.store.trees import descendants
 
     org, unit = row["organisation_id"], row.get("unit_id")
-    if unit and parents is not None and unit in parents:
+    if row["role"] not in MANAGING_ROLES:
+        managed: frozenset[str] = frozenset()
+    elif unit and parents is not None and unit in parents:
         managed = frozenset(descendants(unit, parents))
     else:  # also an unknown unit: unit_subtree raises NotFoundError for it
         managed = frozenset(store.unit_subtree(org, unit)) if unit else frozenset()
@@ -243,7 +248,9 @@ def load_principal(store: Any, organisation_id: str, username: str, fingerprint:
     import hmac
 
     row, parents = (
-        store.user_with_units(username, organisation_id) if username and organisation_id else (None, {})
+        store.user_with_units(username, organisation_id, tree_for=MANAGING_ROLES)
+        if username and organisation_id
+        else (None, {})
     )
     if row is not None and row.get("active") and row.get("password_hash"):
         if hmac.compare_digest(password_fingerprint(row["password_hash"]), str(fingerprint)):

@@ -10,7 +10,7 @@ exception rolls every one of them back. A call made outside a transaction runs i
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -1305,17 +1305,21 @@ class Repository:
     # ------------------------------------------------------------ signed-in users
 
     def user_with_units(
-        self, username: str, org_id: str
+        self, username: str, org_id: str, tree_for: Collection[str] | None = None
     ) -> tuple[dict[str, Any] | None, dict[str, list[str]]]:
-        """`find_user(username, org_id)` and, when that user belongs to a unit, the organisation's
-        units as {unit: [parent]} (else {}), read on one connection. Every request checks its
-        user; three separate reads (user, unit, unit tree) cost about twice as much."""
+        """`find_user(username, org_id)` and, when that user belongs to a unit (and has one of the
+        roles `tree_for`, when given), the organisation's units as {unit: [parent]} (else {}),
+        read on one connection. Every request checks its user; three separate reads (user, unit,
+        unit tree) cost about twice as much, and the tree is the whole organisation's."""
         t = schema.users
         query = select(t).where(t.c.username == username, t.c.organisation_id == org_id).limit(2)
         with self._reading() as conn:
             found = [dict(r._mapping) for r in conn.execute(query)]
             row = found[0] if len(found) == 1 else None
-            parents = self._unit_parents(conn, org_id) if row is not None and row.get("unit_id") else {}
+            wanted = (
+                row is not None and row.get("unit_id") and (tree_for is None or row.get("role") in tree_for)
+            )
+            parents = self._unit_parents(conn, org_id) if wanted else {}
         return row, parents
 
 
