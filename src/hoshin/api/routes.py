@@ -288,7 +288,7 @@ def _crud(
     update: type[BaseModel],
     public: type[BaseModel],
     with_list: bool = True,
-    after_create: Callable[[Context, dict[str, Any]], None] | None = None,
+    after_create: Callable[[Context, dict[str, Any], dict[str, Any] | None], None] | None = None,
     flag_principles: bool = False,
     visible: Callable[[Principal, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
 ) -> None:
@@ -322,10 +322,13 @@ def _crud(
         body: create, ctx: Annotated[Context, Depends(permit(f"{noun}.create"))]
     ) -> dict[str, Any]:  # type: ignore[valid-type]
         record = editing.create(ctx.store, ctx.user, kind, body.model_dump())
+        # Scoring and the principle check judge against the same mission version, read once.
+        mission = ctx.store.mission(ctx.org) if after_create or flag_principles else None
         if after_create is not None:
-            after_create(ctx, record)
+            after_create(ctx, record, mission)
         if flag_principles:
-            record = {**record, "principle_flags": _principle_flags(ctx, kind, record)}
+            flags = _principle_flags(ctx, kind, record, mission) if mission is not None else []
+            record = {**record, "principle_flags": flags}
         return record
 
     def update_record(
@@ -392,13 +395,15 @@ _crud("/units", "units", schemas.UnitCreate, schemas.UnitUpdate, schemas.UnitPub
 _crud("/people", "people", schemas.PersonCreate, schemas.PersonUpdate, schemas.PersonPublic)
 
 
-def _principle_flags(ctx: Context, kind: str, record: dict[str, Any]) -> list[dict[str, Any]]:
-    """The principles a newly created text contradicts (none while there is no mission)."""
+def _principle_flags(
+    ctx: Context, kind: str, record: dict[str, Any], mission: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The principles a newly created text contradicts."""
     from hoshin.service.brand import principle_flags
 
     text = {"kind": kind, "id": record["id"], "text": record.get("text") or ""}
     try:
-        return principle_flags(ctx.store, ctx.org, [text], get_aligner(ctx.request))
+        return principle_flags(ctx.store, ctx.org, [text], get_aligner(ctx.request), mission)
     except NotFoundError:
         return []
 
@@ -414,10 +419,20 @@ _crud(
 )
 
 
-def _score_new_idea(ctx: Context, record: dict[str, Any]) -> None:
+def _score_new_idea(ctx: Context, record: dict[str, Any], mission: dict[str, Any] | None) -> None:
+    if mission is None:
+        return  # nothing to score against yet; `hoshin corridor rescore` does it once there is
     # A submission never waits for a full pass that only refreshes a still-valid state.
     aligner = get_aligner(ctx.request)
-    score_new_ideas(ctx.store, ctx.org, [record["id"]], aligner, refresh_in_background=True)
+    score_new_ideas(
+        ctx.store,
+        ctx.org,
+        [record["id"]],
+        aligner,
+        refresh_in_background=True,
+        mission=mission,
+        rows={record["id"]: record},
+    )
 
 
 _crud(

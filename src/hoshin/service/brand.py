@@ -178,12 +178,17 @@ def save_principles(
 
 
 def principle_flags(
-    repo: Repository, org_id: str, records: Sequence[dict[str, str]], aligner: Aligner
+    repo: Repository,
+    org_id: str,
+    records: Sequence[dict[str, str]],
+    aligner: Aligner,
+    mission: dict[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """The principles these texts contradict: `[{kind, id, principle, principle_text, sentence, why}]`.
 
-    `records` are `{kind, id, text}`; texts that contradict nothing give no entry."""
-    mission = _mission(repo, org_id)
+    `records` are `{kind, id, text}`; texts that contradict nothing give no entry. `mission`: the
+    current version, when the caller read it already."""
+    mission = mission if mission is not None else _mission(repo, org_id)
     stated = [p for p in mission.get("principles") or [] if isinstance(p, dict) and p.get("text")]
     texts = [r for r in records if isinstance(r.get("text"), str) and r["text"].strip()]
     if not stated or not texts:

@@ -14,7 +14,7 @@ import gc
 import heapq
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, overload
 
@@ -103,6 +103,8 @@ def score_ideas(
     idea_ids: Sequence[str] | None = None,
     progress: ProgressFn | None = None,
     refresh_in_background: bool = False,
+    mission: dict[str, Any] | None = None,
+    rows: Mapping[str, dict[str, Any]] | None = None,
 ) -> Sequence[dict[str, Any]]:
     """Score ideas against the current mission version and store one verdict per idea asked for.
 
@@ -110,14 +112,18 @@ def score_ideas(
     score, tier, theme, why, mission_version}, in id order for a full re-score (a sequence that
     writes each row's `why` when the row is read). NotFoundError when there is no mission or an id
     is unknown (nothing stored). `refresh_in_background`: see `corridor_state.state_for`.
+    `mission` (the current version) and `rows` (idea id -> stored idea) spare the reads when the
+    caller has them: a submission has just written its idea and read the mission.
     """
     aligner = _on_store(repo, aligner)
-    model = current_model(repo, org_id, aligner)
+    model = current_model(repo, org_id, aligner, mission)
     if idea_ids is None or _every_idea(repo, org_id, idea_ids):
         verdict_history()  # a bad setting is refused before the work, not when storing its outcome
         return _rescore_all(repo, org_id, aligner, model, progress)
     wanted = list(dict.fromkeys(idea_ids))
-    found = repo.by_ids("ideas", org_id, wanted)
+    found = (
+        rows if rows is not None and all(i in rows for i in wanted) else repo.by_ids("ideas", org_id, wanted)
+    )
     missing = [i for i in wanted if i not in found]
     if missing:
         raise NotFoundError(f"no idea {missing[0]!r} in {org_id!r}")
@@ -220,6 +226,8 @@ def score_new_ideas(
     aligner: Aligner | None = None,
     progress: ProgressFn | None = None,
     refresh_in_background: bool = False,
+    mission: dict[str, Any] | None = None,
+    rows: Mapping[str, dict[str, Any]] | None = None,
 ) -> int:
     """Verdicts for ideas that just arrived; returns how many were stored.
 
@@ -234,7 +242,9 @@ def score_new_ideas(
             if repo.mission(org_id) is None:
                 return 0  # nothing to score against yet
             aligner = store_aligner(repo)
-        scored = score_ideas(repo, org_id, aligner, idea_ids, progress, refresh_in_background)
+        scored = score_ideas(
+            repo, org_id, aligner, idea_ids, progress, refresh_in_background, mission=mission, rows=rows
+        )
         return len(scored)
     except HoshinError as exc:
         # With an aligner given (every web submission) the mission is read once, by score_ideas,

@@ -120,13 +120,15 @@ def save_mission(
     return stored
 
 
-def current_model(repo: Repository, org_id: str, aligner: Aligner) -> MissionModel:
+def current_model(
+    repo: Repository, org_id: str, aligner: Aligner, stored: dict[str, Any] | None = None
+) -> MissionModel:
     """The model of the current mission version: its stored themes, focus areas and exclusions.
 
     A version stored without themes (an old import) gets them extracted now. NotFoundError when the
-    organisation has no mission yet.
+    organisation has no mission yet. `stored`: the current version, when the caller read it already.
     """
-    stored = repo.mission(org_id)
+    stored = stored if stored is not None else repo.mission(org_id)
     if stored is None:
         raise NotFoundError(
             f"organisation {org_id!r} has no mission yet; save one first (or load the demo: `hoshin demo`)"
