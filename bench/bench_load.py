@@ -26,6 +26,7 @@ import cProfile
 import io
 import os
 import pstats
+import random
 import socket
 import subprocess
 import sys
@@ -278,6 +279,12 @@ def main(argv: list[str] | None = None) -> None:
         help="share of requests that load the dashboard instead of submitting an idea (default 0.2)",
     )
     parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        help="which idea texts to send (default: a new draw each run, printed; give it to repeat one)",
+    )
+    parser.add_argument(
         "--ramp",
         type=float,
         default=None,
@@ -286,6 +293,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     ramp = args.think if args.ramp is None else args.ramp
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
     if args.clients < 1 or args.seconds <= 0 or (args.per_client is not None and args.per_client < 1):
         parser.error("--clients, --seconds and --per-client must be positive")
     if args.think < 0 or ramp < 0 or not 0 <= args.dashboard_share <= 1:
@@ -300,7 +308,8 @@ def main(argv: list[str] | None = None) -> None:
     database = "postgresql" if url.startswith("postgresql") else "sqlite"
     print(
         f"database {database}, embedder {backend}, {args.clients} clients for {args.seconds:g} s, "
-        f"think {args.think:g} s, ramp {ramp:g} s, dashboard share {args.dashboard_share:g}",
+        f"think {args.think:g} s, ramp {ramp:g} s, dashboard share {args.dashboard_share:g}, "
+        f"texts seed {seed}",
         flush=True,
     )
 
@@ -311,7 +320,10 @@ def main(argv: list[str] | None = None) -> None:
     server = start_server(env, url, port, work / "server.log", args.workers)
     base = f"http://127.0.0.1:{port}"
     prefix = "load-" + uuid.uuid4().hex[:8]  # unique ids, so runs against one database never collide
-    texts = idea_texts(5000)
+    # Each run draws its own texts (one in ~90 of the 207,360 the generator makes): a PostgreSQL
+    # database keeps the vectors of earlier runs (the vector cache is shared by every
+    # organisation), and a text found there would skip the model.
+    texts = idea_texts(5000, seed=seed)
     try:
         import httpx
 
@@ -395,6 +407,7 @@ def main(argv: list[str] | None = None) -> None:
             "seconds": args.seconds,
             "think_s": args.think,
             "ramp_s": ramp,
+            "seed": seed,
             "dashboard_share": args.dashboard_share,
             "requests": count,
             "errors": len(errors),
