@@ -13,7 +13,8 @@ organisation and filters:
   except an idea submission (api/app.py), so an edit shows on the very next view; new ideas show
   within `max_age_s`. Writes that do not pass through this process (the CLI, a job worker, another
   `hoshin serve` worker) also show within `max_age_s`.
-- `fresh=True` always reads the store (a report, or a user who asks for it).
+- `fresh=True` always reads the store (the page's "read them again" link, `?fresh=true`). Reports
+  do not come through here: they always read the store.
 - `max_age_s=0` builds for every view; concurrent views still share a build that began after
   they asked.
 """
@@ -49,12 +50,14 @@ class DashboardSnapshots:
         self,
         max_age_s: float,
         *,
-        keep: int = 256,
+        keep: int = 32,
         build: Builder = build_dashboard,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.max_age_s = max_age_s
-        self._keep = keep  # filter combinations remembered (each unit and date range is one)
+        # Filter combinations remembered (each unit and date range is one). A large organisation's
+        # numbers run to a megabyte with their issue list, so a few dozen, not hundreds.
+        self._keep = keep
         self._build = build
         self._clock = clock
         self._guard = threading.Lock()
