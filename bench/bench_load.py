@@ -157,7 +157,9 @@ async def hammer(
     errors: list[str] = []
     counter = iter(range(10**9))
     every = round(1 / dashboard_share) if dashboard_share > 0 else 0
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    # A pooled connection is let go before the server's own keep-alive timeout (uvicorn: 5 s):
+    # reusing one the server is closing at that moment fails on the client, not in the server.
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients, keepalive_expiry=4.0)
     headers = {"Authorization": f"Bearer {token}"}
     deadline = time.perf_counter() + seconds
 
