@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from hoshin.domain.calibration import hubness, zscore_against
+from hoshin.domain.calibration import hubness, null_spread, zscore_against
 
 __all__ = ["AlignmentResult", "EngineParams", "MissionVectors", "align"]
 
@@ -90,24 +90,23 @@ class _NullSide:
     """The background's half of step 2 for one set of targets: each target's mean and spread over
     the background, and the background's own z. It depends on neither the texts nor the batch."""
 
-    mean: np.ndarray  # (t,)
-    std: np.ndarray  # (t,), floored as zscore_against floors it
+    mean: np.ndarray  # (t, 1)
+    std: np.ndarray  # (t, 1), floored (calibration.null_spread)
     null_z: np.ndarray  # (m, t)
 
     @staticmethod
     def of(targets: np.ndarray, null_vectors: np.ndarray, null_hub: np.ndarray, weight: float) -> _NullSide:
         null = null_vectors @ targets.T - weight * null_hub[:, None]
+        t = null.shape[1]
         if null.shape[0] == 0:  # no background at all: values stay as they are (zscore_against)
-            return _NullSide(np.zeros(null.shape[1]), np.ones(null.shape[1]), null.astype(np.float64))
-        mean = null.T.mean(axis=-1)
-        std = null.T.std(axis=-1)
-        std = np.where(std < 1e-6, 1e-6, std)
-        return _NullSide(mean, std, zscore_against(null.T, null.T).T)
+            return _NullSide(np.zeros((t, 1)), np.ones((t, 1)), null.astype(np.float64))
+        mean, std = null_spread(null.T)
+        return _NullSide(mean, std, ((null.T - mean) / std).T)
 
     def z(self, sims: np.ndarray) -> np.ndarray:
         """`sims` (n, t) in standard deviations of each target's background: zscore_against's
-        arithmetic, element by element, so the result is the same to the last bit."""
-        return (sims - self.mean[None, :]) / self.std[None, :]
+        arithmetic on the same arrays, so the result is the same to the last bit."""
+        return ((sims.T - self.mean) / self.std).T
 
 
 # Arrivals score one text at a time against the same mission: the background's side (a product of

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Thresholds", "hubness", "score_from_z", "zscore_against"]
+__all__ = ["Thresholds", "hubness", "null_spread", "score_from_z", "zscore_against"]
 
 
 @dataclass(frozen=True)
@@ -62,10 +62,16 @@ def zscore_against(values: np.ndarray, null: np.ndarray) -> np.ndarray:
     """
     if null.shape[-1] == 0:
         return np.asarray(values, dtype=np.float64)
+    mean, std = null_spread(null)
+    return (values - mean) / std
+
+
+def null_spread(null: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of a non-empty `null` along its last axis (kept as an axis of
+    length 1), the deviation floored at 1e-6 so a flat null divides by something."""
     mean = null.mean(axis=-1, keepdims=True)
     std = null.std(axis=-1, keepdims=True)
-    std = np.where(std < 1e-6, 1e-6, std)
-    return (values - mean) / std
+    return mean, np.where(std < 1e-6, 1e-6, std)
 
 
 def score_from_z(z: float, thresholds: Thresholds) -> float:
