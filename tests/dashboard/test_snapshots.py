@@ -165,3 +165,14 @@ def test_a_bad_max_age_is_refused_by_name(monkeypatch: pytest.MonkeyPatch, value
     monkeypatch.setenv("HOSHIN_DASHBOARD_MAX_AGE_S", value)
     with pytest.raises(ConfigError, match="HOSHIN_DASHBOARD_MAX_AGE_S"):
         create_app(f"sqlite:///{tmp_path / 'x.sqlite3'}", secret="k2J9-vQx7pLm4TzR8wYc1NbH6sDf3GaE0uKo5iVe")
+
+
+def test_a_change_lets_go_of_what_idle_filters_held(demo: Any) -> None:
+    # Every filter asked for gets a build lock; a change empties the snapshots, and the locks of
+    # filters nobody is building go with them, so a long-running server does not pile them up.
+    snapshots = DashboardSnapshots(60.0, keep=100, clock=Clock())
+    for start in ("2026-01-01", "2026-02-01", "2026-03-01"):
+        snapshots.get(demo, ORG, Filters(start=start))
+    assert len(snapshots._building) == 3
+    snapshots.changed()
+    assert snapshots._building == {}

@@ -40,7 +40,6 @@ Builder = Callable[[Any, str, Filters], dict[str, Any]]
 class _Snapshot:
     data: dict[str, Any]
     started: float  # the clock when the build began to read
-    generation: int  # changed() calls before the build began
 
 
 class DashboardSnapshots:
@@ -84,8 +83,9 @@ class DashboardSnapshots:
             as_of = datetime.now(UTC).isoformat(timespec="seconds")
             data = {**self._build(store, org_id, filters), "as_of": as_of}
             with self._guard:
-                self._kept[key] = _Snapshot(data, started, generation)
-                self._kept.move_to_end(key)
+                if generation == self._generation:  # else a write landed while it read: not kept
+                    self._kept[key] = _Snapshot(data, started)
+                    self._kept.move_to_end(key)
                 while len(self._kept) > self._keep:
                     dropped, _ = self._kept.popitem(last=False)
                     self._building.pop(dropped, None)
@@ -96,11 +96,14 @@ class DashboardSnapshots:
         with self._guard:
             self._generation += 1
             self._kept.clear()
+            # Build locks of filters nobody is building now go too, or every filter ever asked
+            # for would keep one.
+            self._building = {key: lock for key, lock in self._building.items() if lock.locked()}
 
     def _usable(self, key: tuple[str, Filters], wanted: Callable[[float], bool]) -> dict[str, Any] | None:
         with self._guard:
             snapshot = self._kept.get(key)
-            if snapshot is None or snapshot.generation != self._generation or not wanted(snapshot.started):
+            if snapshot is None or not wanted(snapshot.started):
                 return None
             self._kept.move_to_end(key)
             return snapshot.data
