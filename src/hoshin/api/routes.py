@@ -402,10 +402,7 @@ def _principle_flags(
     from hoshin.service.brand import principle_flags
 
     text = {"kind": kind, "id": record["id"], "text": record.get("text") or ""}
-    try:
-        return principle_flags(ctx.store, ctx.org, [text], get_aligner(ctx.request), mission)
-    except NotFoundError:
-        return []
+    return principle_flags(ctx.store, ctx.org, [text], get_aligner(ctx.request), mission)
 
 
 _crud(
