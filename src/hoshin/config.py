@@ -7,8 +7,10 @@ documented list; a test keeps README.md in step with it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 __all__ = [
     "SETTINGS",
@@ -19,7 +21,10 @@ __all__ = [
     "database_url",
     "db_pool_size",
     "verdict_history",
+    "dashboard_max_age",
 ]
+
+_N = TypeVar("_N", int, float)
 
 
 @dataclass(frozen=True)
@@ -141,11 +146,7 @@ def db_pool_size() -> int:
     """HOSHIN_DB_POOL, checked: at least 2 (one connection reads while another writes)."""
     from hoshin.errors import ConfigError
 
-    raw = os.environ.get("HOSHIN_DB_POOL", "32").strip()
-    try:
-        size = int(raw)
-    except ValueError:
-        raise ConfigError(f"HOSHIN_DB_POOL must be a whole number of connections, not {raw!r}") from None
+    size, _ = _number_setting("HOSHIN_DB_POOL", "32", int, "a whole number of connections", hint=False)
     if size < 2:
         raise ConfigError(f"HOSHIN_DB_POOL must be at least 2, not {size}")
     return size
@@ -156,14 +157,7 @@ def verdict_history() -> int:
     keep their verdicts (store/verdict_batches.py); at least 1, the batch just stored."""
     from hoshin.errors import ConfigError
 
-    raw = os.environ.get("HOSHIN_VERDICT_HISTORY", "10").strip()
-    try:
-        keep = int(raw)
-    except ValueError:
-        raise ConfigError(
-            f"HOSHIN_VERDICT_HISTORY must be a whole number of re-scores to keep, not {raw!r} "
-            "(unset it for the default, 10)"
-        ) from None
+    keep, _ = _number_setting("HOSHIN_VERDICT_HISTORY", "10", int, "a whole number of re-scores to keep")
     if keep < 1:
         raise ConfigError(
             f"HOSHIN_VERDICT_HISTORY must be at least 1 (the newest re-score is always kept), not {keep}"
@@ -176,16 +170,24 @@ def dashboard_max_age() -> float:
     again may be (service/dashboard_snapshots.py); 0 or more, at most a day."""
     from hoshin.errors import ConfigError
 
-    raw = os.environ.get("HOSHIN_DASHBOARD_MAX_AGE_S", "2").strip()
-    try:
-        seconds = float(raw)
-    except ValueError:
-        raise ConfigError(
-            f"HOSHIN_DASHBOARD_MAX_AGE_S must be a number of seconds, not {raw!r} "
-            "(unset it for the default, 2)"
-        ) from None
+    seconds, raw = _number_setting("HOSHIN_DASHBOARD_MAX_AGE_S", "2", float, "a number of seconds")
     if not 0 <= seconds <= 86_400:  # also refuses nan
         raise ConfigError(
             f"HOSHIN_DASHBOARD_MAX_AGE_S must be between 0 (always rebuild) and 86400 seconds, not {raw}"
         )
     return seconds
+
+
+def _number_setting(
+    name: str, default: str, convert: Callable[[str], _N], what: str, hint: bool = True
+) -> tuple[_N, str]:
+    """The setting `name` (or `default`) converted, and as written; ConfigError naming it and
+    `what` it must be when it does not convert (with `hint`, how to get the default back)."""
+    from hoshin.errors import ConfigError
+
+    raw = os.environ.get(name, default).strip()
+    try:
+        return convert(raw), raw
+    except ValueError:
+        tail = f" (unset it for the default, {default})" if hint else ""
+        raise ConfigError(f"{name} must be {what}, not {raw!r}{tail}") from None
