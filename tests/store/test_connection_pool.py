@@ -36,3 +36,31 @@ def test_the_pool_holds_as_many_connections_as_configured(monkeypatch: pytest.Mo
         assert writer.pool.size() == 3
     finally:
         writer.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not PG_URL, reason="HOSHIN_TEST_POSTGRES_URL is not set; PostgreSQL tests skipped")
+def test_reads_hold_no_transaction_and_share_the_writers_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A read is one round trip (no BEGIN before it, no ROLLBACK after), from the same pool."""
+    from psycopg import pq
+    from sqlalchemy import text
+
+    monkeypatch.setenv("HOSHIN_DB_POOL", "4")
+    writer, reader = create_engines(PG_URL or "")
+    try:
+        with reader.connect() as read:
+            assert read.execute(text("SELECT 1")).scalar_one() == 1
+            status = read.connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
+            assert status == pq.TransactionStatus.IDLE  # nothing left open to roll back
+            assert writer.pool.checkedout() == 1  # the read's connection came from the one pool
+        with writer.begin() as write:
+            write.execute(text("SELECT 1"))
+            status = write.connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
+            assert status == pq.TransactionStatus.INTRANS  # writes still get their transaction
+        with writer.connect() as again:  # a pooled connection a read used writes transactionally
+            again.execute(text("SELECT 1"))
+            status = again.connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
+            assert status == pq.TransactionStatus.INTRANS
+            again.rollback()
+    finally:
+        writer.dispose()

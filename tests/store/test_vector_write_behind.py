@@ -112,20 +112,22 @@ class _VectorReads:
         from sqlalchemy import event
 
         self.count = 0
-        self._engines = [repo._writer, repo._reader] if hasattr(repo, "_reader") else [repo._writer]
+        engines = [repo._writer, repo._reader] if hasattr(repo, "_reader") else [repo._writer]
+        # PostgreSQL's read engine shares the write engine's pool and hears its listeners.
+        self._engines = list({id(engine.pool): engine for engine in reversed(engines)}.values())
 
         def seen(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
             if statement.lstrip().upper().startswith("SELECT") and "FROM vectors" in statement:
                 self.count += 1
 
         self._listener = seen
-        for engine in dict.fromkeys(self._engines):
+        for engine in self._engines:
             event.listen(engine, "before_cursor_execute", seen)
 
     def stop(self) -> None:
         from sqlalchemy import event
 
-        for engine in dict.fromkeys(self._engines):
+        for engine in self._engines:
             event.remove(engine, "before_cursor_execute", self._listener)
 
 

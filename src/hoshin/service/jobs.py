@@ -126,7 +126,7 @@ class JobStore:
 
     def close(self) -> None:
         self._writer.dispose()
-        if self._reader is not self._writer:
+        if self._reader.pool is not self._writer.pool:
             self._reader.dispose()
 
     def __enter__(self) -> JobStore:

@@ -139,7 +139,7 @@ class Repository:
     def close(self) -> None:
         self._closed.set()
         self._writer.dispose()
-        if self._reader is not self._writer:
+        if self._reader.pool is not self._writer.pool:
             self._reader.dispose()
 
     def __enter__(self) -> Repository:
