@@ -26,17 +26,15 @@ from sqlalchemy import (
     delete,
     func,
     insert,
-    literal_column,
     select,
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.sql import ClauseElement
 
 from hoshin.errors import ConflictError, HoshinError, InputError, NotFoundError, StorageError
-from hoshin.store import schema
+from hoshin.store import schema, statements
 from hoshin.store.engine import create_engines, driver_errors, refuse_after_close
 from hoshin.store.migrations import apply_migrations
 from hoshin.store.trees import descendants, find_cycle
@@ -280,9 +278,10 @@ class Repository:
         spec = _kind(kind)
         keys = _key_tuple(spec, key)
         table = spec.table
+        by_key = {f"key_{name}": value for name, value in zip(spec.key, keys, strict=True)}
         with self._reading() as conn:
             row = conn.execute(
-                select(table).where(table.c.organisation_id == org_id, *_key_match(spec, keys))
+                statements.record_by_key(table, spec.key), {"org_id": org_id, **by_key}
             ).first()
             if row is None:
                 raise NotFoundError(
@@ -290,13 +289,8 @@ class Repository:
                 )
             record = self._record(spec, row._mapping, include_hidden)
             for name, (link, own, other) in spec.links.items():
-                record[name] = list(
-                    conn.execute(
-                        select(link.c[other])
-                        .where(link.c.organisation_id == org_id, link.c[own] == keys[0])
-                        .order_by(link.c[other])
-                    ).scalars()
-                )
+                linked = statements.linked_ids(link, own, other)
+                record[name] = list(conn.execute(linked, {"org_id": org_id, "owner": keys[0]}).scalars())
         return record
 
     def keys(self, kind: str, org_id: str) -> set[Key]:
@@ -315,13 +309,11 @@ class Repository:
         spec = _kind(kind)
         if len(spec.key) != 1:
             raise InputError(f"{kind} have a two-part key; read them with keys()")
-        table = spec.table
-        column = table.c[spec.key[0]]
+        query = statements.keys_among(spec.table, spec.key[0])
         found: set[str] = set()
         with self._reading() as conn:
             for chunk in _chunks(sorted({k for k in keys if isinstance(k, str)})):
-                query = select(column).where(table.c.organisation_id == org_id, column.in_(chunk))
-                found.update(conn.execute(query).scalars())
+                found.update(conn.execute(query, {"org_id": org_id, "keys": chunk}).scalars())
         return found
 
     def count(self, kind: str, org_id: str) -> int:
@@ -631,25 +623,16 @@ class Repository:
         `change_horizon` then tells readers which ids are surely finished. SQLite has one writer
         at a time: a counter in change_marks, advanced in the transaction."""
         if conn.dialect.name == "postgresql":
-            return literal_column("pg_current_xact_id()::text::bigint")
+            return statements.TRANSACTION_ID
         return self._bump_mark(conn, org_id, kind, removal=False)
 
     @staticmethod
     def _bump_mark(conn: Connection, org_id: str, kind: str, removal: bool) -> int:
         """Advance the organisation's change mark row for `kind` (its counter, and its removals
         for a delete) inside the writing transaction; returns the counter."""
-        t = schema.change_marks
-        dialect_insert = postgresql_insert if conn.dialect.name == "postgresql" else sqlite_insert
-        statement = (
-            dialect_insert(t)
-            .values(organisation_id=org_id, kind=kind, revision=1, removals=int(removal))
-            .on_conflict_do_update(
-                index_elements=[t.c.organisation_id, t.c.kind],
-                set_={"revision": t.c.revision + 1, "removals": t.c.removals + int(removal)},
-            )
-            .returning(t.c.revision)
-        )
-        return int(conn.execute(statement).scalar_one())
+        statement = statements.bump_mark(conn.dialect.name)
+        values = {"org_id": org_id, "mark_kind": kind, "removed": int(removal)}
+        return int(conn.execute(statement, values).scalar_one())
 
     @staticmethod
     def _horizon(conn: Connection, org_id: str, kind: str) -> tuple[int, int]:
@@ -814,12 +797,12 @@ class Repository:
     def mission(self, org_id: str, version: int | None = None) -> dict[str, Any] | None:
         """The current mission version (or the one asked for) as a dict; None when there is none."""
         t = schema.mission_versions
-        query = select(t).where(t.c.organisation_id == org_id)
-        query = (
-            query.where(t.c.version == version) if version is not None else query.order_by(t.c.version.desc())
-        )
+        if version is None:  # every scored request asks for this one
+            query, values = statements.current_mission(), {"org_id": org_id}
+        else:
+            query, values = select(t).where(t.c.organisation_id == org_id, t.c.version == version), {}
         with self._reading() as conn:
-            row = conn.execute(query.limit(1)).first()
+            row = conn.execute(query, values).first()
         return None if row is None else self._record(_NO_KIND, row._mapping, False)
 
     def mission_versions(self, org_id: str) -> list[dict[str, Any]]:
@@ -883,7 +866,7 @@ class Repository:
         ]
         if rows:
             with self.transaction() as conn:
-                conn.execute(insert(schema.verdicts), rows)
+                conn.execute(statements.insert_rows(schema.verdicts), rows)
         return len(rows)
 
     def save_verdict_batch(
@@ -1269,18 +1252,17 @@ class Repository:
         at: str | None = None,
     ) -> None:
         """Append an audit event (inside the caller's transaction when there is one)."""
+        event = {
+            "organisation_id": org_id,
+            "at": at or now_iso(),
+            "username": username,
+            "action": action,
+            "record_kind": record_kind,
+            "record_id": record_id,
+            "detail": detail or {},
+        }
         with self.transaction() as conn:
-            conn.execute(
-                insert(schema.audit_events).values(
-                    organisation_id=org_id,
-                    at=at or now_iso(),
-                    username=username,
-                    action=action,
-                    record_kind=record_kind,
-                    record_id=record_id,
-                    detail=detail or {},
-                )
-            )
+            conn.execute(statements.insert_rows(schema.audit_events), event)
 
     def audit_events(self, org_id: str, limit: int | None = None) -> list[dict[str, Any]]:
         """Audit events, oldest first (the newest `limit` when given)."""
@@ -1311,10 +1293,9 @@ class Repository:
         roles `tree_for`, when given), the organisation's units as {unit: [parent]} (else {}),
         read on one connection. Every request checks its user; three separate reads (user, unit,
         unit tree) cost about twice as much, and the tree is the whole organisation's."""
-        t = schema.users
-        query = select(t).where(t.c.username == username, t.c.organisation_id == org_id).limit(2)
+        query = statements.user_by_name()
         with self._reading() as conn:
-            found = [dict(r._mapping) for r in conn.execute(query)]
+            found = [dict(r._mapping) for r in conn.execute(query, {"username": username, "org_id": org_id})]
             row = found[0] if len(found) == 1 else None
             wanted = (
                 row is not None and row.get("unit_id") and (tree_for is None or row.get("role") in tree_for)
@@ -1448,10 +1429,19 @@ def _insert_grouped(
 ) -> None:
     """executemany needs the same columns in every row: group rows by their set of columns.
     `fixed` values (or SQL expressions) are the same for every row."""
+    fixed = dict(fixed or {})
+    by_transaction = fixed.get("revision") is statements.TRANSACTION_ID
+    if by_transaction:
+        del fixed["revision"]
+    if any(isinstance(value, ClauseElement) for value in fixed.values()):
+        statement = insert(table).values(**fixed)  # an expression only this call uses
+    else:
+        # Plain values join each row's parameters, so the statement is the one kept per table.
+        statement = statements.insert_rows(table, by_transaction)
+        rows = [{**row, **fixed} for row in rows] if fixed else rows
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(sorted(row)), []).append(row)
-    statement = insert(table).values(**fixed) if fixed else insert(table)
     for group in groups.values():
         conn.execute(statement, group)
 

@@ -11,10 +11,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, text
 
 from hoshin.embedding.cache import VectorCache
-from hoshin.store import schema
+from hoshin.store import schema, statements
 from hoshin.store.engine import driver_errors
 
 if TYPE_CHECKING:
@@ -126,15 +126,11 @@ class StoreVectorCache(VectorCache):
         if not wanted:
             return found
         read: dict[str, np.ndarray] = {}
-        t = schema.vectors
+        query = statements.vectors_by_hash()
         with self.repo._reading() as conn:
             for start in range(0, len(wanted), _READ_CHUNK):
                 chunk = wanted[start : start + _READ_CHUNK]
-                rows = conn.execute(
-                    select(t.c.content_hash, t.c.vector).where(
-                        t.c.model_id == model_id, t.c.content_hash.in_(chunk)
-                    )
-                )
+                rows = conn.execute(query, {"model": model_id, "hashes": chunk})
                 for content_hash, blob in rows:
                     read[content_hash] = np.frombuffer(blob, dtype=np.float32).copy()
         self._remember(model_id, list(read.items()))
