@@ -8,13 +8,14 @@ Callers pass plain dicts (already shaped by the request schemas) and get the sto
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hoshin.errors import ConflictError, InputError
 from hoshin.service.audit import record_event
 from hoshin.service.auth import Principal, require
 
-__all__ = ["SINGULAR", "change_idea_status", "create", "delete", "policy_kind", "update"]
+__all__ = ["SINGULAR", "change_idea_status", "create", "delete", "policy_kind", "submit_idea", "update"]
 
 # Store kind (plural, as in files and tables) -> the policy's singular kind.
 SINGULAR = {
@@ -58,8 +59,17 @@ def _scope(record: dict[str, Any]) -> dict[str, Any]:
     return {"unit_id": record.get("unit_id")}
 
 
-def create(store: Any, user: Principal, kind: str, values: dict[str, Any]) -> dict[str, Any]:
-    """Store a new record; ConflictError if its id is taken, PermissionDenied outside the user's scope."""
+def create(
+    store: Any,
+    user: Principal,
+    kind: str,
+    values: dict[str, Any],
+    also: Callable[[dict[str, Any]], object] | None = None,
+) -> dict[str, Any]:
+    """Store a new record; ConflictError if its id is taken, PermissionDenied outside the user's scope.
+
+    `also(record)` runs inside the write's transaction once the record (as validated) is written,
+    for writes that belong with it: they commit with it or not at all."""
     action = f"{policy_kind(kind)}.create"
     require(user, action, _scope(values))
     key_name = _KEY.get(kind, "id")
@@ -71,9 +81,34 @@ def create(store: Any, user: Principal, kind: str, values: dict[str, Any]) -> di
         # The key was just found free, and the signed-in user's organisation exists.
         store.upsert(kind, user.organisation_id, [record], all_new=True)
         record_event(store, user.organisation_id, user.username, action, kind, key, _safe(values))
+        if also is not None:
+            also(record)
         # Read back on the writing connection: a second connection and transaction after the
         # commit cost every submission more than this one read inside it.
         return store.get(kind, user.organisation_id, key)  # type: ignore[no-any-return]
+
+
+def submit_idea(
+    store: Any, user: Principal, values: dict[str, Any], aligner: Any, mission: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Store a new idea with its verdict against `mission` (the current version, None if there is
+    none yet). When the kept corridor state can judge the idea beforehand, the verdict is written
+    in the idea's own transaction; otherwise (and when validation changed the text judged) the
+    idea is stored first and scored after, and a failed scoring leaves it stored without a verdict
+    (`hoshin corridor rescore` fills the gap)."""
+    from hoshin.service.corridor import judge_arrivals, score_new_ideas
+
+    org = user.organisation_id
+    early = judge_arrivals(store, org, aligner, [values], mission) if mission is not None else None
+    also = None if early is None else (lambda record: early.save(store, [record]))
+    record = create(store, user, "ideas", values, also=also)
+    if mission is not None and not (early is not None and early.saved):
+        # A submission never waits for a full pass that only refreshes a still-valid state.
+        rows = {record["id"]: record}
+        score_new_ideas(
+            store, org, [record["id"]], aligner, refresh_in_background=True, mission=mission, rows=rows
+        )
+    return record
 
 
 def update(store: Any, user: Principal, kind: str, key: str, changes: dict[str, Any]) -> dict[str, Any]:

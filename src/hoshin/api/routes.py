@@ -288,12 +288,13 @@ def _crud(
     update: type[BaseModel],
     public: type[BaseModel],
     with_list: bool = True,
-    after_create: Callable[[Context, dict[str, Any], dict[str, Any] | None], None] | None = None,
+    store_new: Callable[[Context, dict[str, Any], dict[str, Any] | None], dict[str, Any]] | None = None,
     flag_principles: bool = False,
     visible: Callable[[Principal, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
 ) -> None:
     """List (unless a richer list is defined elsewhere), get, create, update and delete routes for one
-    record kind; `after_create` runs once the new record is committed. With `flag_principles` the
+    record kind; `store_new(ctx, values, mission)` stores a new record in place of `editing.create`
+    (given the current mission, read once per request). With `flag_principles` the
     create response carries `principle_flags`: the principles the new text contradicts. `visible`
     narrows what a user may read: the list shows only those records, and GET of another answers 404."""
     noun = editing.policy_kind(kind)
@@ -321,11 +322,13 @@ def _crud(
     def create_record(
         body: create, ctx: Annotated[Context, Depends(permit(f"{noun}.create"))]
     ) -> dict[str, Any]:  # type: ignore[valid-type]
-        record = editing.create(ctx.store, ctx.user, kind, body.model_dump())
+        values = body.model_dump()
         # Scoring and the principle check judge against the same mission version, read once.
-        mission = ctx.store.mission(ctx.org) if after_create or flag_principles else None
-        if after_create is not None:
-            after_create(ctx, record, mission)
+        mission = ctx.store.mission(ctx.org) if store_new or flag_principles else None
+        if store_new is not None:
+            record = store_new(ctx, values, mission)
+        else:
+            record = editing.create(ctx.store, ctx.user, kind, values)
         if flag_principles:
             flags = _principle_flags(ctx, kind, record, mission) if mission is not None else []
             record = {**record, "principle_flags": flags}
@@ -416,20 +419,9 @@ _crud(
 )
 
 
-def _score_new_idea(ctx: Context, record: dict[str, Any], mission: dict[str, Any] | None) -> None:
-    if mission is None:
-        return  # nothing to score against yet; `hoshin corridor rescore` does it once there is
-    # A submission never waits for a full pass that only refreshes a still-valid state.
-    aligner = get_aligner(ctx.request)
-    score_new_ideas(
-        ctx.store,
-        ctx.org,
-        [record["id"]],
-        aligner,
-        refresh_in_background=True,
-        mission=mission,
-        rows={record["id"]: record},
-    )
+def _submit_idea(ctx: Context, values: dict[str, Any], mission: dict[str, Any] | None) -> dict[str, Any]:
+    # No mission yet: nothing to score against; `hoshin corridor rescore` does it once there is.
+    return editing.submit_idea(ctx.store, ctx.user, values, get_aligner(ctx.request), mission)
 
 
 _crud(
@@ -439,7 +431,7 @@ _crud(
     schemas.IdeaUpdate,
     schemas.IdeaPublic,
     with_list=False,
-    after_create=_score_new_idea,
+    store_new=_submit_idea,
     flag_principles=True,
 )
 _crud(

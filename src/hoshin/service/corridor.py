@@ -33,6 +33,7 @@ from hoshin.service.corridor_state import (
     keep,
     review_counts,
     scoring_rows,
+    serving_state,
     state_for,
     stored_pass,
     time_phase,
@@ -54,6 +55,8 @@ __all__ = [
     "preview_corridor",
     "score_ideas",
     "score_new_ideas",
+    "judge_arrivals",
+    "ArrivalVerdicts",
     "store_aligner",
 ]
 
@@ -253,6 +256,72 @@ def score_new_ideas(
             return 0  # nothing to score against yet
         log.warning("ideas stored without a verdict (%s); run `hoshin corridor rescore`", exc)
         return 0
+
+
+class ArrivalVerdicts:
+    """Verdicts worked out for ideas before they are written, so the write's own transaction stores
+    them: one commit per submission instead of two (on SQLite a disk flush under the write lock,
+    on PostgreSQL three round trips). Each verdict holds only for the text it judged."""
+
+    def __init__(
+        self,
+        org_id: str,
+        judged: Mapping[str, str],
+        items: list[tuple[str, dict[str, Any]]],
+        model_id: str,
+        mission_version: int,
+    ) -> None:
+        self.org_id = org_id
+        self.judged = dict(judged)  # idea id -> the text its verdict is for
+        self.items = items
+        self.model_id = model_id
+        self.mission_version = mission_version
+        self.saved = False
+
+    def save(self, repo: Repository, stored: Sequence[dict[str, Any]]) -> bool:
+        """Store the verdicts, in the caller's transaction, when `stored` are exactly the ideas
+        judged, each with the text judged (validation may have changed it); else store nothing."""
+        if sorted(i["id"] for i in stored) != sorted(self.judged) or any(
+            i.get("text") != self.judged[i["id"]] for i in stored
+        ):
+            return False
+        repo.save_verdicts(
+            self.org_id,
+            "idea",
+            self.items,
+            model_id=self.model_id,
+            mission_version=self.mission_version,
+        )
+        self.saved = True
+        return True
+
+
+def judge_arrivals(
+    repo: Repository,
+    org_id: str,
+    aligner: Aligner,
+    ideas: Sequence[dict[str, Any]],
+    mission: dict[str, Any] | None,
+) -> ArrivalVerdicts | None:
+    """Verdicts for ideas (id and text) not stored yet, as one more line of the kept corridor
+    state: the same verdicts `score_new_ideas` gives them once stored. None when the kept state
+    cannot serve (none yet, a small organisation, a changed mission or reviews) or scoring fails:
+    the caller then stores the ideas first and scores them after, as before."""
+    if mission is None or not ideas:
+        return None
+    try:
+        aligner = _on_store(repo, aligner)
+        model = current_model(repo, org_id, aligner, mission)
+        state = serving_state(repo, org_id, aligner, model)
+        if state is None:
+            return None
+        verdicts = state.score(aligner, list(ideas))
+    except HoshinError as exc:
+        log.warning("ideas scored after their write instead (%s)", exc)
+        return None
+    items = [(idea["id"], v.as_dict()) for idea, v in zip(ideas, verdicts, strict=True)]
+    judged = {idea["id"]: idea["text"] for idea in ideas}
+    return ArrivalVerdicts(org_id, judged, items, aligner.embedder.model_id, model.version)
 
 
 def preview_corridor(

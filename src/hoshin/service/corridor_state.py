@@ -67,6 +67,7 @@ __all__ = [
     "remember",
     "review_counts",
     "scoring_rows",
+    "serving_state",
     "state_for",
 ]
 
@@ -233,8 +234,6 @@ class CorridorState:
             and counts[0] <= self.counts[0] * (1 + GROWTH_ALLOWED)
             and now - self.built_at <= max(MIN_AGE_LIMIT_S, 10 * self.build_seconds)
         )
-
-
 
 
 def scoring_rows(repo: Repository, org_id: str) -> list[dict[str, Any]]:
@@ -552,19 +551,38 @@ def state_for(
     new pass, so no request waits for it; a changed mission or new overrides are always waited for.
     """
     key = (repo.url, org_id)
-    kept = _states.get(aligner, {}).get(key)
-    if kept is not None:
-        counts = _review_counts(repo, org_id, recent=refresh_in_background)
-        if kept.current(model, counts, time.monotonic()):
-            return kept, None
-        if refresh_in_background and kept.compatible(model, counts):
-            _refresh_later(repo, org_id, aligner, model)
-            return kept, None
+    usable = _usable(repo, org_id, aligner, model, refresh_in_background)
+    if usable is not None:
+        return usable, None
     with _lock(aligner, key):  # one full pass at a time; the others wait and then reuse it
         kept = _states.get(aligner, {}).get(key)
         if kept is not None and kept.current(model, repo.idea_review_counts(org_id), time.monotonic()):
             return kept, None
         return _full_pass_kept(repo, org_id, aligner, model, progress)
+
+
+def serving_state(
+    repo: Repository, org_id: str, aligner: Aligner, model: MissionModel
+) -> CorridorState | None:
+    """The kept state when it can score an arrival as it is (as `state_for` with
+    `refresh_in_background` would use it, a refresh in the background started when due), else
+    None. Never runs a full pass: the caller scores some other way then."""
+    return _usable(repo, org_id, aligner, model, in_background=True)
+
+
+def _usable(
+    repo: Repository, org_id: str, aligner: Aligner, model: MissionModel, in_background: bool
+) -> CorridorState | None:
+    kept = _states.get(aligner, {}).get((repo.url, org_id))
+    if kept is None:
+        return None
+    counts = _review_counts(repo, org_id, recent=in_background)
+    if kept.current(model, counts, time.monotonic()):
+        return kept
+    if in_background and kept.compatible(model, counts):
+        _refresh_later(repo, org_id, aligner, model)
+        return kept
+    return None
 
 
 def _full_pass_kept(

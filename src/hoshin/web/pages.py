@@ -330,8 +330,7 @@ async def ideas_create(
     request: Request, ctx: Annotated[Context, Depends(permit("idea.create"))]
 ) -> RedirectResponse:
     values = _checked(schemas.IdeaCreate, _form_values(await request.form(), IDEA_FIELDS))
-    editing.create(ctx.store, ctx.user, "ideas", values)
-    score_new_ideas(ctx.store, ctx.org, [values["id"]], get_aligner(request), refresh_in_background=True)
+    editing.submit_idea(ctx.store, ctx.user, values, get_aligner(request), ctx.store.mission(ctx.org))
     return RedirectResponse("/ideas?created=" + values["id"], status_code=303)
 
 
