@@ -12,20 +12,17 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from corridor.test_arrival_scoring import MISSION, add_ideas, idea_texts, latest
+from corridor.test_arrival_scoring import MISSION, latest, with_scored_ideas
 from hoshin.api import editing
 from hoshin.service.auth import Principal
-from hoshin.service.corridor import judge_arrivals, score_ideas, score_new_ideas
+from hoshin.service.corridor import judge_arrivals, score_new_ideas
 from hoshin.service.missions import save_mission
 
 
 @pytest.fixture
 def scored(org: Any, aligner: Any) -> Any:
-    """The org with its mission and 60 more ideas, all scored in one full pass (a kept state)."""
-    save_mission(org.store, org.id, MISSION, ["door seals"], [], "ana", aligner)
-    add_ideas(org, idea_texts(60))
-    score_ideas(org.store, org.id, aligner)
-    return org
+    """60 ideas scored in one full pass: a kept corridor state serves arrivals."""
+    return with_scored_ideas(org, aligner)
 
 
 def contributor(org: Any) -> Principal:

@@ -44,13 +44,17 @@ def latest(org: Any, idea_id: str) -> dict[str, Any]:
     return [v for v in org.store.verdicts(org.id, "idea") if v["record_id"] == idea_id][-1]
 
 
-@pytest.fixture
-def scored(org: Any, aligner: Any) -> Any:
+def with_scored_ideas(org: Any, aligner: Any) -> Any:
     """The org with its mission and 60 more ideas, all scored in one full pass."""
     save_mission(org.store, org.id, MISSION, ["door seals"], [], "ana", aligner)
     add_ideas(org, idea_texts(60))
     score_ideas(org.store, org.id, aligner)
     return org
+
+
+@pytest.fixture
+def scored(org: Any, aligner: Any) -> Any:
+    return with_scored_ideas(org, aligner)
 
 
 def test_an_arrival_gets_the_verdict_a_full_rescore_gives_it(scored: Any, aligner: Any) -> None:
