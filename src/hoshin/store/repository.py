@@ -31,7 +31,6 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import DBAPIError, IntegrityError
-from sqlalchemy.sql import ClauseElement
 
 from hoshin.errors import ConflictError, HoshinError, InputError, NotFoundError, StorageError
 from hoshin.store import schema, statements
@@ -532,8 +531,8 @@ class Repository:
             else:
                 self.organisation(org_id)
                 existing = self._stored_among(spec, kind, org_id, records)
-            # The stamp is a value (SQLite) or an SQL expression (PostgreSQL): it goes into the
-            # statements, never into the rows' parameters.
+            # The stamp is a value (SQLite) or an SQL expression (PostgreSQL, the writing
+            # transaction's id, which only the statement itself can name).
             stamp = {"revision": self._stamp(conn, org_id, kind)} if spec.marked and records else {}
             new_rows: list[dict[str, Any]] = []
             changes: list[dict[str, Any]] = []
@@ -551,7 +550,7 @@ class Repository:
                 if spec.self_ref:  # parents may be among the new rows: link them once all exist
                     later = [r for r in new_rows if r.get(spec.self_ref) is not None]
                     new_rows = [{**r, spec.self_ref: None} for r in new_rows]
-                _insert_grouped(conn, table, new_rows, stamp)
+                _insert_grouped(conn, table, new_rows, stamp.get("revision"))
                 for r in later:
                     changes.append(
                         {
@@ -1424,21 +1423,15 @@ def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
         yield items[start : start + size]
 
 
-def _insert_grouped(
-    conn: Connection, table: Table, rows: list[dict[str, Any]], fixed: dict[str, Any] | None = None
-) -> None:
+def _insert_grouped(conn: Connection, table: Table, rows: list[dict[str, Any]], revision: Any = None) -> None:
     """executemany needs the same columns in every row: group rows by their set of columns.
-    `fixed` values (or SQL expressions) are the same for every row."""
-    fixed = dict(fixed or {})
-    by_transaction = fixed.get("revision") is statements.TRANSACTION_ID
-    if by_transaction:
-        del fixed["revision"]
-    if any(isinstance(value, ClauseElement) for value in fixed.values()):
-        statement = insert(table).values(**fixed)  # an expression only this call uses
-    else:
-        # Plain values join each row's parameters, so the statement is the one kept per table.
-        statement = statements.insert_rows(table, by_transaction)
-        rows = [{**row, **fixed} for row in rows] if fixed else rows
+    `revision`, when given, stamps every row: a number (SQLite's change mark), which joins each
+    row's parameters, or statements.TRANSACTION_ID (PostgreSQL), which is part of the statement;
+    either way the statement is the one kept per table."""
+    by_transaction = revision is statements.TRANSACTION_ID
+    if revision is not None and not by_transaction:
+        rows = [{**row, "revision": revision} for row in rows]
+    statement = statements.insert_rows(table, by_transaction)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(sorted(row)), []).append(row)
