@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from corridor.test_arrival_scoring import MISSION, latest, with_scored_ideas
 from hoshin.api import editing
+from hoshin.errors import ConflictError, InputError
 from hoshin.service.auth import Principal
 from hoshin.service.corridor import judge_arrivals, score_new_ideas
 from hoshin.service.missions import save_mission
@@ -113,10 +114,10 @@ def test_a_refused_arrival_stores_neither_idea_nor_verdict(scored: Any, aligner:
     mission = org.store.mission(org.id)
     before = len(org.store.verdicts(org.id, "idea"))
     taken = {"id": "A-000", "text": "Quieten the compressor at night"}  # an id already stored
-    with pytest.raises(Exception, match="already exists"):
+    with pytest.raises(ConflictError, match="already exists"):
         editing.submit_idea(org.store, contributor(org), taken, aligner, mission)
     unknown_author = {"id": "NEW-9", "text": "Quieten the compressor", "author_id": "nobody"}
-    with pytest.raises(Exception, match="nobody"):
+    with pytest.raises(InputError, match="nobody"):
         editing.submit_idea(org.store, contributor(org), unknown_author, aligner, mission)
     assert "NEW-9" not in org.store.keys("ideas", org.id)
     assert len(org.store.verdicts(org.id, "idea")) == before
