@@ -2,7 +2,7 @@
 
 Usage:  python bench/bench_load.py [--clients 50] [--seconds 20] [--per-client N] [--ramp S]
                                    [--embedder minilm|hashing] [--db postgresql+psycopg://...]
-                                   [--profile 30]
+                                   [--profile 30] [--contend N]
 
 It loads the demo organisation into a fresh SQLite database in a temporary folder (or, with --db,
 into that database, replacing its demo organisation), starts `hoshin serve` on a free port as a
@@ -16,6 +16,10 @@ target is met (it reports; only a broken set-up exits non-zero). With `--profile
 when p95 is over twice the target) it then sends K more ideas in this process through the same app
 under cProfile and prints where the time goes. The last line, RESULT {...}, is for bench/run_all.py.
 The clients run on the same machine as the server, so on 2 cores they take CPU from it too.
+
+`--contend N` runs N busy loops (plain Python processes at the server's priority) from the warm-up
+to the end of the timed run: a machine whose cores other people's work shares, or a slower one,
+made on demand. With N equal to the cores, every core is shared with one loop.
 """
 
 from __future__ import annotations
@@ -112,6 +116,22 @@ def process_cpu_seconds(pid: int) -> float:
     for member in tree:
         total += stats.get(member, (0, 0.0))[1]
     return total
+
+
+def start_busy_loops(count: int) -> list[subprocess.Popen[bytes]]:
+    """`count` processes that only burn CPU, at the default priority, until stopped."""
+    return [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(count)]
+
+
+def stop_busy_loops(loops: list[subprocess.Popen[bytes]]) -> float:
+    """Stop the loops (and forget them: a second call does nothing); the CPU seconds they got,
+    which the machine did not give the server."""
+    used = sum(process_cpu_seconds(loop.pid) for loop in loops)
+    while loops:
+        loop = loops.pop()
+        loop.kill()
+        loop.wait()
+    return used
 
 
 def machine_busy_seconds() -> float:
@@ -302,6 +322,13 @@ def main(argv: list[str] | None = None) -> None:
         help="seconds over which the clients' first requests are spread (default: the think time; "
         "0 = all clients at once, a burst)",
     )
+    parser.add_argument(
+        "--contend",
+        type=int,
+        default=0,
+        help="busy loops competing for the cores during the run, to see the server on a shared or "
+        "slower machine (default 0)",
+    )
     args = parser.parse_args(argv)
     ramp = args.think if args.ramp is None else args.ramp
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(2**31)
@@ -309,6 +336,8 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--clients, --seconds and --per-client must be positive")
     if args.think < 0 or ramp < 0 or not 0 <= args.dashboard_share <= 1:
         parser.error("--think and --ramp must be >= 0 and --dashboard-share between 0 and 1")
+    if args.contend < 0:
+        parser.error("--contend must be 0 or more")
 
     backend = (args.embedder or os.environ.get("HOSHIN_EMBEDDER") or "minilm").lower()
     work = scratch_dir("hoshin-bench-load-")
@@ -320,7 +349,7 @@ def main(argv: list[str] | None = None) -> None:
     print(
         f"database {database}, embedder {backend}, {args.clients} clients for {args.seconds:g} s, "
         f"think {args.think:g} s, ramp {ramp:g} s, dashboard share {args.dashboard_share:g}, "
-        f"texts seed {seed}",
+        f"texts seed {seed}" + (f", {args.contend} busy loops competing" if args.contend else ""),
         flush=True,
     )
 
@@ -335,6 +364,8 @@ def main(argv: list[str] | None = None) -> None:
     # database keeps the vectors of earlier runs (the vector cache is shared by every
     # organisation), and a text found there would skip the model.
     texts = idea_texts(5000, seed=seed)
+    loops = start_busy_loops(args.contend)
+    loops_cpu = 0.0
     try:
         import httpx
 
@@ -369,7 +400,9 @@ def main(argv: list[str] | None = None) -> None:
         machine_cpu = machine_busy_seconds() - machine_before
         server_cpu = process_cpu_seconds(server.pid) - cpu_before
         client_cpu = time.process_time() - own_before
+        loops_cpu = stop_busy_loops(loops)
     finally:
+        stop_busy_loops(loops)
         server.terminate()
         try:
             server.wait(timeout=20)
@@ -384,11 +417,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"server CPU: {server_cpu:.1f} s in all, {cpu_ms:.1f} ms per answered request")
     # The clients share the server's cores: what they burn is CPU the server did not get.
     print(f"client CPU: {client_cpu:.1f} s in all ({client_cpu / max(wall, 1e-9):.2f} cores)")
-    rest = max(machine_cpu - server_cpu - client_cpu, 0.0)
+    if args.contend:
+        print(f"busy loops: {loops_cpu:.1f} s in all ({loops_cpu / max(wall, 1e-9):.2f} cores)")
+    rest = max(machine_cpu - server_cpu - client_cpu - loops_cpu, 0.0)
     print(
         f"machine CPU: {machine_cpu / max(wall, 1e-9):.2f} of {os.cpu_count()} cores busy; besides the "
-        f"server and the clients (the database, the OS): {1000 * rest / max(len(everything), 1):.1f} ms "
-        "per answered request"
+        f"server, the clients and any busy loops (the database, the OS): "
+        f"{1000 * rest / max(len(everything), 1):.1f} ms per answered request"
     )
     summary: dict[str, dict[str, float]] = {}
     for kind, values in (
@@ -439,6 +474,8 @@ def main(argv: list[str] | None = None) -> None:
             "client_cpu_cores": round(client_cpu / max(wall, 1e-9), 2),
             "machine_busy_cores": round(machine_cpu / max(wall, 1e-9), 2),
             "other_cpu_ms_per_request": round(1000 * rest / max(len(everything), 1), 1),
+            "busy_loops": args.contend,
+            "busy_loop_cores": round(loops_cpu / max(wall, 1e-9), 2),
             "target_p95_ms": TARGET_P95_MS,
             "met": met,
         }

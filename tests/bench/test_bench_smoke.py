@@ -128,9 +128,33 @@ def test_load_submits_ideas_without_errors_and_reports_percentiles() -> None:
     assert "2 sequential submissions" in done.stdout and "score_new_ideas" in done.stdout
 
 
-def test_load_rejects_a_bad_client_count() -> None:
-    done = run_script("bench_load.py", "--clients", "0")
-    assert done.returncode == 2 and "--clients" in done.stderr
+def test_load_with_busy_loops_reports_what_they_took_and_stops_them() -> None:
+    done = run_script(
+        "bench_load.py", "--clients", "2", "--seconds", "30", "--per-client", "2", "--contend", "1"
+    )
+    result = result_of(done)
+    assert result["requests"] == 4 and result["errors"] == 0
+    assert result["busy_loops"] == 1 and result["busy_loop_cores"] > 0
+    assert "1 busy loops competing" in done.stdout
+    # No loop outlives the benchmark.
+    assert [pid for pid in _process_ids() if b"while True: pass" in _arguments(pid)] == []
+
+
+def _process_ids() -> list[str]:
+    return [entry.name for entry in Path("/proc").iterdir() if entry.name.isdigit()]
+
+
+def _arguments(pid: str) -> list[bytes]:
+    try:
+        return Path("/proc", pid, "cmdline").read_bytes().split(b"\0")
+    except OSError:  # the process ended meanwhile
+        return []
+
+
+@pytest.mark.parametrize(("option", "value"), [("--clients", "0"), ("--contend", "-1")])
+def test_load_rejects_a_bad_count(option: str, value: str) -> None:
+    done = run_script("bench_load.py", option, value)
+    assert done.returncode == 2 and option in done.stderr
 
 
 def test_import_times_both_paths_against_the_raw_model() -> None:
