@@ -31,6 +31,7 @@ import io
 import os
 import pstats
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -67,13 +68,15 @@ def load_demo(env: dict[str, str], url: str, replace: bool) -> None:
 
 
 def start_server(
-    env: dict[str, str], url: str, port: int, log: Path, workers: int = 1
+    env: dict[str, str], url: str, port: int, log: Path, workers: int | None = None
 ) -> subprocess.Popen[bytes]:
+    """`hoshin serve` with `workers` processes (None: its default), once it answers /health."""
     import httpx
 
     handle = log.open("wb")
+    chosen = [] if workers is None else ["--workers", str(workers)]
     server = subprocess.Popen(
-        [hoshin_executable(), "serve", "--port", str(port), "--db", url, "--workers", str(workers)],
+        [hoshin_executable(), "serve", "--port", str(port), "--db", url, *chosen],
         env=env,
         stdout=handle,
         stderr=subprocess.STDOUT,
@@ -90,6 +93,12 @@ def start_server(
         time.sleep(0.3)
     server.terminate()
     raise SystemExit(f"hoshin serve did not answer /health within 120 s:\n{log.read_text()[-2000:]}")
+
+
+def served_workers(log: Path) -> int:
+    """How many worker processes `hoshin serve` said it started (0 if it did not say)."""
+    found = re.search(r"with (\d+) worker process", log.read_text(errors="replace"))
+    return int(found.group(1)) if found else 0
 
 
 def process_cpu_seconds(pid: int) -> float:
@@ -295,7 +304,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--profile", type=int, default=None, help="profile K more requests afterwards")
     parser.add_argument(
-        "--workers", type=int, default=1, help="server processes (`hoshin serve --workers`, default 1)"
+        "--workers",
+        type=int,
+        default=None,
+        help="server processes (`hoshin serve --workers`; default: what `hoshin serve` picks, 2 on 2+ cores)",
     )
     parser.add_argument(
         "--think",
@@ -358,6 +370,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"demo organisation loaded and scored in {time.perf_counter() - started:.1f} s", flush=True)
     port = free_port()
     server = start_server(env, url, port, work / "server.log", args.workers)
+    workers = served_workers(work / "server.log")
+    print(f"server: {workers} worker process{'es' if workers != 1 else ''}", flush=True)
     base = f"http://127.0.0.1:{port}"
     prefix = "load-" + uuid.uuid4().hex[:8]  # unique ids, so runs against one database never collide
     # Each run draws its own texts (one in ~90 of the 207,360 the generator makes): a PostgreSQL
@@ -458,6 +472,7 @@ def main(argv: list[str] | None = None) -> None:
             "database": database,
             "backend": backend,
             "clients": args.clients,
+            "workers": workers,
             "seconds": args.seconds,
             "think_s": args.think,
             "ramp_s": ramp,

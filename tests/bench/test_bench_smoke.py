@@ -121,6 +121,7 @@ def test_load_submits_ideas_without_errors_and_reports_percentiles() -> None:
     # each client stops after 3 ideas, so the count is exact even on a slow machine
     assert result["requests"] == 12 and result["errors"] == 0
     assert result["backend"] == "hashing" and result["database"] == "sqlite"
+    assert result["workers"] == (2 if (os.cpu_count() or 1) >= 2 else 1)  # `hoshin serve`'s default
     assert 0 < result["p50_ms"] <= result["p95_ms"] <= result["p99_ms"]
     assert result["throughput"] > 0
     assert result["met"] == (result["p95_ms"] < 200)

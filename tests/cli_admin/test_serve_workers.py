@@ -1,4 +1,5 @@
-"""`hoshin serve --workers 2`: two processes answer, and a sign-in from one is honoured by the other."""
+"""`hoshin serve` with several workers: two processes answer (by default on a machine with two or
+more cores), and a sign-in from one is honoured by the other."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -26,8 +28,8 @@ def hoshin() -> str:
     return found
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> tuple[str, subprocess.Popen[bytes]]:
+def _started(tmp_path: Path, workers: list[str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`hoshin serve` with `workers` as its extra arguments, over a demo database, until /health."""
     env = dict(os.environ, HOSHIN_HOME=str(tmp_path / "home"), HOSHIN_EMBEDDER="hashing")
     env.pop("HOSHIN_SECRET_KEY", None)  # the workers must agree on the key kept in the data folder
     (tmp_path / "home").mkdir()
@@ -36,7 +38,7 @@ def served(tmp_path: Path) -> tuple[str, subprocess.Popen[bytes]]:
     port = free_port()
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen(
-        [hoshin(), "serve", "--port", str(port), "--db", url, "--workers", "2"],
+        [hoshin(), "serve", "--port", str(port), "--db", url, *workers],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -60,6 +62,37 @@ def served(tmp_path: Path) -> tuple[str, subprocess.Popen[bytes]]:
         except subprocess.TimeoutExpired:
             server.kill()
         log.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    yield from _started(tmp_path, ["--workers", "2"])
+
+
+def _said(tmp_path: Path, settled_on: str, times: int) -> str:
+    """The server's log once `settled_on` stands in it `times` times (workers start one by one, and
+    the first can answer /health before the second has said anything), or after 60 s."""
+    deadline = time.monotonic() + 60
+    while True:
+        said = (tmp_path / "serve.log").read_text(errors="replace")
+        if said.count(settled_on) >= times or time.monotonic() > deadline:
+            return said
+        time.sleep(0.2)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the default is one worker on a single core")
+def test_the_default_is_two_workers_where_there_are_two_cores(tmp_path: Path) -> None:
+    for _ in _started(tmp_path, []):
+        said = _said(tmp_path, "Started server process", 2)  # uvicorn's own line, one per worker
+        assert "with 2 worker processes (--workers to change)" in said
+        assert said.count("Started server process") == 2
+
+
+def test_one_worker_when_asked(tmp_path: Path) -> None:
+    for _ in _started(tmp_path, ["--workers", "1"]):
+        said = _said(tmp_path, "Started server process", 1)
+        assert "with 1 worker process (--workers to change)" in said
+        assert said.count("Started server process") == 1
 
 
 def test_two_workers_share_the_database_and_the_sign_in_key(
