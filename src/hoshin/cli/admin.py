@@ -239,7 +239,7 @@ def serve(
         show_default=False,
         help="Processes answering requests side by side (default: 2 on a machine with two or more "
         "cores, else 1). They share the database and the sign-in key; each holds its own copy of "
-        "the model, about 350 MB. Raise it to the number of cores on a larger, busy server.",
+        "the model, about 300 MB. Raise it to the number of cores on a larger, busy server.",
     ),
 ) -> None:
     """Serve the web app and the REST API.
