@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -28,9 +29,13 @@ def hoshin() -> str:
     return found
 
 
-def _started(tmp_path: Path, workers: list[str]) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`hoshin serve` with `workers` as its extra arguments, over a demo database, until /health."""
-    env = dict(os.environ, HOSHIN_HOME=str(tmp_path / "home"), HOSHIN_EMBEDDER="hashing")
+@contextmanager
+def _started(
+    tmp_path: Path, workers: list[str], **settings: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`hoshin serve` with `workers` as its extra arguments and `settings` in its environment, over
+    a demo database, until it answers /health."""
+    env = dict(os.environ, HOSHIN_HOME=str(tmp_path / "home"), HOSHIN_EMBEDDER="hashing", **settings)
     env.pop("HOSHIN_SECRET_KEY", None)  # the workers must agree on the key kept in the data folder
     (tmp_path / "home").mkdir()
     url = f"sqlite:///{tmp_path / 'hoshin.sqlite3'}"
@@ -66,7 +71,8 @@ def _started(tmp_path: Path, workers: list[str]) -> Iterator[tuple[str, subproce
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    yield from _started(tmp_path, ["--workers", "2"])
+    with _started(tmp_path, ["--workers", "2"]) as server:
+        yield server
 
 
 def _said(tmp_path: Path, settled_on: str, times: int) -> str:
@@ -82,14 +88,14 @@ def _said(tmp_path: Path, settled_on: str, times: int) -> str:
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the default is one worker on a single core")
 def test_the_default_is_two_workers_where_there_are_two_cores(tmp_path: Path) -> None:
-    for _ in _started(tmp_path, []):
+    with _started(tmp_path, []):
         said = _said(tmp_path, "Started server process", 2)  # uvicorn's own line, one per worker
         assert "with 2 worker processes (--workers to change)" in said
         assert said.count("Started server process") == 2
 
 
 def test_one_worker_when_asked(tmp_path: Path) -> None:
-    for _ in _started(tmp_path, ["--workers", "1"]):
+    with _started(tmp_path, ["--workers", "1"]):
         said = _said(tmp_path, "Started server process", 1)
         assert "with 1 worker process (--workers to change)" in said
         assert said.count("Started server process") == 1
@@ -118,3 +124,29 @@ def test_two_workers_share_the_database_and_the_sign_in_key(
     assert listed.status_code == 200
     children = subprocess.run(["pgrep", "-P", str(server.pid)], capture_output=True, text=True).stdout.split()
     assert len(children) >= 2, "uvicorn should run two worker processes"
+
+
+def _goals_counted(base: str, headers: dict[str, str]) -> list[int]:
+    """The dashboard's goal count, 12 times, each over a new connection, so the views reach both
+    workers and their kept numbers."""
+    views = [httpx.get(f"{base}/api/v1/dashboard", headers=headers) for _ in range(12)]
+    assert all(v.status_code == 200 for v in views), [v.text[:200] for v in views]
+    return [v.json()["counts"]["goals"] for v in views]
+
+
+def test_an_edit_shows_on_the_dashboard_whichever_worker_answers(tmp_path: Path) -> None:
+    # Kept numbers never expire here: only the workers' shared change counter can end them.
+    with _started(tmp_path, ["--workers", "2"], HOSHIN_DASHBOARD_MAX_AGE_S="3600") as (base, _):
+        token = httpx.post(
+            f"{base}/api/v1/auth/token", json={"username": "strategist", "password": "demo-strategist"}
+        ).json()["token"]
+        headers = {"Authorization": f"Bearer {token}"}
+        before = _goals_counted(base, headers)
+        assert len(set(before)) == 1
+        created = httpx.post(
+            f"{base}/api/v1/goals",
+            json={"id": "G-WORKERS", "text": "Cut energy use by 20%", "level": 2, "unit_id": "U-RD"},
+            headers=headers,
+        )
+        assert created.status_code == 201, created.text
+        assert _goals_counted(base, headers) == [before[0] + 1] * 12

@@ -3,8 +3,11 @@ reuses a build, when it reads the store again, and that edits through the app sh
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +17,7 @@ from hoshin.api.app import create_app
 from hoshin.errors import ConfigError
 from hoshin.service.dashboard import Filters, build_dashboard
 from hoshin.service.dashboard_snapshots import DashboardSnapshots
+from hoshin.service.shared_counter import SharedCounter
 
 ORG = "frostline"
 
@@ -120,6 +124,57 @@ def test_only_the_most_recent_filters_are_kept(demo: Any) -> None:
     assert build.calls == 4
     snapshots.get(demo, ORG, Filters())
     assert build.calls == 4
+
+
+# ---- two worker processes, one data folder ---------------------------------------------------
+
+
+def test_a_change_in_one_worker_ends_the_other_workers_snapshot(demo: Any, tmp_path: Path) -> None:
+    # Two holders with one counter file stand for `hoshin serve`'s two worker processes.
+    counter = tmp_path / "dashboard-changes"
+    first_build, second_build = CountingBuild(), CountingBuild()
+    first = DashboardSnapshots(3600.0, build=first_build, shared=SharedCounter(counter))
+    second = DashboardSnapshots(3600.0, build=second_build, shared=SharedCounter(counter))
+    shown = second.get(demo, ORG, Filters())
+    first.get(demo, ORG, Filters())
+    assert second.get(demo, ORG, Filters()) is shown and second_build.calls == 1
+    first.changed()  # an edit answered by the first worker
+    assert second.get(demo, ORG, Filters()) is not shown and second_build.calls == 2
+    assert first.get(demo, ORG, Filters()) is not None and first_build.calls == 2
+    # Nothing changed since: both answer from their new builds.
+    second.get(demo, ORG, Filters())
+    first.get(demo, ORG, Filters())
+    assert (first_build.calls, second_build.calls) == (2, 2)
+
+
+def test_without_a_shared_counter_the_other_worker_waits_for_the_max_age(demo: Any) -> None:
+    build = CountingBuild()
+    first, second = DashboardSnapshots(3600.0), DashboardSnapshots(3600.0, build=build)
+    shown = second.get(demo, ORG, Filters())
+    first.changed()
+    assert second.get(demo, ORG, Filters()) is shown and build.calls == 1
+
+
+def test_the_shared_counter_loses_no_step_when_processes_advance_together(tmp_path: Path) -> None:
+    counter = tmp_path / "changes"
+    SharedCounter(counter)
+    script = (
+        "import sys; from pathlib import Path; from hoshin.service.shared_counter import SharedCounter\n"
+        "c = SharedCounter(Path(sys.argv[1]))\n"
+        "for _ in range(300): c.advance(); c.read()\n"
+    )
+    runs = [subprocess.Popen([sys.executable, "-c", script, str(counter)]) for _ in range(4)]
+    assert [run.wait(timeout=120) for run in runs] == [0] * 4
+    assert SharedCounter(counter).read() == 1200
+
+
+def test_an_unreadable_counter_file_counts_again_from_zero(tmp_path: Path) -> None:
+    counter = tmp_path / "changes"
+    assert SharedCounter(counter).read() == 0  # a new file
+    counter.write_text("not a number")
+    shared = SharedCounter(counter)
+    assert shared.read() == 0
+    assert shared.advance() == 1 and shared.read() == 1
 
 
 # ---- through the app --------------------------------------------------------------------------

@@ -9,6 +9,7 @@ starts and answers /health with 503 instead of refusing to boot.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -23,6 +24,7 @@ from hoshin.api.errors import install_error_handlers
 from hoshin.api.security import secret_key
 from hoshin.errors import HoshinError
 from hoshin.service.dashboard_snapshots import DashboardSnapshots
+from hoshin.service.shared_counter import SharedCounter
 from hoshin.threads import limit_blas_threads
 
 __all__ = ["SESSION_COOKIE", "create_app"]
@@ -88,7 +90,7 @@ def create_app(
     app.state.vector_cache = None
     app.state.secret_key = key
     app.state.store = None
-    app.state.dashboards = DashboardSnapshots(max_age)
+    app.state.dashboards = DashboardSnapshots(max_age, shared=_dashboard_changes(url))
     app.add_middleware(DashboardFreshness, snapshots=app.state.dashboards)
     app.add_middleware(
         SessionMiddleware,
@@ -116,6 +118,18 @@ def create_app(
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(web_router)
     return app
+
+
+def _dashboard_changes(url: str) -> SharedCounter | None:
+    """The counter by which the server processes of one database on this machine tell each other
+    that their dashboard numbers are out of date (one file per database in the data folder).
+    None where the data folder cannot hold it: numbers from another worker then show within
+    HOSHIN_DASHBOARD_MAX_AGE_S, as they do from another machine."""
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:16]
+    try:
+        return SharedCounter(config.data_dir() / "server" / f"dashboard-changes-{digest}")
+    except OSError:
+        return None
 
 
 class DashboardFreshness:

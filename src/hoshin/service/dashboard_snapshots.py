@@ -11,8 +11,11 @@ organisation and filters:
 - Views that miss together share one build: the later ones wait for it instead of building again.
 - `changed()` drops every snapshot. The web app calls it after each request that may write,
   except an idea submission (api/app.py), so an edit shows on the very next view; new ideas show
-  within `max_age_s`. Writes that do not pass through this process (the CLI, a job worker, another
-  `hoshin serve` worker) also show within `max_age_s`.
+  within `max_age_s`. With `shared` (a SharedCounter in the data folder, as `hoshin serve`'s
+  workers on one machine have), `changed()` also advances that counter and a view checks it, so
+  an edit answered by the other worker shows at once too. Writes that do not pass through a
+  server process (the CLI, a job worker) and those of servers on other machines show within
+  `max_age_s`.
 - `fresh=True` always reads the store (the page's "read them again" link, `?fresh=true`). Reports
   do not come through here: they always read the store.
 - `max_age_s=0` builds for every view; concurrent views still share a build that began after
@@ -30,6 +33,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hoshin.service.dashboard import Filters, build_dashboard
+from hoshin.service.shared_counter import SharedCounter
 
 __all__ = ["DashboardSnapshots"]
 
@@ -40,6 +44,7 @@ Builder = Callable[[Any, str, Filters], dict[str, Any]]
 class _Snapshot:
     data: dict[str, Any]
     started: float  # the clock when the build began to read
+    outside: int  # the shared counter then (0 without one)
 
 
 class DashboardSnapshots:
@@ -52,8 +57,10 @@ class DashboardSnapshots:
         keep: int = 32,
         build: Builder = build_dashboard,
         clock: Callable[[], float] = time.monotonic,
+        shared: SharedCounter | None = None,
     ) -> None:
         self.max_age_s = max_age_s
+        self._shared = shared
         # Filter combinations remembered (each unit and date range is one). A large organisation's
         # numbers run to a megabyte with their issue list, so a few dozen, not hundreds.
         self._keep = keep
@@ -70,11 +77,15 @@ class DashboardSnapshots:
         asked = self._clock()
         # Fresh: only a build that began after this view asked. Otherwise one up to max_age_s old.
         wanted = (lambda began: began > asked) if fresh else (lambda began: began >= asked - self.max_age_s)
-        found = self._usable(key, wanted)
+        outside = self._outside()
+        found = self._usable(key, wanted, outside)
         if found is not None:
             return found
         with self._build_lock(key):
-            found = self._usable(key, wanted)  # a build that finished while this view waited
+            # A build that finished while this view waited. The counter is read again: a build
+            # tagged with a count newer than this view's first reading is still a good answer.
+            outside = self._outside()
+            found = self._usable(key, wanted, outside)
             if found is not None:
                 return found
             with self._guard:
@@ -84,7 +95,7 @@ class DashboardSnapshots:
             data = {**self._build(store, org_id, filters), "as_of": as_of}
             with self._guard:
                 if generation == self._generation:  # else a write landed while it read: not kept
-                    self._kept[key] = _Snapshot(data, started)
+                    self._kept[key] = _Snapshot(data, started, outside)
                     self._kept.move_to_end(key)
                 while len(self._kept) > self._keep:
                     dropped, _ = self._kept.popitem(last=False)
@@ -92,7 +103,10 @@ class DashboardSnapshots:
             return data
 
     def changed(self) -> None:
-        """Something the dashboard shows may have changed: no snapshot is shown again."""
+        """Something the dashboard shows may have changed: no snapshot is shown again, here or
+        (with `shared`) in the other processes."""
+        if self._shared is not None:
+            self._shared.advance()
         with self._guard:
             self._generation += 1
             self._kept.clear()
@@ -100,10 +114,15 @@ class DashboardSnapshots:
             # for would keep one.
             self._building = {key: lock for key, lock in self._building.items() if lock.locked()}
 
-    def _usable(self, key: tuple[str, Filters], wanted: Callable[[float], bool]) -> dict[str, Any] | None:
+    def _outside(self) -> int:
+        return 0 if self._shared is None else self._shared.read()
+
+    def _usable(
+        self, key: tuple[str, Filters], wanted: Callable[[float], bool], outside: int
+    ) -> dict[str, Any] | None:
         with self._guard:
             snapshot = self._kept.get(key)
-            if snapshot is None or not wanted(snapshot.started):
+            if snapshot is None or not wanted(snapshot.started) or snapshot.outside != outside:
                 return None
             self._kept.move_to_end(key)
             return snapshot.data
