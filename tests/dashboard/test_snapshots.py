@@ -3,6 +3,7 @@ reuses a build, when it reads the store again, and that edits through the app sh
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import threading
@@ -153,6 +154,20 @@ def test_without_a_shared_counter_the_other_worker_waits_for_the_max_age(demo: A
     shown = second.get(demo, ORG, Filters())
     first.changed()
     assert second.get(demo, ORG, Filters()) is shown and build.calls == 1
+
+
+def test_a_lost_counter_file_neither_fails_a_write_nor_a_view(demo: Any, tmp_path: Path) -> None:
+    folder = tmp_path / "server"
+    build = CountingBuild()
+    snapshots = DashboardSnapshots(3600.0, build=build, shared=SharedCounter(folder / "changes"))
+    snapshots.get(demo, ORG, Filters())
+    shutil.rmtree(folder)  # someone cleans the data folder while the server runs
+    snapshots.changed()  # after a committed write: must not raise
+    shown = snapshots.get(demo, ORG, Filters())
+    assert build.calls == 2
+    assert snapshots.get(demo, ORG, Filters()) is shown  # kept again, as in one process alone
+    snapshots.changed()
+    assert snapshots.get(demo, ORG, Filters()) is not shown and build.calls == 3
 
 
 def test_the_shared_counter_loses_no_step_when_processes_advance_together(tmp_path: Path) -> None:

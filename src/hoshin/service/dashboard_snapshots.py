@@ -106,7 +106,12 @@ class DashboardSnapshots:
         """Something the dashboard shows may have changed: no snapshot is shown again, here or
         (with `shared`) in the other processes."""
         if self._shared is not None:
-            self._shared.advance()
+            try:
+                self._shared.advance()
+            except OSError:
+                # The write this follows has been committed: its answer must not fail now. The
+                # other processes see it within max_age_s, as they would without a counter.
+                pass
         with self._guard:
             self._generation += 1
             self._kept.clear()
@@ -115,7 +120,12 @@ class DashboardSnapshots:
             self._building = {key: lock for key, lock in self._building.items() if lock.locked()}
 
     def _outside(self) -> int:
-        return 0 if self._shared is None else self._shared.read()
+        if self._shared is None:
+            return 0
+        try:
+            return self._shared.read()
+        except OSError:
+            return -1  # the file is gone: from here on this process keeps its numbers on its own
 
     def _usable(
         self, key: tuple[str, Filters], wanted: Callable[[float], bool], outside: int

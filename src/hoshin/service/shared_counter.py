@@ -12,11 +12,15 @@ step; reading holds a shared one, so it never meets a half-written number.
 
 from __future__ import annotations
 
-import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no shared counter, each process on its own
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["SharedCounter"]
 
@@ -30,6 +34,9 @@ class SharedCounter:
     is never shut down, as in a test, then leaves no open file behind."""
 
     def __init__(self, path: Path) -> None:
+        """OSError where the file cannot be made (or the platform has no file locks)."""
+        if fcntl is None:  # pragma: no cover - Windows
+            raise OSError("file locks (fcntl) are not available on this platform")
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))  # fail here, not on the first view
