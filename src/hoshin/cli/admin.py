@@ -220,8 +220,8 @@ def default_workers() -> int:
     """Two server processes wherever there are two cores. Each process has its own interpreter
     lock, so one request's Python work no longer waits behind another's, and a process that the
     OS pauses does not stop every request. On a 2-core machine under 50 clients the 95th
-    percentile of an idea submission fell from 95-122 to 66-73 ms on PostgreSQL and from 54 to
-    41-50 ms on SQLite; with the cores shared with four busy loops, from 333 to 171-186 ms on
+    percentile of an idea submission went from 95-122 to 63-73 ms on PostgreSQL and from 54 to
+    41-65 ms on SQLite; with the cores shared with four busy loops, from 333 to 171-186 ms on
     PostgreSQL (bench/README.md). It costs a tenth more CPU per request and a second copy of
     the model."""
     return 2 if (os.cpu_count() or 1) >= 2 else 1
