@@ -220,10 +220,10 @@ def default_workers() -> int:
     """Two server processes wherever there are two cores. Each process has its own interpreter
     lock, so one request's Python work no longer waits behind another's, and a process that the
     OS pauses does not stop every request. On a 2-core machine under 50 clients the 95th
-    percentile of an idea submission went from 95-122 to 63-73 ms on PostgreSQL and from 54 to
-    41-65 ms on SQLite; with the cores shared with four busy loops, from 333 to 171-186 ms on
-    PostgreSQL (bench/README.md). It costs a tenth more CPU per request and a second copy of
-    the model."""
+    percentile of an idea submission went from 95-122 to 63-73 ms on PostgreSQL (on SQLite it
+    stayed within the runs' spread: 54 against 41-65 ms); with the cores shared with four busy
+    loops, from 333 to 171-186 ms on PostgreSQL and from 180 to 148-166 ms on SQLite
+    (bench/README.md). It costs a tenth more CPU per request and a second copy of the model."""
     return 2 if (os.cpu_count() or 1) >= 2 else 1
 
 
