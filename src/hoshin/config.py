@@ -85,8 +85,8 @@ SETTINGS = (
         "HOSHIN_DASHBOARD_MAX_AGE_S",
         "2",
         "Seconds the web app may show dashboard numbers it already built. Edits made through the "
-        "app show at once; new ideas and writes from elsewhere (CLI, jobs, other workers) within "
-        "this time. 0 builds the numbers for every view.",
+        "app show at once, whichever worker process answers; new ideas and writes from elsewhere "
+        "(CLI, jobs, servers on other machines) within this time. 0 builds the numbers for every view.",
     ),
     Setting("HOSHIN_CACHE", "on", "Set to off to disable the vector cache of the batch commands."),
     Setting(
