@@ -276,15 +276,16 @@ class ArrivalVerdicts:
         self.items = items
         self.model_id = model_id
         self.mission_version = mission_version
-        self.saved = False
+        self.saved = False  # whether save() stored them
 
-    def save(self, repo: Repository, stored: Sequence[dict[str, Any]]) -> bool:
+    def save(self, repo: Repository, stored: Sequence[dict[str, Any]]) -> None:
         """Store the verdicts, in the caller's transaction, when `stored` are exactly the ideas
-        judged, each with the text judged (validation may have changed it); else store nothing."""
+        judged, each with the text judged (validation may have changed it); else store nothing.
+        `saved` tells which, after the transaction, to a caller that only handed this on."""
         if sorted(i["id"] for i in stored) != sorted(self.judged) or any(
             i.get("text") != self.judged[i["id"]] for i in stored
         ):
-            return False
+            return
         repo.save_verdicts(
             self.org_id,
             "idea",
@@ -293,7 +294,6 @@ class ArrivalVerdicts:
             mission_version=self.mission_version,
         )
         self.saved = True
-        return True
 
 
 def judge_arrivals(
