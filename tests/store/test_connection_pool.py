@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
+from sqlalchemy import Engine
 
 from hoshin.errors import ConfigError
 from hoshin.store.engine import create_engines
 
 PG_URL = os.environ.get("HOSHIN_TEST_POSTGRES_URL")
+
+
+@contextmanager
+def _postgres_engines(monkeypatch: pytest.MonkeyPatch, pool: int) -> Iterator[tuple[Engine, Engine]]:
+    """(writer, reader) on the test server with HOSHIN_DB_POOL = `pool`, disposed afterwards
+    (the reader shares the writer's pool)."""
+    monkeypatch.setenv("HOSHIN_DB_POOL", str(pool))
+    writer, reader = create_engines(PG_URL or "")
+    try:
+        yield writer, reader
+    finally:
+        writer.dispose()
 
 
 @pytest.mark.parametrize(
@@ -26,16 +41,12 @@ def test_a_bad_pool_size_is_refused_naming_the_setting(
 @pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="HOSHIN_TEST_POSTGRES_URL is not set; PostgreSQL tests skipped")
 def test_the_pool_holds_as_many_connections_as_configured(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOSHIN_DB_POOL", "6")
-    writer, _ = create_engines(PG_URL or "")
-    try:
+    with _postgres_engines(monkeypatch, 6) as (writer, _):
         held = [writer.connect() for _ in range(6)]  # 3 kept open + 3 on demand
         assert writer.pool.checkedout() == 6
         for conn in held:
             conn.close()
         assert writer.pool.size() == 3
-    finally:
-        writer.dispose()
 
 
 @pytest.mark.postgres
@@ -45,9 +56,7 @@ def test_reads_hold_no_transaction_and_share_the_writers_pool(monkeypatch: pytes
     from psycopg import pq
     from sqlalchemy import text
 
-    monkeypatch.setenv("HOSHIN_DB_POOL", "4")
-    writer, reader = create_engines(PG_URL or "")
-    try:
+    with _postgres_engines(monkeypatch, 4) as (writer, reader):
         with reader.connect() as read:
             assert read.execute(text("SELECT 1")).scalar_one() == 1
             status = read.connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
@@ -62,5 +71,3 @@ def test_reads_hold_no_transaction_and_share_the_writers_pool(monkeypatch: pytes
             status = again.connection.dbapi_connection.info.transaction_status  # type: ignore[union-attr]
             assert status == pq.TransactionStatus.INTRANS
             again.rollback()
-    finally:
-        writer.dispose()
