@@ -22,6 +22,7 @@ __all__ = [
     "db_pool_size",
     "verdict_history",
     "dashboard_max_age",
+    "max_request_bytes",
 ]
 
 _N = TypeVar("_N", int, float)
@@ -87,6 +88,12 @@ SETTINGS = (
         "Seconds the web app may show dashboard numbers it already built. Edits made through the "
         "app show at once, whichever worker process answers; new ideas and writes from elsewhere "
         "(CLI, jobs, servers on other machines) within this time. 0 builds the numbers for every view.",
+    ),
+    Setting(
+        "HOSHIN_MAX_REQUEST_MB",
+        "50",
+        "Largest request body the server accepts, in MiB (file imports included); a larger one is "
+        "refused with 413 before it is read or its sender signed in.",
     ),
     Setting("HOSHIN_CACHE", "on", "Set to off to disable the vector cache of the batch commands."),
     Setting(
@@ -176,6 +183,18 @@ def dashboard_max_age() -> float:
             f"HOSHIN_DASHBOARD_MAX_AGE_S must be between 0 (always rebuild) and 86400 seconds, not {raw}"
         )
     return seconds
+
+
+def max_request_bytes() -> int:
+    """HOSHIN_MAX_REQUEST_MB, checked and in bytes: the largest request body the server reads
+    (api/body_limit.py). The default of 50 MiB holds the imports the REST API takes in one request;
+    without a limit one unauthenticated upload could grow a worker by gigabytes."""
+    from hoshin.errors import ConfigError
+
+    mib, _ = _number_setting("HOSHIN_MAX_REQUEST_MB", "50", int, "a whole number of MiB")
+    if not 1 <= mib <= 4096:
+        raise ConfigError(f"HOSHIN_MAX_REQUEST_MB must be between 1 and 4096 MiB, not {mib}")
+    return mib * 2**20
 
 
 def _number_setting(

@@ -17,9 +17,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.sessions import SessionMiddleware
 
 from hoshin import config
+from hoshin.api.body_limit import BodySizeLimit
 from hoshin.api.errors import install_error_handlers
 from hoshin.api.security import secret_key
 from hoshin.errors import HoshinError
@@ -56,6 +58,7 @@ def create_app(
     key = secret_key(secret)
     url = config.database_url(database_url)
     max_age = config.dashboard_max_age()
+    max_body = config.max_request_bytes()
     limit_blas_threads()  # HOSHIN_CPU_THREADS, when set (`hoshin serve` sets 1)
 
     @asynccontextmanager
@@ -76,12 +79,14 @@ def create_app(
         app.state.store = app.state.aligner = app.state.vector_cache = app.state.model_runner = None
         app.state.dashboards.changed()
 
-    app = FastAPI(
+    # Swagger UI (/docs) and ReDoc (/redoc) with their scripts and styles served from the installed
+    # fastapi-offline package, not a CDN: the docs work on a machine without internet access.
+    app = FastAPIOffline(
         title="Hoshin",
         summary="Score goals, ideas, skills and texts against your mission.",
         version="0.1.0",
         docs_url="/docs",
-        redoc_url=None,
+        redoc_url="/redoc",
         lifespan=lifespan,
     )
     app.state.database_url = url
@@ -100,6 +105,8 @@ def create_app(
         same_site="lax",  # a cross-site POST carries no session cookie at all
         https_only=https_only,
     )
+    # Added last, so it runs first: an oversized body is refused before any other layer sees it.
+    app.add_middleware(BodySizeLimit, max_bytes=max_body)
     install_error_handlers(app)
 
     from hoshin.api.features import load_features
