@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 from starlette.middleware.sessions import SessionMiddleware
 
 from hoshin import config
@@ -78,12 +79,14 @@ def create_app(
         app.state.store = app.state.aligner = app.state.vector_cache = app.state.model_runner = None
         app.state.dashboards.changed()
 
-    app = FastAPI(
+    # Swagger UI (/docs) and ReDoc (/redoc) with their scripts and styles served from the installed
+    # fastapi-offline package, not a CDN: the docs work on a machine without internet access.
+    app = FastAPIOffline(
         title="Hoshin",
         summary="Score goals, ideas, skills and texts against your mission.",
         version="0.1.0",
         docs_url="/docs",
-        redoc_url=None,
+        redoc_url="/redoc",
         lifespan=lifespan,
     )
     app.state.database_url = url
