@@ -113,6 +113,9 @@ def _get_visible_goal(ctx: Context, key: str) -> dict[str, Any]:
 class Credentials(schemas._In):
     username: schemas.Id
     password: Annotated[str, schemas.Field(min_length=1, max_length=1024)]
+    organisation: schemas.Id | None = schemas.Field(
+        default=None, description="Only needed when the same name and password fit several organisations."
+    )
 
 
 @router.post("/auth/token", response_model=schemas.TokenPublic, tags=["auth"])
@@ -123,7 +126,7 @@ def create_token(body: Credentials, request: Request) -> dict[str, Any]:
     from hoshin.service.auth import login, token_for
 
     store = get_store(request)
-    user, _ = login(store, body.username, body.password)
+    user, _ = login(store, body.username, body.password, body.organisation)
     return {"token": token_for(store, request.app.state.secret_key, user), "expires_in_s": TOKEN_MAX_AGE_S}
 
 

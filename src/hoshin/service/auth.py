@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from hoshin.errors import AuthenticationError, InputError, PermissionDenied
@@ -229,18 +230,43 @@ def _principal(
     )
 
 
-def login(store: Any, username: str, password: str) -> tuple[Principal, str]:
+def login(
+    store: Any, username: str, password: str, organisation_id: str | None = None
+) -> tuple[Principal, str]:
     """(the user, their password fingerprint) when the credentials match an active user.
 
-    AuthenticationError otherwise, with the same message whether the name or the password was
-    wrong, so the form does not reveal which user names exist.
+    User names are unique only within an organisation, and the login form names none: every
+    active user of that name is a candidate and the password picks the one signing in (only those
+    of `organisation_id` when it is given). So another organisation that creates a user with a
+    taken name cannot lock anyone out. AuthenticationError otherwise, with the same message
+    whether the name or the password was wrong, so the form does not reveal which names exist.
     """
     from hoshin.store.passwords import verify_password
 
-    row = store.find_user(username) if username else None
-    if row is None or not row.get("active") or not verify_password(password, row.get("password_hash")):
+    candidates = store.sign_in_candidates(username, organisation_id) if username else []
+    if not candidates:
+        # An unknown name costs one hash too, so the answer's time does not tell names apart.
+        verify_password(password, _unknown_user_hash())
+    matches = [row for row in candidates if verify_password(password, row["password_hash"])]
+    if len(matches) > 1:
+        # Only someone who knows the password of each of them gets here.
+        raise AuthenticationError(
+            "this user name and password fit users of several organisations; name the organisation"
+        )
+    if not matches:
         raise AuthenticationError(_LOGIN_FAILED)
+    row = matches[0]
     return _principal(store, row), password_fingerprint(row["password_hash"])
+
+
+@cache
+def _unknown_user_hash() -> str:
+    """A hash no password matches, made once, for sign-ins under names nobody has."""
+    import secrets
+
+    from hoshin.store.passwords import hash_password
+
+    return hash_password(secrets.token_urlsafe(32))
 
 
 def load_principal(store: Any, organisation_id: str, username: str, fingerprint: str) -> Principal:

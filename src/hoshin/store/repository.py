@@ -1234,6 +1234,19 @@ class Repository:
             found = [dict(r._mapping) for r in conn.execute(query.limit(2))]
         return found[0] if len(found) == 1 else None
 
+    def sign_in_candidates(self, username: str, org_id: str | None = None) -> list[dict[str, Any]]:
+        """Every active user called `username` that has a password (only in `org_id` when given),
+        by organisation. A login form names no organisation, and the same name may be taken in
+        several; the password decides which of them is signing in."""
+        t = schema.users
+        query = select(t).where(
+            t.c.username == username, t.c.active.is_(True), t.c.password_hash.is_not(None)
+        )
+        if org_id is not None:
+            query = query.where(t.c.organisation_id == org_id)
+        with self._reading() as conn:
+            return [dict(r._mapping) for r in conn.execute(query.order_by(t.c.organisation_id))]
+
     def set_password_hash(self, org_id: str, username: str, password_hash: str) -> None:
         self.get("users", org_id, username)
         self.upsert("users", org_id, [{"username": username, "password_hash": password_hash}])
