@@ -104,7 +104,7 @@ def test_admin_does_everything() -> None:
 
 
 def test_require_names_the_role_and_the_unit() -> None:
-    with pytest.raises(PermissionDenied, match=r"unit_manager may not goal update in unit U-SALES"):
+    with pytest.raises(PermissionDenied, match=r"a unit manager may not change goals in unit U-SALES"):
         require(user("unit_manager", "U-RD"), "goal.update", {"unit_id": "U-SALES"})
 
 

@@ -142,11 +142,46 @@ def can(user: Principal, action: str, record: Mapping[str, Any] | None = None) -
 def require(user: Principal, action: str, record: Mapping[str, Any] | None = None) -> None:
     """Raise PermissionDenied (naming the action and the user's role) unless `can` allows it."""
     if not can(user, action, record):
-        what = action.replace(".", " ")
         where = ""
         if record is not None and record.get("unit_id") and user.role == "unit_manager":
             where = f" in unit {record.get('unit_id')} (you manage {user.unit_id or 'no unit'})"
-        raise PermissionDenied(f"a {user.role} may not {what}{where}")
+        raise PermissionDenied(f"{_role_words(user.role)} may not {_action_words(action)}{where}")
+
+
+# How roles and actions read in a sentence shown to a user: "a strategist may not see users".
+_VERB_WORDS = {
+    "read": "see",
+    "create": "add",
+    "update": "change",
+    "delete": "delete",
+    "status": "review",
+    "import": "import",
+    "export": "export",
+}
+_KIND_WORDS = {
+    "organisation": "the organisation's records",
+    "mission": "the mission",
+    "unit": "units",
+    "goal": "goals",
+    "checkin": "goal check-ins",
+    "idea": "ideas",
+    "person": "people",
+    "skill": "skills",
+    "knowledge_area": "knowledge areas",
+    "document": "documents",
+    "communication": "communications",
+    "user": "users",
+    "audit": "the audit log",
+}
+
+
+def _role_words(role: str) -> str:
+    return f"{'an' if role == 'admin' else 'a'} {role.replace('_', ' ')}"  # "a unit manager"
+
+
+def _action_words(action: str) -> str:
+    kind, verb = _split(action)
+    return f"{_VERB_WORDS[verb]} {_KIND_WORDS[kind]}"
 
 
 def subtree(unit_id: str | None, parent_of: Iterable[tuple[str, str | None]]) -> frozenset[str]:

@@ -7,7 +7,7 @@ session's token in a hidden `csrf_token` field).
 """
 
 from typing import Annotated, Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -19,7 +19,7 @@ from hoshin.api.routes import get_aligner, visible_goals
 from hoshin.api.security import CSRF_FIELD, check_csrf
 from hoshin.errors import AuthenticationError, InputError
 from hoshin.service.audit import list_events
-from hoshin.service.auth import can, login
+from hoshin.service.auth import ROLES, can, login
 from hoshin.service.corridor import TIER_NAMES, inbox_page, override_tier, preview_corridor, score_new_ideas
 from hoshin.service.missions import current_model, save_mission
 from hoshin.service.records import IDEA_STATUSES
@@ -41,6 +41,7 @@ GOAL_FIELDS = (
     "target",
     "current",
 )
+USER_FIELDS = ("username", "password", "role", "unit_id", "person_id")
 IDEA_FIELDS = ("id", "text", "source", "author_id", "unit_id", "tags", "submitted_at")
 LIST_FIELDS = ("parent_ids", "tags")
 
@@ -164,14 +165,24 @@ def audit_page(request: Request, ctx: Annotated[Context, Depends(permit("audit.r
 def admin_page(request: Request, ctx: Annotated[Context, Depends(permit("user.read"))]) -> HTMLResponse:
     return render(
         request,
-        "section.html",
+        "admin.html",
         {
-            "title": "Admin: users",
             "rows": ctx.store.rows("users", ctx.org),
-            "columns": ("username", "role", "unit_id", "person_id", "active"),
-            "kind": "users",
+            "units": [u["id"] for u in ctx.store.rows("units", ctx.org)],
+            "roles": ROLES,
+            "can_create": can(ctx.user, "user.create"),
         },
     )
+
+
+@router.post("/admin/users")
+async def admin_create_user(
+    request: Request, ctx: Annotated[Context, Depends(permit("user.create"))]
+) -> RedirectResponse:
+    """A new sign-in, through the same checks, password hashing and audit event as POST /api/v1/users."""
+    values = _checked(schemas.UserCreate, _form_values(await request.form(), USER_FIELDS))
+    editing.create(ctx.store, ctx.user, "users", values)
+    return RedirectResponse("/admin?created=" + quote(values["username"]), status_code=303)
 
 
 # ---- goals and ideas: lists and forms -----------------------------------------------------------

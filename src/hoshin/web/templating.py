@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-__all__ = ["NAVIGATION", "STATIC_DIR", "TEMPLATE_DIR", "render", "templates"]
+__all__ = ["NAVIGATION", "STATIC_DIR", "TEMPLATE_DIR", "navigation_for", "render", "templates"]
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -31,14 +31,33 @@ NAVIGATION = (
     ("Audit", "/audit"),
     ("Admin", "/admin"),
 )
+# Sections not every role may open: their link shows only to users whose role allows the action,
+# so nobody is offered a page that answers "not allowed".
+_SECTION_NEEDS = {"/audit": "audit.read", "/admin": "user.read"}
+# Pages outside the navigation's own paths, and the section they belong to: principles are part of
+# the brand, a person's or unit's line of sight is part of the goal cascade.
+_SECTION_OF = {"/principles": "/brand", "/people": "/goals", "/units": "/goals"}
 
 
 def _active_section(path: str) -> str:
     best = "/"
-    for _, href in NAVIGATION:
+    for href in [href for _, href in NAVIGATION] + list(_SECTION_OF):
         if href != "/" and (path == href or path.startswith(href + "/")):
-            best = href
+            best = _SECTION_OF.get(href, href)
     return best
+
+
+def navigation_for(user: Any) -> tuple[tuple[str, str], ...]:
+    """The navigation entries `user` may open (all of them before sign-in, when none is shown)."""
+    from hoshin.service.auth import can
+
+    if user is None:
+        return NAVIGATION
+    return tuple(
+        (label, href)
+        for label, href in NAVIGATION
+        if href not in _SECTION_NEEDS or can(user, _SECTION_NEEDS[href])
+    )
 
 
 def render(
@@ -47,9 +66,10 @@ def render(
     """The template `name` rendered with `context` plus user, csrf_token, navigation and active section."""
     from hoshin.api.security import csrf_token
 
+    user = getattr(request.state, "user", None)
     values: dict[str, Any] = {
-        "user": getattr(request.state, "user", None),
-        "navigation": NAVIGATION,
+        "user": user,
+        "navigation": navigation_for(user),
         "active": _active_section(request.url.path),
         "csrf_token": csrf_token(request.session) if "session" in request.scope else "",
     }
