@@ -38,7 +38,12 @@ def _aligner():  # noqa: ANN202 - typed in the service
         "  hoshin corridor triage --mission 'To produce reliable refrigerators.' --input ideas.csv\n\n"
         "  hoshin corridor triage -m 'To produce reliable refrigerators.' -i ideas.xlsx "
         "--focus 'refrigerant chemistry' --exclude 'consumer electronics' --format csv -o triaged.csv\n\n"
-        "Tiers: core (the mission's own business), adjacent (related, not central), off."
+        "  hoshin corridor triage -m 'To produce reliable refrigerators.' -i ideas.csv "
+        "--examples reviewed.csv\n\n"
+        "Tiers: core (the mission's own business), adjacent (related, not central), off.\n\n"
+        "--examples takes a file with columns text,tier (and optional id, why): ideas a reviewer has\n"
+        "already placed, at least two tiers among them. A few per tier (3-5) teach Hoshin where this\n"
+        "organisation draws its lines; each verdict then names the example that decided it."
     ),
 )
 def corridor_triage(
@@ -48,6 +53,13 @@ def corridor_triage(
     exclude: list[str] = typer.Option(
         [], "--exclude", help="Something ruled out of the corridor (repeatable)."
     ),
+    examples_file: Path | None = typer.Option(
+        None,
+        "--examples",
+        "-e",
+        help="File with columns text,tier (optional id, why): ideas a reviewer already placed as "
+        "core, adjacent or off. The verdicts follow them.",
+    ),
     fmt: str = FormatOption,
     output: Path = OutputOption,
 ) -> None:
@@ -55,11 +67,17 @@ def corridor_triage(
     with fail_cleanly():
         from hoshin.io.tables import TableSpec, read_table
         from hoshin.service.batch import triage
+        from hoshin.service.corridor_examples import EXAMPLES_SPEC, examples_from_rows
 
         text = _mission(mission)
         rows = read_table(input_file, TableSpec(required=("id", "text"), non_empty=("id", "text")))
-        progress = Progress(len(rows), "embedding")
-        emit(triage(_aligner(), text, rows, focus, exclude, progress=progress), fmt, output)
+        examples = []
+        if examples_file is not None:
+            example_rows = read_table(examples_file, EXAMPLES_SPEC)
+            examples = examples_from_rows(example_rows, str(examples_file))
+        progress = Progress(len(rows) + len(examples), "embedding")
+        verdicts = triage(_aligner(), text, rows, focus, exclude, progress=progress, examples=examples)
+        emit(verdicts, fmt, output)
 
 
 @knowledge.command(

@@ -10,8 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,6 +33,8 @@ class TableSpec:
     non_empty: Sequence[str] = ()
     unique: str | None = "id"
     max_chars: int = MAX_FIELD_CHARS
+    # Fields that take one of a few words (any case; stored in lower case), e.g. a tier.
+    choices: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 def read_table(path: str | Path, spec: TableSpec) -> list[dict[str, str]]:
@@ -57,9 +59,16 @@ def read_table(path: str | Path, spec: TableSpec) -> list[dict[str, str]]:
             _check_columns(name, raw.keys(), spec)
             columns_checked = True
         row = {key: _cell(name, number, key, raw.get(key), spec.max_chars) for key in _wanted(spec, raw)}
-        for field in spec.non_empty:
-            if not row.get(field):
-                raise RowError(name, number, field, "is empty", f"give every row a {field}")
+        for column in spec.non_empty:
+            if not row.get(column):
+                raise RowError(name, number, column, "is empty", f"give every row a {column}")
+        for column, allowed in spec.choices.items():
+            value = row.get(column, "")
+            if value and value.lower() not in allowed:
+                raise RowError(
+                    name, number, column, f"{value!r} is not allowed", f"use one of {', '.join(allowed)}"
+                )
+            row[column] = value.lower()
         if spec.unique:
             key = row.get(spec.unique, "")
             if key in seen:

@@ -18,6 +18,7 @@ from hoshin.embedding import ProgressFn
 from hoshin.errors import RowError
 from hoshin.service.alignment import Aligner
 from hoshin.service.cascade import link_reason, link_table
+from hoshin.service.corridor_examples import LabelledExample, judge_by_examples
 
 __all__ = ["link_goals", "rank_knowledge", "triage"]
 
@@ -31,10 +32,18 @@ def triage(
     focus_areas: Sequence[str] = (),
     exclusions: Sequence[str] = (),
     progress: ProgressFn | None = None,
+    examples: Sequence[LabelledExample] = (),
 ) -> list[dict]:
-    """`{id, text, score, tier, theme, why}` for every row, best first."""
+    """`{id, text, score, tier, theme, why}` for every row, best first. With `examples` (ideas a
+    reviewer placed in tiers), the examples decide the tiers and the `why` names them; the
+    examples themselves are not in the output."""
     model = aligner.mission_model(mission, focus_areas, exclusions)
-    verdicts = aligner.score(model, [r["text"] for r in rows], progress=progress)
+    texts = [r["text"] for r in rows]
+    if examples:
+        batch = aligner.score_batch(model, texts + [e.text for e in examples], progress=progress)
+        verdicts = judge_by_examples(aligner, batch, texts, examples)
+    else:
+        verdicts = aligner.score(model, texts, progress=progress)
     out = [{"id": r["id"], "text": r["text"], **v.as_dict()} for r, v in zip(rows, verdicts)]
     out.sort(key=lambda row: -row["score"])
     return out

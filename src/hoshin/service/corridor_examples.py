@@ -1,0 +1,130 @@
+"""Triage with a reviewer's examples: the use case behind `corridor triage --examples`.
+
+The examples are scored in the same batch as the ideas (so both get the same calibration), then
+the shared example learner (domain/corridor_examples.py) places every idea among them. The `why`
+of each verdict names the example that decided it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from hoshin.domain.corridor_examples import GRADE_OF_TIER, ExampleLearner, judge_with_examples
+from hoshin.domain.explain import judge
+from hoshin.domain.verdict import Tier, Verdict
+from hoshin.errors import InputError
+from hoshin.io.tables import TableSpec
+from hoshin.service.alignment import Aligner, ScoredBatch
+
+__all__ = [
+    "EXAMPLES_SPEC",
+    "LabelledExample",
+    "default_example_learner",
+    "examples_from_rows",
+    "judge_by_examples",
+]
+
+TIER_NAMES = tuple(t.value for t in (Tier.CORE, Tier.ADJACENT, Tier.OFF))
+
+# An examples file: `text,tier` plus optional `id` and `why`; ids may be left out.
+EXAMPLES_SPEC = TableSpec(
+    required=("text", "tier"),
+    optional=("id", "why"),
+    non_empty=("text", "tier"),
+    unique=None,
+    choices={"tier": TIER_NAMES},
+)
+
+
+@dataclass(frozen=True)
+class LabelledExample:
+    """An idea a reviewer placed in a tier, with their optional reason."""
+
+    text: str
+    tier: Tier
+    id: str = ""
+    why: str = ""
+
+
+@lru_cache(maxsize=1)
+def default_example_learner() -> ExampleLearner:
+    """The learner shipped with Hoshin (data/example_learner.json, fitted by
+    eval/train_example_learner.py)."""
+    raw = resources.files("hoshin.data").joinpath("example_learner.json").read_text("utf-8")
+    return ExampleLearner.from_dict(json.loads(raw))
+
+
+def examples_from_rows(rows: Sequence[dict[str, str]], source: str) -> list[LabelledExample]:
+    """Examples from file rows read with EXAMPLES_SPEC (which checked each row's tier)."""
+    examples = [LabelledExample(r["text"], Tier(r["tier"]), r.get("id", ""), r.get("why", "")) for r in rows]
+    given = {e.tier for e in examples}
+    if len(given) < 2:
+        only = next(iter(given)).value if given else "nothing"
+        raise InputError(
+            f"{source}: every example is marked {only}, field 'tier'; the examples must show where the "
+            "line runs, so give examples of at least two tiers (core, adjacent, off)"
+        )
+    return examples
+
+
+def judge_by_examples(
+    aligner: Aligner,
+    batch: ScoredBatch,
+    texts: Sequence[str],
+    examples: Sequence[LabelledExample],
+    learner: ExampleLearner | None = None,
+) -> list[Verdict]:
+    """Verdicts for `texts` (the first len(texts) lines of `batch`, whose remaining lines are the
+    examples' texts in order), decided by the examples."""
+    n = len(texts)
+    vectors = aligner.embed([*texts, *(e.text for e in examples)])
+    z = batch.result.z
+    decided = judge_with_examples(
+        learner or default_example_learner(),
+        vectors[:n],
+        z[:n],
+        vectors[n:],
+        z[n:],
+        [GRADE_OF_TIER[e.tier] for e in examples],
+    )
+    verdicts = []
+    has_exclusion = bool(batch.mission.exclusion_names)
+    for i in range(n):
+        engine = batch.verdicts[i]
+        _, _, excluded = judge(
+            float(z[i]), aligner.thresholds, float(batch.result.exclusion_z[i]), has_exclusion
+        )
+        if excluded:
+            # A strategist's explicit exclusion outranks what the examples suggest.
+            verdicts.append(engine)
+            continue
+        tier = decided.tier(i)
+        verdicts.append(
+            Verdict(
+                float(decided.scores[i]), tier, engine.theme, _why(tier, decided, i, examples, engine.theme)
+            )
+        )
+    return verdicts
+
+
+def _why(tier: Tier, decided, i: int, examples: Sequence[LabelledExample], theme: str) -> str:  # noqa: ANN001
+    sure = f"{decided.confidence[i]:.0%} sure"
+    nearest = int(decided.nearest[i])
+    label = tier.value.capitalize()
+    if nearest < 0:
+        marked = ", ".join(sorted({e.tier.value for e in examples}))
+        return (
+            f"{label}: placed by the reviewer's examples (none marked {tier.value}; given: {marked}); "
+            f"nearest theme '{theme}' ({sure})."
+        )
+    example = examples[nearest]
+    name = f" ({example.id})" if example.id else ""
+    because = f", because {example.why.rstrip('.')}" if example.why else ""
+    return (
+        f"{label}: like '{example.text}'{name}, which a reviewer marked {tier.value}{because}; "
+        f"nearest theme '{theme}' ({sure})."
+    )
