@@ -6,11 +6,12 @@ imported inside the commands so `hoshin --help` stays fast.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import typer
 
-from hoshin.cli.common import FormatOption, OutputOption, emit, fail_cleanly
+from hoshin.cli.common import FormatOption, OutputOption, emit, fail_cleanly, pick_format
 from hoshin.cli.groups import brand, mission, principles
 
 MissionOption = typer.Option(None, "--mission", "-m", help="The mission statement, as text.")
@@ -68,7 +69,18 @@ def mission_analyze(
         else:
             rows = [{"id": "mission", "text": _need_mission(mission_text)}]
         progress = Progress(len(rows), "analysing")
-        emit(analyze_missions(rows, default_embedder(), progress=progress), fmt, output)
+        analyses = analyze_missions(rows, default_embedder(), progress=progress)
+        if pick_format(fmt, output) != "table":
+            emit(analyses, fmt, output)
+            return
+        # An analysis is a small report, not a row: its own layout instead of JSON in table cells.
+        from hoshin.cli.mission_table import write_mission_table
+
+        if output is None:
+            write_mission_table(analyses, sys.stdout)
+        else:
+            with open(output, "w", encoding="utf-8") as handle:
+                write_mission_table(analyses, handle)
 
 
 @brand.command(

@@ -1,0 +1,46 @@
+"""`hoshin mission analyze --format table` (the default on a terminal) reads as a report: one line
+per component with its evidence, then the themes and what is missing; no JSON in table cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hoshin.cli import app
+
+MISSION = "We serve families across Europe with reliable refrigerators."
+
+
+@pytest.fixture(autouse=True)
+def hashing_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HOSHIN_EMBEDDER", "hashing")
+
+
+def test_the_table_lists_components_evidence_themes_and_missing() -> None:
+    result = CliRunner().invoke(app, ["mission", "analyze", "--mission", MISSION, "--format", "table"])
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "{" not in out and "[" not in out  # no JSON blobs
+    lines = out.splitlines()
+    assert any(line.split()[:3] == ["component", "present", "evidence"] for line in lines if line.strip())
+    products = next(line for line in lines if line.startswith("products"))
+    assert products.split()[1] == "yes" and "refrigerators" in products
+    employees = next(line for line in lines if line.startswith("employees"))
+    assert employees.split() == ["employees", "no"]
+    themes = next(line for line in lines if line.startswith("themes:"))
+    assert "refrigerators" in themes
+    missing = next(line for line in lines if line.startswith("missing:"))
+    assert "employees" in missing and "products" not in missing
+
+
+def test_one_block_per_statement_of_a_file(tmp_path: Path) -> None:
+    source = tmp_path / "s.csv"
+    source.write_text(
+        "id,text\na,We bake bread for families in Lyon.\nb,We build bridges.\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(app, ["mission", "analyze", "--input", str(source), "--format", "table"])
+    assert result.exit_code == 0, result.stderr
+    assert "Statement a" in result.stdout and "Statement b" in result.stdout
+    assert result.stdout.count("component  ") == 2
