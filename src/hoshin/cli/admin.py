@@ -93,15 +93,21 @@ def demo(
     Example:  hoshin demo --if-empty && hoshin serve
     """
     with fail_cleanly():
-        from hoshin.service.demo import load_demo
+        from hoshin.service.demo import demo_sign_ins, load_demo
 
         with _open(db) as repo:
             result = load_demo(repo, file, ACTOR, replace=replace, if_empty=if_empty, score=True)
+            sign_ins = demo_sign_ins(repo, result.organisation_id) if file is None else []
         if not result.loaded:
             _say("an organisation is already loaded; nothing to do")
-            return
-        counts = ", ".join(f"{n} {kind}" for kind, n in result.counts().items())
-        _say(f"loaded organisation {result.organisation_id!r}: {counts}")
+        else:
+            counts = ", ".join(f"{n} {kind}" for kind, n in result.counts().items())
+            _say(f"loaded organisation {result.organisation_id!r}: {counts}")
+        if sign_ins:
+            # `make run` serves right after this: a new user needs these to get past the login page.
+            _say("sign in to the web app (hoshin serve) as one of the demo users (username / password):")
+            for username, password, role in sign_ins:
+                _say(f"  {username} / {password}  ({role.replace('_', ' ')})")
 
 
 @root.command("import")

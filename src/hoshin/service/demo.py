@@ -19,7 +19,7 @@ from hoshin.store.repository import Repository
 if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
 
-__all__ = ["DemoResult", "demo_path", "load_demo", "load_organisation_file"]
+__all__ = ["DemoResult", "demo_path", "demo_sign_ins", "load_demo", "load_organisation_file"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +73,21 @@ def load_demo(
         ids = [i["id"] for i in ideas if isinstance(i, dict)] if isinstance(ideas, list) else []
         score_new_ideas(repo, org_id, ids, aligner)
     return DemoResult(org_id, True, results)
+
+
+def demo_sign_ins(repo: Repository, org_id: str) -> list[tuple[str, str, str]]:
+    """(username, password, role) of the packaged demo's users that organisation `org_id` holds:
+    what a new user needs to sign in for the first time. The passwords are the demo file's own,
+    public by design; a user whose password was changed since still shows the old one."""
+    users = _read(demo_path()).get("users")
+    stored = repo.keys("users", org_id)
+    if not isinstance(users, list):
+        return []
+    return [
+        (str(u["username"]), str(u["password"]), str(u.get("role", "")))
+        for u in users
+        if isinstance(u, dict) and u.get("password") and u.get("username") in stored
+    ]
 
 
 def load_organisation_file(
