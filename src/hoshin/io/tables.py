@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,16 @@ from typing import IO, Any
 
 from hoshin.errors import InputError, RowError
 
-__all__ = ["FORMATS", "READABLE", "TableSpec", "read_table", "write_table"]
+__all__ = [
+    "FORMATS",
+    "READABLE",
+    "TableSpec",
+    "read_table",
+    "spreadsheet_text",
+    "write_csv",
+    "write_table",
+    "write_xlsx",
+]
 
 READABLE = (".csv", ".xlsx", ".json", ".jsonl")
 FORMATS = ("json", "jsonl", "csv", "xlsx", "table")
@@ -113,6 +123,8 @@ def _cell(name: str, row: int, field: str, value: Any, max_chars: int) -> str:
     else:
         raise RowError(name, row, field, f"holds a {type(value).__name__}", "give a plain text or number")
     text = text.strip()
+    if text.startswith("'") and spreadsheet_text(text[1:]) == text:
+        text = text[1:]  # the quote our own export put before a formula-like text: read it back as it was
     if len(text) > max_chars:
         raise RowError(name, row, field, f"is {len(text)} characters long", f"keep it under {max_chars}")
     return text
@@ -244,10 +256,7 @@ def write_table(rows: Sequence[dict[str, Any]], fmt: str, out: IO[str] | str | P
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
     elif fmt == "csv":
         columns = _columns(rows)
-        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: _flat(row.get(k)) for k in columns})
+        write_csv(columns, ([_flat(row.get(k)) for k in columns] for row in rows), out)
     else:
         _write_text_table(rows, out)
 
@@ -269,14 +278,57 @@ def _flat(value: Any) -> Any:
 
 
 def _write_xlsx(rows: Sequence[dict[str, Any]], path: Path) -> None:
+    columns = _columns(rows)
+    write_xlsx(columns, ([_flat(row.get(k)) for k in columns] for row in rows), path)
+
+
+# ---------------------------------------------------------------- spreadsheet cells
+# Every CSV and XLSX file Hoshin writes goes through write_csv / write_xlsx, so each cell passes
+# spreadsheet_text: the texts in them come from users and outside voices, and the files are opened
+# in spreadsheets by other people.
+
+# A spreadsheet takes a cell starting with one of these for a formula ("CSV injection"): an idea
+# text =HYPERLINK(...) would run as one for whoever opens the export. Tab and CR count because
+# some spreadsheets skip them before looking for the formula sign.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A plain number such as -5 or +3.25 is no formula: it stays as it is.
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# What an XLSX file (XML 1.0) cannot hold: control characters other than tab, LF and CR, the two
+# non-characters, and lone surrogates (no UTF-8 for them either). One NUL in one idea made every
+# XLSX export of the ideas fail.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def spreadsheet_text(value: Any) -> Any:
+    """`value` as it may go into a CSV or XLSX cell: text without the characters XLSX cannot hold,
+    and, where it would read as a formula, with a single quote in front (a spreadsheet then shows
+    it as text). Anything but a string is returned as it is. `read_table` drops that quote again,
+    so an export imports back unchanged."""
+    if not isinstance(value, str):
+        return value
+    text = _UNWRITABLE.sub("", value)
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def write_csv(columns: Sequence[str], rows: Iterable[Sequence[Any]], out: IO[str]) -> None:
+    """A header and rows of cell values as CSV on `out`, every cell made safe by spreadsheet_text."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([spreadsheet_text(c) for c in columns])
+    writer.writerows([spreadsheet_text(v) for v in row] for row in rows)
+
+
+def write_xlsx(columns: Sequence[str], rows: Iterable[Sequence[Any]], path: str | Path) -> None:
+    """A header and rows of cell values as a one-sheet XLSX workbook at `path`. Every cell passes
+    spreadsheet_text, so no text starts with '=' and openpyxl never stores one as a formula."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet("data")
-    columns = _columns(rows)
-    sheet.append(columns)
+    sheet.append([spreadsheet_text(c) for c in columns])
     for row in rows:
-        sheet.append([_flat(row.get(k)) for k in columns])
+        sheet.append([spreadsheet_text(v) for v in row])
     book.save(path)
 
 
@@ -296,3 +348,4 @@ def _write_text_table(rows: Sequence[dict[str, Any]], out: IO[str], width: int =
 def _short(value: Any, width: int) -> str:
     text = str(value).replace("\n", " ")
     return text if len(text) <= width else text[: width - 1] + "…"
+

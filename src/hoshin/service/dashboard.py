@@ -14,7 +14,6 @@ demo, and by `hoshin report`):
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Sequence
@@ -460,11 +459,11 @@ def table(dashboard: dict[str, Any], name: str) -> tuple[list[str], list[list[An
 
 
 def table_csv(dashboard: dict[str, Any], name: str) -> str:
+    from hoshin.io.tables import write_csv
+
     columns, rows = table(dashboard, name)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    writer.writerows(rows)
+    write_csv(columns, rows, out)  # unit names and issue titles are users' texts: made safe there
     return out.getvalue()
 
 

@@ -87,21 +87,16 @@ def export_file(
 
 
 def _write_header_only(template: list[dict[str, Any]], fmt: str, out: IO[str] | str | Path) -> None:
-    import csv
+    from hoshin.io.tables import write_csv, write_xlsx
 
     columns = list(template[0])
     if fmt == "csv":
         if isinstance(out, (str, Path)):
             with open(out, "w", encoding="utf-8", newline="") as handle:
-                csv.writer(handle).writerow(columns)
+                write_csv(columns, [], handle)
         else:
-            csv.writer(out).writerow(columns)
+            write_csv(columns, [], out)
         return
-    from openpyxl import Workbook
-
     if not isinstance(out, (str, Path)):
         raise InputError("xlsx output needs a file (use --output FILE.xlsx)")
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("data")
-    sheet.append(columns)
-    book.save(out)
+    write_xlsx(columns, [], out)
