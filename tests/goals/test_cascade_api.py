@@ -139,3 +139,14 @@ def test_a_tree_that_breaks_the_level_rule_is_named_and_the_goals_still_show(org
     page = client.get("/goals/tree")
     assert page.status_code == 200
     assert "The checks cannot run" in page.text and 'id="goal-G-SALES"' in page.text
+
+
+def test_only_a_writing_role_may_force_a_fresh_check(org: Any) -> None:
+    """A refresh re-scores and stores a verdict per goal: a write, which a viewer may not make."""
+    for role in ("viewer", "contributor"):
+        refused = org.client(role, how="token").post("/api/v1/cascade/check", params={"refresh": "true"})
+        assert refused.status_code == 403, role
+        assert "refresh" in refused.json()["error"]["message"]
+    assert org.client("viewer", how="token").post("/api/v1/cascade/check").status_code == 200
+    strategist = org.client("strategist", how="token")
+    assert strategist.post("/api/v1/cascade/check", params={"refresh": "true"}).status_code == 200

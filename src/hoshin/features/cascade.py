@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 
 from hoshin.api.deps import Context, permit
 from hoshin.api.routes import get_aligner
-from hoshin.errors import InputError
+from hoshin.errors import InputError, PermissionDenied
 from hoshin.service import goals as service
 from hoshin.service.auth import Principal, can
 from hoshin.web.templating import render
@@ -78,6 +78,13 @@ def check_api(
 ) -> dict[str, Any]:
     """`{mission_version, goals: [{id, verdict, issues: [{kind, detail}]}], summary}`; issue kinds are
     orphan, off-mission, duplicate, conflict and weak-parent. Stores one verdict per goal."""
+    if refresh and not can(ctx.user, "goal.update"):
+        # A refresh re-scores every goal and stores the verdicts even when nothing changed: a
+        # write, so it takes a role that may change goals. A plain check stays open to every reader.
+        raise PermissionDenied(
+            f"a {ctx.user.role} may not refresh the cascade checks (it stores new verdicts); "
+            "run the check without refresh"
+        )
     report = service.run_checks(ctx.store, ctx.org, get_aligner(ctx.request), refresh=refresh)
     visible = _visible_units(ctx.user)
     units = {g["id"]: g.get("unit_id") for g in ctx.store.rows("goals", ctx.org)}
