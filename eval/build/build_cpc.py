@@ -31,7 +31,7 @@ def read(path: str) -> Tree:
         level, code, title = int(p["@level"]["const"]), p["@classId"]["const"], p["#text"]["const"].strip()
         if code[0] not in SERVICE_SECTIONS or code in nodes:
             continue
-        nodes[code] = Node(code, title, level, code[: level] if level else None)
+        nodes[code] = Node(code, title, level, code[:level] if level else None)
     return Tree(nodes.values())
 
 
@@ -54,7 +54,12 @@ def main() -> None:
         out / "cascade-cpc-services.jsonl",
         [
             cascade_case(
-                tree, case_id="cpc-classes-to-groups", parent_level=2, child_level=3, seed=SEED, max_children=400
+                tree,
+                case_id="cpc-classes-to-groups",
+                parent_level=2,
+                child_level=3,
+                seed=SEED,
+                max_children=400,
             ),
         ],
     )

@@ -37,7 +37,10 @@ def significant(code: str) -> int:
 def read(path: str) -> Tree:
     titles = {}
     for code, name in RECORD.findall(open(path, encoding="utf-8").read()):
-        titles[code.zfill(8)] = html.unescape(name).strip()
+        code = code.zfill(8)
+        if code.startswith("00"):  # not a CPV code (there is no division 00): a stray record
+            continue
+        titles[code] = html.unescape(name).strip()
     nodes = []
     for code in sorted(titles):
         depth = significant(code)
@@ -72,7 +75,12 @@ def main() -> None:
         [
             cascade_case(tree, case_id="cpv-groups-to-divisions", parent_level=0, child_level=1, seed=SEED),
             cascade_case(
-                tree, case_id="cpv-classes-to-groups", parent_level=1, child_level=2, seed=SEED, max_children=400
+                tree,
+                case_id="cpv-classes-to-groups",
+                parent_level=1,
+                child_level=2,
+                seed=SEED,
+                max_children=400,
             ),
         ],
     )

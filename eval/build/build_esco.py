@@ -45,7 +45,9 @@ def short(uri: str) -> str:
 
 
 def knowledge_cases(folder: Path, rng: random.Random) -> list[dict]:
-    occupations = {o["conceptUri"]: o for o in rows(folder, "occupations_en.csv") if o["status"] == "released"}
+    occupations = {
+        o["conceptUri"]: o for o in rows(folder, "occupations_en.csv") if o["status"] == "released"
+    }
     concepts = {
         s["conceptUri"]: s
         for s in rows(folder, "skills_en.csv")
@@ -134,7 +136,9 @@ def main() -> None:
                 seed=SEED,
                 max_children=400,
             ),
-            cascade_case(tree, case_id="isco-unit-groups-to-minor-groups", parent_level=2, child_level=3, seed=SEED),
+            cascade_case(
+                tree, case_id="isco-unit-groups-to-minor-groups", parent_level=2, child_level=3, seed=SEED
+            ),
         ],
     )
 

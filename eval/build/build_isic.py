@@ -32,7 +32,7 @@ def read(path: str) -> Tree:
         elif level == 1:
             parent = section
         else:
-            parent = code[: level]
+            parent = code[:level]
         nodes.append(Node(code, title, level, parent))
     return Tree(nodes)
 

@@ -92,29 +92,28 @@ def corridor_cases(
         below = set(tree.descendants(m.code))
         core = [n for n in by_near.get(near, []) if n.code in below and norm(n.title) != norm(m.title)]
         adjacent = [n for n in by_near.get(near, []) if n.code not in below and n.code != m.code]
-        if len({norm(n.title) for n in core}) >= min_core and len({norm(n.title) for n in adjacent}) >= min_adjacent:
+        enough_core = len({norm(n.title) for n in core}) >= min_core
+        if enough_core and len({norm(n.title) for n in adjacent}) >= min_adjacent:
             candidates.append((m, near, core, adjacent))
     rng.shuffle(candidates)
     cases = []
     for m, near, core, adjacent in sorted(candidates[:n_cases], key=lambda c: c[0].code):
         seen = {norm(m.title)}
         chosen: list[tuple[Node, int]] = []
-
-        def take(pool: list[Node], k: int, grade: int) -> None:
+        others = [n for a, ns in sorted(by_near.items()) if a != near for n in ns]
+        for pool, k, grade in ((core, n_core, 2), (adjacent, n_adjacent, 1), (others, None, 0)):
             pool = list(pool)
             rng.shuffle(pool)
+            want = n_items - len(chosen) if k is None else k
+            taken = 0
             for n in pool:
-                if len([g for _, g in chosen if g == grade]) >= k:
+                if taken >= want:
                     break
                 if norm(n.title) in seen:
                     continue
                 seen.add(norm(n.title))
                 chosen.append((n, grade))
-
-        take(core, n_core, 2)
-        take(adjacent, n_adjacent, 1)
-        others = [n for a, ns in sorted(by_near.items()) if a != near for n in ns]
-        take(others, n_items - len(chosen), 0)
+                taken += 1
         rng.shuffle(chosen)
         cases.append(
             {
