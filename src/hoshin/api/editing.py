@@ -95,10 +95,16 @@ def submit_idea(
     none yet). When the kept corridor state can judge the idea beforehand, the verdict is written
     in the idea's own transaction; otherwise (and when validation changed the text judged) the
     idea is stored first and scored after, and a failed scoring leaves it stored without a verdict
-    (`hoshin corridor rescore` fills the gap)."""
+    (`hoshin corridor rescore` fills the gap). Without `submitted_at` it is today (UTC)."""
+    import datetime as dt
+
     from hoshin.service.corridor import judge_arrivals, score_new_ideas
 
     org = user.organisation_id
+    # An idea is submitted now unless the caller says when (an import of older ideas): without a
+    # date it would never count in the ideas-by-month charts.
+    if not values.get("submitted_at"):
+        values = {**values, "submitted_at": dt.datetime.now(dt.UTC).date().isoformat()}
     early = judge_arrivals(store, org, aligner, [values], mission) if mission is not None else None
     also = None if early is None else (lambda record: early.save(store, [record]))
     record = create(store, user, "ideas", values, also=also)

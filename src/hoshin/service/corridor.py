@@ -50,7 +50,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "TIER_NAMES",
+    "idea_row",
     "list_inbox",
+    "new_idea_id",
     "override_tier",
     "preview_corridor",
     "score_ideas",
@@ -396,6 +398,27 @@ def override_tier(
         )
     forget_states(repo, org_id)  # the reviewers' votes changed: the next arrival gets a full pass
     return _inbox_row(repo.get("ideas", org_id, idea_id), _latest_verdict(repo, org_id, idea_id))
+
+
+def idea_row(repo: Repository, org_id: str, idea_id: str) -> dict[str, Any]:
+    """One idea as the inbox shows it: the idea with its newest verdict (score, tier, theme, why;
+    None while it is still being scored). NotFoundError for an unknown id."""
+    return _inbox_row(repo.get("ideas", org_id, idea_id), _latest_verdict(repo, org_id, idea_id))
+
+
+def new_idea_id(repo: Repository, org_id: str) -> str:
+    """A free id for an idea submitted without one, in the demo's style: I001, I002 ... after the
+    number of ideas stored (one count and one look-up, not a scan of every id). Where ids were
+    deleted or chosen by hand those numbers may be taken: the first free of the next 50, else the
+    count with a random suffix. Two submissions at the same moment may still pick the same id; the
+    second then gets the usual ConflictError and can be sent again."""
+    import secrets
+
+    start = repo.count("ideas", org_id) + 1
+    candidates = [f"I{n:03d}" for n in range(start, start + 50)]
+    taken = repo.existing_keys("ideas", org_id, candidates)
+    free = [c for c in candidates if c not in taken]
+    return free[0] if free else f"I{start:03d}-{secrets.token_hex(3)}"
 
 
 def _latest_verdict(repo: Repository, org_id: str, idea_id: str) -> dict[str, Any] | None:

@@ -17,10 +17,18 @@ from hoshin.api import editing, schemas
 from hoshin.api.deps import Context, get_store, permit
 from hoshin.api.routes import get_aligner, visible_goals
 from hoshin.api.security import CSRF_FIELD, check_csrf
-from hoshin.errors import AuthenticationError, InputError
+from hoshin.errors import AuthenticationError, InputError, NotFoundError
 from hoshin.service.audit import list_events
 from hoshin.service.auth import ROLES, can, login
-from hoshin.service.corridor import TIER_NAMES, inbox_page, override_tier, preview_corridor, score_new_ideas
+from hoshin.service.corridor import (
+    TIER_NAMES,
+    idea_row,
+    inbox_page,
+    new_idea_id,
+    override_tier,
+    preview_corridor,
+    score_new_ideas,
+)
 from hoshin.service.missions import current_model, save_mission
 from hoshin.service.records import IDEA_STATUSES
 from hoshin.web.templating import render
@@ -299,6 +307,7 @@ def ideas_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
         request,
         "ideas.html",
         {
+            "created": _created_idea(ctx, request.query_params.get("created")),
             "rows": rows,
             "page": {
                 "number": number,
@@ -316,6 +325,16 @@ def ideas_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
             "statuses": IDEA_STATUSES,
         },
     )
+
+
+def _created_idea(ctx: Context, key: str | None) -> dict[str, Any] | None:
+    """The idea just submitted with its verdict, for the notice at the top of the inbox."""
+    if not key:
+        return None
+    try:
+        return idea_row(ctx.store, ctx.org, key)
+    except NotFoundError:  # deleted since, or a hand-edited address: no notice
+        return None
 
 
 @router.post("/ideas/{key}/override")
@@ -340,9 +359,13 @@ async def idea_override(
 async def ideas_create(
     request: Request, ctx: Annotated[Context, Depends(permit("idea.create"))]
 ) -> RedirectResponse:
-    values = _checked(schemas.IdeaCreate, _form_values(await request.form(), IDEA_FIELDS))
+    values = _form_values(await request.form(), IDEA_FIELDS)
+    if "id" not in values:  # nobody should have to invent an id to hand in an idea
+        values["id"] = new_idea_id(ctx.store, ctx.org)
+    values = _checked(schemas.IdeaCreate, values)
     editing.submit_idea(ctx.store, ctx.user, values, get_aligner(request), ctx.store.mission(ctx.org))
-    return RedirectResponse("/ideas?created=" + values["id"], status_code=303)
+    # The inbox then shows the new idea's verdict above everything else (see ideas_page).
+    return RedirectResponse("/ideas?created=" + quote(values["id"]), status_code=303)
 
 
 @router.get("/ideas/{key}/edit", response_class=HTMLResponse)
