@@ -87,13 +87,15 @@ def test_dashboard_needs_a_signed_in_user(app: Any) -> None:
     assert anonymous.get("/dashboard/units.csv", follow_redirects=False).status_code in (303, 307, 401)
 
 
-def test_report_downloads_as_html_and_pdf(app: Any) -> None:
+def test_report_opens_in_the_browser_as_html_and_pdf(app: Any) -> None:
     client = _client(app, "viewer", "demo-viewer")
     html = client.get("/dashboard/report.html?unit=U-RD")
     assert html.status_code == 200 and "Research &amp; Development and the units below it" in html.text
     assert '<img src="data:image/png;base64,' in html.text
+    assert html.headers["content-disposition"] == 'inline; filename="frostline-board-report.html"'
     pdf = client.get("/dashboard/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-disposition"] == 'inline; filename="frostline-board-report.pdf"'
     assert client.get("/dashboard/report.docx").status_code == 422
 
 

@@ -213,14 +213,15 @@ def report_download(
     start: DateQuery = None,
     end: DateQuery = None,
 ) -> Response:
-    """The board report as a download: self-contained HTML, or PDF."""
+    """The board report, self-contained HTML or PDF, shown in the browser (saving it keeps the name)."""
     from hoshin.errors import InputError
     from hoshin.service.report import render_html, render_pdf
 
     if fmt not in ("html", "pdf"):
         raise InputError(f"no report format {fmt!r}; use html or pdf")
     html = render_html(build_dashboard(ctx.store, ctx.org, _filters(unit, start, end)))
-    filename = f'attachment; filename="{ctx.org}-board-report.{fmt}"'
+    # Inline: "Board report" opens the report to read; the browser's own save names the file.
+    filename = f'inline; filename="{ctx.org}-board-report.{fmt}"'
     if fmt == "html":
         return Response(
             html, media_type="text/html; charset=utf-8", headers={"Content-Disposition": filename}
