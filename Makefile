@@ -37,7 +37,7 @@ lint: install
 	$(VENV)/bin/ruff format --check src/hoshin/domain src/hoshin/service/alignment.py src/hoshin/service/batch.py tests/engine
 	$(VENV)/bin/ruff check src tests bench eval
 
-## Quality on the labelled development data (reads ../shared/eval/dev when present).
+## Quality per source beside raw cosine: ../shared/eval/dev when present, and every eval/sets/<source>.
 eval: install
 	$(PY) eval/run_eval.py
 
