@@ -51,7 +51,8 @@ def load_demo(
 
     `if_empty`: do nothing when the database already holds any organisation. Otherwise an existing
     organisation with the same id is a ConflictError unless `replace`, which swaps it atomically.
-    With `score` the ideas get verdicts from `aligner` (else the configured engine) after the load.
+    With `score` every record gets its verdict from `aligner` (else the configured engine) after
+    the load: ideas, goals and knowledge areas, and the own-voice communications' principle checks.
     """
     path = Path(path) if path is not None else demo_path()
     if not path.is_file():
@@ -67,11 +68,16 @@ def load_demo(
     results = tuple(load_organisation_file(repo, data, path, actor, replace=replace))
     if score:
         # After the commit, so a failure to score never loses the loaded organisation.
-        from hoshin.service.corridor import score_new_ideas
+        from hoshin.service.corridor import score_new_ideas, store_aligner
+        from hoshin.service.dashboard import refresh_verdicts
 
+        aligner = aligner if aligner is not None else store_aligner(repo)
         ideas = data.get("ideas")
         ids = [i["id"] for i in ideas if isinstance(i, dict)] if isinstance(ideas, list) else []
         score_new_ideas(repo, org_id, ids, aligner)
+        # Goals, knowledge areas and communications too: a fresh demo's dashboard shows every
+        # number at once instead of "not scored yet" and zeros until someone presses a button.
+        refresh_verdicts(repo, org_id, aligner)
     return DemoResult(org_id, True, results)
 
 
