@@ -100,7 +100,7 @@ def test_migration_5_brings_a_version_4_database_to_head_keeping_its_ideas(store
         conn.execute(text("DROP INDEX ix_ideas_revision"))
         conn.execute(text("ALTER TABLE ideas DROP COLUMN revision"))
         conn.execute(text("DROP TABLE change_marks"))
-        conn.execute(text("DELETE FROM hoshin_migrations WHERE version = 5"))
+        conn.execute(text("DELETE FROM hoshin_migrations WHERE version >= 5"))
     engine.dispose()
     with open_store(store_url) as repo:
         engine = create_engine(store_url)

@@ -50,3 +50,19 @@ def test_sqlite_store_uses_wal_and_foreign_keys(tmp_path) -> None:
     with open_store(f"sqlite:///{tmp_path / 'x.sqlite3'}") as repo, repo.transaction() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_migration_6_gives_existing_users_a_session_epoch(store_url: str) -> None:
+    with open_store(store_url) as repo:
+        repo.create_organisation("o", "Org")
+        repo.upsert("users", "o", [{"username": "ana", "role": "viewer", "password_hash": "x"}])
+    engine = create_engine(store_url)
+    with engine.begin() as conn:  # back to how migration 5 left the database
+        conn.execute(text("ALTER TABLE users DROP COLUMN session_epoch"))
+        conn.execute(text("DELETE FROM hoshin_migrations WHERE version >= 6"))
+    engine.dispose()
+    with open_store(store_url) as repo:
+        assert repo.sign_in_candidates("ana")[0]["session_epoch"] == 0
+        repo.end_sessions("o", "ana")
+        assert repo.sign_in_candidates("ana")[0]["session_epoch"] == 1
+        assert "session_epoch" not in repo.get("users", "o", "ana")  # the store's bookkeeping only

@@ -71,7 +71,7 @@ def session_user(request: Request) -> Principal | None:
         return None
     try:
         user = load_principal(
-            get_store(request), data.get("org", ""), data.get("name", ""), data.get("fp", "")
+            get_store(request), data.get("org", ""), data.get("name", ""), data.get("fp", ""), session=True
         )
     except AuthenticationError:
         request.session.pop("user", None)  # the user was deactivated or changed password

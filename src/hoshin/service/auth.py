@@ -30,6 +30,8 @@ __all__ = [
     "KINDS",
     "login",
     "load_principal",
+    "session_fingerprint",
+    "sign_out",
     "principal_from_token",
     "subtree",
     "token_for",
@@ -291,7 +293,7 @@ def login(
     if not matches:
         raise AuthenticationError(_LOGIN_FAILED)
     row = matches[0]
-    return _principal(store, row), password_fingerprint(row["password_hash"])
+    return _principal(store, row), session_fingerprint(row)
 
 
 @cache
@@ -304,8 +306,25 @@ def _unknown_user_hash() -> str:
     return hash_password(secrets.token_urlsafe(32))
 
 
-def load_principal(store: Any, organisation_id: str, username: str, fingerprint: str) -> Principal:
-    """The user a session or token names, provided they are still active and kept their password."""
+def session_fingerprint(row: Mapping[str, Any]) -> str:
+    """What a session cookie carries to prove it is current: a digest of the user's password hash
+    and session epoch, so a new password or a sign-out (which raises the epoch) ends it. The cookie
+    is signed, not stored: without the epoch a copy of it kept working after logout."""
+    mark = f"{row['password_hash']}\x00{row.get('session_epoch') or 0}"
+    return hashlib.sha256(mark.encode()).hexdigest()[:16]
+
+
+def sign_out(store: Any, user: Principal) -> None:
+    """End every session of `user` (in every browser): their cookies no longer sign anyone in.
+    API tokens are not sessions; they end with a new password or a deactivated user."""
+    store.end_sessions(user.organisation_id, user.username)
+
+
+def load_principal(
+    store: Any, organisation_id: str, username: str, fingerprint: str, session: bool = False
+) -> Principal:
+    """The user a token (or, with `session`, a session cookie) names, provided they are still
+    active, kept their password and, for a session, have not signed out since it was issued."""
     import hmac
 
     row, parents = (
@@ -314,7 +333,8 @@ def load_principal(store: Any, organisation_id: str, username: str, fingerprint:
         else (None, {})
     )
     if row is not None and row.get("active") and row.get("password_hash"):
-        if hmac.compare_digest(password_fingerprint(row["password_hash"]), str(fingerprint)):
+        expected = session_fingerprint(row) if session else password_fingerprint(row["password_hash"])
+        if hmac.compare_digest(expected, str(fingerprint)):
             return _principal(store, row, parents)
     raise AuthenticationError("your session has ended; sign in again")
 

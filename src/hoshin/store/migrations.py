@@ -79,12 +79,21 @@ def _m005_change_marks(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _m006_session_epoch(conn: Connection) -> None:
+    """users.session_epoch, raised when a user signs out, so their old session cookies stop
+    working. Existing users start at 0 (a database created at head has it already)."""
+    have = {c["name"] for c in inspect(conn).get_columns(schema.users.name)}
+    if "session_epoch" not in have:
+        conn.execute(text("ALTER TABLE users ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
     (2, "verdict batches", _m002_verdict_batches),
     (3, "verdict batch retention", _m003_verdict_batch_retention),
     (4, "vector hubness", _m004_vector_hubness),
     (5, "change marks", _m005_change_marks),
+    (6, "session epoch", _m006_session_epoch),
 ]
 HEAD = MIGRATIONS[-1][0]
 

@@ -84,7 +84,13 @@ _KINDS: dict[str, _Kind] = {
         schema.documents, links={"area_ids": (schema.document_areas, "document_id", "area_id")}
     ),
     "communications": _Kind(schema.communications, defaults={"voice": "internal"}),
-    "users": _Kind(schema.users, key=("username",), defaults={"active": True}, hidden=("password_hash",)),
+    "users": _Kind(
+        schema.users,
+        key=("username",),
+        defaults={"active": True},
+        hidden=("password_hash",),
+        internal=("session_epoch",),
+    ),
 }
 #: Record kinds in an order where every kind comes after the kinds it refers to.
 RECORD_KINDS: tuple[str, ...] = tuple(_KINDS)
@@ -1246,6 +1252,16 @@ class Repository:
             query = query.where(t.c.organisation_id == org_id)
         with self._reading() as conn:
             return [dict(r._mapping) for r in conn.execute(query.order_by(t.c.organisation_id))]
+
+    def end_sessions(self, org_id: str, username: str) -> None:
+        """Raise the user's session epoch: every session cookie issued to them so far stops working."""
+        t = schema.users
+        with self.transaction() as conn:
+            conn.execute(
+                update(t)
+                .where(t.c.organisation_id == org_id, t.c.username == username)
+                .values(session_epoch=t.c.session_epoch + 1)
+            )
 
     def set_password_hash(self, org_id: str, username: str, password_hash: str) -> None:
         self.get("users", org_id, username)

@@ -290,6 +290,9 @@ users = Table(
     Column("unit_id", String(ID)),
     Column("person_id", String(ID)),
     Column("active", Boolean, nullable=False),
+    # Raised when the user signs out: a session cookie carries the value it was issued under, so
+    # every cookie issued before stops working (service/auth.py). Kept by the store, never imported.
+    Column("session_epoch", Integer, nullable=False, server_default="0"),
     PrimaryKeyConstraint("organisation_id", "username"),
     _org_fk("unit_id", table="units"),
     _org_fk("person_id", table="people"),

@@ -14,12 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ValidationError
 
 from hoshin.api import editing, schemas
-from hoshin.api.deps import Context, get_store, permit
+from hoshin.api.deps import Context, get_store, permit, session_user
 from hoshin.api.routes import get_aligner, visible_goals
 from hoshin.api.security import CSRF_FIELD, check_csrf
 from hoshin.errors import AuthenticationError, InputError, NotFoundError
 from hoshin.service.audit import list_events
-from hoshin.service.auth import ROLES, can, login
+from hoshin.service.auth import ROLES, can, login, sign_out
 from hoshin.service.corridor import (
     TIER_NAMES,
     idea_row,
@@ -96,6 +96,11 @@ def login_submit(
 @router.post("/logout")
 def logout(request: Request, csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "") -> RedirectResponse:
     check_csrf(request.session, csrf_token)
+    user = session_user(request)
+    if user is not None:
+        # The cookie is signed, not stored: clearing it here leaves any copy of it valid. Ending
+        # the user's sessions in the store is what makes a copy useless.
+        sign_out(get_store(request), user)
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 
