@@ -66,3 +66,44 @@ def test_knowledge_needed_by_a_security_vendor_comes_first(aligner: Aligner) -> 
         for r in rank_knowledge(aligner, "We keep home computers safe from viruses and intruders.", rows)
     ]
     assert set(ranked[:3]) == set(needed)
+
+
+def test_knowledge_for_a_trade_ranks_its_craft_above_broad_humanities(aligner: Aligner) -> None:
+    """A vehicle technician needs mechanics before psychology or theology: no breadth prior may lift
+    broad subjects over the trade's own knowledge."""
+    areas = {
+        "Mechanical": "Machines and tools, their design, uses, repair and maintenance.",
+        "Psychology": "Human behaviour and performance, individual differences in ability and personality.",
+        "Philosophy and Theology": "Philosophical systems and religions, their principles and ethics.",
+    }
+    rows = [{"id": n, "name": n, "description": d} for n, d in areas.items()]
+    mission = "Automotive service technicians diagnose, adjust, repair and overhaul cars and light trucks."
+    ranked = rank_knowledge(aligner, mission, rows)
+    assert ranked[0]["name"] == "Mechanical"
+
+
+def test_knowledge_reasons_quote_no_word_the_whole_list_shares(aligner: Aligner) -> None:
+    rows = [
+        {"id": str(i), "name": n, "description": f"Knowledge of {d}, including its principles."}
+        for i, (n, d) in enumerate(
+            [
+                ("Cryptography", "ciphers and keys"),
+                ("Networks", "network protocols and routing"),
+                ("Baking", "dough, ovens and pastry"),
+                ("Law", "contracts and courts"),
+                ("Malware", "viruses and their analysis"),
+                ("Design", "interfaces and usability"),
+                ("Farming", "crops and soil"),
+                ("Shipping", "ports and vessels"),
+                ("Finance", "markets and banking"),
+                ("Physics", "forces and energy"),
+            ]
+        )
+    ]
+    mission = "We protect home computers from viruses, including knowledge of their principles."
+    for row in rank_knowledge(aligner, mission, rows):
+        for word in ("knowledge", "including", "principles"):
+            assert f"'{word}'" not in row["why"], row["why"]
+    assert "'viruses'" in next(
+        r["why"] for r in rank_knowledge(aligner, mission, rows) if r["name"] == "Malware"
+    )

@@ -6,14 +6,14 @@ Every function returns plain dicts ready to be written as JSON, CSV or a table.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 
-from hoshin.domain.calibration import hubness
+from hoshin.domain.alignment import MissionVectors, align
+from hoshin.domain.calibration import score_from_z
 from hoshin.domain.explain import shared_words
-from hoshin.domain.knowledge_rank import knowledge_scores
+from hoshin.domain.text import boilerplate_words, strip_words, without_exceptions
 from hoshin.embedding import ProgressFn
 from hoshin.errors import RowError
 from hoshin.service.alignment import Aligner
@@ -54,45 +54,54 @@ def _area_text(row: Row) -> str:
     return f"{name}: {description}" if description else name
 
 
-def _general_abilities(aligner: Aligner) -> np.ndarray:
-    """Vectors of the catalogue's cross-cutting abilities (embedded once per aligner)."""
-    cached = getattr(aligner, "_general_abilities", None)
-    if cached is None:
-        from hoshin.data.corpora import knowledge_catalogue
-
-        texts = [_area_text(r) for r in knowledge_catalogue() if r["field"] == "general"]
-        cached = aligner.embed(texts)
-        aligner._general_abilities = cached  # type: ignore[attr-defined]
-    return cached
-
-
 def rank_knowledge(
     aligner: Aligner, mission: str, rows: Sequence[Row], progress: ProgressFn | None = None
 ) -> list[dict]:
-    """`{id, name, score, why}` for every knowledge area, the ones the mission needs most first."""
-    model = aligner.mission_model(mission)
+    """`{id, name, score, why}` for every knowledge area, the ones the mission needs most first.
+
+    An area ranks by its closeness to the whole statement, less half its closeness to everything
+    (its hubness against the background corpus), calibrated against how the statement rates that
+    background. Nothing else: a breadth prior and a concreteness penalty used to sit on top, and
+    they fit one development list (generic skills, nDCG@5 0.81) while falling below plain cosine on
+    knowledge concepts of another source (0.73 against 0.82); without them the rank beats plain
+    cosine on both (eval/README.md).
+    """
     texts = [_area_text(r) for r in rows]
-    batch = aligner.score_batch(model, texts, progress=progress, use_feedback=False)
-    vectors = aligner.embed(texts)
-    general = _general_abilities(aligner)
-    breadth_sim = np.sort(vectors @ general.T, axis=1)[:, -3:].mean(axis=1)
-    closeness = hubness(vectors, aligner.background, aligner.params.hub_k)
-    combined, breadth, _ = knowledge_scores(batch.result.z, breadth_sim, closeness)
+    vectors = aligner.embed(texts, progress=progress)
+    statement = without_exceptions(mission)
+    mission_vectors = MissionVectors(
+        names=("mission",),
+        texts=(statement,),
+        vectors=aligner.embed([statement]),
+        penalties=np.zeros(1, dtype=np.float32),
+        exclusion_names=(),
+        exclusion_vectors=np.zeros((0, vectors.shape[1] if len(vectors) else 0), dtype=np.float32),
+    )
+    result = align(
+        vectors,
+        mission_vectors,
+        aligner.background,
+        aligner.params,
+        use_feedback=False,
+        background_hub=aligner.background_hub,
+    )
+    # Words most of the areas share ("knowledge", "principles") are how the list is written, not
+    # evidence of a need.
+    drop = boilerplate_words(texts + [mission])
+    themes = aligner.mission_model(mission).themes or ()
+    nearest = (vectors @ aligner.embed([t.text for t in themes]).T).argmax(axis=1) if themes else None
     out = []
     for i, row in enumerate(rows):
-        verdict = batch.verdicts[i]
-        words = shared_words(texts[i], model.text)
-        if breadth[i] > 1.0 and batch.result.z[i] < aligner.thresholds.core:
-            why = "A cross-cutting ability that most work draws on, needed even where the mission is silent"
-            if words:
-                why += f"; also shares {_quoted(words)} with the mission"
-            why += "."
-        elif words:
-            why = f"Needed for the theme '{verdict.theme}': shares {_quoted(words)} with the mission."
+        z = float(result.z[i])
+        theme = themes[int(nearest[i])] if nearest is not None else None
+        serves = f"the theme '{theme.name}'" if theme else "the mission"
+        words = shared_words(strip_words(texts[i], drop), statement)
+        strength = f"{z:.1f} sd above generic activities"
+        if words:
+            why = f"Needed for {serves}: shares {_quoted(words)} with the mission ({strength})."
         else:
-            z = batch.result.z[i]
-            why = f"Close in meaning to the theme '{verdict.theme}' ({z:.1f} sd above generic activities)."
-        score = 1.0 / (1.0 + math.exp(-float(combined[i]) / 2.0))
+            why = f"Needed for {serves}: close in meaning, no shared words ({strength})."
+        score = score_from_z(z, aligner.thresholds)
         out.append({"id": row["id"], "name": row.get("name", ""), "score": round(score, 4), "why": why})
     out.sort(key=lambda r: -r["score"])
     return out
