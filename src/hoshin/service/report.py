@@ -47,7 +47,16 @@ def _charts(data: dict[str, Any]) -> dict[str, str | None]:
     matplotlib.use("Agg")  # no display: the report is rendered on servers and in tests
     import matplotlib.pyplot as plt
 
-    plt.rcParams.update({"font.size": 9, "axes.spines.top": False, "axes.spines.right": False})
+    plt.rcParams.update(
+        {
+            "font.size": 9,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            # Labels are users' texts (unit names, themes): a '$' in one is a dollar, not the start
+            # of matplotlib's math notation, which failed the whole report for a name like 'R$D $x^$'.
+            "text.parse_math": False,
+        }
+    )
     charts: dict[str, str | None] = {"units": None, "trend": None, "heatmap": None, "corridor": None}
 
     scored = [u for u in data["units"] if u["score"] is not None]
