@@ -23,6 +23,7 @@ __all__ = [
     "verdict_history",
     "dashboard_max_age",
     "max_request_bytes",
+    "secure_cookie",
 ]
 
 _N = TypeVar("_N", int, float)
@@ -94,6 +95,12 @@ SETTINGS = (
         "50",
         "Largest request body the server accepts, in MiB (file imports included); a larger one is "
         "refused with 413 before it is read or its sender signed in.",
+    ),
+    Setting(
+        "HOSHIN_SECURE_COOKIE",
+        "off",
+        "on: mark the session cookie Secure (sent over HTTPS only) and ask browsers to keep to "
+        "HTTPS; set it when the server is reached through TLS.",
     ),
     Setting("HOSHIN_CACHE", "on", "Set to off to disable the vector cache of the batch commands."),
     Setting(
@@ -195,6 +202,20 @@ def max_request_bytes() -> int:
     if not 1 <= mib <= 4096:
         raise ConfigError(f"HOSHIN_MAX_REQUEST_MB must be between 1 and 4096 MiB, not {mib}")
     return mib * 2**20
+
+
+def secure_cookie() -> bool:
+    """HOSHIN_SECURE_COOKIE, checked: whether the session cookie is marked Secure. Off by default,
+    since a browser drops a Secure cookie over plain HTTP and `hoshin serve` speaks plain HTTP;
+    behind a TLS proxy it should be on, or the cookie can leak over an http:// link."""
+    from hoshin.errors import ConfigError
+
+    raw = os.environ.get("HOSHIN_SECURE_COOKIE", "off").strip().lower()
+    if raw in ("on", "true", "yes", "1"):
+        return True
+    if raw in ("off", "false", "no", "0", ""):
+        return False
+    raise ConfigError(f"HOSHIN_SECURE_COOKIE must be on or off, not {raw!r}")
 
 
 def _number_setting(

@@ -23,6 +23,7 @@ from starlette.middleware.sessions import SessionMiddleware
 from hoshin import config
 from hoshin.api.body_limit import BodySizeLimit
 from hoshin.api.errors import install_error_handlers
+from hoshin.api.headers import SecurityHeaders
 from hoshin.api.security import secret_key
 from hoshin.errors import HoshinError
 from hoshin.service.dashboard_snapshots import DashboardSnapshots
@@ -43,22 +44,25 @@ def create_app(
     database_url: str | None = None,
     *,
     secret: str | None = None,
-    https_only: bool = False,
+    https_only: bool | None = None,
     warm: bool = False,
     model_process: bool = False,
 ) -> FastAPI:
     """A ready-to-serve app for `database_url` (see hoshin.config.database_url for the default).
 
     `secret` overrides HOSHIN_SECRET_KEY; a weak key raises ConfigError before anything is served.
-    `https_only` marks the session cookie Secure (set it behind TLS). `warm` loads the model and
-    the calibration data before the first request is taken (`hoshin serve`), so no user waits
-    the seconds a cold start takes. `model_process` runs the model in a child process, out of
-    reach of the request threads' contention for the interpreter lock (`hoshin serve`).
+    `https_only` marks the session cookie Secure (set it behind TLS; None: HOSHIN_SECURE_COOKIE).
+    `warm` loads the model and the calibration data before the first request is taken (`hoshin
+    serve`), so no user waits the seconds a cold start takes. `model_process` runs the model in a
+    child process, out of reach of the request threads' contention for the interpreter lock
+    (`hoshin serve`).
     """
     key = secret_key(secret)
     url = config.database_url(database_url)
     max_age = config.dashboard_max_age()
     max_body = config.max_request_bytes()
+    if https_only is None:
+        https_only = config.secure_cookie()
     limit_blas_threads()  # HOSHIN_CPU_THREADS, when set (`hoshin serve` sets 1)
 
     @asynccontextmanager
@@ -107,6 +111,7 @@ def create_app(
     )
     # Added last, so it runs first: an oversized body is refused before any other layer sees it.
     app.add_middleware(BodySizeLimit, max_bytes=max_body)
+    app.add_middleware(SecurityHeaders, https=https_only)  # outermost: every answer carries them
     install_error_handlers(app)
 
     from hoshin.api.features import load_features
