@@ -345,7 +345,8 @@ def image_gap(repo: Repository, org_id: str, aligner: Aligner) -> dict[str, Any]
 
 def mission_analysis(repo: Repository, org_id: str, aligner: Aligner) -> list[dict[str, Any]]:
     """The analysis of every mission version, newest first: `{version, created_at, created_by, text,
-    components, missing, specificity, suggestions, themes}`."""
+    components, missing, specificity, suggestions, themes, focus_areas, exclusions}`. The corridor
+    is there because a version may change only it: without it two such versions read as identical."""
     versions = repo.mission_versions(org_id)
     if not versions:
         raise NotFoundError("no mission yet: save one on the mission page (or load the demo: `hoshin demo`)")
@@ -362,6 +363,8 @@ def mission_analysis(repo: Repository, org_id: str, aligner: Aligner) -> list[di
                 "created_at": version["created_at"],
                 "created_by": version["created_by"],
                 "text": version["text"],
+                "focus_areas": list(version.get("focus_areas") or []),
+                "exclusions": list(version.get("exclusions") or []),
             }
         )
     return list(reversed(out))
