@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 from typing import IO, Any
 
@@ -57,6 +58,10 @@ def backup_file(repo: Repository, org_id: str, path: str | Path) -> dict[str, in
     text = json.dumps(data, ensure_ascii=False, indent=1)
     tmp = path.with_name(path.name + ".partial")
     # Write next to the target, then rename: a crash never leaves a half-written backup behind.
+    # Owner-only from the start: a backup holds every user's password hash.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)  # also when a stale .partial file was there with a wider mode
+    os.close(fd)
     with _open(tmp, "w") as handle:
         handle.write(text)
     tmp.replace(path)

@@ -8,6 +8,7 @@ transactions start deferred, so they never take the write lock.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -40,6 +41,7 @@ def create_engines(url: str) -> tuple[Engine, Engine]:
             # One in-memory database must be shared by every connection, or each sees its own.
             engine = _sqlite_engine(url, immediate=True, poolclass=StaticPool, wal=False)
             return engine, engine
+        _create_private(database)
         return _sqlite_engine(url, immediate=True), _sqlite_engine(url, immediate=False)
     if parsed.get_backend_name() != "postgresql":
         raise ConfigError(
@@ -81,6 +83,20 @@ def refuse_after_close(writer: Engine, reader: Engine, closed: Callable[[], bool
     for engine in {id(writer.pool): writer, id(reader.pool): reader}.values():  # once per pool
         event.listen(engine, "do_connect", check)
         event.listen(engine, "checkin", close_late_returns)
+
+
+def _create_private(database: str) -> None:
+    """Create a new SQLite file readable by its owner only (SQLite gives its -wal and -shm files the
+    same mode): it holds password hashes, and the umask usually makes new files world-readable.
+    An existing file keeps the mode its owner gave it."""
+    if database.startswith("file:"):
+        return  # a URI filename: SQLite opens (and creates) it itself
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError:
+        pass  # a missing folder or no write access: connecting reports it in SQLite's words
 
 
 def _sqlite_engine(url: str, immediate: bool, wal: bool = True, **kwargs: Any) -> Engine:
