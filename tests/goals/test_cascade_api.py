@@ -150,3 +150,23 @@ def test_only_a_writing_role_may_force_a_fresh_check(org: Any) -> None:
     assert org.client("viewer", how="token").post("/api/v1/cascade/check").status_code == 200
     strategist = org.client("strategist", how="token")
     assert strategist.post("/api/v1/cascade/check", params={"refresh": "true"}).status_code == 200
+
+
+def test_a_goal_cannot_sit_below_a_goal_of_its_own_or_a_lower_level(org: Any) -> None:
+    """A level-2 goal under a level-3 one broke every organisation-wide view; now it is refused."""
+    client = org.client("strategist", how="token")
+    made = client.post(
+        "/api/v1/goals",
+        json={"id": "G-3", "text": "Log test hours", "level": 3, "unit_id": "U-RD", "parent_ids": ["G-RD"]},
+    )
+    assert made.status_code in (200, 201), made.text
+    under = client.post(
+        "/api/v1/goals",
+        json={"id": "G-X", "text": "Upside down", "level": 2, "unit_id": "U-RD", "parent_ids": ["G-3"]},
+    )
+    assert under.status_code == 422
+    assert under.json()["error"]["field"] == "parent_ids" and "G-3" in under.json()["error"]["message"]
+    sunk = client.patch("/api/v1/goals/G-RD", json={"level": 3})  # its child G-3 is at level 3
+    assert sunk.status_code == 422
+    assert sunk.json()["error"]["field"] == "level" and "G-3" in sunk.json()["error"]["message"]
+    assert client.get("/api/v1/goals/tree").status_code == 200

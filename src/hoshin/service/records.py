@@ -412,6 +412,8 @@ def validate_batches(repo: Repository | None, org_id: str | None, batches: Seque
         spec = KINDS[batch.kind]
         if spec.tree:
             _check_cycles(repo, org_id, batch, spec.tree)
+        if batch.kind == "goals":
+            _check_goal_levels(repo, org_id, batch)
 
 
 # Up to this many referenced ids are looked up one by one (in chunks); a larger batch (an import)
@@ -480,6 +482,49 @@ def _check_cycles(repo: Repository | None, org_id: str | None, batch: Batch, tre
             f"makes a cycle: {' -> '.join(cycle)}",
             "a record cannot sit below itself; point it at a record higher up",
         )
+
+
+def _check_goal_levels(repo: Repository | None, org_id: str | None, batch: Batch) -> None:
+    """Every parent sits at a lower level number than its goal, for the goals in the batch and for
+    the stored goals below them (a goal moved down a level must stay above its children). A goal
+    under one of its own level or below made every organisation-wide view of the goals fail."""
+    rows_of = {record["id"]: number for number, record in zip(batch.numbers, batch.records, strict=True)}
+    levels = {record["id"]: record["level"] for record in batch.records if record.get("level") is not None}
+    parents = {r["id"]: _as_list(r["parent_ids"]) for r in batch.records if "parent_ids" in r}
+    stored_tree = repo.goal_parent_ids(org_id) if repo is not None and org_id is not None else {}
+    children = [
+        (child, parent)
+        for child, above in stored_tree.items()
+        if child not in rows_of
+        for parent in above
+        if parent in rows_of
+    ]
+    wanted = {p for above in parents.values() for p in above} | {child for child, _ in children}
+    wanted |= set(rows_of)
+    if repo is not None and org_id is not None:
+        for key, goal in repo.goals_by_ids(org_id, wanted - set(levels)).items():
+            levels[key] = goal["level"]
+    for key, number in rows_of.items():
+        for parent in parents.get(key, stored_tree.get(key, [])):
+            if parent in levels and key in levels and levels[parent] >= levels[key]:
+                raise RowError(
+                    batch.source,
+                    number,
+                    "parent_ids",
+                    f"its parent {parent!r} is at level {levels[parent]}, not above this goal's "
+                    f"level {levels[key]}",
+                    "a parent must sit at a lower level number than its goal",
+                )
+    for child, parent in children:
+        if child in levels and parent in levels and levels[parent] >= levels[child]:
+            raise RowError(
+                batch.source,
+                rows_of[parent],
+                "level",
+                f"level {levels[parent]} would put it level with or below its child {child!r} "
+                f"(level {levels[child]})",
+                "keep a goal at a lower level number than the goals below it, or move them first",
+            )
 
 
 def _stored_tree(repo: Repository, org_id: str, kind: str, tree: str) -> dict[str, list[str]]:
