@@ -156,3 +156,17 @@ def test_demo_without_focus_areas_or_exclusions_still_finds_the_planted_cases(al
     assert {("off-mission", "G-MK1"), ("orphan", "G-MF3"), ("weak-parent", "G-SA2")} <= found
     assert {("duplicate", "G-QA1"), ("conflict", "G-PU1"), ("conflict", "G-RD2")} <= found
     assert result[-1]["weak_units"] == ["U-MKT"]
+
+
+def test_an_off_mission_goal_is_flagged_whatever_parent_it_hangs_under(aligner: Aligner) -> None:
+    """Another business under an on-mission objective is still another business; plain commercial
+    work (new dealers in a region) and on-mission work under the same objective are not flagged."""
+    rows = [
+        _goal("C1", "Make our refrigerators the most reliable in Europe", 1, unit="Board"),
+        _goal("S1", "Launch a chain of fast-food restaurants in Asia", 2, "C1", "Strategy"),
+        _goal("S2", "Sign forty new dealers in Central Europe", 2, "C1", "Sales"),
+        _goal("R1", "Qualify a door seal compound that survives 200,000 opening cycles", 2, "C1", "R&D"),
+    ]
+    found = _findings(check_goals(aligner, "To produce reliable refrigerators.", rows))
+    assert ("off-mission", "S1") in found
+    assert ("off-mission", "S2") not in found and ("off-mission", "R1") not in found

@@ -15,8 +15,9 @@ The cut-offs live in `CheckLimits` and were set on the demo organisation (see ea
   0.22 against 0.40);
 - off-mission: an off-tier verdict is not enough, since a key result such as "sign forty new
   dealers" reads as off on its own and still serves an on-mission parent. A goal is flagged when it
-  matches an exclusion word for word, or when no on-mission parent carries it (link score >= 0.25)
-  and its z is clearly off (< 1.0) and it is not written in plain commercial language;
+  matches an exclusion word for word, or when its z is clearly off (< 1.0) and it is not written in
+  plain commercial language, whatever parent it hangs under (a weak link to that parent is a
+  finding of its own);
 - weak units: mean verdict score < 0.25 (the demo's planted unit scores 0.13-0.19, the next 0.29).
 """
 
@@ -144,6 +145,10 @@ _NEUTRAL = frozenset(
     social media follower followers following website online campaign campaigns retail chain chains
     store stores shop shops dealer dealers partner partners channel channels staff employee employees
     hire hiring recruit office offices team teams people number
+    sign signs signed open opens opening start starts expand expands enter enters add adds gain gains
+    acquire acquires keep keeps retain retains hold holds
+    one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty
+    sixty seventy eighty ninety hundred hundreds thousand thousands million millions dozen dozens
     """.split()
 )
 

@@ -447,8 +447,8 @@ def _off_mission(
     """Off-tier goals, except those the cascade vouches for.
 
     A goal below the top can read as off on its own ("Sign forty kitchen-studio partners") and still
-    serve an on-mission parent; it is flagged only when no on-mission parent carries it and its score
-    is clearly off, or when it matches an exclusion word for word. Sub-goals of a flagged goal are
+    serve an on-mission parent: a goal is flagged when its score is clearly off and it is not written
+    in plain enabling language, whatever its parent, or when it matches an exclusion word for word. Sub-goals of a flagged goal are
     named in their parent's issue instead of being flagged one by one.
     """
     result = batch.result
@@ -464,17 +464,18 @@ def _off_mission(
         if _excluded_by_words(n, goal.text, batch, aligner):
             flagged[n] = True  # word-for-word evidence against it outweighs any parent's support
             continue
+        if result.z[n] < limits.clearly_off_z and not is_mission_neutral(goal.text):
+            # Clearly off and not plain enabling work (sales, hiring, cost): another business,
+            # whatever goal it hangs under. Where the link to that parent is weak, that is a
+            # finding of its own (weak-parent), not a reason to keep quiet about this one.
+            flagged[n] = True
+            continue
         # A parent more than one level up has no link score; plain closeness in meaning stands in.
         given = links[n].given if links[n] is not None else {}
         carriers = [(p, given[p] if p in given else float(vectors[n] @ vectors[p])) for p in goal.parents]
         if n in suggested:
             carriers.append(suggested[n])
-        carried = any(aligned[p] and s >= limits.carry_link for p, s in carriers)
-        if carried:
-            aligned[n] = True
-            continue
-        if result.z[n] < limits.clearly_off_z and not is_mission_neutral(goal.text):
-            flagged[n] = True
+        aligned[n] = any(aligned[p] and s >= limits.carry_link for p, s in carriers)
     if not any(flagged):
         return
     below: dict[int, list[str]] = {}
