@@ -73,6 +73,30 @@ def test_an_arrival_gets_the_verdict_a_full_rescore_gives_it(scored: Any, aligne
     assert on_arrival["why"] == rescored["why"]
 
 
+def label_two_tiers(org: Any) -> None:
+    for idea_id in ("A-003", "A-010", "A-017"):
+        override_tier(org.store, org.id, idea_id, "core", "our own spare part", "bo")
+    for idea_id in ("A-006", "A-013"):
+        override_tier(org.store, org.id, idea_id, "off", "a canteen matter", "bo")
+
+
+def test_an_arrival_is_placed_among_the_labels_as_a_full_rescore_places_it(scored: Any, aligner: Any) -> None:
+    org = scored
+    label_two_tiers(org)
+    score_ideas(org.store, org.id, aligner)
+    for n, text in enumerate(["Repair the door seals (idea 900)", "Ship the coffee beans (idea 901)"]):
+        org.store.upsert("ideas", org.id, [{"id": f"NEW-{n}", "text": text}])
+        assert score_new_ideas(org.store, org.id, [f"NEW-{n}"], aligner) == 1
+    on_arrival = [latest(org, "NEW-0"), latest(org, "NEW-1")]
+    score_ideas(org.store, org.id, aligner)
+    rescored = [latest(org, "NEW-0"), latest(org, "NEW-1")]
+    for got, want in zip(on_arrival, rescored, strict=True):
+        # The kept pass placed the arrival among the labels: the same tier and theme as a full
+        # pass, and a score within what one more idea moves the batch's spread.
+        assert (got["tier"], got["theme"]) == (want["tier"], want["theme"])
+        assert got["score"] == pytest.approx(want["score"], abs=0.02)
+
+
 def test_an_arrival_reuses_the_kept_pass(scored: Any, aligner: Any) -> None:
     org = scored
     org.store.upsert("ideas", org.id, [{"id": "NEW-1", "text": "Quieten the compressor at night"}])
@@ -137,15 +161,16 @@ def test_the_background_refreshs_stored_pass_scores_arrivals_like_a_full_pass(
     scored: Any, aligner: Any
 ) -> None:
     org = scored
-    override_tier(org.store, org.id, "A-003", "core", "our own spare part", "bo")
+    label_two_tiers(org)
     model = current_model(org.store, org.id, aligner)
     ideas = scoring_rows(org.store, org.id)
     _, full = full_pass(aligner, model, ideas, review_counts(ideas))
     rows = org.store.columns("ideas", org.id, SCORING_COLUMNS)
     light = stored_pass(aligner, org.store, org.id, model, rows).state  # what the refresh thread keeps
     assert light.counts == full.counts
-    assert light.votes is not None and full.votes is not None
-    assert (light.votes.cuts, light.votes.reviewed_ids) == (full.votes.cuts, full.votes.reviewed_ids)
+    assert light.labels is not None and full.labels is not None
+    assert (light.labels.ids, light.labels.tiers) == (full.labels.ids, full.labels.tiers)
+    assert light.labels.centre == pytest.approx(full.labels.centre, abs=1e-6)
     arrivals = [{"id": "X-1", "text": "Repair the door seals"}, {"id": "X-2", "text": "Ship coffee beans"}]
     assert [v.as_dict() for v in light.score(aligner, arrivals)] == [
         v.as_dict() for v in full.score(aligner, arrivals)

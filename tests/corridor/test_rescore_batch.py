@@ -92,30 +92,38 @@ def test_every_reader_sees_the_newest_verdict_and_the_history_grows(org: Any, al
     assert ids[0] in core
 
 
-def test_overrides_still_vote_and_show_in_the_inbox(org: Any, aligner: Any) -> None:
+def test_labels_decide_tiers_and_show_in_the_inbox(org: Any, aligner: Any) -> None:
     ids = seed(org, aligner)
     for idea_id in ids[:6]:
         override_tier(org.store, org.id, idea_id, "core", "our reviewers want these", "rev")
+    for idea_id in ids[6:9]:
+        override_tier(org.store, org.id, idea_id, "off", "not what we make", "rev")
     score_ideas(org.store, org.id, aligner)
-    assert_same(stored(org), eager(org, aligner))
+    got = stored(org)
+    assert_same(got, eager(org, aligner))
+    # The labels moved some tiers, and each moved verdict names the labelled idea behind it.
+    moved = [v for v in got.values() if "which a reviewer marked" in v["why"]]
+    assert moved
+    assert all(any(f"like {i} " in v["why"] for i in ids[:9]) for v in moved)
     rows = {row["id"]: row for row in list_inbox(org.store, org.id, tier="core")}
     assert set(ids[:6]) <= set(rows)
 
 
-def test_a_corridor_change_reuses_the_overrides_neighbours_and_votes_the_same(org: Any, aligner: Any) -> None:
+def test_labels_teach_only_the_mission_version_they_were_given_under(org: Any, aligner: Any) -> None:
     ids = seed(org, aligner)
-    for idea_id in ids[:6]:
-        override_tier(org.store, org.id, idea_id, "off", "not what we make", "rev")
+    for n, idea_id in enumerate(ids[:9]):
+        override_tier(org.store, org.id, idea_id, ("core", "off", "adjacent")[n % 3], "reviewed", "rev")
     score_ideas(org.store, org.id, aligner)
-    kept = corridor_state._stored[aligner][(org.store.url, org.id)]
-    assert len(kept.close_to_overrides) == 1  # the overrides' neighbourhood, found once
+    assert any("which a reviewer marked" in v["why"] for v in stored(org).values())
+    # A new mission version: the old labels stay on their ideas but no longer teach.
     save_mission(org.store, org.id, MISSION, ["compressors"], ["food, drinks and recipes"], "test", aligner)
     score_ideas(org.store, org.id, aligner)
-    again = corridor_state._stored[aligner][(org.store.url, org.id)]
-    assert again.close_to_overrides is kept.close_to_overrides  # handed on, not searched again
     assert_same(stored(org), eager(org, aligner))
-    # Another override changes the neighbourhood: it is searched afresh, and still votes right.
-    override_tier(org.store, org.id, ids[7], "core", "our own spare part", "rev")
+    assert not any("reviewer marked" in v["why"] for v in stored(org).values())
+    assert {row["effective_tier"] for row in list_inbox(org.store, org.id) if row["id"] == ids[1]} == {"off"}
+    # Labels given under the new version teach again, in the stored pass as in the eager one.
+    override_tier(org.store, org.id, ids[20], "core", "our own spare part", "rev")
+    override_tier(org.store, org.id, ids[21], "off", "a canteen matter", "rev")
     score_ideas(org.store, org.id, aligner)
     assert_same(stored(org), eager(org, aligner))
 

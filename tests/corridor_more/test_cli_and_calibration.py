@@ -34,16 +34,23 @@ def test_duplicates_command_refuses_a_bad_threshold(org: Any) -> None:
     assert run(org, "duplicates", "--threshold", "high").exit_code == 2
 
 
-def test_an_override_steers_the_verdict_of_a_similar_idea(org: Any, aligner: Any) -> None:
+def test_overrides_of_two_tiers_steer_the_verdict_of_a_similar_idea(org: Any, aligner: Any) -> None:
     add_twins(org)
     engine = {v["id"]: v for v in score_ideas(org.store, org.id, aligner)}
     wanted = next(t for t in ("off", "core", "adjacent") if t != engine["I-4"]["tier"])
+    other = next(t for t in ("off", "core", "adjacent") if t != wanted)
     override_tier(org.store, org.id, "I-3", wanted, "roof solar is facilities, not product", "rev")
+    # One tier labelled shows the learner nowhere to draw a line: the engine's verdicts stand.
+    assert {v["id"]: v["tier"] for v in score_ideas(org.store, org.id, aligner)} == {
+        i: v["tier"] for i, v in engine.items()
+    }
+    override_tier(org.store, org.id, "I-1", other, "the reviewers' second tier", "rev")
     again = {v["id"]: v for v in score_ideas(org.store, org.id, aligner)}
-    assert again["I-4"]["tier"] == wanted and "I-3" in again["I-4"]["why"]
-    assert again["I-4"]["score"] == engine["I-4"]["score"]  # the engine's score stays as it was
-    assert again["I-2"]["tier"] == engine["I-2"]["tier"]  # an unrelated idea keeps the engine's tier
-    assert again["I-3"]["tier"] == engine["I-3"]["tier"]  # an idea never votes for itself
+    # The twin of a labelled idea follows its label, and its reason names that idea.
+    assert again["I-4"]["tier"] == wanted and "like I-3 " in again["I-4"]["why"]
+    assert f"the engine alone said {engine['I-4']['tier']}" in again["I-4"]["why"]
+    low, high = {"off": (0.0, 0.4), "adjacent": (0.4, 0.7), "core": (0.7, 1.0)}[wanted]
+    assert low <= again["I-4"]["score"] < high  # a score in the band of its new tier
 
 
 def test_bad_idea_input_is_refused_and_stores_nothing(org: Any, tmp_path: Path) -> None:

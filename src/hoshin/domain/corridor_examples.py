@@ -37,6 +37,7 @@ __all__ = [
     "banded_scores",
     "example_features",
     "judge_with_examples",
+    "judge_with_reference",
 ]
 
 # Ordinal grade of each tier: off < adjacent < core.
@@ -163,6 +164,31 @@ def judge_with_examples(
 ) -> ExampleVerdicts:
     """The grade of every idea as the examples place it, with the nearest example of that grade."""
     features, sims = example_features(item_vectors, item_z, example_vectors, example_z, example_grades)
+    return _decide(learner, features, sims, example_grades)
+
+
+def judge_with_reference(
+    learner: ExampleLearner,
+    item_vectors: np.ndarray,
+    item_z: np.ndarray,
+    example_vectors: np.ndarray,
+    example_z: np.ndarray,
+    example_grades: Sequence[int],
+    centre: float,
+    spread: float,
+) -> ExampleVerdicts:
+    """`judge_with_examples` for some ideas of a larger batch: their `batch_z` is standardised by
+    the whole batch's mean and standard deviation (`centre`, `spread`), not by these ideas alone,
+    so an idea judged by itself (an arrival) or in chunks (a million ideas) gets the verdict it has
+    as one line of the whole batch."""
+    features, sims = example_features(item_vectors, item_z, example_vectors, example_z, example_grades)
+    features[:, 1] = (item_z - centre) / (spread if spread > 1e-9 else 1.0)
+    return _decide(learner, features, sims, example_grades)
+
+
+def _decide(
+    learner: ExampleLearner, features: np.ndarray, sims: np.ndarray, example_grades: Sequence[int]
+) -> ExampleVerdicts:
     probs = learner.probabilities(features)
     grades_out = probs.argmax(axis=1)
     scores = banded_scores(probs, grades_out)

@@ -25,10 +25,8 @@ from hoshin.domain.mission import MissionModel
 from hoshin.domain.verdict import TIERS, Verdict
 from hoshin.embedding import CachedEmbedder, Embedder, ProgressFn
 from hoshin.errors import HoshinError, InputError, NotFoundError
-from hoshin.service.audit import record_event
 from hoshin.service.corridor_state import (
     SMALL_ORGANISATION,
-    forget_states,
     full_pass,
     keep,
     review_counts,
@@ -360,44 +358,27 @@ def preview_corridor(
 
 
 def override_tier(
-    repo: Repository, org_id: str, idea_id: str, tier: str, reason: str, actor: str
+    repo: Repository,
+    org_id: str,
+    idea_id: str,
+    tier: str,
+    reason: str,
+    actor: str,
+    aligner: Aligner | None = None,
 ) -> dict[str, Any]:
-    """Keep a reviewer's tier and reason next to the engine's verdict (one audit event).
+    """Keep a reviewer's tier and reason next to the engine's verdict (one audit event). It is a
+    label that teaches the corridor (service/corridor_teaching.py): with `aligner`, every idea is
+    re-scored at once so the stored verdicts follow it; without, at the next re-score.
 
     InputError for an unknown tier or an empty reason, NotFoundError for an unknown idea; in each
     case nothing changes. Returns the idea as the inbox shows it.
     """
+    from hoshin.service.corridor_teaching import check_reason, keep_label
+
     if tier not in TIER_NAMES:
         raise InputError(f"unknown tier {tier!r}; use one of: {', '.join(TIER_NAMES)}")
-    if not isinstance(reason, str) or not reason.strip():
-        raise InputError("an override needs a reason: say why the reviewer disagrees with the engine")
-    reason = reason.strip()
-    if len(reason) > MAX_REASON_CHARS:
-        raise InputError(f"the reason is longer than {MAX_REASON_CHARS} characters")
-    with repo.transaction():
-        idea = repo.get("ideas", org_id, idea_id)
-        engine = _latest_verdict(repo, org_id, idea_id)
-        repo.upsert(
-            "ideas",
-            org_id,
-            [{"id": idea_id, "override_tier": tier, "override_reason": reason, "reviewer": actor}],
-        )
-        record_event(
-            repo,
-            org_id,
-            actor,
-            "idea.override",
-            "ideas",
-            idea_id,
-            {
-                "tier": tier,
-                "reason": reason,
-                "engine_tier": engine["tier"] if engine else None,
-                "previous_override": idea.get("override_tier"),
-            },
-        )
-    forget_states(repo, org_id)  # the reviewers' votes changed: the next arrival gets a full pass
-    return _inbox_row(repo.get("ideas", org_id, idea_id), _latest_verdict(repo, org_id, idea_id))
+    reason = check_reason(reason)
+    return keep_label(repo, org_id, aligner, idea_id, tier, reason, actor, "idea.override")["idea"]
 
 
 def idea_row(repo: Repository, org_id: str, idea_id: str) -> dict[str, Any]:

@@ -2,15 +2,15 @@
 
 An idea's verdict depends a little on the other ideas: words most of them share are dropped as
 boilerplate, the best of them define what "on mission" looks like here (service/alignment.py,
-`BatchContext`), and reviewers' overrides move cut points and vote on near neighbours
-(`ReviewerVotes`). Scoring all stored ideas for each new arrival made one submission cost as much
+`BatchContext`), and the ideas reviewers labelled are the examples the others are placed among
+(service/corridor_labels.py). Scoring all stored ideas for each new arrival made one submission cost as much
 as a full re-score. So the outcome of one full pass is kept as a `CorridorState`, per Aligner,
 store and organisation, and arrivals are scored against it alone: the same verdict they would get
 as one more line of that pass, at the price of one embedding.
 
 A state is rebuilt by a full pass when it may have gone stale: another mission version or
-corridor; more than a tenth more ideas than it was built from; an override or a review since
-(the counts of overridden and reviewed ideas changed); or simply age (a minute, or ten times what
+corridor; more than a tenth more ideas than it was built from; a label or a review since
+(the counts of labelled and reviewed ideas changed); or simply age (a minute, or ten times what
 the full pass took, whichever is longer, so a huge organisation is not re-scored every minute).
 Organisations with fewer than `SMALL_ORGANISATION` ideas always get the full pass: there a newcomer
 can change the batch's boilerplate words or its best ideas, and the pass is cheap. The web server
@@ -20,14 +20,13 @@ that only refreshes a still-valid state.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 import time
 import weakref
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,22 +34,15 @@ import numpy as np
 from hoshin.domain.explain import judge_many
 from hoshin.domain.mission import MissionModel
 from hoshin.domain.nearest import align_stored
-from hoshin.domain.override_calibration import (
-    CloseOverrides,
-    Cuts,
-    OverrideVote,
-    fit_cuts,
-    tier_codes_for,
-    tier_for,
-)
-from hoshin.domain.quantised import QuantisedVectors, Vectors
+from hoshin.domain.quantised import QuantisedVectors
 from hoshin.domain.text import boilerplate_from_counts, strip_words, word_document_counts
-from hoshin.domain.verdict import TIERS, Tier, Verdict
+from hoshin.domain.verdict import Verdict
 from hoshin.embedding import ProgressFn
-from hoshin.service.alignment import BatchContext, _headline
+from hoshin.service.alignment import BatchContext, ScoredBatch, _headline
+from hoshin.service.corridor_labels import ReviewerLabels, excluded_rows, teaches
 from hoshin.service.kept_rows import SCORING_COLUMNS, current_rows, forget_rows
 from hoshin.service.scored_vectors import scored_vectors
-from hoshin.store.verdict_batches import TIER_CODES, VerdictBatch
+from hoshin.store.verdict_batches import VerdictBatch
 
 if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
@@ -58,11 +50,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CorridorState",
-    "ReviewerVotes",
     "SMALL_ORGANISATION",
+    "fit_labels",
     "forget_states",
     "kept_ideas",
     "kept_state",
+    "labelled_verdicts",
     "full_pass",
     "remember",
     "review_counts",
@@ -76,122 +69,6 @@ log = logging.getLogger(__name__)
 SMALL_ORGANISATION = 50
 GROWTH_ALLOWED = 0.10
 MIN_AGE_LIMIT_S = 60.0
-_TIER_NAMES = tuple(t.value for t in TIERS)
-
-
-@dataclass(frozen=True)
-class ReviewerVotes:
-    """Engine tiers adjusted by the reviewers' overrides (domain/override_calibration.py).
-
-    The score cut points are refitted to every reviewed idea (an override says which tier; an
-    idea moved past "new" without one confirms the engine's tier), then the overridden ideas
-    nearest to an idea vote on its tier. eval/eval_overrides.py measures both.
-    """
-
-    cuts: Cuts
-    vote: OverrideVote
-    reviewed_ids: tuple[str, ...]
-
-    @staticmethod
-    def seen(ideas: Sequence[dict[str, Any]]) -> list[int]:
-        """Positions of the ideas a reviewer has looked at (overridden, or moved past "new");
-        empty when nobody overrode anything (then there is nothing to learn from)."""
-        if not any(idea.get("override_tier") in _TIER_NAMES for idea in ideas):
-            return []
-        return [
-            n
-            for n, idea in enumerate(ideas)
-            if idea.get("override_tier") in _TIER_NAMES or idea.get("status", "new") != "new"
-        ]
-
-    @classmethod
-    def fit(
-        cls, aligner: Aligner, ideas: Sequence[dict[str, Any]], verdicts: Sequence[Verdict]
-    ) -> ReviewerVotes | None:
-        """None when no idea carries an override. `verdicts` are the engine's for the ideas at
-        the positions `seen(ideas)` gives, in that order."""
-        seen = cls.seen(ideas)
-        if not seen:
-            return None
-        reviewed = [n for n in seen if ideas[n].get("override_tier") in _TIER_NAMES]
-        overridden = set(reviewed)
-        engine = dict(zip(seen, verdicts, strict=True))
-        cuts = fit_cuts(
-            [engine[n].score for n in seen],
-            [ideas[n]["override_tier"] if n in overridden else engine[n].tier.value for n in seen],
-            base=Cuts(),  # score_from_z puts the engine's own tier boundaries at scores 0.7 and 0.4
-        )
-        vectors = aligner.embed([ideas[n]["text"] for n in reviewed])
-        vote = OverrideVote(vectors, tuple(ideas[n]["override_tier"] for n in reviewed))
-        return cls(cuts, vote, tuple(ideas[n]["id"] for n in reviewed))
-
-    def apply_to_batch(
-        self,
-        batch: VerdictBatch,
-        vectors: Vectors,
-        ids: Sequence[str],
-        texts: Sequence[str],
-        reviewed_positions: Sequence[int] | None = None,
-        close_cache: dict[Any, CloseOverrides] | None = None,
-    ) -> VerdictBatch:
-        """`apply` for a whole pass held as a batch (`vectors`: the ideas' own, in batch order), on
-        arrays throughout (`OverrideVote.apply_codes`): a million ideas in about a second."""
-        engine = batch.tier
-        shifted = tier_codes_for(batch.score, self.cuts) if self.cuts != Cuts() else engine.astype(np.int8)
-        own_index = {idea_id: j for j, idea_id in enumerate(self.reviewed_ids)}
-        own = np.full(len(ids), -1, dtype=np.int64)
-        # `reviewed_positions`, when known, holds every position an overridden idea can be at.
-        for n in reviewed_positions if reviewed_positions is not None else range(len(ids)):
-            j = own_index.get(ids[n])
-            if j is not None:
-                own[n] = j
-        # The ideas the overrides are close to depend on the ideas and the overrides only, not on
-        # the corridor: a re-score after a corridor change finds them in `close_cache`.
-        key = (self.reviewed_ids, hashlib.sha256(np.ascontiguousarray(self.vote.vectors).tobytes()).digest())
-        close = close_cache.get(key) if close_cache is not None else None
-        if close is None:
-            close = self.vote.close_rows(vectors, own)
-            if close_cache is not None:
-                close_cache.clear()  # only the newest overrides' neighbourhood is worth its memory
-                close_cache[key] = close
-        won, neighbour = self.vote.vote_on(shifted, close)
-        whys = dict(batch.whys)
-        for n in np.flatnonzero(won != engine).tolist():
-            tier, was = TIER_CODES[won[n]], TIER_CODES[engine[n]]
-            twin = int(neighbour[n])
-            if twin >= 0:
-                because = f"reviewers put similar ideas such as {self.reviewed_ids[twin]} in {tier}"
-            else:
-                because = (
-                    f"reviewers' overrides moved the cut points to core from {self.cuts.core:.2f}, "
-                    f"adjacent from {self.cuts.adjacent:.2f}"
-                )
-            whys[n] = f"{batch.why(n, texts[n])} Tier {tier}: {because} (the engine alone said {was})."
-        return replace(batch, tier=won.astype(batch.tier.dtype), whys=whys, _built={})
-
-    def apply(
-        self, aligner: Aligner, ideas: Sequence[dict[str, Any]], verdicts: Sequence[Verdict]
-    ) -> list[Verdict]:
-        engine = [v.tier.value for v in verdicts]
-        shifted = [tier_for(v.score, self.cuts) for v in verdicts] if self.cuts != Cuts() else engine
-        vectors = aligner.embed_scored([idea["text"] for idea in ideas])
-        own = {idea_id: j for j, idea_id in enumerate(self.reviewed_ids)}  # never vote on yourself
-        results = self.vote.apply(vectors, shifted, [own.get(idea["id"]) for idea in ideas])
-        out = []
-        for verdict, result, was in zip(verdicts, results, engine, strict=True):
-            if result.tier != was:
-                if result.neighbour is not None:
-                    twin = self.reviewed_ids[result.neighbour]
-                    because = f"reviewers put similar ideas such as {twin} in {result.tier}"
-                else:
-                    because = (
-                        f"reviewers' overrides moved the cut points to core from {self.cuts.core:.2f}, "
-                        f"adjacent from {self.cuts.adjacent:.2f}"
-                    )
-                why = f"{verdict.why} Tier {result.tier}: {because} (the engine alone said {was})."
-                verdict = Verdict(verdict.score, Tier(result.tier), verdict.theme, why)
-            out.append(verdict)
-        return out
 
 
 @dataclass(frozen=True)
@@ -200,7 +77,7 @@ class CorridorState:
 
     model: MissionModel
     batch: BatchContext
-    votes: ReviewerVotes | None
+    labels: ReviewerLabels | None
     counts: tuple[int, int, int]  # Repository.idea_review_counts when it was built
     built_at: float
     build_seconds: float
@@ -212,11 +89,11 @@ class CorridorState:
         if not ideas:
             return []
         texts = [idea["text"] for idea in ideas]
-        verdicts = aligner.score_batch(self.model, texts, progress, context=self.batch).verdicts
-        return self.votes.apply(aligner, ideas, verdicts) if self.votes else verdicts
+        scored = aligner.score_batch(self.model, texts, progress, context=self.batch)
+        return labelled_verdicts(self.labels, aligner, ideas, scored)
 
     def compatible(self, model: MissionModel, counts: tuple[int, int, int]) -> bool:
-        """Same mission and corridor, the same overrides and reviews, and not a small batch: the
+        """Same mission and corridor, the same labels and reviews, and not a small batch: the
         verdicts it gives are right, if perhaps built from somewhat fewer ideas than there are now."""
         ideas, overridden, reviewed = counts
         built_ideas, built_overridden, built_reviewed = self.counts
@@ -237,7 +114,8 @@ class CorridorState:
 
 
 def scoring_rows(repo: Repository, org_id: str) -> list[dict[str, Any]]:
-    """Every idea with just what scoring reads (id, text, status, override_tier), sorted by id:
+    """Every idea with just what scoring reads (id, text, status, override_tier, override_version),
+    sorted by id:
     a full `rows` read builds every column of every idea, a third of a 100,000-idea re-score."""
     return [
         dict(zip(SCORING_COLUMNS, row, strict=True)) for row in repo.columns("ideas", org_id, SCORING_COLUMNS)
@@ -261,12 +139,41 @@ def full_pass(
     """Verdicts for every idea as one batch, and the state that scores more ideas like them."""
     started = time.perf_counter()
     scored = aligner.score_batch(model, [idea["text"] for idea in ideas], progress=progress)
-    seen = ReviewerVotes.seen(ideas)
-    votes = ReviewerVotes.fit(aligner, ideas, [scored.verdicts[n] for n in seen])
-    verdicts = votes.apply(aligner, ideas, scored.verdicts) if votes else scored.verdicts
+    labels = fit_labels(aligner, model, ideas, np.asarray(scored.result.z, dtype=np.float64))
+    verdicts = labelled_verdicts(labels, aligner, ideas, scored)
     took = time.perf_counter() - started
-    state = CorridorState(model, scored.context, votes, counts, time.monotonic(), took)
+    state = CorridorState(model, scored.context, labels, counts, time.monotonic(), took)
     return verdicts, state
+
+
+def fit_labels(
+    aligner: Aligner, model: MissionModel, ideas: Sequence[dict[str, Any]], z: np.ndarray
+) -> ReviewerLabels | None:
+    """The reviewers' labels of the current mission version among `ideas` (z: theirs, in order) as
+    the learner's examples; None when fewer than two tiers are labelled."""
+    positions = [
+        n
+        for n, idea in enumerate(ideas)
+        if teaches(idea.get("override_tier"), idea.get("override_version"), model.version)
+    ]
+    if not positions:
+        return None
+    labelled = [(ideas[n]["id"], ideas[n]["text"], ideas[n]["override_tier"]) for n in positions]
+    return ReviewerLabels.fit(aligner, labelled, z[positions], z)
+
+
+def labelled_verdicts(
+    labels: ReviewerLabels | None, aligner: Aligner, ideas: Sequence[dict[str, Any]], scored: ScoredBatch
+) -> list[Verdict]:
+    """The batch's verdicts with the tiers the reviewers' labels moved (none without labels)."""
+    if labels is None:
+        return scored.verdicts
+    result = scored.result
+    excluded = excluded_rows(
+        result.z, result.exclusion_z, aligner.thresholds, bool(scored.mission.exclusion_names)
+    )
+    vectors = aligner.embed_scored([idea["text"] for idea in ideas])
+    return labels.apply(scored.verdicts, [idea["id"] for idea in ideas], vectors, result.z, excluded)
 
 
 # ---- the full re-score from what the process already holds ------------------------------------
@@ -293,9 +200,6 @@ class StoredIdeas:
     hub: np.ndarray
     counts: Counter[str]
     drop: frozenset[str]
-    # The reviewers' overrides' close neighbours among these ideas (ReviewerVotes.apply_to_batch),
-    # handed on while the vectors stay the same.
-    close_to_overrides: dict[Any, CloseOverrides] = field(default_factory=dict)
 
 
 _stored: weakref.WeakKeyDictionary[Aligner, dict[tuple[str, str], StoredIdeas]] = weakref.WeakKeyDictionary()
@@ -366,8 +270,7 @@ def stored_ideas(
             vectors.put(fresh, fresh_vectors)
     else:
         vectors, hub = _embedded(aligner, texts, drop)
-    kept_close = kept.close_to_overrides if kept is not None and vectors is kept.vectors else {}
-    return StoredIdeas(ids, texts, vectors, hub, counts, drop, kept_close)
+    return StoredIdeas(ids, texts, vectors, hub, counts, drop)
 
 
 @dataclass(frozen=True)
@@ -397,9 +300,9 @@ def stored_pass(
     phases: dict[str, float] | None = None,
 ) -> StoredPass:
     """A full pass over every idea (`rows` as `scoring_rows` reads them: id, text, status,
-    override_tier) from vectors the process holds or the store's vector cache has: the verdicts
-    `full_pass` would give (z within float tolerance), as a batch whose sentences are written on
-    reading. Nothing is kept until `keep` is called (after the batch is stored)."""
+    override_tier, override_version) from vectors the process holds or the store's vector cache
+    has: the verdicts `full_pass` would give (z within float tolerance), as a batch whose sentences
+    are written on reading. Nothing is kept until `keep` is called (after the batch is stored)."""
     started = clock = time.perf_counter()
     ids = [row[0] for row in rows]
     texts = [row[1] for row in rows]
@@ -433,36 +336,28 @@ def stored_pass(
         thresholds=(thresholds.core, thresholds.adjacent),
     )
     clock = time_phase(phases, "tiers", clock)
-    # Only ideas with an override or a status past "new" can be seen by reviewers: dicts for
-    # those alone, not for a million rows, and `ReviewerVotes.seen` decides among them.
-    seen_rows = [n for n, row in enumerate(rows) if row[3] is not None or row[2] != "new"]
-    candidates = [dict(zip(SCORING_COLUMNS, rows[n], strict=True)) for n in seen_rows]
-    seen_rows = [seen_rows[i] for i in ReviewerVotes.seen(candidates)]
-    votes = None
-    if seen_rows:
-        # The fit reads scores and tiers only: no sentence is written for it.
-        engine = [_verdict_of(batch, n, None) for n in seen_rows]
-        votes = ReviewerVotes.fit(aligner, candidates, engine)
-    if votes is not None:
+    # The reviewers' labels of this mission version (a few rows among a million) teach the rest.
+    positions = [
+        n for n, row in enumerate(rows) if row[3] is not None and teaches(row[3], row[4], model.version)
+    ]
+    labels = None
+    if positions:
+        labelled = [(rows[n][0], rows[n][1], rows[n][3]) for n in positions]
+        labels = ReviewerLabels.fit(aligner, labelled, batch.z[positions], batch.z)
+    if labels is not None:
         raw = ideas.vectors if not ideas.drop else aligner.embed_scored(texts)
-        batch = votes.apply_to_batch(
-            batch,
-            raw,
-            ids,
-            texts,
-            reviewed_positions=seen_rows,
-            close_cache=ideas.close_to_overrides if raw is ideas.vectors else None,
-        )
-    # Stored as Verdict.as_dict stores a score (votes and cut points above read it unrounded).
+        excluded = excluded_rows(batch.z, batch.exclusion_z, thresholds, has_exclusion)
+        batch = labels.apply_to_batch(batch, raw, excluded)
+    # Stored as Verdict.as_dict stores a score (the labels above read it unrounded).
     # np.round agrees with Python's round(v, 4) (checked on a million scores) at 1/200 of the cost.
     rounded = np.round(batch.score, 4)
     batch = replace(batch, score=rounded, _built={})
-    clock = time_phase(phases, "reviewer votes", clock)
+    clock = time_phase(phases, "reviewer labels", clock)
     overridden = sum(1 for row in rows if row[3] is not None)
     counts = (len(rows), overridden, sum(1 for row in rows if row[2] != "new"))
     took = time.perf_counter() - started
     context = BatchContext(ideas.drop, prepared, result.centre)
-    state = CorridorState(model, context, votes, counts, time.monotonic(), took)
+    state = CorridorState(model, context, labels, counts, time.monotonic(), took)
     return StoredPass(batch, state, ideas)
 
 
@@ -471,12 +366,6 @@ def keep(aligner: Aligner, repo: Repository, org_id: str, outcome: StoredPass) -
     remember(aligner, repo, org_id, outcome.state)
     with _guard:
         _stored.setdefault(aligner, {})[(repo.url, org_id)] = outcome.ideas
-
-
-def _verdict_of(batch: VerdictBatch, n: int, text: str | None) -> Verdict:
-    """Verdict n of the batch; with no text, without its sentence (for reading score and tier)."""
-    why = batch.why(n, text) if text is not None else ""
-    return Verdict(float(batch.score[n]), Tier(batch.tier_name(n)), batch.theme(n), why)
 
 
 # Per Aligner (weakly: a dropped Aligner takes its states with it), per store and organisation.
@@ -504,7 +393,7 @@ def kept_state(repo: Repository, org_id: str, aligner: Aligner) -> CorridorState
 
 
 def forget_states(repo: Repository, org_id: str) -> None:
-    """Drop every kept state of this organisation (after an override: its votes changed)."""
+    """Drop every kept state of this organisation (after a label: its examples changed)."""
     with _guard:
         for states in _states.values():
             states.pop((repo.url, org_id), None)
@@ -548,7 +437,7 @@ def state_for(
     With a new pass, its verdicts come too (idea id -> verdict), so the caller need not score the
     ideas it wanted again; `progress` follows that pass. With `refresh_in_background` (the web
     server), a kept state that has only grown or aged is used as it is while a thread makes the
-    new pass, so no request waits for it; a changed mission or new overrides are always waited for.
+    new pass, so no request waits for it; a changed mission or new labels are always waited for.
     """
     key = (repo.url, org_id)
     usable = _usable(repo, org_id, aligner, model, refresh_in_background)

@@ -1,5 +1,5 @@
-"""Every idea's scoring columns (id, text, status, override_tier), kept by the process between
-full re-scores and brought up to date from the store's change horizon.
+"""Every idea's scoring columns (id, text, status, override_tier, override_version), kept by the
+process between full re-scores and brought up to date from the store's change horizon.
 
 A re-score after a corridor change read all of them again: 1.3 to 1.7 s of a 5 s re-score at a
 million ideas on SQLite. Now it reads only the ideas written since the last one (an indexed read
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = ["SCORING_COLUMNS", "current_rows", "forget_rows"]
 
-SCORING_COLUMNS = ("id", "text", "status", "override_tier")
+SCORING_COLUMNS = ("id", "text", "status", "override_tier", "override_version")
 _MERGE_FROM = 1_000  # new ideas inserted one by one below this; above it the lists are merged
 
 
@@ -38,7 +38,8 @@ _guard = threading.Lock()
 
 
 def current_rows(repo: Repository, org_id: str) -> list[tuple[Any, ...]]:
-    """Every idea of the organisation as (id, text, status, override_tier), sorted by id. The
+    """Every idea of the organisation as (id, text, status, override_tier, override_version),
+    sorted by id. The
     list is shared with later calls: read it, never change it."""
     key = (repo.url, org_id)
     with _guard:
@@ -55,7 +56,7 @@ def current_rows(repo: Repository, org_id: str) -> list[tuple[Any, ...]]:
         # One string object per status value, not one per idea: the rows stay in memory.
         statuses: dict[Any, Any] = {}
         rows = [
-            (row[0], row[1], statuses.setdefault(row[2], row[2]), row[3])
+            (row[0], row[1], statuses.setdefault(row[2], row[2]), *row[3:])
             for row in repo.columns("ideas", org_id, SCORING_COLUMNS)
         ]
         if repo.dialect != "sqlite":

@@ -87,6 +87,22 @@ def _m006_session_epoch(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE users ADD COLUMN session_epoch INTEGER NOT NULL DEFAULT 0"))
 
 
+def _m007_override_version(conn: Connection) -> None:
+    """ideas.override_version: the mission version a reviewer's tier was given under. Overrides
+    made before it are taken as given under their organisation's current version, so they go on
+    teaching the corridor until the mission changes."""
+    have = {c["name"] for c in inspect(conn).get_columns(schema.ideas.name)}
+    if "override_version" in have:
+        return
+    conn.execute(text("ALTER TABLE ideas ADD COLUMN override_version INTEGER"))
+    conn.execute(
+        text(
+            "UPDATE ideas SET override_version = (SELECT MAX(m.version) FROM mission_versions m "
+            "WHERE m.organisation_id = ideas.organisation_id) WHERE override_tier IS NOT NULL"
+        )
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
     (2, "verdict batches", _m002_verdict_batches),
@@ -94,6 +110,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (4, "vector hubness", _m004_vector_hubness),
     (5, "change marks", _m005_change_marks),
     (6, "session epoch", _m006_session_epoch),
+    (7, "override version", _m007_override_version),
 ]
 HEAD = MIGRATIONS[-1][0]
 

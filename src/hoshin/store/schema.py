@@ -191,6 +191,10 @@ ideas = Table(
     Column("override_tier", String(16)),
     Column("override_reason", Text),
     Column("reviewer", String(NAME)),
+    # The mission version the reviewer's tier was given under: it teaches the corridor
+    # (service/corridor_labels.py) only while that version is current. Null: not tied to a version
+    # (an imported file's tier), teaching whichever version is current.
+    Column("override_version", Integer),
     Column("duplicate_group", String(ID)),
     Column("submitted_at", String(DATE)),
     # Which write last touched the row (Repository._stamp: the transaction id on PostgreSQL, a
