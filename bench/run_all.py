@@ -38,6 +38,7 @@ PLAN = [
     ("bench_knowledge_coverage.py", [], ["--people", "500", "--areas", "60"]),
     ("bench_load.py", ["--seconds", "20"], ["--clients", "10", "--seconds", "5"]),
     ("bench_import.py", ["--n", "2000"], ["--n", "200"]),
+    ("bench_first_view.py", [], ["--pages", "/", "/knowledge", "/principles"]),
     ("bench_gpu_embedding.py", ["--n", "20000"], ["--n", "500"]),
 ]
 

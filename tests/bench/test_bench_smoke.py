@@ -208,3 +208,10 @@ def test_gpu_comparison_agrees_exactly_when_both_sides_are_the_cpu() -> None:
 def test_gpu_comparison_refuses_a_size_of_zero() -> None:
     done = run_script("bench_gpu_embedding.py", "--n", "0")
     assert done.returncode == 2 and "--n and --batch-size must be at least 1" in done.stderr
+
+
+def test_first_view_times_each_page_twice_on_a_fresh_demo() -> None:
+    result = result_of(run_script("bench_first_view.py", "--pages", "/", "/knowledge", "/principles"))
+    assert set(result["views"]) == {"/", "/knowledge", "/principles"}
+    assert all(first > 0 and second > 0 for first, second in result["views"].values())
+    assert result["demo_load_s"] > 0

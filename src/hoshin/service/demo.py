@@ -78,7 +78,22 @@ def load_demo(
         # Goals, knowledge areas and communications too: a fresh demo's dashboard shows every
         # number at once instead of "not scored yet" and zeros until someone presses a button.
         refresh_verdicts(repo, org_id, aligner)
+        _embed_whole_org_views(repo, org_id, aligner)
     return DemoResult(org_id, True, results)
+
+
+def _embed_whole_org_views(repo: Repository, org_id: str, aligner: Aligner) -> None:
+    """Work the principles and knowledge-needs views through once, so the texts they embed (every
+    sentence of every goal, idea, communication and document; the own areas as the needs ranking
+    phrases them) are already in the store's vector cache when the first person opens them: on the
+    fresh demo those first views took 6-8 s, nearly all of it the model."""
+    from hoshin.service.brand import all_principle_flags
+    from hoshin.service.corridor import _on_store
+    from hoshin.service.knowledge import propose_needs
+
+    aligner = _on_store(repo, aligner)
+    all_principle_flags(repo, org_id, aligner)
+    propose_needs(repo, org_id, aligner)
 
 
 def demo_sign_ins(repo: Repository, org_id: str) -> list[tuple[str, str, str]]:

@@ -100,9 +100,11 @@ def propose_needs(repo: Repository, org_id: str, aligner: Aligner, limit: int = 
     """
     from hoshin.data.corpora import knowledge_catalogue
     from hoshin.service.batch import rank_knowledge
+    from hoshin.service.catalogue_vectors import seed_catalogue_vectors
     from hoshin.service.missions import current_model
 
     mission = current_model(repo, org_id, aligner)
+    seed_catalogue_vectors(aligner.embedder)  # shipped with the package: no catalogue text is embedded
     own = repo.rows("knowledge_areas", org_id)
     stored_ids = {a["id"] for a in own}
     stored_names = {a["name"].strip().lower() for a in own}
