@@ -99,3 +99,11 @@ def test_documents_get_suggested_areas_when_none_are_given(app: Any, store: Any)
 def test_session_clients_must_send_the_csrf_token(app: Any) -> None:
     client = signed_in(app, "strategist", "demo-strategist")
     assert client.put("/api/v1/knowledge/needs", json=[{"id": "K-LCA", "weight": 2}]).status_code == 403
+
+
+def test_stored_skills_read_with_their_areas_and_reasons(app: Any, store: Any) -> None:
+    skills = signed_in(app, "viewer", "demo-viewer").get("/api/v1/knowledge/skills").json()
+    assert len(skills) == len(store.rows("skills", ORG))
+    first = next(s for s in skills if (s["person_id"], s["area_id"]) == ("p02", "K-ENERGY"))
+    assert first["area"] == "EU energy labelling and ecodesign" and first["level"] == 3
+    assert first["why"].startswith("shares ") and first["person"] == "Elena Marković"

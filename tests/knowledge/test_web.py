@@ -136,3 +136,17 @@ def test_an_organisation_without_mission_or_areas_gets_next_steps(tmp_path: Path
     assert api.status_code == 404 and "no mission" in api.text
     app.state.store.close()
     repo.close()
+
+
+def test_skills_page_lists_the_stored_skills_with_area_level_and_reason(app: Any, store: Any) -> None:
+    """Issue 24, item 7: the page listed nothing until an HR file was uploaded."""
+    page = signed_in(app, "viewer", "demo-viewer").get("/knowledge/skills")
+    assert page.status_code == 200
+    rows = re.findall(r'<tr id="skill-([^"]+)">(.*?)</tr>', page.text, re.S)
+    assert len(rows) == len(store.rows("skills", ORG))
+    row = dict(rows)["p02-K-ENERGY"]
+    assert "Elena Marković" in row and "EU label/ecodesign regulation" in row
+    assert "EU energy labelling and ecodesign" in row and "<td>3</td>" in row
+    assert "shares &#39;label&#39;, &#39;ecodesign&#39;" in row  # the reason names the shared words
+    no_text = dict(rows)["p01-K-SUPPLY"]
+    assert "no free text" in no_text

@@ -201,6 +201,12 @@ def put_needs(
     )
 
 
+@api.get("/skills")
+def get_skills(ctx: Annotated[Context, Depends(permit("skill.read"))]) -> list[dict[str, Any]]:
+    """The stored skills: person, skill text, knowledge area, level and the reason for the area."""
+    return svc.mapped_skills(ctx.store, ctx.org)
+
+
 @api.post("/skills/map")
 def post_skill_map(
     request: Request,
@@ -323,7 +329,13 @@ def skills_page(request: Request, ctx: Annotated[Context, Depends(permit("skill.
     return render(
         request,
         "knowledge/skills.html",
-        {"proposals": None, "can_import": can(ctx.user, "skill.import"), "areas": [], "file": None},
+        {
+            "proposals": None,
+            "can_import": can(ctx.user, "skill.import"),
+            "areas": [],
+            "file": None,
+            "skills": svc.mapped_skills(ctx.store, ctx.org),
+        },
     )
 
 

@@ -5,7 +5,8 @@
   accepted ideas add demand. `save_needs` stores what people confirm, edit and weight.
 - `read_hr` / `map_skills` / `apply_skills`: an HR export (person, unit, skill or free-text profile,
   level) is checked row by row, free text is mapped to stored areas with a reason and a confidence,
-  people correct the proposal, and `apply_skills` writes it in one transaction.
+  people correct the proposal, and `apply_skills` writes it in one transaction. `mapped_skills`
+  lists what is stored, each skill with its area and the reason.
 - `coverage_report`: the areas × units matrix, gaps ranked by how much of the mission rests on them,
   single points of failure, recommendations and areas no document covers.
 - `suggest_document_areas` / `save_document`: map a text or Markdown document to areas.
@@ -39,6 +40,7 @@ __all__ = [
     "coverage_report",
     "document_from_upload",
     "map_skills",
+    "mapped_skills",
     "propose_needs",
     "read_hr",
     "save_document",
@@ -335,6 +337,47 @@ def _best_areas(
             why = f"closest in meaning to '{areas[j]['name']}' (similarity {row[j]:.2f}), no shared words"
         out[text] = (areas[j]["id"], confidence, why)
     return out
+
+
+def mapped_skills(repo: Repository, org_id: str) -> list[dict[str, Any]]:
+    """The stored skills as the people and skills view lists them, by person then area.
+
+    Each row: {person_id, person, unit_id, unit, skill_text, area_id, area, level, why}. The reason
+    is read from the words (no model runs, so the list costs no more than reading it): the words the
+    skill's text shares with its area, or that the text was mapped by meaning or by the area's name.
+    """
+    people = {p["id"]: p for p in repo.rows("people", org_id)}
+    units = {u["id"]: u["name"] for u in repo.rows("units", org_id)}
+    areas = {a["id"]: a for a in repo.rows("knowledge_areas", org_id)}
+    out = []
+    for skill in repo.rows("skills", org_id):
+        person = people.get(skill["person_id"]) or {}
+        area = areas.get(skill["area_id"]) or {"name": skill["area_id"]}
+        text = (skill.get("skill_text") or "").strip()
+        out.append(
+            {
+                "person_id": skill["person_id"],
+                "person": person.get("name") or skill["person_id"],
+                "unit_id": person.get("unit_id"),
+                "unit": units.get(person.get("unit_id") or "", ""),
+                "skill_text": text,
+                "area_id": skill["area_id"],
+                "area": area["name"],
+                "level": int(skill["level"]),
+                "why": _skill_reason(text, area),
+            }
+        )
+    out.sort(key=lambda r: (r["person"].lower(), r["person_id"], r["area"].lower()))
+    return out
+
+
+def _skill_reason(text: str, area: dict[str, Any]) -> str:
+    if not text:
+        return f"recorded against '{area['name']}' itself (no free text)"
+    words = shared_words(text, _area_text(area))
+    if words:
+        return f"shares {_quoted(words)} with '{area['name']}'"
+    return f"mapped to '{area['name']}' by meaning (no words in common)"
 
 
 def apply_skills(
