@@ -30,6 +30,19 @@ def _quote(words: list[str]) -> str:
     return ", ".join(f"'{w}'" for w in words)
 
 
+# The scores a tier's verdicts may carry, as people read them (two decimals on the pages, four in
+# JSON): core 0.70 and up, adjacent 0.40 to 0.69, off 0.39 and below. score_from_z puts the cut
+# points at exactly 0.7 and 0.4, so a z a hair under the core one scored 0.6999 and read "adjacent
+# (0.70)". Only scores within 0.01 under a cut point move, onto the edge of their own band.
+_READS_AS = np.array([(0.70, 1.0), (0.40, 0.69), (0.0, 0.39)])  # rows: core, adjacent, off
+_TIER_ROW = {Tier.CORE: 0, Tier.ADJACENT: 1, Tier.OFF: 2}  # judge_many's tier codes
+
+
+def _as_read(score: float, tier: Tier) -> float:
+    low, high = _READS_AS[_TIER_ROW[tier]]
+    return min(max(score, float(low)), float(high))
+
+
 def judge(
     z: float, thresholds: Thresholds, exclusion_z: float = float("-inf"), has_exclusion: bool = False
 ) -> tuple[float, Tier, bool]:
@@ -39,14 +52,14 @@ def judge(
     if excluded:
         # Closer to something the strategist ruled out than to anything the mission wants.
         capped = min(z, thresholds.adjacent - 0.01 - (exclusion_z - z))
-        return score_from_z(capped, thresholds), Tier.OFF, True
+        return _as_read(score_from_z(capped, thresholds), Tier.OFF), Tier.OFF, True
     if z >= thresholds.core:
         tier = Tier.CORE
     elif z >= thresholds.adjacent:
         tier = Tier.ADJACENT
     else:
         tier = Tier.OFF
-    return score_from_z(z, thresholds), tier, False
+    return _as_read(score_from_z(z, thresholds), tier), tier, False
 
 
 def judge_many(
@@ -63,7 +76,8 @@ def judge_many(
     tiers[excluded] = 2
     # The 0..1 mapping is calibration's; one call per verdict keeps it in one place.
     scores = np.fromiter((score_from_z(v, thresholds) for v in capped.tolist()), np.float64, len(z))
-    return scores, tiers
+    bands = _READS_AS[tiers]
+    return np.clip(scores, bands[:, 0], bands[:, 1]), tiers
 
 
 def reason(
