@@ -12,9 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from hoshin.domain.text import MISSION_FILLER, content_words, without_exceptions, words
+from hoshin.domain.text import MISSION_FILLER, STOP_WORDS, content_words, without_exceptions, words
 
-__all__ = ["MissionModel", "Theme", "ThemeKind", "build_mission_model", "extract_themes"]
+__all__ = [
+    "MissionModel",
+    "Theme",
+    "ThemeKind",
+    "build_mission_model",
+    "extract_themes",
+    "theme_label",
+    "theme_phrase",
+]
 
 
 class ThemeKind:
@@ -48,7 +56,7 @@ class MissionModel:
     @property
     def all_themes(self) -> tuple[Theme, ...]:
         """Extracted themes plus focus areas (a focus area is a theme the strategist added)."""
-        focus = tuple(Theme(_label(f), f, ThemeKind.FOCUS) for f in self.focus_areas)
+        focus = tuple(Theme(theme_phrase(f), f, ThemeKind.FOCUS) for f in self.focus_areas)
         return self.themes + focus
 
 
@@ -85,9 +93,42 @@ _SPLIT = re.compile(r"[.;:!?\n•·|]+|,\s*(?=(?:and|but|while|who|that|built|ma
 _MARK = re.compile(r"\b(" + "|".join(sorted(_MARKERS, key=len, reverse=True)) + r")\b", re.I)
 
 
-def _label(text: str, max_words: int = 5) -> str:
+def theme_label(text: str, max_words: int = 5) -> str:
+    """The content words of a text, at most `max_words`: a compact key, not a phrase to show."""
     words = content_words(text, MISSION_FILLER) or content_words(text) or text.split()
     return " ".join(words[:max_words]) or text.strip()
+
+
+# Words a theme's shown phrase neither starts nor ends with ("we", "our", "in", "to" ...).
+_EDGE_WORDS = STOP_WORDS | MISSION_FILLER
+_PHRASE_TOKEN = re.compile(r"\S+")
+
+
+def theme_phrase(piece: str, max_words: int = 8) -> str:
+    """The piece as the statement writes it, trimmed of leading and trailing function words and of
+    the mission's own verbs ("produce", "provide"): "families across Europe", not "families
+    europe". Longer pieces keep their first `max_words` words, so the name is always a phrase of
+    the statement."""
+    tokens = _PHRASE_TOKEN.findall(piece)
+
+    def bare(token: str) -> str:
+        return re.sub(r"^[^\w']+|[^\w']+$", "", token.lower().replace("’", "'"))
+
+    start, stop = 0, len(tokens)
+    while start < stop and bare(tokens[start]) in _EDGE_WORDS | {""}:
+        start += 1
+    while stop > start and bare(tokens[stop - 1]) in _EDGE_WORDS | {""}:
+        stop -= 1
+    kept = tokens[start:stop]
+    if len(kept) > max_words:
+        # Too long to show: end at the first "and"/"or" within reach, so the phrase is one idea
+        # ("take pride in their craft"), else at the word limit.
+        cut = next((i for i in range(2, max_words + 1) if bare(kept[i]) in ("and", "or")), max_words)
+        kept = kept[:cut]
+    while kept and bare(kept[-1]) in STOP_WORDS:
+        kept.pop()  # a cut at max_words must not end on "of" or "and"
+    phrase = " ".join(kept).strip(" ,;:-–—\"'“”()[]*")
+    return phrase or theme_label(piece)
 
 
 def _weak(piece: str, words_in_piece: list[str]) -> bool:
@@ -133,9 +174,9 @@ def extract_themes(text: str, max_themes: int = 8) -> tuple[Theme, ...]:
             if label in seen:
                 continue
             seen.add(label)
-            themes.append(Theme(name=label, text=piece, kind=piece_kind))
+            themes.append(Theme(name=theme_phrase(piece), text=piece, kind=piece_kind))
     if not themes and text.strip():
-        themes.append(Theme(name=_label(text), text=text.strip(), kind=ThemeKind.WHAT))
+        themes.append(Theme(name=theme_phrase(text.strip()), text=text.strip(), kind=ThemeKind.WHAT))
     return tuple(themes[:max_themes])
 
 

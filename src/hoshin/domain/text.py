@@ -39,6 +39,7 @@ STOP_WORDS = frozenset(
     towards under until up upon us use used uses using very via was we were what when where whether
     which while who whom whose why will with within without would yet you your yours yourself
     yourselves new way ways well within whole able
+    we're we've we'll we'd i'm you're they're it's that's there's let's
     """.split()
 )
 
@@ -51,6 +52,7 @@ MISSION_FILLER = frozenset(
     build builds building make help helps helping enable enables enabling ensure ensures support
     supports supporting serve serves serving bring brings become best leading leader world class
     except n.e.c nec other related products product services service activities activity
+    business businesses company companies organisation organization firm
     """.split()
 )
 

@@ -17,7 +17,7 @@ import numpy as np
 from hoshin.domain.alignment import AlignmentResult, EngineParams, MissionVectors, align
 from hoshin.domain.calibration import Thresholds, hubness
 from hoshin.domain.explain import verdict_for
-from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model
+from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model, theme_label
 from hoshin.domain.quantised import through_int8
 from hoshin.domain.text import boilerplate_words, strip_words, without_exceptions
 from hoshin.domain.verdict import Verdict
@@ -151,9 +151,9 @@ class Aligner:
                 # Phrased on the theme's short label, not its text: a what-theme can be a whole
                 # clause (an occupation's description), and "parts and components of" a clause
                 # reads as nothing (phrasing on the text cost knowledge ranking nDCG@5 0.81 -> 0.80).
-                rows.extend(
-                    (theme.name, template.format(theme.name), penalty) for template in FACET_TEMPLATES
-                )
+                # The theme's first content words, as the facets were tuned on, not the shown phrase.
+                label = theme_label(theme.text)
+                rows.extend((theme.name, template.format(label), penalty) for template in FACET_TEMPLATES)
         texts = [strip_words(t, drop) for _, t, _ in rows]
         exclusion_texts = [strip_words(e, drop) for e in model.exclusions]
         vectors = self.embed(texts + exclusion_texts)
