@@ -108,7 +108,9 @@ def test_override_roles(org: Any, role: str, idea: str, status: int) -> None:
     assert response.status_code == status, response.text
     if status == 200:
         assert response.json()["override_tier"] == "core" and response.json()["effective_tier"] == "core"
-        assert org.store.audit_events(org.id)[-1]["action"] == "idea.override"
+        # The override, then the re-score of every idea it caused (it teaches the corridor).
+        actions = [e["action"] for e in org.store.audit_events(org.id)[-2:]]
+        assert actions == ["idea.override", "corridor.relearn"]
     else:
         assert state(org) == before
 

@@ -38,7 +38,8 @@ def test_override_is_stored_and_shown_in_the_inbox(org: Any) -> None:
     assert rows["I-2"]["effective_tier"] == "core"
     assert rows["I-2"]["override_reason"] == "service contracts keep fridges running"
     assert rows["I-2"]["reviewer"] == "cli"
-    assert org.store.audit_events(org.id)[-1]["action"] == "idea.override"
+    # The override, then the re-score it caused (it teaches the corridor).
+    assert [e["action"] for e in org.store.audit_events(org.id)[-2:]] == ["idea.override", "corridor.relearn"]
 
 
 def test_bad_input_exits_with_a_message_and_changes_nothing(org: Any) -> None:

@@ -276,9 +276,10 @@ def post_idea_override(
     key: str, body: OverrideRequest, ctx: Annotated[Context, Depends(permit("idea.status"))]
 ) -> dict[str, Any]:
     """Keep a reviewer's tier and reason next to the engine's verdict (strategists, admins, and the
-    unit manager of the idea's unit)."""
+    unit manager of the idea's unit). It teaches the corridor: every idea is re-scored with it."""
     ctx.check("idea.status", ctx.store.get("ideas", ctx.org, key))
-    return override_tier(ctx.store, ctx.org, key, body.tier, body.reason, ctx.user.username)
+    aligner = get_aligner(ctx.request)
+    return override_tier(ctx.store, ctx.org, key, body.tier, body.reason, ctx.user.username, aligner)
 
 
 # ---- records of every kind ----------------------------------------------------------------------

@@ -87,15 +87,18 @@ def override(
     org: str | None = OrgOption,
 ) -> None:
     """Keep a reviewer's tier and reason next to the engine's verdict (written to the audit log).
+    It teaches the corridor: once ideas of two tiers carry a reviewer's tier, every idea is placed
+    among them, so the command re-scores the corridor.
 
     Example:  hoshin corridor override I042 adjacent --reason "spare-part shop for our own fridges"
     """
     with fail_cleanly():
-        from hoshin.service.corridor import override_tier
+        from hoshin.service.corridor import override_tier, store_aligner
 
         with _open(db) as repo:
             org_id = org or repo.default_organisation()
-            row = override_tier(repo, org_id, idea, tier, reason, ACTOR)
+            aligner = store_aligner(repo) if repo.mission(org_id) is not None else None
+            row = override_tier(repo, org_id, idea, tier, reason, ACTOR, aligner)
         engine = row["tier"] or "no verdict yet"
         _say(f"idea {idea}: reviewer says {tier} (engine: {engine})")
 

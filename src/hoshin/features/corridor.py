@@ -1,5 +1,5 @@
 """The innovation corridor's own routes: similar ideas, duplicate groups, merge and undo, the corridor
-chart, theme counts over time, and export of each view.
+chart, theme counts over time, teaching the corridor, and export of each view.
 
 REST under /api/v1 (`api`) and HTML pages (`pages`); both call hoshin.service.duplicates and
 hoshin.service.corridor. Views take the inbox filters (tier, theme, status, unit) as query
@@ -22,6 +22,7 @@ from hoshin.api.routes import EXPORT_TYPES, get_aligner
 from hoshin.api.security import CSRF_FIELD
 from hoshin.errors import InputError
 from hoshin.service.corridor import TIER_NAMES, list_inbox
+from hoshin.service.corridor_teaching import teach, teach_page, undo_label
 from hoshin.service.duplicates import (
     DEFAULT_THRESHOLD,
     MAX_MATCHES,
@@ -323,6 +324,7 @@ def chart_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
                 for fmt in ("csv", "xlsx")
             },
             "themes": all_themes,
+            "can_teach": _can_teach(ctx),
             "tiers": TIER_NAMES,
             "statuses": IDEA_STATUSES,
             "units": [u["id"] for u in ctx.store.rows("units", ctx.org)],
@@ -357,6 +359,7 @@ def duplicates_page(request: Request, ctx: Annotated[Context, Depends(permit("id
             "threshold": threshold,
             "merged": merged,
             "can_merge": _can_update(ctx),
+            "can_teach": _can_teach(ctx),
             "links": {
                 fmt: export_link("duplicates", fmt, {"threshold": threshold}) for fmt in ("csv", "xlsx")
             },
@@ -397,3 +400,136 @@ def unmerge_form(
     _check_all(ctx, members or [group])
     unmerge_ideas(ctx.store, ctx.org, group, ctx.user.username)
     return RedirectResponse("/ideas/duplicates?unmerged=" + group, status_code=303)
+
+
+# ---- teaching the corridor ------------------------------------------------------------------------
+# Labelling is reviewing: whoever may override an idea's tier (idea.status) may teach with it.
+
+
+def _can_teach(ctx: Context) -> bool:
+    from hoshin.service.auth import can
+
+    return can(ctx.user, "idea.status")
+
+
+class TeachRequest(schemas._In):
+    idea: schemas.Id
+    tier: schemas.TierName
+
+
+class UndoLabelRequest(schemas._In):
+    idea: schemas.Id
+
+
+class TeachSuggestion(schemas._Out):
+    id: str
+    text: str
+    tier: schemas.TierName
+    score: float
+    theme: str
+    why: str
+    confidence: float | None = None
+    asked: str
+
+
+class LabelCounts(schemas._Out):
+    core: int
+    adjacent: int
+    off: int
+    earlier: int
+
+
+class Relearned(schemas._Out):
+    idea: str | None = None
+    cause: str | None = None
+    changed: int
+    by: str | None = None
+    at: str | None = None
+
+
+class TeachPage(schemas._Out):
+    suggestions: list[TeachSuggestion]
+    labels: LabelCounts
+    recent: list[Relearned]
+    settled: bool
+    learning: bool
+    message: str
+
+
+class TeachResult(schemas._Out):
+    idea: dict[str, Any]
+    changed: int
+    changed_ids: list[str]
+
+
+def _check_idea(ctx: Context, idea_id: str) -> None:
+    ctx.check("idea.status", ctx.store.get("ideas", ctx.org, idea_id))
+
+
+@api.get("/corridor/teach", response_model=TeachPage, tags=["ideas"])
+def get_teach(
+    ctx: Annotated[Context, Depends(permit("idea.status"))],
+    limit: Annotated[int, Query(ge=1, le=50)] = 8,
+) -> Any:
+    """The ideas whose label would teach the corridor most (least certain verdicts; the most typical
+    idea of each tier not labelled yet), the labels per tier, and how many other ideas each recent
+    label changed. `settled` says the last labels changed nothing: the page stops asking then."""
+    return teach_page(ctx.store, ctx.org, get_aligner(ctx.request), limit)
+
+
+@api.post("/corridor/teach", response_model=TeachResult, tags=["ideas"])
+def post_teach(body: TeachRequest, ctx: Annotated[Context, Depends(permit("idea.status"))]) -> Any:
+    """Label an idea core, adjacent or off (the reviewer's tier for it, as an override). Every idea
+    is re-scored with the labels; `changed` counts the other ideas whose tier changed."""
+    _check_idea(ctx, body.idea)
+    return teach(ctx.store, ctx.org, get_aligner(ctx.request), body.idea, body.tier, ctx.user.username)
+
+
+@api.post("/corridor/teach/undo", response_model=TeachResult, tags=["ideas"])
+def post_undo_label(body: UndoLabelRequest, ctx: Annotated[Context, Depends(permit("idea.status"))]) -> Any:
+    """Take the reviewer's tier (a label or an override) off an idea and re-score every idea."""
+    _check_idea(ctx, body.idea)
+    return undo_label(ctx.store, ctx.org, get_aligner(ctx.request), body.idea, ctx.user.username)
+
+
+@pages.get("/ideas/teach", response_class=HTMLResponse)
+def teach_view(request: Request, ctx: Annotated[Context, Depends(permit("idea.status"))]) -> HTMLResponse:
+    page = teach_page(ctx.store, ctx.org, get_aligner(request))
+    last = None
+    labelled = request.query_params.get("labelled", "").strip()
+    if labelled:
+        changed = request.query_params.get("changed", "")
+        last = {
+            "idea": labelled,
+            "tier": request.query_params.get("tier", ""),
+            "changed": int(changed) if changed.isdigit() else None,
+            "undone": request.query_params.get("undone") == "1",
+        }
+    return render(request, "corridor/teach.html", {**page, "last": last, "tiers": TIER_NAMES})
+
+
+@pages.post("/ideas/teach/label")
+def teach_form(
+    request: Request,
+    ctx: Annotated[Context, Depends(permit("idea.status"))],
+    idea: Annotated[str, Form(max_length=64)] = "",
+    tier: Annotated[str, Form(max_length=16)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> RedirectResponse:
+    _check_idea(ctx, idea)
+    done = teach(ctx.store, ctx.org, get_aligner(request), idea, tier, ctx.user.username)
+    query = urlencode({"labelled": idea, "tier": tier, "changed": done["changed"]})
+    return RedirectResponse("/ideas/teach?" + query, status_code=303)
+
+
+@pages.post("/ideas/teach/undo")
+def undo_label_form(
+    request: Request,
+    ctx: Annotated[Context, Depends(permit("idea.status"))],
+    idea: Annotated[str, Form(max_length=64)] = "",
+    csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
+) -> RedirectResponse:
+    _check_idea(ctx, idea)
+    done = undo_label(ctx.store, ctx.org, get_aligner(request), idea, ctx.user.username)
+    query = urlencode({"labelled": idea, "undone": 1, "changed": done["changed"]})
+    return RedirectResponse("/ideas/teach?" + query, status_code=303)

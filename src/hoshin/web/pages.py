@@ -324,6 +324,7 @@ def ideas_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
             "units": [u["id"] for u in ctx.store.rows("units", ctx.org)],
             "record": {},
             "can_create": can(ctx.user, "idea.create"),
+            "can_teach": can(ctx.user, "idea.status"),
             "filters": filters,
             "themes": themes,
             "tiers": TIER_NAMES,
@@ -356,8 +357,9 @@ async def idea_override(
         tier if isinstance(tier, str) else "",
         reason if isinstance(reason, str) else "",
         ctx.user.username,
+        get_aligner(request),
     )
-    return RedirectResponse("/ideas?overridden=" + key, status_code=303)
+    return RedirectResponse("/ideas?overridden=" + quote(key), status_code=303)
 
 
 @router.post("/ideas")
