@@ -1,11 +1,17 @@
 """Precision and recall of "contradicts" in the principles check, against a raw-cosine baseline.
 
-Usage:  python eval/eval_principles.py [--embedder minilm|hashing] [--errors]
+Usage:  python eval/eval_principles.py [--embedder minilm|hashing] [--errors] [--set FILE ...]
 
-eval/principles_set.jsonl holds hand-labelled text-principle pairs
-({"id", "principle", "text", "style", "label": contradicts/supports/unrelated}), balanced over the
-three labels and written in several styles (goals, ideas, memos, press releases, ads, social posts)
-for ten principles of ten kinds of organisation.
+Each set is measured on its own (never pooled, so a gain on one cannot hide a loss on the other):
+- eval/principles_set.jsonl: hand-labelled text-principle pairs ({"id", "principle", "text",
+  "style", "label": contradicts/supports/unrelated}), balanced over the three labels and written in
+  several styles (goals, ideas, memos, press releases, ads, social posts) for ten principles of ten
+  kinds of organisation, most of them makers of goods;
+- eval/principles_fields.jsonl: the same shape plus a "field" (healthcare, aviation, food, banking,
+  construction, education, automotive, journalism, pharmaceuticals, logistics), written by hand for
+  fields the first set does not cover, with the stance said in many ways (a value given up for cost
+  or time, a check skipped, facts hidden, a corner cut, the plain opposite) and supportive texts that
+  talk about cost ("we paid more for the certified part").
 
 The baseline calls a pair "contradicts" when the cosine similarity of text and principle reaches a
 threshold; it is given its best threshold on this very set (an optimistic baseline), and its
@@ -21,9 +27,10 @@ from pathlib import Path
 
 import numpy as np
 
+from hoshin.embedding import Embedder
 from hoshin.service.texts import check_principles, default_embedder
 
-SET = Path(__file__).with_name("principles_set.jsonl")
+SETS = [Path(__file__).with_name("principles_set.jsonl"), Path(__file__).with_name("principles_fields.jsonl")]
 
 
 def _prf(truth: list[bool], said: list[bool]) -> tuple[float, float, float]:
@@ -40,9 +47,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embedder", default=None, help="minilm (default) or hashing")
     parser.add_argument("--errors", action="store_true", help="list every wrong call")
+    parser.add_argument("--set", dest="sets", action="append", type=Path, help="a labelled set (repeatable)")
     args = parser.parse_args()
-    items = [json.loads(line) for line in SET.read_text(encoding="utf-8").splitlines() if line.strip()]
     embedder = default_embedder(args.embedder)
+    for n, path in enumerate(args.sets or SETS):
+        if n:
+            print("\n" + "-" * 70 + "\n")
+        evaluate(path, embedder, args.errors)
+    return 0
+
+
+def evaluate(path: Path, embedder: Embedder, errors: bool = False) -> tuple[float, float]:
+    """Print the measurement of one labelled set; returns (precision, recall) of contradicts."""
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     verdicts: dict[str, str] = {}
     for principle in dict.fromkeys(item["principle"] for item in items):
         # Each text is checked against its own principle only, all texts of a principle in one batch.
@@ -53,7 +70,7 @@ def main() -> int:
     truth = [item["label"] == "contradicts" for item in items]
     p, r, f = _prf(truth, [s == "contradicts" for s in said])
     accuracy = sum(s == item["label"] for s, item in zip(said, items, strict=True)) / len(items)
-    print(f"{len(items)} pairs ({sum(truth)} contradicts), embedder {embedder.model_id}\n")
+    print(f"{path.name}: {len(items)} pairs ({sum(truth)} contradicts), embedder {embedder.model_id}\n")
     print(f"{'method':<28}{'precision':>10}{'recall':>8}{'F1':>7}")
     print(f"{'principles check':<28}{p:>10.2f}{r:>8.2f}{f:>7.2f}   3-way accuracy {accuracy:.2f}")
 
@@ -68,19 +85,22 @@ def main() -> int:
         (bp, br, bf), t = reach
         print(f"{'raw cosine at recall 0.7':<28}{bp:>10.2f}{br:>8.2f}{bf:>7.2f}   (t={t:.3f})")
 
-    by_style = []
-    for style in sorted({i["style"] for i in items}):
-        picked = [n for n, i in enumerate(items) if i["style"] == style]
-        recall = _prf([truth[n] for n in picked], [said[n] == "contradicts" for n in picked])[1]
-        by_style.append(f"{style} {recall:.2f}")
-    print("\nrecall of contradicts by style: " + ", ".join(by_style))
-    if args.errors:
+    for key in ("style", "field"):
+        if not all(key in i for i in items):
+            continue
+        parts = []
+        for value in sorted({i[key] for i in items}):
+            picked = [n for n, i in enumerate(items) if i[key] == value]
+            recall = _prf([truth[n] for n in picked], [said[n] == "contradicts" for n in picked])[1]
+            parts.append(f"{value} {recall:.2f}")
+        print(f"\nrecall of contradicts by {key}: " + ", ".join(parts))
+    if errors:
         print()
         for item, verdict in zip(items, said, strict=True):
             if verdict != item["label"]:
                 label = f"{item['label']:>11} said {verdict:<11}"
                 print(f"  {item['id']} {label} {item['principle']!r}: {item['text']!r}")
-    return 0
+    return p, r
 
 
 if __name__ == "__main__":
