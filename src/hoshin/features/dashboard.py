@@ -26,6 +26,7 @@ from hoshin.service.dashboard import (
     top_issues,
     unit_choices,
 )
+from hoshin.service.palette import SERIES_COLOURS
 from hoshin.web.templating import render
 
 __all__ = ["api", "pages"]
@@ -36,7 +37,6 @@ pages = APIRouter(include_in_schema=False)
 DateQuery = Annotated[str | None, Query(max_length=10, pattern=r"^(\d{4}-\d{2}-\d{2})?$")]
 UnitQuery = Annotated[str | None, Query(max_length=64)]
 ISSUES_SHOWN = 10  # per kind on the page; the CSV download lists them all
-TIER_COLOURS = {"core": "#009E73", "adjacent": "#E69F00", "off": "#D55E00"}  # Okabe-Ito
 
 
 def _filters(unit: str | None, start: str | None, end: str | None) -> Filters:
@@ -159,8 +159,12 @@ def _heat_cells(row: dict[str, Any]) -> Markup:
     return Markup("".join(parts))
 
 
+def _colour(series: str) -> dict[str, str]:
+    return {"backgroundColor": SERIES_COLOURS[series], "borderColor": SERIES_COLOURS[series]}
+
+
 def _charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """Chart.js specs; the colours not given here come from the Okabe-Ito palette in charts.js."""
+    """Chart.js specs, each series in its own colour (service/palette.py, as in the board report)."""
     scored = [u for u in data["units"] if u["score"] is not None]
     corridor = data["corridor"]
     return {
@@ -168,7 +172,9 @@ def _charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "type": "bar",
             "data": {
                 "labels": [u["name"] for u in scored],
-                "datasets": [{"label": "alignment score", "data": [u["score"] for u in scored]}],
+                "datasets": [
+                    {"label": "alignment score", "data": [u["score"] for u in scored], **_colour("units")}
+                ],
             },
             "options": {"indexAxis": "y", "scales": {"x": {"min": 0, "max": 1}}},
         },
@@ -176,7 +182,13 @@ def _charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "type": "line",
             "data": {
                 "labels": [m for m, _ in data["overall"]["series"]],
-                "datasets": [{"label": "mean idea score", "data": [s for _, s in data["overall"]["series"]]}],
+                "datasets": [
+                    {
+                        "label": "mean idea score",
+                        "data": [s for _, s in data["overall"]["series"]],
+                        **_colour("trend"),
+                    }
+                ],
             },
             "options": {"scales": {"y": {"min": 0, "max": 1}}},
         },
@@ -185,7 +197,7 @@ def _charts(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             "data": {
                 "labels": [r[0] for r in corridor],
                 "datasets": [
-                    {"label": tier, "data": [r[n] for r in corridor], "backgroundColor": TIER_COLOURS[tier]}
+                    {"label": tier, "data": [r[n] for r in corridor], **_colour(tier)}
                     for n, tier in enumerate(("core", "adjacent", "off"), start=1)
                 ],
             },

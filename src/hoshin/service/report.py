@@ -1,8 +1,10 @@
 """The board report: the dashboard's charts and tables as one self-contained HTML file or a PDF.
 
-Charts are drawn with matplotlib (Okabe-Ito colours, readable in greyscale print) into PNG images
-embedded as data URIs, so the HTML file needs nothing beside it and weasyprint puts real images into
-the PDF. Each chart is followed by the table of its numbers.
+Charts are drawn with matplotlib (one Okabe-Ito colour per series, service/palette.py) into PNG
+images embedded as data URIs, so the HTML file needs nothing beside it and weasyprint puts real
+images into the PDF. Each chart is followed by the table of its numbers; a table lists only the rows
+that hold a number other than zero and says how many it leaves out, and a section with no data at
+all says so in a sentence instead of an empty table.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from hoshin.errors import InputError
 from hoshin.service.dashboard import Filters, build_dashboard, table
+from hoshin.service.palette import SERIES_COLOURS
 
 if TYPE_CHECKING:
     from hoshin.store.repository import Repository
@@ -25,8 +28,6 @@ __all__ = ["FORMATS", "SECTIONS", "render_html", "render_pdf", "write_report"]
 FORMATS = (".html", ".pdf")
 # Section headings, in order; a test checks that the PDF carries every one.
 SECTIONS = ("Mission", "Alignment by unit", "Units and themes", "Innovation corridor", "Issues to act on")
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
-TIER_COLOURS = {"core": "#009E73", "adjacent": "#E69F00", "off": "#D55E00"}
 _TEMPLATES = Path(__file__).resolve().parent.parent / "report"
 _env = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=select_autoescape(["html"]))
 
@@ -62,7 +63,7 @@ def _charts(data: dict[str, Any]) -> dict[str, str | None]:
     scored = [u for u in data["units"] if u["score"] is not None]
     if scored:
         fig, ax = plt.subplots(figsize=(7, 0.3 * len(scored) + 1))
-        ax.barh([u["name"] for u in scored], [u["score"] for u in scored], color=OKABE_ITO[0])
+        ax.barh([u["name"] for u in scored], [u["score"] for u in scored], color=SERIES_COLOURS["units"])
         ax.invert_yaxis()
         ax.set_xlim(0, 1)
         ax.set_xlabel("alignment score (0 = off mission, 1 = core)")
@@ -71,7 +72,7 @@ def _charts(data: dict[str, Any]) -> dict[str, str | None]:
     series = data["overall"]["series"]
     if len(series) >= 2:
         fig, ax = plt.subplots(figsize=(7, 2.6))
-        ax.plot([m for m, _ in series], [s for _, s in series], color=OKABE_ITO[0], marker="o")
+        ax.plot([m for m, _ in series], [s for _, s in series], color=SERIES_COLOURS["trend"], marker="o")
         ax.set_ylim(0, 1)
         ax.set_ylabel("mean idea score")
         ax.tick_params(axis="x", rotation=60)
@@ -92,28 +93,49 @@ def _charts(data: dict[str, Any]) -> dict[str, str | None]:
                 ax.text(x, y, int(v), ha="center", va="center", color="black" if v > top / 2 else "white")
         charts["heatmap"] = _png(fig)
 
-    corridor = data["corridor"]
-    if corridor:
-        fig, ax = plt.subplots(figsize=(7, 2.8))
-        months = [r[0] for r in corridor]
-        bottom = [0] * len(corridor)
-        for n, tier in enumerate(("core", "adjacent", "off"), start=1):
-            counts = [r[n] for r in corridor]
-            ax.bar(months, counts, bottom=bottom, label=tier, color=TIER_COLOURS[tier], edgecolor="white")
-            bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
-        ax.set_ylabel("ideas")
-        ax.legend(frameon=False, ncols=3)
-        ax.tick_params(axis="x", rotation=60)
-        charts["corridor"] = _png(fig)
+    if data["corridor"]:
+        charts["corridor"] = _png(corridor_figure(data["corridor"]))
     return charts
+
+
+def corridor_figure(corridor: list[list[Any]]) -> Any:
+    """Ideas per month stacked by tier, its key above the plot (inside, it covered the bars)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 2.8))
+    months = [r[0] for r in corridor]
+    bottom = [0] * len(corridor)
+    for n, tier in enumerate(("core", "adjacent", "off"), start=1):
+        counts = [r[n] for r in corridor]
+        ax.bar(months, counts, bottom=bottom, label=tier, color=SERIES_COLOURS[tier], edgecolor="white")
+        bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+    ax.set_ylabel("ideas")
+    ax.legend(frameon=False, ncols=3, loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
+    ax.tick_params(axis="x", rotation=60)
+    return fig
+
+
+def _without_zero_rows(columns: list[str], rows: list[list[Any]], counts: int) -> tuple[list, int]:
+    """The rows whose last `counts` cells are not all zero, and how many were left out. The
+    units x themes table of the demo ran to three PDF pages, most of its 112 rows all zeros."""
+    kept = [r for r in rows if any(v not in (0, "0", None, "") for v in r[-counts:])]
+    return [columns, kept], len(rows) - len(kept)
+
+
+def report_tables(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:
+    """The tables the report prints, and per table how many rows of zeros it leaves out."""
+    tables = {name: table(data, name) for name in ("units", "heatmap", "corridor", "issues")}
+    columns, rows = tables["heatmap"]
+    tables["heatmap"], left_out = _without_zero_rows(columns, rows, counts=3)
+    return tables, {"heatmap": left_out}
 
 
 def render_html(data: dict[str, Any]) -> str:
     """The report for `data` (from build_dashboard) as one self-contained HTML document."""
-    tables = {name: table(data, name) for name in ("units", "heatmap", "corridor", "issues")}
+    tables, left_out = report_tables(data)
     css = (_TEMPLATES / "report.css").read_text(encoding="utf-8")
     return _env.get_template("report.html").render(
-        data=data, charts=_charts(data), tables=tables, css=css, sections=SECTIONS
+        data=data, charts=_charts(data), tables=tables, left_out=left_out, css=css, sections=SECTIONS
     )
 
 
