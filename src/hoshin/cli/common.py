@@ -5,6 +5,7 @@ Commands stay thin: they parse options, call a service function, and hand the ro
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -24,6 +25,7 @@ __all__ = [
     "emit",
     "fail_cleanly",
     "pick_format",
+    "size_warning",
 ]
 
 EXIT_BAD_INPUT = 2
@@ -69,8 +71,21 @@ def emit(rows: Sequence[dict[str, Any]], fmt: str | None, output: Path | None) -
     write_table(rows, pick_format(fmt, output), output if output is not None else sys.stdout)
 
 
+# Texts one core embeds per second when planning a run: the packaged model under onnxruntime does
+# about 300 on an idle core and well under 100 on one shared with other work (bench/README.md).
+PLANNING_RATE_PER_CORE = 150
+# From this many texts on, the size warning is printed even when stderr is not a terminal (a job
+# in a pipe or a log): a run this long should say so before it starts, wherever it is read.
+LARGE_INPUT = 100_000
+
+
 class Progress:
-    """A progress bar on stderr, drawn only when stderr is a terminal (never pollutes pipes or CI logs)."""
+    """A progress bar on stderr, drawn only when stderr is a terminal (never pollutes pipes or CI logs).
+
+    Before the work starts it prints one line with the size and a time estimate: on a terminal
+    whenever the bar is drawn, elsewhere only for LARGE_INPUT texts or more. A 500,000-row triage
+    used to run for a quarter of an hour with no sign of life and no hint of how long it would take.
+    """
 
     def __init__(self, total: int, label: str, min_total: int = 200) -> None:
         self.total = total
@@ -78,6 +93,9 @@ class Progress:
         self.enabled = total >= min_total and sys.stderr.isatty()
         self.started = time.monotonic()
         self._last = 0.0
+        if self.enabled or total >= LARGE_INPUT:
+            sys.stderr.write(size_warning(total, label) + "\n")
+            sys.stderr.flush()
 
     def __call__(self, done: int) -> None:
         if not self.enabled:
@@ -89,12 +107,31 @@ class Progress:
         width = 30
         filled = int(width * done / max(self.total, 1))
         rate = done / max(now - self.started, 1e-6)
-        sys.stderr.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done}/{self.total} {rate:,.0f}/s"
-        )
+        left = f" {_duration((self.total - done) / rate)} left" if 0 < done < self.total else ""
+        bar = "#" * filled + "." * (width - filled)
+        # Trailing spaces wipe the end of a longer line drawn before (the time left shrinks).
+        sys.stderr.write(f"\r{self.label} [{bar}] {done}/{self.total} {rate:,.0f}/s{left}  ")
         if done >= self.total:
             sys.stderr.write("\n")
         sys.stderr.flush()
+
+
+def size_warning(total: int, label: str) -> str:
+    """One line: how many texts, and about how long they take here (none cached yet)."""
+    cores = os.cpu_count() or 1
+    seconds = total / (PLANNING_RATE_PER_CORE * cores)
+    return (
+        f"{label}: {total:,} texts, about {_duration(seconds)} on this machine's {cores} "
+        f"core{'s' if cores != 1 else ''} (texts already in the vector cache are skipped; Ctrl-C stops)"
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    if seconds < 90 * 60:
+        return f"{round(seconds / 60)} min"
+    return f"{seconds / 3600:.1f} h"
 
 
 def lazy(factory: Callable[[], T]) -> Callable[[], T]:
