@@ -80,3 +80,27 @@ def test_the_inbox_pages_through_the_demo_ideas(browser, live_server, login, scr
     assert len(second_ids) == 51 and not set(second_ids) & set(first_ids)
     assert not browser.find_elements(By.CSS_SELECTOR, "nav.pager a[rel=next]")  # the last page
     browser.save_screenshot(str(screenshot_dir / "inbox-page-2.png"))
+
+
+def test_a_strategist_teaches_the_corridor_with_one_click_and_undoes_it(browser, live_server, login) -> None:
+    login(browser, live_server, "strategist", "demo-strategist")
+    browser.get(live_server + "/ideas")
+    browser.find_element(By.LINK_TEXT, "Teach the corridor").click()
+    wait = WebDriverWait(browser, 30)
+    form = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "form[action='/ideas/teach/label']"))[0]
+    idea = form.find_element(By.CSS_SELECTOR, "input[name=idea]").get_attribute("value")
+    form.find_element(By.CSS_SELECTOR, "button[value=core]").click()
+    notice = wait.until(lambda d: d.find_elements(By.ID, "teach-result"))[0].text
+    assert notice.startswith(f"Idea {idea} is labelled core:") and "changed tier" in notice
+    # Undo, so the shared demo database ends as it began.
+    browser.find_element(By.CSS_SELECTOR, f"form[action='/ideas/teach/undo'] input[value='{idea}']")
+    undo = browser.find_element(By.CSS_SELECTOR, "form[action='/ideas/teach/undo'] button[type=submit]")
+    undo.click()
+    wait.until(lambda d: "undone" in d.find_element(By.ID, "teach-result").text)
+    assert not browser.find_elements(By.CSS_SELECTOR, ".error")
+
+
+def test_a_viewer_sees_no_teach_link(browser, live_server, login) -> None:
+    login(browser, live_server, "viewer", "demo-viewer")
+    browser.get(live_server + "/ideas")
+    assert not browser.find_elements(By.LINK_TEXT, "Teach the corridor")

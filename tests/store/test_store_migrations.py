@@ -66,3 +66,27 @@ def test_migration_6_gives_existing_users_a_session_epoch(store_url: str) -> Non
         repo.end_sessions("o", "ana")
         assert repo.sign_in_candidates("ana")[0]["session_epoch"] == 1
         assert "session_epoch" not in repo.get("users", "o", "ana")  # the store's bookkeeping only
+
+
+def test_migration_7_ties_existing_overrides_to_the_current_mission_version(store_url: str) -> None:
+    with open_store(store_url) as repo:
+        repo.create_organisation("o", "Org")
+        repo.add_mission_version("o", "To make refrigerators.", created_by="t")
+        repo.add_mission_version("o", "To make reliable refrigerators.", created_by="t")
+        repo.upsert(
+            "ideas",
+            "o",
+            [
+                {"id": "I-1", "text": "Door seals", "override_tier": "core", "override_reason": "ours"},
+                {"id": "I-2", "text": "Canteen menu"},
+            ],
+        )
+    engine = create_engine(store_url)
+    with engine.begin() as conn:  # back to how migration 6 left the database
+        conn.execute(text("ALTER TABLE ideas DROP COLUMN override_version"))
+        conn.execute(text("DELETE FROM hoshin_migrations WHERE version >= 7"))
+    engine.dispose()
+    with open_store(store_url) as repo:
+        # An override made before versions were recorded keeps teaching until the mission changes.
+        assert repo.get("ideas", "o", "I-1")["override_version"] == 2
+        assert repo.get("ideas", "o", "I-2")["override_version"] is None

@@ -157,6 +157,7 @@ KINDS: dict[str, KindSpec] = {
                 Field("override_tier", choices=TIERS),
                 Field("override_reason", max_chars=TEXT_CHARS),
                 Field("reviewer"),
+                Field("override_version", "int", low=1),
                 _id("duplicate_group"),
             ),
         ),
