@@ -28,3 +28,34 @@ def test_ideas_page_lists_demo_ideas_with_tiers(browser, live_server, login) -> 
     assert len(rows) > 20
     text = browser.find_element(By.TAG_NAME, "main").text
     assert any(tier in text for tier in ("core", "adjacent", "off"))
+
+
+def test_a_contributor_submits_an_idea_without_an_id_and_sees_its_verdict(
+    browser, live_server, login
+) -> None:
+    """The first-hour path of issue 24: the form above the inbox, no id to invent, the verdict shown."""
+    login(browser, live_server, "contributor", "demo-contributor")
+    browser.get(live_server + "/ideas")
+    form_top = browser.find_element(By.ID, "f-text").location["y"]
+    assert form_top < browser.find_element(By.CSS_SELECTOR, "table").location["y"]
+    browser.find_element(By.ID, "f-text").send_keys("A door gasket that keeps its seal for fifteen years")
+    browser.find_element(By.CSS_SELECTOR, 'form[action="/ideas"] button[type="submit"]').click()
+    verdict = browser.find_element(By.CSS_SELECTOR, "section.verdict").text
+    assert "submitted" in verdict and "Verdict:" in verdict and "score" in verdict
+    assert any(tier in verdict for tier in ("core", "adjacent", "off"))
+
+
+def test_the_menu_marks_the_section_of_the_page(browser, live_server, login) -> None:
+    login(browser, live_server, "strategist", "demo-strategist")
+    for path, section in (("/principles", "Brand"), ("/knowledge/skills", "Knowledge"), ("/ideas", "Ideas")):
+        browser.get(live_server + path)
+        current = browser.find_elements(By.CSS_SELECTOR, 'nav[aria-label="Main"] a[aria-current="page"]')
+        assert [a.text for a in current] == [section], path
+
+
+def test_the_skills_page_lists_who_knows_what_and_why(browser, live_server, login) -> None:
+    login(browser, live_server, "viewer", "demo-viewer")
+    browser.get(live_server + "/knowledge/skills")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#skills tbody tr")
+    assert len(rows) > 20
+    assert "EU energy labelling and ecodesign" in browser.find_element(By.ID, "skills").text
