@@ -8,7 +8,8 @@ The rule is one multinomial logistic model over a few features of each idea, all
 examples of the same batch (so the same coefficients serve every mission):
 - the idea's calibrated mission score, raw and standardised within the batch;
 - its largest and mean cosine to the examples of each tier;
-- where its mission score falls among each tier's examples' scores.
+- where its mission score falls among each tier's examples' scores, and how far above or below
+  their mean it lies.
 The likeliest tier is the verdict. The score stays in that tier's band of the usual 0..1 scale
 (off below 0.4, adjacent to 0.7, core above), placed inside the band by the expected grade, so a
 list sorted by score never puts an adjacent idea above a core one. (A single ordinal score with
@@ -50,6 +51,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     *(f"max_sim_{t}" for t in ("off", "adjacent", "core")),
     *(f"mean_sim_{t}" for t in ("off", "adjacent", "core")),
     *(f"above_{t}" for t in ("off", "adjacent", "core")),
+    *(f"z_minus_{t}" for t in ("off", "adjacent", "core")),
     *(f"has_{t}" for t in ("off", "adjacent", "core")),
 )
 
@@ -124,7 +126,8 @@ def example_features(
     """(features (n, len(FEATURE_NAMES)), cosines (n, e) of each idea to each example).
 
     A tier without examples gets neutral values: its similarities are the idea's mean similarity
-    to all examples, its rank a half, and its `has_` flag 0."""
+    to all examples, its rank a half, its gap the distance to the batch's mean score, and its
+    `has_` flag 0."""
     grades = np.asarray(example_grades, dtype=int)
     if len(grades) == 0:
         raise ValueError("learning from examples needs at least one example")
@@ -133,7 +136,7 @@ def example_features(
     overall = sims.mean(axis=1)
     everything = np.concatenate([item_z, example_z])
     columns: list[np.ndarray] = [item_z, _standardise(item_z, everything)]
-    max_cols, mean_cols, above_cols, has_cols = [], [], [], []
+    max_cols, mean_cols, above_cols, gap_cols, has_cols = [], [], [], [], []
     for grade in (0, 1, 2):
         members = np.flatnonzero(grades == grade)
         if len(members):
@@ -144,13 +147,15 @@ def example_features(
             below = (item_z[:, None] > theirs[None, :]).mean(axis=1)
             ties = (item_z[:, None] == theirs[None, :]).mean(axis=1)
             above_cols.append(below + 0.5 * ties)
+            gap_cols.append(item_z - theirs.mean())
             has_cols.append(np.ones(n))
         else:
             max_cols.append(overall)
             mean_cols.append(overall)
             above_cols.append(np.full(n, 0.5))
+            gap_cols.append(item_z - everything.mean())
             has_cols.append(np.zeros(n))
-    features = np.column_stack(columns + max_cols + mean_cols + above_cols + has_cols)
+    features = np.column_stack(columns + max_cols + mean_cols + above_cols + gap_cols + has_cols)
     return features.astype(np.float64), sims
 
 
