@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from hoshin.domain.principles import judge_principle, parse_principle
+from hoshin.domain.lexicon import stem
+from hoshin.domain.principles import (
+    concepts_by_meaning,
+    given_up_objects,
+    judge_principle,
+    parse_principle,
+    value_phrase,
+)
 from hoshin.embedding import HashingEmbedder
 from hoshin.service.texts import check_principles
 
@@ -94,3 +101,155 @@ def test_contradicts_keeps_precision_and_recall_on_the_labelled_set() -> None:
     precision = tp / max(1, sum(said.values()))
     recall = tp / sum(truth.values())
     assert precision >= 0.8 and recall >= 0.7, (precision, recall)
+
+
+# ---------------------------------------------------------------- fields beyond goods makers
+
+FIELDS = Path(__file__).resolve().parents[2] / "eval" / "principles_fields.jsonl"
+
+
+def close_verdict(principle: str, sentence: str, similarity: float = 0.3) -> str:
+    """The verdict for a sentence the model found close to the principle (cosine `similarity`)."""
+    return judge_principle(parse_principle(principle), [sentence], [similarity])["verdict"]
+
+
+@pytest.mark.parametrize(
+    ("principle", "sentence", "expected"),
+    [
+        # a check done after the act it should guard, put off, or left undone
+        (
+            "Safety comes before speed or cost.",
+            "Pour the next slab before the engineer has inspected the rebar.",
+            "contradicts",
+        ),
+        (
+            "Accuracy comes before speed.",
+            "Publish the story now and check the quotes later; we must be first.",
+            "contradicts",
+        ),
+        (
+            "Patient safety comes before speed or cost.",
+            "To meet the budget, the infusion pumps will not be recalibrated this year.",
+            "contradicts",
+        ),
+        # a flawed thing used for the sake of money, the value belittled, facts kept out
+        (
+            "We never trade safety for cost.",
+            "Buy the cheaper scaffolding system that failed the load test.",
+            "contradicts",
+        ),
+        (
+            "Safety comes before speed or cost.",
+            "Safety paperwork is a luxury we can't afford.",
+            "contradicts",
+        ),
+        ("We never hide trial results.", "Leave the failed second trial out of the paper.", "contradicts"),
+        # cost words that pay for the value support it
+        ("We never trade safety for cost.", "We pay more for certified child-seat anchors.", "supports"),
+        (
+            "We never compromise safety to keep to the schedule.",
+            "We will not dispatch an aircraft with an open defect, even if it costs us the slot.",
+            "supports",
+        ),
+        (
+            "Customer data is never shared without consent.",
+            "The app asks before sharing anything with partners.",
+            "supports",
+        ),
+        # cutting the traded thing itself is no trade
+        (
+            "Safety comes before speed or cost.",
+            "Cut the cost of the site office by sharing it with the electricians.",
+            "unrelated",
+        ),
+    ],
+)
+def test_stance_in_other_fields(principle: str, sentence: str, expected: str) -> None:
+    assert close_verdict(principle, sentence) == expected
+
+
+def test_a_sentence_far_from_the_principle_is_not_read_for_stance() -> None:
+    """Giving something up for speed contradicts only what the sentence is about."""
+    sentence = "Skip the Friday stand-up to ship sooner."
+    assert close_verdict("Accuracy comes before speed.", sentence, similarity=0.05) == "unrelated"
+
+
+def test_a_cut_counts_when_what_it_cuts_is_close_to_the_value() -> None:
+    principle = parse_principle("Hygiene comes before speed in our kitchens.")
+    sentence = "Skip the hand-washing step between orders when the queue is long."
+    objects = {phrase: True for phrase in given_up_objects(sentence)}
+    assert "the hand-washing step between orders" in objects
+    assert judge_principle(principle, [sentence], [0.1])["verdict"] == "unrelated"
+    assert judge_principle(principle, [sentence], [0.1], objects=objects)["verdict"] == "contradicts"
+
+
+def test_passive_trade_off_and_value_concepts() -> None:
+    parsed = parse_principle("Drivers' rest is never traded for delivery speed.")
+    assert {stem("driver"), stem("rest")} <= parsed.protected
+    assert stem("speed") in parsed.traded_for and "people" in parsed.concepts
+    assert value_phrase("Patient safety comes before speed or cost.") == "Patient safety"
+    assert concepts_by_meaning({"safety": 0.62, "people": 0.6, "privacy": 0.3}) == {"safety", "people"}
+    assert concepts_by_meaning({"safety": 0.2}) == frozenset()
+    assert "quality" in parse_principle("Our kitchens put hygiene first.", frozenset({"quality"})).concepts
+
+
+def _fields() -> list[dict]:
+    return [json.loads(line) for line in FIELDS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_fields_set_covers_other_fields_and_every_label() -> None:
+    items = _fields()
+    fields = Counter(i["field"] for i in items)
+    assert len(items) >= 60 and len(fields) >= 5 and min(fields.values()) >= 4
+    assert not {"refrigerators", "security software"} & set(fields)
+    assert set(Counter(i["label"] for i in items)) == {"contradicts", "supports", "unrelated"}
+    assert len({i["id"] for i in items}) == len(items)
+
+
+def _contradiction_pr(items: list[dict], embedder: object) -> tuple[float, float]:
+    said = {}
+    for principle in dict.fromkeys(i["principle"] for i in items):
+        rows = [{"id": i["id"], "text": i["text"]} for i in items if i["principle"] == principle]
+        for r in check_principles(principle, [{"id": "p", "text": principle}], rows, embedder):
+            said[r["id"]] = r["verdict"] == "contradicts"
+    truth = {i["id"]: i["label"] == "contradicts" for i in items}
+    tp = sum(truth[k] and said[k] for k in truth)
+    return tp / max(1, sum(said.values())), tp / sum(truth.values())
+
+
+def test_fields_set_with_words_alone() -> None:
+    """Without a measured model (hashing embedder) the stance rules alone find most contradictions
+    in fields the word lists were not written from (0.11 recall before they read stance)."""
+    precision, recall = _contradiction_pr(_fields(), HashingEmbedder())
+    assert precision >= 0.9 and recall >= 0.55, (precision, recall)
+
+
+@pytest.mark.model
+def test_fields_set_with_the_model() -> None:
+    from hoshin.service.texts import default_embedder
+
+    precision, recall = _contradiction_pr(_fields(), default_embedder("minilm"))
+    assert precision >= 0.9 and recall >= 0.68, (precision, recall)
+
+
+@pytest.mark.model
+def test_unseen_values_are_read_through_the_model() -> None:
+    """Values no word list names (hygiene, security) still have their cuts found, and cost accepted
+    for them still supports."""
+    from hoshin.service.texts import default_embedder
+
+    cases = {
+        "Skip the hand-washing step between orders when the queue is long.": "contradicts",
+        "Every board is sanitised after each use, even at the lunch rush.": "supports",
+        "New menus for the terrace from June.": "unrelated",
+    }
+    rows = [{"id": str(n), "text": t} for n, t in enumerate(cases)]
+    principle = "Hygiene comes before speed in our kitchens."
+    got = check_principles(principle, [{"id": "p", "text": principle}], rows, default_embedder("minilm"))
+    assert [r["verdict"] for r in got] == list(cases.values())
+    security = "Security is never traded for convenience."
+    text = "Ship the release without the penetration test; customers are waiting."
+    result = check_principles(
+        security, [{"id": "p", "text": security}], [{"id": "x", "text": text}], default_embedder("minilm")
+    )
+    assert result[0]["verdict"] == "contradicts" and result[0]["evidence"] == text

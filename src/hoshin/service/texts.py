@@ -15,7 +15,14 @@ import numpy as np
 from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototypes, derive_attributes
 from hoshin.domain.lexicon import split_sentences, split_units
 from hoshin.domain.mission_analysis import PROTOTYPES, SimilarityProfile, analyze_statement
-from hoshin.domain.principles import judge_principle, parse_principle
+from hoshin.domain.principles import (
+    CONCEPT_PROTOTYPES,
+    concepts_by_meaning,
+    given_up_objects,
+    judge_principle,
+    parse_principle,
+    value_phrase,
+)
 from hoshin.embedding import Embedder, ProgressFn
 from hoshin.errors import InputError
 from hoshin.service.alignment import default_embedder  # re-exported: the CLI imports it from here
@@ -154,19 +161,63 @@ def check_principles(
     """One result per text × principle: `{id, principle, verdict, evidence, why}`, texts in input
     order and principles in input order within each text."""
     _require_text(mission, "the mission")
-    parsed = [parse_principle(p["text"]) for p in principles]
+    measured = similarity_profile(embedder) is not _UNMEASURED
     sentences_per_row = [split_sentences(row["text"]) or [row["text"]] for row in rows]
     flat = [s for sentences in sentences_per_row for s in sentences]
     vectors = embedder.embed([p["text"] for p in principles] + flat)
     principle_vecs, sentence_vecs = vectors[: len(principles)], vectors[len(principles) :]
-    profile_scale = 1.0 if similarity_profile(embedder) is not _UNMEASURED else 1.3
+    parsed = _parse_principles([p["text"] for p in principles], embedder if measured else None)
+    profile_scale = 1.0 if measured else 1.3
     out: list[dict[str, Any]] = []
     offset = 0
+    objects = _objects_near_values(principles, flat, embedder) if measured else None
     for row, sentences in zip(rows, sentences_per_row, strict=True):
         vecs = sentence_vecs[offset : offset + len(sentences)]
         offset += len(sentences)
-        for principle_row, principle, p_vec in zip(principles, parsed, principle_vecs, strict=True):
+        for n, (principle_row, principle, p_vec) in enumerate(
+            zip(principles, parsed, principle_vecs, strict=True)
+        ):
             sims = vecs @ p_vec
-            judgement = judge_principle(principle, sentences, [float(s) for s in sims], profile_scale)
+            judgement = judge_principle(
+                principle, sentences, [float(s) for s in sims], profile_scale, objects[n] if objects else None
+            )
             out.append({"id": row["id"], "principle": principle_row["id"], **judgement})
     return out
+
+
+def _parse_principles(texts: Sequence[str], embedder: Embedder | None) -> list[Any]:
+    """Each principle read, its value placed among the known concepts by meaning when `embedder` is
+    given (a model whose similarities were measured); by its words alone otherwise."""
+    if embedder is None or not texts:
+        return [parse_principle(text) for text in texts]
+    names = list(CONCEPT_PROTOTYPES)
+    values = [value_phrase(text) for text in texts]
+    vectors = embedder.embed([CONCEPT_PROTOTYPES[n] for n in names] + values)
+    concept_vecs, value_vecs = vectors[: len(names)], vectors[len(names) :]
+    out = []
+    for text, vec in zip(texts, value_vecs, strict=True):
+        sims = {name: float(s) for name, s in zip(names, concept_vecs @ vec, strict=True)}
+        out.append(parse_principle(text, concepts_by_meaning(sims)))
+    return out
+
+
+# A phrase a sentence cuts counts as something the principle protects from this cosine to the
+# principle's value phrase on (MiniLM; measured on eval/principles_*.jsonl: cut objects such as "the
+# edge protection" or "the fact-check" sit at 0.3-0.55 from their values, unrelated ones below 0.3).
+_OBJECT_CLOSE = 0.3
+
+
+def _objects_near_values(
+    principles: Sequence[Row], sentences: Sequence[str], embedder: Embedder
+) -> list[dict[str, bool]]:
+    """Per principle, for every phrase the sentences cut or drop: is it close to what it protects?"""
+    phrases = list(dict.fromkeys(p for s in sentences for p in given_up_objects(s)))
+    if not phrases:
+        return [{} for _ in principles]
+    values = [value_phrase(p["text"]) for p in principles]
+    vectors = embedder.embed(values + phrases)
+    value_vecs, phrase_vecs = vectors[: len(values)], vectors[len(values) :]
+    sims = value_vecs @ phrase_vecs.T
+    return [
+        {phrase: bool(sim >= _OBJECT_CLOSE) for phrase, sim in zip(phrases, row, strict=True)} for row in sims
+    ]
