@@ -24,6 +24,8 @@ __all__ = [
     "dashboard_max_age",
     "max_request_bytes",
     "secure_cookie",
+    "sign_in_limits",
+    "SignInLimits",
 ]
 
 _N = TypeVar("_N", int, float)
@@ -101,6 +103,25 @@ SETTINGS = (
         "off",
         "on: mark the session cookie Secure (sent over HTTPS only) and ask browsers to keep to "
         "HTTPS; set it when the server is reached through TLS.",
+    ),
+    Setting(
+        "HOSHIN_SIGN_IN_FAILURES",
+        "5",
+        "Sign-in attempts one user name may fail within the window; further ones are answered 429 "
+        "(with Retry-After) without the password being checked. A success starts the count again. "
+        "0: no limit per name.",
+    ),
+    Setting(
+        "HOSHIN_SIGN_IN_ADDRESS_FAILURES",
+        "30",
+        "Sign-in attempts one client address may fail within the window, whatever names it tries. "
+        "0: no limit per address.",
+    ),
+    Setting(
+        "HOSHIN_SIGN_IN_WINDOW_MIN",
+        "15",
+        "Minutes over which failed sign-ins are counted (a sliding window: each failure stops "
+        "counting this long after it was made).",
     ),
     Setting("HOSHIN_CACHE", "on", "Set to off to disable the vector cache of the batch commands."),
     Setting(
@@ -216,6 +237,37 @@ def secure_cookie() -> bool:
     if raw in ("off", "false", "no", "0", ""):
         return False
     raise ConfigError(f"HOSHIN_SECURE_COOKIE must be on or off, not {raw!r}")
+
+
+@dataclass(frozen=True)
+class SignInLimits:
+    """How many sign-ins may fail per user name and per client address within `window_s` seconds
+    (0: no limit of that kind)."""
+
+    per_name: int = 5
+    per_address: int = 30
+    window_s: float = 900.0
+
+
+def sign_in_limits() -> SignInLimits:
+    """HOSHIN_SIGN_IN_FAILURES, HOSHIN_SIGN_IN_ADDRESS_FAILURES and HOSHIN_SIGN_IN_WINDOW_MIN,
+    checked: the brute-force limits of the sign-in form and POST /auth/token."""
+    from hoshin.errors import ConfigError
+
+    per_name, _ = _number_setting("HOSHIN_SIGN_IN_FAILURES", "5", int, "a whole number of attempts")
+    per_address, _ = _number_setting(
+        "HOSHIN_SIGN_IN_ADDRESS_FAILURES", "30", int, "a whole number of attempts"
+    )
+    minutes, raw = _number_setting("HOSHIN_SIGN_IN_WINDOW_MIN", "15", float, "a number of minutes")
+    for name, value in (
+        ("HOSHIN_SIGN_IN_FAILURES", per_name),
+        ("HOSHIN_SIGN_IN_ADDRESS_FAILURES", per_address),
+    ):
+        if not 0 <= value <= 1_000_000:
+            raise ConfigError(f"{name} must be between 0 (no limit) and 1000000 attempts, not {value}")
+    if not 0 < minutes <= 7 * 24 * 60:  # also refuses nan
+        raise ConfigError(f"HOSHIN_SIGN_IN_WINDOW_MIN must be more than 0 and at most a week, not {raw}")
+    return SignInLimits(per_name, per_address, minutes * 60)
 
 
 def _number_setting(

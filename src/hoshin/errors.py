@@ -10,6 +10,7 @@ an error page); nothing below the adapters knows about exit codes or status code
     ├── ConflictError         the change clashes with stored data (duplicate id, cycle) (HTTP 409)
     ├── PermissionDenied      the user's role or unit does not allow the action        (HTTP 403)
     ├── AuthenticationError   not logged in, or wrong credentials                       (HTTP 401)
+    ├── TooManyAttempts       too many failed sign-ins; try again after `retry_after_s`   (HTTP 429)
     ├── ConfigError           a setting is missing, malformed or insecure
     ├── StorageError          the database failed or is unreachable                     (HTTP 503)
     └── EmbeddingError        the embedding model could not be loaded or run
@@ -28,6 +29,7 @@ __all__ = [
     "PermissionDenied",
     "RowError",
     "StorageError",
+    "TooManyAttempts",
 ]
 
 
@@ -84,6 +86,14 @@ class PermissionDenied(HoshinError):
 
 class AuthenticationError(HoshinError):
     """Not logged in, or the credentials are wrong."""
+
+
+class TooManyAttempts(HoshinError):
+    """Too many sign-ins failed lately; `retry_after_s` says when the next attempt is taken."""
+
+    def __init__(self, message: str, retry_after_s: int) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 class ConfigError(HoshinError):

@@ -28,6 +28,7 @@ from hoshin.api.security import secret_key
 from hoshin.errors import HoshinError
 from hoshin.service.dashboard_snapshots import DashboardSnapshots
 from hoshin.service.shared_counter import SharedCounter
+from hoshin.service.sign_in_limits import SignInGuard
 from hoshin.threads import limit_blas_threads
 
 __all__ = ["SESSION_COOKIE", "create_app"]
@@ -98,6 +99,7 @@ def create_app(
     app.state.model_runner = None
     app.state.vector_cache = None
     app.state.secret_key = key
+    app.state.sign_in = SignInGuard(config.sign_in_limits())
     app.state.store = None
     app.state.dashboards = DashboardSnapshots(max_age, shared=_dashboard_changes(url))
     app.add_middleware(DashboardFreshness, snapshots=app.state.dashboards)

@@ -19,7 +19,7 @@ from hoshin.api.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 from hoshin.errors import AuthenticationError, HoshinError, StorageError
 from hoshin.service.auth import Principal, require
 
-__all__ = ["Context", "get_store", "permit", "session_user"]
+__all__ = ["Context", "client_address", "get_store", "permit", "session_user"]
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _store_lock = threading.Lock()
@@ -78,6 +78,12 @@ def session_user(request: Request) -> Principal | None:
         return None
     request.state.user = user
     return user
+
+
+def client_address(request: Request) -> str:
+    """The address a request comes from, as the server saw it (behind a proxy on this machine,
+    uvicorn takes it from X-Forwarded-For); sign-in attempts are counted per address."""
+    return request.client.host if request.client is not None else "unknown"
 
 
 def _bearer(request: Request) -> str | None:

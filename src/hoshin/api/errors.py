@@ -29,6 +29,7 @@ from hoshin.errors import (
     PermissionDenied,
     RowError,
     StorageError,
+    TooManyAttempts,
 )
 
 __all__ = ["install_error_handlers", "is_api_request", "status_for"]
@@ -41,6 +42,7 @@ _STATUS: tuple[tuple[type[HoshinError], int], ...] = (
     (ConflictError, 409),
     (PermissionDenied, 403),
     (AuthenticationError, 401),
+    (TooManyAttempts, 429),
     (StorageError, 503),
     (EmbeddingError, 503),
     (ConfigError, 500),
@@ -52,6 +54,7 @@ _TITLES = {
     405: "Not allowed here",
     409: "Conflict",
     422: "Please check your input",
+    429: "Too many attempts",
     500: "Something went wrong",
     503: "Temporarily unavailable",
 }
@@ -105,21 +108,29 @@ def _respond(
     message: str,
     extra: dict[str, Any] | None = None,
     details: list[str] | None = None,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     if is_api_request(request):
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        if status == 401:
+            headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
         return _json(status, kind, message, extra, headers)
     if status == 401 and request.method == "GET":
         # A visitor who is not signed in wants the login form, not an error page.
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
-    return _page(request, status, message, details)
+    page = _page(request, status, message, details)
+    page.headers.update(headers or {})
+    return page
 
 
 async def _hoshin_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HoshinError)
     status = status_for(exc)
     extra: dict[str, Any] = {}
+    headers: dict[str, str] | None = None
+    if isinstance(exc, TooManyAttempts):
+        extra = {"retry_after_s": exc.retry_after_s}
+        headers = {"Retry-After": str(exc.retry_after_s)}
     if isinstance(exc, RowError):
         extra = {
             "source": exc.source,
@@ -130,7 +141,7 @@ async def _hoshin_error(request: Request, exc: Exception) -> Response:
         }
     if status >= 500:
         log.error("request failed: %s", exc)
-    return _respond(request, status, type(exc).__name__, str(exc), extra)
+    return _respond(request, status, type(exc).__name__, str(exc), extra, headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

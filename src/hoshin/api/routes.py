@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, create_model
 
 from hoshin.api import editing, schemas
-from hoshin.api.deps import TOKEN_MAX_AGE_S, Context, get_store, permit
+from hoshin.api.deps import TOKEN_MAX_AGE_S, Context, client_address, get_store, permit
 from hoshin.embedding import CachedEmbedder
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.alignment import Aligner
@@ -122,11 +122,14 @@ class Credentials(schemas._In):
 def create_token(body: Credentials, request: Request) -> dict[str, Any]:
     """Exchange a user name and password for a bearer token (send it as `Authorization: Bearer ...`).
 
-    The token stays valid until it expires or the user's password changes."""
-    from hoshin.service.auth import login, token_for
+    The token stays valid until it expires or the user's password changes. Too many failed
+    attempts for the name or from the client's address are answered 429 (with Retry-After)."""
+    from hoshin.service.auth import token_for
 
     store = get_store(request)
-    user, _ = login(store, body.username, body.password, body.organisation)
+    user, _ = request.app.state.sign_in.sign_in(
+        store, body.username, body.password, client_address(request), body.organisation
+    )
     return {"token": token_for(store, request.app.state.secret_key, user), "expires_in_s": TOKEN_MAX_AGE_S}
 
 

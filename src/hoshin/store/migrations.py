@@ -103,6 +103,14 @@ def _m007_override_version(conn: Connection) -> None:
     )
 
 
+def _m008_sign_in_attempts(conn: Connection) -> None:
+    """The sign_in_attempts table: recent failed sign-ins per user name and client address, which
+    every server process counts alike (a database created at head has it already)."""
+    schema.sign_in_attempts.create(conn, checkfirst=True)
+    for index in schema.sign_in_attempts.indexes:
+        index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
     (2, "verdict batches", _m002_verdict_batches),
@@ -111,6 +119,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "change marks", _m005_change_marks),
     (6, "session epoch", _m006_session_epoch),
     (7, "override version", _m007_override_version),
+    (8, "sign-in attempts", _m008_sign_in_attempts),
 ]
 HEAD = MIGRATIONS[-1][0]
 

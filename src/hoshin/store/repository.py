@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    bindparam,
     case,
     delete,
     func,
@@ -1266,6 +1267,59 @@ class Repository:
     def set_password_hash(self, org_id: str, username: str, password_hash: str) -> None:
         self.get("users", org_id, username)
         self.upsert("users", org_id, [{"username": username, "password_hash": password_hash}])
+
+    # ------------------------------------------------------------ sign-in attempts
+
+    def take_sign_in_attempt(self, limits: dict[str, int], now_ms: int, window_ms: int) -> dict[str, int]:
+        """Count one sign-in attempt against each key of `limits` ({key: most attempts within the
+        window}), unless a key already holds its most: then count nothing and return, for each
+        such key, the milliseconds until its oldest attempt in the way leaves the window. Empty
+        when the attempt was counted.
+
+        One transaction, with the keys' rows locked (PostgreSQL: FOR UPDATE, in key order, so two
+        processes never deadlock; SQLite: one writer at a time), so attempts made at the same
+        moment through several server processes are all counted and none slips past a limit."""
+        t = schema.sign_in_attempts
+        since = now_ms - window_ms
+        keys = sorted(limits)
+        waits: dict[str, int] = {}
+        with self.transaction() as conn:
+            conn.execute(
+                statements.add_sign_in_key(self.dialect), [{"k": key, "now": now_ms} for key in keys]
+            )
+            query = select(t.c.key, t.c.attempts).where(t.c.key.in_(keys)).order_by(t.c.key)
+            rows = conn.execute(query.with_for_update()).all()
+            recent = {key: sorted(int(at) for at in attempts if int(at) > since) for key, attempts in rows}
+            for key in keys:
+                held, most = recent[key], limits[key]
+                if len(held) >= most:
+                    waits[key] = max(1, held[len(held) - most] + window_ms - now_ms)
+            if not waits:
+                conn.execute(
+                    update(t)
+                    .where(t.c.key == bindparam("k"))
+                    .values(attempts=bindparam("a"), last_at=now_ms),
+                    [{"k": key, "a": [*recent[key], now_ms]} for key in keys],
+                )
+            # Keys nobody tried for a whole window hold nothing that still counts. Rows another
+            # attempt holds locked are left to a later one: waiting for them could deadlock.
+            stale = select(t.c.key).where(t.c.last_at <= since).with_for_update(skip_locked=True)
+            conn.execute(delete(t).where(t.c.key.in_(stale)))
+        return waits
+
+    def forget_sign_in_attempts(self, keys: Sequence[str], at_ms: int | None = None) -> None:
+        """Drop the attempt counted at `at_ms` from each key (every attempt of them when None)."""
+        t = schema.sign_in_attempts
+        with self.transaction() as conn:
+            if at_ms is None:
+                conn.execute(delete(t).where(t.c.key.in_(list(keys))))
+                return
+            query = select(t.c.key, t.c.attempts).where(t.c.key.in_(sorted(keys))).order_by(t.c.key)
+            for key, attempts in conn.execute(query.with_for_update()).all():
+                kept = [int(at) for at in attempts]
+                if at_ms in kept:
+                    kept.remove(at_ms)
+                    conn.execute(update(t).where(t.c.key == key).values(attempts=kept))
 
     # ------------------------------------------------------------ audit
 

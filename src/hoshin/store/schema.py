@@ -302,6 +302,21 @@ users = Table(
     _org_fk("person_id", table="people"),
 )
 
+# Recent sign-in attempts per user name and per client address (service/sign_in_limits.py), kept
+# in the database because every server process, on this machine or another, must count the same
+# attempts. `key` is a digest of what is counted ("name" or "address" and its value), so no typed
+# name or address is stored; `attempts` the times (epoch milliseconds, oldest first) of the
+# attempts still inside the window, at most the limit; `last_at` the newest, by which rows of
+# keys left alone for a whole window are deleted.
+sign_in_attempts = Table(
+    "sign_in_attempts",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("attempts", JSON, nullable=False),
+    Column("last_at", BigInteger, nullable=False),
+)
+Index("ix_sign_in_attempts_last_at", sign_in_attempts.c.last_at)
+
 audit_events = Table(
     "audit_events",
     metadata,

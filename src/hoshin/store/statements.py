@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, Table, bindparam, insert, literal_column, select
+from sqlalchemy import BigInteger, Integer, Table, bindparam, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -22,6 +22,7 @@ from hoshin.store import schema
 
 __all__ = [
     "TRANSACTION_ID",
+    "add_sign_in_key",
     "bump_mark",
     "current_mission",
     "insert_rows",
@@ -114,4 +115,17 @@ def bump_mark(dialect: str) -> Any:
             set_={"revision": t.c.revision + 1, "removals": t.c.removals + removed},
         )
         .returning(t.c.revision)
+    )
+
+
+@cache
+def add_sign_in_key(dialect: str) -> Any:
+    """A sign-in attempts row with no attempts for a key that has none yet (else nothing), so the
+    row exists to be locked. Parameters: k (the key), now (epoch milliseconds)."""
+    t = schema.sign_in_attempts
+    dialect_insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        dialect_insert(t)
+        .values(key=bindparam("k"), attempts=[], last_at=bindparam("now", type_=BigInteger))
+        .on_conflict_do_nothing(index_elements=[t.c.key])
     )

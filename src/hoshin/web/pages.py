@@ -14,12 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, ValidationError
 
 from hoshin.api import editing, schemas
-from hoshin.api.deps import Context, get_store, permit, session_user
+from hoshin.api.deps import Context, client_address, get_store, permit, session_user
 from hoshin.api.routes import get_aligner, visible_goals
 from hoshin.api.security import CSRF_FIELD, check_csrf
-from hoshin.errors import AuthenticationError, InputError, NotFoundError
+from hoshin.errors import AuthenticationError, InputError, NotFoundError, TooManyAttempts
 from hoshin.service.audit import list_events
-from hoshin.service.auth import ROLES, can, login, sign_out
+from hoshin.service.auth import ROLES, can, sign_out
 from hoshin.service.corridor import (
     TIER_NAMES,
     idea_row,
@@ -79,14 +79,19 @@ def login_submit(
 ) -> HTMLResponse | RedirectResponse:
     check_csrf(request.session, csrf_token)
     try:
-        user, fingerprint = login(get_store(request), username.strip(), password)
-    except AuthenticationError as exc:
-        return render(
+        user, fingerprint = request.app.state.sign_in.sign_in(
+            get_store(request), username.strip(), password, client_address(request)
+        )
+    except (AuthenticationError, TooManyAttempts) as exc:
+        page = render(
             request,
             "login.html",
             {"next": _safe_next(next), "error": str(exc), "username": username},
-            status_code=401,
+            status_code=401 if isinstance(exc, AuthenticationError) else 429,
         )
+        if isinstance(exc, TooManyAttempts):
+            page.headers["Retry-After"] = str(exc.retry_after_s)
+        return page
     # A fresh session on sign-in (new CSRF token too), so a token planted before login is useless.
     request.session.clear()
     request.session["user"] = {"org": user.organisation_id, "name": user.username, "fp": fingerprint}
