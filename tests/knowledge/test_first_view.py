@@ -82,3 +82,29 @@ def test_the_shipped_vectors_are_the_models(store: Any, monkeypatch: pytest.Monk
     index = {h: i for i, h in enumerate(hashes)}
     shipped = vectors[[index[content_hash(svc._area_text(r))] for r in rows]]
     assert np.min(np.sum(fresh * shipped, axis=1)) > 0.99
+
+
+def test_a_second_view_of_an_unchanged_organisation_ranks_and_judges_nothing_again(
+    store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hoshin.service.batch as batch
+    from hoshin.service.knowledge import _NEEDS
+
+    _NEEDS.clear()
+    brand._FLAGS.clear()
+    ranks, judged = [], []
+    rank, flags = batch.rank_knowledge, brand.principle_flags
+    monkeypatch.setattr(batch, "rank_knowledge", lambda *a, **k: ranks.append(1) or rank(*a, **k))
+    monkeypatch.setattr(brand, "principle_flags", lambda *a, **k: judged.append(1) or flags(*a, **k))
+    aligner = store_aligner(store, HashingEmbedder())
+    first = svc.propose_needs(store, ORG, aligner, limit=5)
+    first[0]["demand"].append("changed by a caller")  # a caller's copy, not the kept ranking
+    assert svc.propose_needs(store, ORG, aligner, limit=5)[0]["demand"] != first[0]["demand"]
+    brand.all_principle_flags(store, ORG, aligner)
+    brand.all_principle_flags(store, ORG, aligner)
+    assert (len(ranks), len(judged)) == (1, 1)
+    # Any edit the views depend on gives a fresh answer, whoever made it.
+    store.upsert("goals", ORG, [{"id": "G-NEW", "text": "Qualify a new refrigerant supplier", "level": 1}])
+    svc.propose_needs(store, ORG, aligner, limit=5)
+    brand.all_principle_flags(store, ORG, aligner)
+    assert (len(ranks), len(judged)) == (2, 2)

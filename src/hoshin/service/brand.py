@@ -18,6 +18,7 @@ from hoshin.domain.lexicon import split_sentences
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.missions import current_model, save_mission
 from hoshin.service.texts import analyze_missions, check_principles
+from hoshin.service.view_memo import ViewMemo, digest
 
 if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
@@ -215,12 +216,29 @@ def principle_flags(
 
 
 def all_principle_flags(repo: Repository, org_id: str, aligner: Aligner) -> list[dict[str, Any]]:
-    """Principle flags over every goal, idea, communication and document of the organisation."""
+    """Principle flags over every goal, idea, communication and document of the organisation.
+
+    Kept for the next view while the mission, its principles, the records' texts and the model
+    stay the same (service/view_memo.py): judging every sentence against every principle is the
+    page's cost, not reading the rows."""
     records = []
     for kind in FLAGGED_KINDS:
         for row in repo.rows(kind, org_id):
             records.append({"kind": kind, "id": row["id"], "text": row.get("text") or ""})
-    return principle_flags(repo, org_id, records, aligner)
+    mission = _mission(repo, org_id)
+    key = digest(
+        org_id,
+        aligner.embedder.model_id,
+        aligner.embedder.dimensions,
+        mission.get("text"),
+        mission.get("principles"),
+        [(r["kind"], r["id"], r["text"]) for r in records],
+    )
+    flags = _FLAGS.get(key, lambda: principle_flags(repo, org_id, records, aligner, mission))
+    return [dict(flag) for flag in flags]  # copies: the kept list serves every later view
+
+
+_FLAGS: ViewMemo[list[dict[str, Any]]] = ViewMemo()
 
 
 # ---------------------------------------------------------------- pre-publication check

@@ -28,6 +28,7 @@ from hoshin.domain import knowledge as kd
 from hoshin.domain.explain import shared_words
 from hoshin.errors import InputError, NotFoundError, RowError
 from hoshin.service.records import Batch
+from hoshin.service.view_memo import ViewMemo, digest
 
 if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
@@ -99,15 +100,44 @@ def propose_needs(repo: Repository, org_id: str, aligner: Aligner, limit: int = 
 
     Each row: {id, name, description, origin (own|catalogue), stored, weight, score, why, demand}.
     `demand` lists the goals and accepted ideas that draw on the area; they raise its score.
+    The ranking is kept for the next view while the mission, the areas, the goals and accepted
+    ideas and the engine stay the same (service/view_memo.py).
     """
-    from hoshin.data.corpora import knowledge_catalogue
-    from hoshin.service.batch import rank_knowledge
-    from hoshin.service.catalogue_vectors import seed_catalogue_vectors
     from hoshin.service.missions import current_model
 
     mission = current_model(repo, org_id, aligner)
-    seed_catalogue_vectors(aligner.embedder)  # shipped with the package: no catalogue text is embedded
     own = repo.rows("knowledge_areas", org_id)
+    demand = _demand(repo, org_id)
+    key = digest(
+        org_id,
+        aligner.embedder.model_id,
+        aligner.embedder.dimensions,
+        aligner.thresholds,
+        aligner.params,
+        aligner._background_texts,  # None: the shipped background corpus
+        mission.text,
+        [(a["id"], a["name"], a.get("description"), a.get("origin"), a.get("weight")) for a in own],
+        demand,
+    )
+    out = _NEEDS.get(key, lambda: _ranked_needs(aligner, mission.text, own, demand))
+    stored = [r for r in out if r["stored"]]
+    proposed = [r for r in out if not r["stored"]][: max(limit, 0)]
+    # Copies: the kept ranking is shared by every later view.
+    return [{**r, "demand": list(r["demand"])} for r in sorted(stored + proposed, key=lambda r: -r["score"])]
+
+
+_NEEDS: ViewMemo[list[dict[str, Any]]] = ViewMemo()
+
+
+def _ranked_needs(
+    aligner: Aligner, mission_text: str, own: list[dict[str, Any]], demand: list[tuple[str, str, str]]
+) -> list[dict[str, Any]]:
+    """Every own and catalogue area, ranked as `propose_needs` describes, the most needed first."""
+    from hoshin.data.corpora import knowledge_catalogue
+    from hoshin.service.batch import rank_knowledge
+    from hoshin.service.catalogue_vectors import seed_catalogue_vectors
+
+    seed_catalogue_vectors(aligner.embedder)  # shipped with the package: no catalogue text is embedded
     stored_ids = {a["id"] for a in own}
     stored_names = {a["name"].strip().lower() for a in own}
     catalogue = [
@@ -118,8 +148,8 @@ def propose_needs(repo: Repository, org_id: str, aligner: Aligner, limit: int = 
     candidates = [{**a, "origin": a.get("origin") or "own", "stored": True} for a in own]
     candidates += [{**c, "origin": "catalogue", "stored": False, "weight": 1.0} for c in catalogue]
     rows = [{"id": c["id"], "name": c["name"], "description": c.get("description") or ""} for c in candidates]
-    ranked = {r["id"]: r for r in rank_knowledge(aligner, mission.text, rows)}
-    links = _demand_links(aligner, [_area_text(c) for c in candidates], _demand(repo, org_id))
+    ranked = {r["id"]: r for r in rank_knowledge(aligner, mission_text, rows)}
+    links = _demand_links(aligner, [_area_text(c) for c in candidates], demand)
     out = []
     for candidate, linked in zip(candidates, links, strict=True):
         rank = ranked[candidate["id"]]
@@ -145,9 +175,7 @@ def propose_needs(repo: Repository, org_id: str, aligner: Aligner, limit: int = 
             }
         )
     out.sort(key=lambda r: -r["score"])
-    stored = [r for r in out if r["stored"]]
-    proposed = [r for r in out if not r["stored"]][: max(limit, 0)]
-    return sorted(stored + proposed, key=lambda r: -r["score"])
+    return out
 
 
 def save_needs(repo: Repository, org_id: str, items: Sequence[dict[str, Any]], actor: str) -> dict[str, int]:
