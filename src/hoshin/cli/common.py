@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -23,6 +23,7 @@ __all__ = [
     "OutputOption",
     "Progress",
     "emit",
+    "emit_stream",
     "fail_cleanly",
     "pick_format",
     "size_warning",
@@ -77,6 +78,16 @@ PLANNING_RATE_PER_CORE = 150
 # From this many texts on, the size warning is printed even when stderr is not a terminal (a job
 # in a pipe or a log): a run this long should say so before it starts, wherever it is read.
 LARGE_INPUT = 100_000
+
+
+def emit_stream(rows: Iterable[dict[str, Any]], fmt: str | None, output: Path | None) -> None:
+    """`emit` for rows that arrive one by one: each is written as it comes (a table waits for all).
+    An output file appears only complete: on an error it is not created (nor an older one
+    replaced)."""
+    from hoshin.io.tables import TableWriter
+
+    with TableWriter(pick_format(fmt, output), output if output is not None else sys.stdout) as writer:
+        writer.write(rows)
 
 
 class Progress:

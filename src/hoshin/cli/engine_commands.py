@@ -10,7 +10,7 @@ from pathlib import Path
 
 import typer
 
-from hoshin.cli.common import FormatOption, OutputOption, Progress, emit, fail_cleanly
+from hoshin.cli.common import FormatOption, OutputOption, Progress, emit, emit_stream, fail_cleanly
 from hoshin.cli.groups import cascade, corridor, knowledge
 
 MissionOption = typer.Option(..., "--mission", "-m", help="The mission statement, as text.")
@@ -43,7 +43,17 @@ def _aligner():  # noqa: ANN202 - typed in the service
         "Tiers: core (the mission's own business), adjacent (related, not central), off.\n\n"
         "--examples takes a file with columns text,tier (and optional id, why): ideas a reviewer has\n"
         "already placed, at least two tiers among them. A few per tier (3-5) teach Hoshin where this\n"
-        "organisation draws its lines; each verdict then names the example that decided it."
+        "organisation draws its lines; each verdict then names the example that decided it.\n\n"
+        "Big inputs: the file is read twice, a chunk of rows at a time, so memory stays flat\n"
+        "whatever its size (CSV, JSONL and XLSX; a .json list is parsed whole). The first pass\n"
+        "checks every row before anything is written: a bad row exits 2 with no output (a file\n"
+        "given with --output appears only when complete). Output is best first, as always: with\n"
+        "jsonl, csv or json the verdicts of a large input are sorted through temporary files\n"
+        "(about 400 bytes a row, in TMPDIR) and written when the last chunk is scored.\n"
+        "--order input writes each chunk's verdicts as soon as they are ready, in the order of the\n"
+        "input rows instead. An input larger than --chunk-size is scored against a batch context\n"
+        "(shared boilerplate words, the best ideas' centre) fixed on a sample of 10,000 of its\n"
+        "rows; up to 10,000 rows the verdicts are those of one batch."
     ),
 )
 def corridor_triage(
@@ -62,22 +72,49 @@ def corridor_triage(
     ),
     fmt: str = FormatOption,
     output: Path = OutputOption,
+    order: str = typer.Option(
+        "best",
+        "--order",
+        help="best: best first (the default, the batch contract); input: in the order of the input "
+        "rows, each chunk written as soon as it is scored.",
+    ),
+    chunk_size: int = typer.Option(
+        10_000, "--chunk-size", min=1, help="Rows scored at a time (memory grows with it)."
+    ),
 ) -> None:
     """Triage ideas as core, adjacent or off the mission, best first, each with its theme and why."""
     with fail_cleanly():
-        from hoshin.io.tables import TableSpec, read_table
-        from hoshin.service.batch import triage
+        from itertools import chain
+
+        from hoshin.errors import InputError
+        from hoshin.io.tables import TableSpec, iter_table, read_table
+        from hoshin.service.batch import best_first, chunked, survey_texts, triage_chunks
         from hoshin.service.corridor_examples import EXAMPLES_SPEC, examples_from_rows
 
+        if order not in ("best", "input"):
+            raise InputError(f"--order must be best or input, not {order!r}")
         text = _mission(mission)
-        rows = read_table(input_file, TableSpec(required=("id", "text"), non_empty=("id", "text")))
+        spec = TableSpec(required=("id", "text"), non_empty=("id", "text"))
         examples = []
         if examples_file is not None:
             example_rows = read_table(examples_file, EXAMPLES_SPEC)
             examples = examples_from_rows(example_rows, str(examples_file))
-        progress = Progress(len(rows) + len(examples), "embedding")
-        verdicts = triage(_aligner(), text, rows, focus, exclude, progress=progress, examples=examples)
-        emit(verdicts, fmt, output)
+        # First pass: every row checked (a bad row ends the run before any output) and the input
+        # counted and sampled; the second pass scores it chunk by chunk.
+        survey = survey_texts(row["text"] for row in iter_table(input_file, spec))
+        progress = Progress(survey.count + len(examples), "embedding")
+        scored = triage_chunks(
+            _aligner(),
+            text,
+            chunked(iter_table(input_file, spec), chunk_size),
+            survey,
+            focus,
+            exclude,
+            progress=progress,
+            examples=examples,
+        )
+        rows = chain.from_iterable(scored) if order == "input" else best_first(scored)
+        emit_stream(rows, fmt, output)
 
 
 @knowledge.command(

@@ -8,9 +8,10 @@ strings; a blank cell is the empty string.
 from __future__ import annotations
 
 import csv
-import io
 import json
+import os
 import re
+import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ __all__ = [
     "FORMATS",
     "READABLE",
     "TableSpec",
+    "TableWriter",
+    "iter_table",
     "read_table",
     "spreadsheet_text",
     "write_csv",
@@ -49,6 +52,16 @@ class TableSpec:
 
 def read_table(path: str | Path, spec: TableSpec) -> list[dict[str, str]]:
     """All rows of the file, validated against `spec`; raises InputError/RowError on the first problem."""
+    return list(iter_table(path, spec))
+
+
+def iter_table(path: str | Path, spec: TableSpec) -> Iterator[dict[str, str]]:
+    """The rows of the file one by one, validated as `read_table` validates them.
+
+    CSV, JSONL and XLSX are read as they go, so memory does not grow with the file (only the ids
+    seen so far are kept, for the duplicate check); a JSON list is parsed whole. A problem is raised
+    when the reading reaches it, so a caller that must not act on half a file reads it through once
+    first (the batch commands do)."""
     path = Path(path)
     name = str(path)
     if not path.exists():
@@ -61,7 +74,6 @@ def read_table(path: str | Path, spec: TableSpec) -> list[dict[str, str]]:
             f"{name}: cannot read '{suffix or 'no extension'}' files (use one of {', '.join(READABLE)})"
         )
     reader = {".csv": _read_csv, ".xlsx": _read_xlsx, ".json": _read_json, ".jsonl": _read_jsonl}[suffix]
-    rows: list[dict[str, str]] = []
     seen: dict[str, int] = {}
     columns_checked = False
     for number, raw in reader(path, name):
@@ -86,10 +98,9 @@ def read_table(path: str | Path, spec: TableSpec) -> list[dict[str, str]]:
                     name, number, spec.unique, f"duplicate id {key!r}", f"row {seen[key]} already uses it"
                 )
             seen[key] = number
-        rows.append(row)
+        yield row
     if not columns_checked:
         raise InputError(f"{name}: the file holds no rows (expected columns: {', '.join(spec.required)})")
-    return rows
 
 
 def _wanted(spec: TableSpec, raw: dict[str, Any]) -> list[str]:
@@ -142,11 +153,51 @@ def _decode(path: Path, name: str) -> str:
         ) from None
 
 
+def _text_lines(path: Path, name: str, binary_hint: str | None = None) -> Iterator[str]:
+    """The file's lines, decoded as UTF-8 (a leading BOM dropped) a block at a time; line ends are
+    kept as written, as `newline=""` keeps them. Invalid UTF-8 is reported with its line and offset,
+    as `_decode` reports it; with `binary_hint`, a NUL byte is refused with that word."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        try:
+            for line in handle:
+                if binary_hint is not None and "\x00" in line:
+                    raise InputError(
+                        f"{name}: holds NUL bytes; it looks binary, not a {binary_hint} text file"
+                    )
+                yield line
+        except UnicodeDecodeError:
+            pass
+        else:
+            return
+    _raise_bad_utf8(path, name)
+
+
+def _raise_bad_utf8(path: Path, name: str) -> None:
+    """Find the first byte that is not UTF-8 without reading the whole file into memory."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    offset = lines = 0
+    with open(path, "rb") as handle:
+        while block := handle.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                # exc.object is the block with any bytes the decoder held back from the one before.
+                start = exc.start - (len(exc.object) - len(block))
+                line = lines + block[: max(start, 0)].count(b"\n") + 1
+                raise InputError(
+                    f"{name}: line {line} is not valid UTF-8 (byte {exc.object[exc.start]:#04x} at offset "
+                    f"{offset + start}); "
+                    "save the file as UTF-8 and try again"
+                ) from None
+            offset += len(block)
+            lines += block.count(b"\n")
+    raise InputError(f"{name}: is not valid UTF-8 (it ends inside a character); save the file as UTF-8")
+
+
 def _read_csv(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    text = _decode(path, name)
-    if "\x00" in text:
-        raise InputError(f"{name}: holds NUL bytes; it looks binary, not a CSV text file")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(_text_lines(path, name, binary_hint="CSV"))
     try:
         header = next(reader, None)
         if header is None:
@@ -221,8 +272,7 @@ def _read_json(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 
 def _read_jsonl(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    text = _decode(path, name)
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_text_lines(path, name), start=1):
         if not line.strip():
             continue
         try:
@@ -259,6 +309,125 @@ def write_table(rows: Sequence[dict[str, Any]], fmt: str, out: IO[str] | str | P
         write_csv(columns, ([_flat(row.get(k)) for k in columns] for row in rows), out)
     else:
         _write_text_table(rows, out)
+
+
+class TableWriter:
+    """Rows written as they come, in any of the formats `write_table` writes, with the same bytes.
+
+    JSON is written as one valid array, element by element; JSONL and CSV line by line (the CSV
+    header from the first row's keys); XLSX through a write-only workbook; only the human table
+    waits for every row (its column widths need them). Written to a path, the file is built under
+    a temporary name beside it and moved into place by `close()`; `discard()` (or leaving a `with`
+    block by an exception) removes it, so a failed run never leaves half a file where the output
+    belongs, nor replaces an older one."""
+
+    def __init__(self, fmt: str, out: IO[str] | str | Path) -> None:
+        if fmt not in FORMATS:
+            raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if fmt == "xlsx" and not isinstance(out, (str, Path)):
+            raise InputError("xlsx output needs a file (use --output FILE.xlsx)")
+        self.fmt = fmt
+        self.count = 0
+        self._target: Path | None = None
+        self._temporary: str | None = None
+        self._columns: list[str] | None = None
+        self._held: list[dict[str, Any]] = []
+        self._book: Any = None
+        self._sheet: Any = None
+        self._csv: Any = None
+        if isinstance(out, (str, Path)):
+            self._target = Path(out)
+            handle, self._temporary = tempfile.mkstemp(
+                prefix=f".{self._target.name}.", suffix=".part", dir=self._target.parent or None
+            )
+            os.close(handle)
+            self._out: IO[str] | None = (
+                None if fmt == "xlsx" else open(self._temporary, "w", encoding="utf-8", newline="")
+            )
+        else:
+            self._out = out
+        if fmt == "xlsx":
+            from openpyxl import Workbook
+
+            self._book = Workbook(write_only=True)
+            self._sheet = self._book.create_sheet("data")
+
+    def __enter__(self) -> TableWriter:
+        return self
+
+    def __exit__(self, kind: object, value: object, trace: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.discard()
+
+    def write(self, rows: Iterable[dict[str, Any]]) -> None:
+        for row in rows:
+            self._write_one(row)
+
+    def _write_one(self, row: dict[str, Any]) -> None:
+        out = self._out
+        if self.fmt == "table":
+            self._held.append(row)
+        elif self.fmt == "jsonl":
+            assert out is not None
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        elif self.fmt == "json":
+            assert out is not None
+            # json.dump(rows, indent=2) puts each element two spaces in; no JSON string holds a raw
+            # line break, so indenting every line of the element's own dump gives the same text.
+            element = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+            out.write(("[\n  " if self.count == 0 else ",\n  ") + element)
+        else:
+            if self._columns is None:
+                self._columns = list(row)
+                header = [spreadsheet_text(c) for c in self._columns]
+                if self.fmt == "csv":
+                    self._csv = csv.writer(out, lineterminator="\n")
+                    self._csv.writerow(header)
+                else:
+                    self._sheet.append(header)
+            cells = [spreadsheet_text(_flat(row.get(k))) for k in self._columns]
+            if self.fmt == "csv":
+                self._csv.writerow(cells)
+            else:
+                self._sheet.append(cells)
+        self.count += 1
+
+    def close(self) -> None:
+        """Finish the format (the closing bracket, the workbook) and move a file into place."""
+        out = self._out
+        if self.fmt == "json":
+            assert out is not None
+            out.write("[]\n" if self.count == 0 else "\n]\n")
+        elif self.fmt == "csv" and self._columns is None:
+            assert out is not None
+            out.write("\n")  # write_csv's empty header line: no rows, no columns
+        elif self.fmt == "table":
+            assert out is not None
+            _write_text_table(self._held, out)
+            self._held = []
+        elif self.fmt == "xlsx":
+            if self._columns is None:
+                self._sheet.append([])
+            self._book.save(self._temporary)
+        if self._target is None:
+            if out is not None:
+                out.flush()
+            return
+        if out is not None:
+            out.close()
+        assert self._temporary is not None
+        os.replace(self._temporary, self._target)
+        self._temporary = None
+
+    def discard(self) -> None:
+        """Drop what was written to a file (nothing can be taken back from a stream)."""
+        if self._target is not None and self._out is not None:
+            self._out.close()
+        if self._temporary is not None and os.path.exists(self._temporary):
+            os.unlink(self._temporary)
+        self._temporary = None
 
 
 def _columns(rows: Sequence[dict[str, Any]]) -> list[str]:

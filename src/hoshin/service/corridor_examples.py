@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from hoshin.domain.corridor_examples import GRADE_OF_TIER, ExampleLearner, judge_with_examples
+from hoshin.domain.corridor_examples import (
+    GRADE_OF_TIER,
+    ExampleLearner,
+    judge_with_examples,
+    judge_with_reference,
+)
 from hoshin.domain.explain import judge
 from hoshin.domain.verdict import Tier, Verdict
 from hoshin.errors import InputError
@@ -77,20 +82,23 @@ def judge_by_examples(
     texts: Sequence[str],
     examples: Sequence[LabelledExample],
     learner: ExampleLearner | None = None,
+    reference: tuple[float, float] | None = None,
 ) -> list[Verdict]:
     """Verdicts for `texts` (the first len(texts) lines of `batch`, whose remaining lines are the
-    examples' texts in order), decided by the examples."""
+    examples' texts in order), decided by the examples. `reference` (mean, spread of z) stands
+    for a larger batch these texts are one chunk of (a streamed triage); by default the batch's
+    own lines are the reference."""
     n = len(texts)
     vectors = aligner.embed([*texts, *(e.text for e in examples)])
     z = batch.result.z
-    decided = judge_with_examples(
-        learner or default_example_learner(),
-        vectors[:n],
-        z[:n],
-        vectors[n:],
-        z[n:],
-        [GRADE_OF_TIER[e.tier] for e in examples],
-    )
+    grades = [GRADE_OF_TIER[e.tier] for e in examples]
+    learner = learner or default_example_learner()
+    if reference is None:
+        decided = judge_with_examples(learner, vectors[:n], z[:n], vectors[n:], z[n:], grades)
+    else:
+        decided = judge_with_reference(
+            learner, vectors[:n], z[:n], vectors[n:], z[n:], grades, reference[0], reference[1]
+        )
     verdicts = []
     has_exclusion = bool(batch.mission.exclusion_names)
     for i in range(n):
