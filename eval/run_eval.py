@@ -9,7 +9,9 @@ or the name of a source under eval/sets. The data is read from there and never c
 product. Prints one line per file, prefixed by its source, each metric next to raw cosine of the
 same model:
 - corridor*.jsonl: nDCG@10, AUC of core vs off, tier macro-F1 (shipped thresholds; beside it raw
-  cosine's macro-F1 with the best two global thresholds picked after the fact, an oracle);
+  cosine's macro-F1 with the best two global thresholds picked after the fact, an oracle); then
+  tier macro-F1 with 1, 3 and 5 reviewer examples per tier (eval_examples.py) beside zero-shot, and
+  what one wrong example per tier does;
 - cascade*.jsonl: top-1 accuracy and MRR of parent suggestions, per hierarchy;
 - knowledge*.jsonl: nDCG@5 (gain = importance - 1) and Spearman of knowledge ranking;
 - acceptance-cases.json: pass/fail of every case.
@@ -29,6 +31,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from eval_examples import examples_line  # noqa: E402
 from metrics import auc, macro_f1, ndcg, spearman  # noqa: E402
 
 from hoshin.service.alignment import Aligner  # noqa: E402
@@ -234,6 +237,8 @@ def main() -> int:
             for path in sorted(glob.glob(str(folder / f"{task}*.jsonl"))):
                 result = fn(aligner, path)
                 print(f"{name:<5} {os.path.basename(path)}: {result.line}", flush=True)
+                if task == "corridor":
+                    print(f"{name:<5} {os.path.basename(path)}: {examples_line(aligner, path)}", flush=True)
                 per_task = summary.setdefault(name, {}).setdefault(task, {})
                 for key, pairs in result.pairs.items():
                     per_task.setdefault(key, []).extend(pairs)
