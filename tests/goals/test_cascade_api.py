@@ -67,7 +67,7 @@ def test_a_unit_manager_edits_only_their_units_goals(org: Any) -> None:
     mine = client.patch("/api/v1/goals/G-RD", json={"text": "Test every compressor for 6000 hours"})
     assert mine.status_code == 200
     theirs = client.patch("/api/v1/goals/G-SALES", json={"text": "Changed by R&D"})
-    assert theirs.status_code == 403
+    assert theirs.status_code == 404  # answered as a goal that does not exist
     assert org.store.get("goals", org.id, "G-SALES")["text"] == "Grow repeat purchases"
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from hoshin.errors import ConflictError, InputError
 from hoshin.service.audit import record_event
 from hoshin.service.auth import Principal, require
+from hoshin.service.visibility import sight_of
 
 __all__ = ["SINGULAR", "change_idea_status", "create", "delete", "policy_kind", "submit_idea", "update"]
 
@@ -59,6 +60,44 @@ def _scope(record: dict[str, Any]) -> dict[str, Any]:
     return {"unit_id": record.get("unit_id")}
 
 
+def _refuse_hidden_references(store: Any, user: Principal, kind: str, record: dict[str, Any]) -> None:
+    """A goal's parents and owner must be records the user may see (a parent also when it is an
+    objective above their goals); another unit's id is refused with the very words an unknown id
+    gets from validation, so a form cannot be used to probe which ids exist."""
+    sight = sight_of(user)
+    if sight.everything or kind != "goals":
+        return
+    org = user.organisation_id
+    parents = record.get("parent_ids") or []
+    if parents:
+        tree = store.goal_parent_ids(org)
+        goals = {
+            g: {"unit_id": unit, "parent_ids": tree.get(g, [])}
+            for g, unit in store.columns("goals", org, ("id", "unit_id"))
+        }
+        shown = sight.in_context(goals)
+        hidden = [p for p in parents if p in goals and p not in shown]
+        if hidden:
+            _unknown("parent_ids", "goals", hidden[0])
+    owner = record.get("owner_id")
+    if owner:
+        people = dict(store.columns("people", org, ("id", "unit_id")))
+        if owner in people and not sight.sees_unit(people[owner]):
+            _unknown("owner_id", "people", owner)
+
+
+def _unknown(field: str, kind: str, key: str) -> None:
+    from hoshin.errors import RowError
+
+    raise RowError(
+        "request",
+        1,
+        field,
+        f"refers to unknown {kind} id {key!r}",
+        f"import the {kind} first or correct the id",
+    )
+
+
 def create(
     store: Any,
     user: Principal,
@@ -77,6 +116,7 @@ def create(
     with store.transaction():
         if store.existing_keys(kind, user.organisation_id, [key]):
             raise ConflictError(f"a {policy_kind(kind).replace('_', ' ')} with id {key!r} already exists")
+        _refuse_hidden_references(store, user, kind, values)
         record = _validated(store, user.organisation_id, kind, values, "request")
         # The key was just found free, and the signed-in user's organisation exists.
         store.upsert(kind, user.organisation_id, [record], all_new=True)
@@ -118,17 +158,19 @@ def submit_idea(
 
 
 def update(store: Any, user: Principal, kind: str, key: str, changes: dict[str, Any]) -> dict[str, Any]:
-    """Change the given fields of a stored record; the user must be allowed both its old and new unit."""
+    """Change the given fields of a stored record; the user must be allowed both its old and new unit.
+    A record the user may not read is answered as a missing one (service/visibility.py)."""
     action = f"{policy_kind(kind)}.update"
     org = user.organisation_id
     with store.transaction():
-        current = store.get(kind, org, key)
+        current = sight_of(user).get(store, org, kind, key)
         scope = _scope(current)
         if "unit_id" in changes:
             scope["new_unit_id"] = changes["unit_id"]
         require(user, action, scope)
         merged = {**current, **changes}
         merged.pop("password_hash", None)
+        _refuse_hidden_references(store, user, kind, changes)
         record = _validated(store, org, kind, merged, "request")
         store.upsert(kind, org, [record])
         before = {name: current.get(name) for name in changes if name != "password"}
@@ -143,7 +185,7 @@ def delete(store: Any, user: Principal, kind: str, key: str) -> None:
     action = f"{policy_kind(kind)}.delete"
     org = user.organisation_id
     with store.transaction():
-        current = store.get(kind, org, key)
+        current = sight_of(user).get(store, org, kind, key)
         require(user, action, _scope(current))
         store.delete(kind, org, key)
         record_event(store, org, user.username, action, kind, key, {"deleted": _safe(current)})
@@ -184,10 +226,11 @@ def change_idea_status(
 def add_checkin(
     store: Any, user: Principal, goal_id: str, date: str, value: float, note: str | None
 ) -> dict[str, Any]:
-    """Record progress on a goal (contributors may, for any goal); returns the stored check-in."""
+    """Record progress on a goal (contributors may, for any goal); returns the stored check-in.
+    A unit manager's check-in on another unit's goal is answered as one on a missing goal."""
     org = user.organisation_id
     with store.transaction():
-        goal = store.get("goals", org, goal_id)
+        goal = sight_of(user).get(store, org, "goals", goal_id)
         require(user, "checkin.create", _scope(goal))
         checkin_id = store.add_checkin(org, goal_id, date, value, note)
         record_event(

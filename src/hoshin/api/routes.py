@@ -23,7 +23,6 @@ from hoshin.embedding import CachedEmbedder
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.alignment import Aligner
 from hoshin.service.audit import list_events
-from hoshin.service.auth import Principal
 from hoshin.service.corridor import (
     list_inbox,
     override_tier,
@@ -31,9 +30,10 @@ from hoshin.service.corridor import (
     score_new_ideas,
 )
 from hoshin.service.missions import save_mission
+from hoshin.service.visibility import sight_of
 from hoshin.store.vectors import StoreVectorCache
 
-__all__ = ["get_aligner", "router", "visible_goals"]
+__all__ = ["get_aligner", "router"]
 
 router = APIRouter()
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
@@ -88,23 +88,6 @@ def warm_up(app: Any) -> None:
     aligner.background_hub  # noqa: B018 - computed once, kept on the aligner
     embedder = aligner.embedder
     (getattr(embedder, "inner", None) or embedder).embed(["warm up"])  # not worth a cache row
-
-
-def visible_goals(user: Principal, goals: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The goals `user` may see: all of them, except that a unit manager sees only the goals of
-    their own unit and the units below it (the policy's `managed_units`)."""
-    if user.role != "unit_manager":
-        return goals
-    return [g for g in goals if g.get("unit_id") in user.managed_units]
-
-
-def _get_visible_goal(ctx: Context, key: str) -> dict[str, Any]:
-    """One goal; NotFoundError also when it exists but lies outside a unit manager's units, so the
-    answer does not reveal which other units' goal ids exist."""
-    goal = ctx.store.get("goals", ctx.org, key)
-    if not visible_goals(ctx.user, [goal]):
-        raise NotFoundError(f"no goal {key!r} among the records you may see")
-    return goal
 
 
 # ---- who am I, tokens ---------------------------------------------------------------------------
@@ -297,13 +280,13 @@ def _crud(
     with_list: bool = True,
     store_new: Callable[[Context, dict[str, Any], dict[str, Any] | None], dict[str, Any]] | None = None,
     flag_principles: bool = False,
-    visible: Callable[[Principal, list[dict[str, Any]]], list[dict[str, Any]]] | None = None,
 ) -> None:
     """List (unless a richer list is defined elsewhere), get, create, update and delete routes for one
     record kind; `store_new(ctx, values, mission)` stores a new record in place of `editing.create`
     (given the current mission, read once per request). With `flag_principles` the
-    create response carries `principle_flags`: the principles the new text contradicts. `visible`
-    narrows what a user may read: the list shows only those records, and GET of another answers 404."""
+    create response carries `principle_flags`: the principles the new text contradicts. Reads go
+    through the user's sight (service/visibility.py): the list shows only the records they may
+    read, and GET of another answers as for a record that does not exist."""
     noun = editing.policy_kind(kind)
     tag = path.strip("/")
     created = (
@@ -315,16 +298,12 @@ def _crud(
     def list_records(
         ctx: Annotated[Context, Depends(permit(f"{noun}.read"))], limit: Limit = 100, offset: Offset = 0
     ) -> list[dict[str, Any]]:
-        rows = ctx.store.rows(kind, ctx.org)
-        if visible is not None:
-            rows = visible(ctx.user, rows)  # filter before paging, so pages stay full
+        # Filtered before paging, so pages stay full.
+        rows = sight_of(ctx.user).only(kind, ctx.store.rows(kind, ctx.org))
         return rows[offset : offset + limit]
 
     def get_record(key: str, ctx: Annotated[Context, Depends(permit(f"{noun}.read"))]) -> dict[str, Any]:
-        record = ctx.store.get(kind, ctx.org, key)
-        if visible is not None and not visible(ctx.user, [record]):
-            raise NotFoundError(f"no {noun.replace('_', ' ')} {key!r} among the records you may see")
-        return record
+        return sight_of(ctx.user).get(ctx.store, ctx.org, kind, key)
 
     def create_record(
         body: create, ctx: Annotated[Context, Depends(permit(f"{noun}.create"))]
@@ -422,7 +401,6 @@ _crud(
     schemas.GoalUpdate,
     schemas.GoalPublic,
     flag_principles=True,
-    visible=visible_goals,
 )
 
 
@@ -463,7 +441,7 @@ _crud("/users", "users", schemas.UserCreate, schemas.UserUpdate, schemas.UserPub
 @router.get("/goals/{key}/checkins", response_model=list[schemas.CheckinPublic], tags=["goals"])
 def list_checkins(key: str, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> list[dict[str, Any]]:
     """A goal's check-ins, oldest first."""
-    _get_visible_goal(ctx, key)
+    sight_of(ctx.user).get(ctx.store, ctx.org, "goals", key)
     return ctx.store.checkins(ctx.org, key)
 
 
@@ -552,11 +530,11 @@ def export_records(
     format: Annotated[str, Query(pattern="^(json|jsonl|csv|xlsx)$")] = "json",
 ) -> Response:
     """Every record of KIND as json, jsonl, csv or xlsx, with the same columns an import reads.
-    A unit manager's goals export holds the goals of their units only, as the goal list does."""
+    A unit manager's export of goals, people or units holds their units' records only, as the lists do."""
     from hoshin.service.exporting import export_file
 
-    user = ctx.user
-    visible = (lambda goals: visible_goals(user, goals)) if kind == "goals" else None
+    sight = sight_of(ctx.user)
+    visible = None if sight.everything else (lambda rows: sight.only(kind, rows))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{kind}.{format}"
         export_file(ctx.store, ctx.org, kind, format, path, visible)

@@ -20,6 +20,7 @@ from hoshin.api.routes import get_aligner
 from hoshin.errors import InputError, PermissionDenied
 from hoshin.service import goals as service
 from hoshin.service.auth import Principal, can
+from hoshin.service.visibility import sight_of
 from hoshin.web.templating import render
 
 __all__ = ["api", "pages"]
@@ -32,7 +33,7 @@ UnitQuery = Annotated[str | None, Query(max_length=64, description="A unit id; d
 
 def _visible_units(user: Principal) -> frozenset[str] | None:
     """None (everything) except for a unit manager, who sees their own unit and those below it."""
-    return user.managed_units if user.role == "unit_manager" else None
+    return sight_of(user).units
 
 
 def _checks(ctx: Context) -> tuple[service.CascadeReport | None, str | None]:
@@ -67,7 +68,7 @@ def suggest_api(
 ) -> list[dict[str, Any]]:
     """Stored goals one level up, best first: `{id, text, unit_id, level, score, why}`."""
     return service.suggest_parents(
-        ctx.store, ctx.org, get_aligner(ctx.request), text, level, unit_id, goal_id, limit
+        ctx.store, ctx.org, get_aligner(ctx.request), text, level, unit_id, goal_id, limit, sight_of(ctx.user)
     )
 
 
@@ -112,7 +113,7 @@ def manager_api(
 @api.get("/goals/strategy", summary="The strategy map and the units x themes coverage")
 def strategy_api(ctx: Annotated[Context, Depends(permit("goal.read"))]) -> dict[str, Any]:
     """Mission -> themes -> objectives -> unit goals, and goal counts per unit and theme."""
-    return service.strategy_view(ctx.store, ctx.org, get_aligner(ctx.request))
+    return service.strategy_view(ctx.store, ctx.org, get_aligner(ctx.request), sight_of(ctx.user))
 
 
 @api.post("/goals/import-okr", summary="Import goals from an OKR tool's CSV or XLSX export")
@@ -170,7 +171,7 @@ def manager_page(
 
 @pages.get("/goals/strategy", response_class=HTMLResponse)
 def strategy_page(request: Request, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> HTMLResponse:
-    view = service.strategy_view(ctx.store, ctx.org, get_aligner(request))
+    view = service.strategy_view(ctx.store, ctx.org, get_aligner(request), sight_of(ctx.user))
     coverage = view["coverage"]
     spec = {
         "type": "bar",

@@ -27,6 +27,7 @@ from hoshin.service.dashboard import (
     unit_choices,
 )
 from hoshin.service.palette import SERIES_COLOURS
+from hoshin.service.visibility import sight_of
 from hoshin.web.templating import render
 
 __all__ = ["api", "pages"]
@@ -75,9 +76,11 @@ def dashboard_data(
 
 
 def _numbers(ctx: Context, filters: Filters, *, fresh: bool = False) -> dict[str, Any]:
-    """The dashboard's numbers, built by this view or shared with a recent one (read, never change)."""
+    """The dashboard's numbers, built by this view or shared with a recent one (read, never change),
+    as the signed-in user may see them (a unit manager: the issues of their units' goals only)."""
     snapshots = ctx.request.app.state.dashboards
-    return snapshots.get(ctx.store, ctx.org, filters, fresh=fresh)  # type: ignore[no-any-return]
+    data = snapshots.get(ctx.store, ctx.org, filters, fresh=fresh)
+    return sight_of(ctx.user).dashboard(ctx.store, ctx.org, data)
 
 
 @api.get("/dashboard/tables/{name}", summary="One dashboard table as CSV", response_class=Response)
@@ -231,7 +234,8 @@ def report_download(
 
     if fmt not in ("html", "pdf"):
         raise InputError(f"no report format {fmt!r}; use html or pdf")
-    html = render_html(build_dashboard(ctx.store, ctx.org, _filters(unit, start, end)))
+    data = build_dashboard(ctx.store, ctx.org, _filters(unit, start, end))
+    html = render_html(sight_of(ctx.user).dashboard(ctx.store, ctx.org, data))
     # Inline: "Board report" opens the report to read; the browser's own save names the file.
     filename = f'inline; filename="{ctx.org}-board-report.{fmt}"'
     if fmt == "html":

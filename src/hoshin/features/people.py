@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from hoshin.api.deps import Context, permit
 from hoshin.api.routes import get_aligner
 from hoshin.service.line_of_sight import person_view, unit_view
+from hoshin.service.visibility import sight_of
 from hoshin.web.templating import render
 
 __all__ = ["api", "pages"]
@@ -21,20 +22,20 @@ pages = APIRouter(include_in_schema=False)
 def api_person(key: str, ctx: Annotated[Context, Depends(permit("person.read"))]) -> dict[str, Any]:
     """How the person's goals lead up to the company objectives and the mission, the mission themes
     their skills serve, and their accepted ideas with the reason."""
-    return person_view(ctx.store, ctx.org, key, get_aligner(ctx.request))
+    return person_view(ctx.store, ctx.org, key, get_aligner(ctx.request), sight_of(ctx.user))
 
 
 @api.get("/units/{key}/line-of-sight")
 def api_unit(key: str, ctx: Annotated[Context, Depends(permit("unit.read"))]) -> dict[str, Any]:
     """The same for a unit and the units below it."""
-    return unit_view(ctx.store, ctx.org, key, get_aligner(ctx.request))
+    return unit_view(ctx.store, ctx.org, key, get_aligner(ctx.request), sight_of(ctx.user))
 
 
 @pages.get("/people/{key}", response_class=HTMLResponse)
 def person_page(
     key: str, request: Request, ctx: Annotated[Context, Depends(permit("person.read"))]
 ) -> HTMLResponse:
-    view = person_view(ctx.store, ctx.org, key, get_aligner(request))
+    view = person_view(ctx.store, ctx.org, key, get_aligner(request), sight_of(ctx.user))
     return render(request, "people/person.html", {"view": view})
 
 
@@ -42,5 +43,5 @@ def person_page(
 def unit_page(
     key: str, request: Request, ctx: Annotated[Context, Depends(permit("unit.read"))]
 ) -> HTMLResponse:
-    view = unit_view(ctx.store, ctx.org, key, get_aligner(request))
+    view = unit_view(ctx.store, ctx.org, key, get_aligner(request), sight_of(ctx.user))
     return render(request, "people/unit.html", {"view": view})

@@ -23,6 +23,7 @@ from hoshin.service.auth import Principal, subtree
 from hoshin.service.batch import link_goals
 from hoshin.service.cascade import Mentions, check_goals_against
 from hoshin.service.missions import current_model
+from hoshin.service.visibility import EVERYTHING, Sight
 
 if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
@@ -253,12 +254,14 @@ def suggest_parents(
     unit_id: str | None = None,
     goal_id: str | None = None,
     limit: int = 5,
+    sight: Sight = EVERYTHING,
 ) -> list[dict[str, Any]]:
     """Stored goals one level up that a goal with this text could serve, best first:
     `{id, text, unit_id, level, score, why}`. Empty for a level-1 goal (it has no parents).
 
     With `goal_id` (editing a stored goal) the goal and its sub-goals are never offered, since
-    linking to them would make a cycle. Candidates of the goal's own unit say so in `why`.
+    linking to them would make a cycle. Candidates of the goal's own unit say so in `why`. Only
+    goals in the reader's `sight` are offered, with the objectives above them.
     """
     text = (text or "").strip()
     if not text:
@@ -271,7 +274,10 @@ def suggest_parents(
         return []
     goals = {g["id"]: g for g in repo.rows("goals", org_id)}
     banned = _below(goals, goal_id) if goal_id and goal_id in goals else set()
-    candidates = [g for g in goals.values() if g["level"] == level - 1 and g["id"] not in banned]
+    shown = sight.in_context(goals)
+    candidates = [
+        g for g in goals.values() if g["level"] == level - 1 and g["id"] not in banned and g["id"] in shown
+    ]
     if not candidates:
         return []
     new_id = "\x00new"  # cannot clash with a stored id (ids are printable)
@@ -435,14 +441,19 @@ def _concerns(
 
 
 # ---------------------------------------------------------------------------- strategy view
-def strategy_view(repo: Repository, org_id: str, aligner: Aligner) -> dict[str, Any]:
+def strategy_view(
+    repo: Repository, org_id: str, aligner: Aligner, sight: Sight = EVERYTHING
+) -> dict[str, Any]:
     """The strategy map (mission -> themes -> objectives -> unit goals) and the units x themes
-    coverage: how many of each unit's goals serve each theme (tier core or adjacent)."""
+    coverage: how many of each unit's goals serve each theme (tier core or adjacent). Over the
+    goals in the reader's `sight` and the objectives above them."""
     mission = repo.mission(org_id)
     if mission is None:
         raise NotFoundError(f"organisation {org_id!r} has no mission yet")
     report = run_checks(repo, org_id, aligner)
     goals = {g["id"]: g for g in repo.rows("goals", org_id)}
+    shown = sight.in_context(goals)
+    goals = {g: goal for g, goal in goals.items() if g in shown}
     progress = goal_progress(repo, org_id)
     theme_names = [t["name"] for t in mission.get("themes") or [] if isinstance(t, dict) and t.get("name")]
     model = current_model(repo, org_id, aligner)

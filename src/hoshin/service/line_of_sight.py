@@ -8,6 +8,10 @@ that were accepted, and why. A unit gets the same over the unit and the units be
 Only the goals a page shows are read: the person's (or unit's) own goals, then their parents level
 by level until the top, by key. A page therefore stays fast in an organisation with tens of thousands
 of goals (bench/bench_line_of_sight.py), where reading every goal would not.
+
+Both go through the reader's sight (service/visibility.py): a unit manager asking for a person or
+unit of another unit is answered as for one that does not exist, and sees only the goals of their
+units with the objectives above them.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from hoshin.errors import NotFoundError
+from hoshin.service.visibility import EVERYTHING, Sight
 
 if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
@@ -155,12 +160,15 @@ def _accepted_ideas(repo: Repository, org_id: str, ideas: list[dict[str, Any]]) 
     return out
 
 
-def person_view(repo: Repository, org_id: str, person_id: str, aligner: Aligner | None) -> dict[str, Any]:
+def person_view(
+    repo: Repository, org_id: str, person_id: str, aligner: Aligner | None, sight: Sight = EVERYTHING
+) -> dict[str, Any]:
     """The line of sight of one person: `{person, units, mission, goals: [{goal, chain,
     reaches_objective}], skills, themes, accepted_ideas, ideas_total}`.
-    NotFoundError for an unknown person."""
-    person = repo.get("people", org_id, person_id)
-    own_goals = repo.goals_of(org_id, owner=person_id)
+    NotFoundError for an unknown person, or one outside `sight`."""
+    person = sight.get(repo, org_id, "people", person_id)
+    owned = repo.goals_of(org_id, owner=person_id)
+    own_goals = {g: goal for g, goal in owned.items() if sight.sees("goals", goal)}
     goals = _with_ancestors(repo, org_id, own_goals)
     own = list(own_goals.values())
     skills = repo.skills_of(org_id, [person_id])
@@ -172,11 +180,14 @@ def person_view(repo: Repository, org_id: str, person_id: str, aligner: Aligner 
     }
 
 
-def unit_view(repo: Repository, org_id: str, unit_id: str, aligner: Aligner | None) -> dict[str, Any]:
+def unit_view(
+    repo: Repository, org_id: str, unit_id: str, aligner: Aligner | None, sight: Sight = EVERYTHING
+) -> dict[str, Any]:
     """The line of sight of a unit and the units below it: the same keys as `person_view` with
-    `unit`, `subunits` and `people` instead of `person`. NotFoundError for an unknown unit."""
+    `unit`, `subunits` and `people` instead of `person`. NotFoundError for an unknown unit, or one
+    outside `sight` (in the same words)."""
     try:
-        unit = repo.get("units", org_id, unit_id)
+        unit = sight.get(repo, org_id, "units", unit_id)
     except NotFoundError:
         raise NotFoundError(f"no unit {unit_id!r}; see the units on the goals page") from None
     scope = set(repo.unit_subtree(org_id, unit_id))

@@ -43,7 +43,7 @@ from hoshin.store.verdict_batches import decode as decode_batch
 from hoshin.store.verdict_batches import encode as encode_batch
 from hoshin.store.verdict_batches import summarise as summarise_batch
 
-__all__ = ["RECORD_KINDS", "Repository", "now_iso", "open_store"]
+__all__ = ["RECORD_KINDS", "Repository", "missing_record", "now_iso", "open_store"]
 
 
 def now_iso() -> str:
@@ -290,9 +290,7 @@ class Repository:
                 statements.record_by_key(table, spec.key), {"org_id": org_id, **by_key}
             ).first()
             if row is None:
-                raise NotFoundError(
-                    f"no {kind[:-1] if kind.endswith('s') else kind} {_show(key)} in {org_id!r}"
-                )
+                raise missing_record(kind, org_id, key)
             record = self._record(spec, row._mapping, include_hidden)
             for name, (link, own, other) in spec.links.items():
                 linked = statements.linked_ids(link, own, other)
@@ -1446,6 +1444,12 @@ def _key_match(spec: _Kind, keys: tuple[str, ...]) -> list[Any]:
 
 def _show(key: Key) -> str:
     return repr(key) if isinstance(key, str) else "/".join(key)
+
+
+def missing_record(kind: str, org_id: str, key: Key) -> NotFoundError:
+    """The error `get` raises for a record that is not there; a record hidden from a user is
+    answered with the very same one (service/visibility.py)."""
+    return NotFoundError(f"no {kind[:-1] if kind.endswith('s') else kind} {_show(key)} in {org_id!r}")
 
 
 _GOAL_BRIEF = ("id", "text", "level", "unit_id", "owner_id")

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from hoshin.api import editing, schemas
 from hoshin.api.deps import Context, client_address, get_store, permit, session_user
-from hoshin.api.routes import get_aligner, visible_goals
+from hoshin.api.routes import get_aligner
 from hoshin.api.security import CSRF_FIELD, check_csrf
 from hoshin.errors import AuthenticationError, InputError, NotFoundError, TooManyAttempts
 from hoshin.service.audit import list_events
@@ -31,6 +31,7 @@ from hoshin.service.corridor import (
 )
 from hoshin.service.missions import current_model, save_mission
 from hoshin.service.records import IDEA_STATUSES
+from hoshin.service.visibility import sight_of
 from hoshin.web.templating import render
 
 __all__ = ["router"]
@@ -245,7 +246,7 @@ def _list_page(
 @router.get("/goals", response_class=HTMLResponse)
 def goals_page(request: Request, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> HTMLResponse:
     # A unit manager sees the goals of their own unit and the units below it, as in the API.
-    rows = visible_goals(ctx.user, ctx.store.rows("goals", ctx.org))
+    rows = sight_of(ctx.user).only("goals", ctx.store.rows("goals", ctx.org))
     return _list_page(request, ctx, "goals", "goals.html", rows)
 
 
@@ -262,7 +263,7 @@ async def goals_create(
 def goal_edit(
     key: str, request: Request, ctx: Annotated[Context, Depends(permit("goal.update"))]
 ) -> HTMLResponse:
-    record = ctx.store.get("goals", ctx.org, key)
+    record = sight_of(ctx.user).get(ctx.store, ctx.org, "goals", key)  # another unit's: as missing
     ctx.check("goal.update", record)
     units = [u["id"] for u in ctx.store.rows("units", ctx.org)]
     return render(request, "goal_edit.html", {"record": record, "units": units})
