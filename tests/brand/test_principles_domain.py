@@ -178,7 +178,7 @@ def test_a_cut_counts_when_what_it_cuts_is_close_to_the_value() -> None:
     principle = parse_principle("Hygiene comes before speed in our kitchens.")
     sentence = "Skip the hand-washing step between orders when the queue is long."
     objects = {phrase: True for phrase in given_up_objects(sentence)}
-    assert "the hand-washing step between orders" in objects
+    assert list(objects) == ["the hand-washing step"]
     assert judge_principle(principle, [sentence], [0.1])["verdict"] == "unrelated"
     assert judge_principle(principle, [sentence], [0.1], objects=objects)["verdict"] == "contradicts"
 
@@ -253,3 +253,27 @@ def test_unseen_values_are_read_through_the_model() -> None:
         security, [{"id": "p", "text": security}], [{"id": "x", "text": text}], default_embedder("minilm")
     )
     assert result[0]["verdict"] == "contradicts" and result[0]["evidence"] == text
+
+
+@pytest.mark.model
+def test_the_model_adds_no_flags_to_texts_that_keep_the_principle() -> None:
+    """Meaning widens what a cut may act on, never what the principle itself ranks lower."""
+    from hoshin.service.texts import default_embedder
+
+    cases = [
+        (
+            "We repair before we replace.",
+            "A fridge that is repaired instead of replaced is good for the planet.",
+        ),
+        ("Every watt counts.", "Cut the electricity and gas used to build one refrigerator by 30%."),
+        (
+            "We only promise what we have tested.",
+            "We compare cabinets with and without panels to confirm the gain.",
+        ),
+    ]
+    embedder = default_embedder("minilm")
+    for principle, text in cases:
+        (row,) = check_principles(
+            principle, [{"id": "p", "text": principle}], [{"id": "x", "text": text}], embedder
+        )
+        assert row["verdict"] != "contradicts", (principle, text, row["why"])

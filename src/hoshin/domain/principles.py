@@ -51,12 +51,11 @@ _CONCEPT_WORDS = {
     "certification, certified, accident, injury, protect, protection, guard, alarm, fire, recall, audit, "
     "helmet, harness, leak, fail-safe, unsafe, danger, dangerous, sign-off, verify, verified, "
     "calibrate, calibration, maintenance, durability, protective, emergency, warning, hygiene, "
-    "contamination, expiry, rules, procedure, supervision, defect, faulty, recalibrate, hat, hats, "
-    "goggles, gloves, ppe, uncertified, untested, failed, defective, broken, expired",
+    "contamination, expiry, rules, procedure, supervision, recalibrate, hat, hats, "
+    "goggles, gloves, ppe",
     "quality": "quality, test, testing, inspection, inspect, check, defect, defects, durable, standard, "
     "standards, finish, materials, tolerance, rework, review, accuracy, accurate, error, errors, "
-    "mistake, mistakes, verify, confirm, fact-check, proofread, fresh, durability, sign-off, "
-    "uncertified, untested, failed, defective, faulty",
+    "mistake, mistakes, verify, confirm, fact-check, proofread, fresh, durability, sign-off",
     "privacy": "privacy, data, personal, consent, track, tracking, cookies, share, profile, surveillance, "
     "advertisers, email, addresses, records, files, confidential, details, information, location, "
     "permission",
@@ -219,7 +218,7 @@ _DEEDS = frozenset(
     for w in """test tested testing check checked checking inspect inspected inspection verify verified
     confirm confirmed certify certified calibrate calibrated recalibrate recalibrated review reviewed audit
     audited approve approved sign-off fact-check tell told inform informed disclose disclosed explain
-    explained consent agree agreed pay paid rest maintain maintained service serviced train
+    explained consent agree agreed pay paid maintain maintained service serviced train
     trained certificate certification licence license permit""".split()
 )
 _DEFER = cue_list(
@@ -256,6 +255,15 @@ _PRESS_ON = cue_list("rather than, anyway, regardless, still, even though, altho
 _PERIL = frozenset(stem(w) for w in "risk risks danger dangerous unsafe harm hazard injury injuries".split())
 _HIDING_VERBS = frozenset(stem(w) for w in "hide conceal withhold omit bury cover lie mislead".split())
 _PURPOSE = frozenset("so to for until".split())
+_LINKS = frozenset("to and or with for".split())
+_NEGATING = frozenset("not no never without nobody none".split())
+# Time pressure: a cut made "when the queue is long" or "on busy days" is made for speed.
+_PRESSURE = cue_list(
+    "queue, busy, rush, peak, backlog, short-staffed, understaffed, behind schedule, waiting, in a hurry"
+)
+# Where the object of a cut ends: "the hand-washing step | between orders", "the side airbags | from".
+_OBJECT_END = frozenset("from in on at by between during across within".split())
+_PRONOUNS = frozenset("it them this that these those".split())
 _ABSENT = frozenset("no without lacks lacking".split())  # "has no certificate", not "not the people"
 _CLOSE = 0.2  # a sentence this close to the principle (MiniLM cosine) is about what it protects
 _FORBID = re.compile(r"\b(?:never|not|no|don't|do not|won't|will not|refuse to)\s+(\w+)", re.IGNORECASE)
@@ -383,6 +391,8 @@ def _stance(
     if violations and consent:
         return "supports", hits, consent
     close = close or any(objects.get(phrase, False) for phrase in given_up_objects(sentence))
+    # a flawed part or batch is a matter of safety and quality whatever it is
+    close = close or bool(principle.concepts & {"safety", "quality"} and find_cues(toks, _FLAWED))
     if not hits and not violations and not close:
         return "unrelated", [], []
     if violations:
@@ -398,6 +408,7 @@ def _stance(
         return "supports", hits, accepted
     reduce: list[str] = []
     increase: list[str] = ["no " + r for r in refused]
+    pressed = bool(_motives(principle, toks) or find_cues(toks, _PRESSURE))
     more_harm: list[str] = []
     masked = find_cues(toks, _REDUCE + _NOT_REDUCING)
     reductions = [m for m in masked if m.cue not in _NOT_REDUCING]
@@ -409,9 +420,12 @@ def _stance(
         negated = m.cue.phrase not in _SELF_NEGATED and (
             is_negated(toks, m.first, window) or _after_without(toks, m.first)
         )
+        # what the cut acts on: a protected word, or (under a motive or time pressure) a phrase close
+        # in meaning to the value ("skip the hand-washing step when the queue is long")
         if not (
             _names_protected(sentence, toks, m.first, m.last, principle.related)
-            or objects.get(_object_after(sentence, toks, m.last), False)
+            or pressed
+            and _close_object(principle, sentence, toks, m.last, objects)
         ):
             continue
         harm = _harm_after(toks, m.last, principle.related)
@@ -430,7 +444,7 @@ def _stance(
         return "contradicts", hits, reduce + motive
     if increase and not motive:
         return "supports", hits, increase
-    given_up = _given_up(principle, toks, motive)
+    given_up = _given_up(principle, sentence, toks, motive, objects)
     if given_up:
         return "contradicts", hits, given_up + motive
     if increase:
@@ -460,7 +474,9 @@ def _accepted_cost(principle: Principle, toks: Sequence[Any]) -> list[str]:
     return found
 
 
-def _given_up(principle: Principle, toks: Sequence[Any], motive: list[str]) -> list[str]:
+def _given_up(
+    principle: Principle, sentence: str, toks: Sequence[Any], motive: list[str], objects: Mapping[str, bool]
+) -> list[str]:
     """Cue words of the value given up in a sentence close to the principle, as any field says it."""
     flaws = [
         m
@@ -474,7 +490,7 @@ def _given_up(principle: Principle, toks: Sequence[Any], motive: list[str]) -> l
     give_up_at = {i for m in give_ups for i in range(m.first, m.last + 1)}
     for i in deeds:
         # "will not be recalibrated", "without confirming it": the deed is left undone ...
-        if is_negated(toks, i) and not give_up_at & set(range(max(0, i - 3), i + 4)):
+        if _undone(toks, i) and not give_up_at & set(range(max(0, i - 3), i + 4)):
             return ["not " + toks[i].lower]
     for m in find_cues(toks, _DEFER):  # ... or put off ("check the quotes later") ...
         if any(m.first - 4 <= i < m.first for i in deeds):
@@ -499,8 +515,37 @@ def _given_up(principle: Principle, toks: Sequence[Any], motive: list[str]) -> l
             t.stem in principle.traded_for or t.stem in _HARMS for t in after
         ):
             continue  # "cut costs", "halve the emissions": what is cut is not the value
-        return [m.cue.phrase]
+        obj = _object_after(sentence, toks, m.last)
+        if _names_protected(sentence, toks, m.first, m.last, principle.related) or _close_object(
+            principle, sentence, toks, m.last, objects
+        ):
+            return [m.cue.phrase]
+        if obj.lower() in _PRONOUNS and any(t.stem in principle.related for t in toks[: m.first]):
+            return [m.cue.phrase]  # "the safety rules slow us down; relax them"
     return []
+
+
+def _close_object(
+    principle: Principle, sentence: str, toks: Sequence[Any], last: int, objects: Mapping[str, bool]
+) -> bool:
+    """True when the phrase after token `last` is close in meaning to the value and is not itself what
+    the principle ranks lower ("repaired instead of replaced")."""
+    phrase = _object_after(sentence, toks, last)
+    if not objects.get(phrase, False):
+        return False
+    words = tokens(phrase)
+    return not find_cues(words, _MOTIVE) and not any(t.stem in principle.traded_for for t in words)
+
+
+def _undone(toks: Sequence[Any], index: int) -> bool:
+    """True when a negation governs token `index` itself: "will not be recalibrated", "without
+    confirming", not "without panels to confirm"."""
+    for t in reversed(toks[max(0, index - 2) : index]):
+        if t.lower in _LINKS:
+            return False
+        if t.lower.replace("’", "'") in _NEGATING or t.lower.endswith("n't"):
+            return True
+    return False
 
 
 def _belittled(toks: Sequence[Any]) -> list[str]:
@@ -551,8 +596,8 @@ def _names_protected(
     protected word among the next few words, before a clause ends, or (passive) just before it."""
     for n, t in enumerate(toks[last + 1 : last + 1 + _OBJECT_AFTER]):
         gap = sentence[toks[last + n].end : t.start]
-        if t.lower in _BOUNDARY or any(mark in gap for mark in ";:,()"):
-            break
+        if t.lower in _BOUNDARY or t.lower == "to" and n > 0 or any(mark in gap for mark in ";:,()"):
+            break  # "without panels to confirm it": the cut acts on the panels
         if t.stem in related:
             return True
     if toks[first].lower == "instead":
@@ -594,6 +639,7 @@ def _object_after(sentence: str, toks: Sequence[Any], last: int) -> str:
         if (
             t.lower in _BOUNDARY
             or t.lower in _PURPOSE
+            or t.lower in _OBJECT_END
             or t.lower == "because"
             or any(c in gap for c in ";:,()")
         ):
