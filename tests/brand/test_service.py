@@ -131,6 +131,16 @@ def test_image_gap_measures_outside_voices_by_month_with_quotes(demo) -> None:
     assert len(gap["by_month"]["Reliability"]) == len(gap["months"])
 
 
+def test_image_gap_counts_a_complaint_against_the_brand_not_for_it(demo) -> None:
+    """The 1-star review M21 ("Compressor died after 14 months. The repair was free but the fridge
+    hums much louder than before.") supports no attribute; before, its 'repair' counted for two.
+    (That its first sentence speaks against Reliability takes the model: test_acceptance_model.)"""
+    gap = {a["name"]: a for a in brand.image_gap(demo.store, demo.org, demo.aligner)["attributes"]}
+    assert gap
+    for name, row in gap.items():
+        assert "M21" not in {q["id"] for q in row["quotes"]["supports"]}, name
+
+
 def test_person_goals_lead_up_to_company_objectives(demo) -> None:
     goals = demo.store.rows("goals", demo.org)
     owner = next(g["owner_id"] for g in goals if g["level"] == 3 and g["owner_id"])

@@ -65,6 +65,18 @@ def test_brand_examples(embedder: Embedder) -> None:
     assert min(scores["door"], scores["warranty"]) > max(scores["cheap"], scores["mayo"])
 
 
+def test_a_complaint_counts_against_the_attribute_it_is_about(embedder: Embedder) -> None:
+    mission = "We make reliable fridges that are made to last and to be repaired, and care for the planet."
+    text = (
+        "Compressor died after 14 months. The repair was free but the fridge hums much louder than "
+        "before. Not what I expected for this price."
+    )
+    (row,) = check_brand(mission, [{"id": "r", "text": text}], embedder)
+    assert all(a["supports"] == [] for a in row["attributes"].values())
+    assert row["attributes"]["Reliability"]["contradicts"] == ["Compressor died after 14 months."]
+    assert row["tier"] == "off"
+
+
 def test_principle_examples(embedder: Embedder) -> None:
     texts = [
         {"id": "cut", "text": "Cut the compressor test time in half to ship sooner"},

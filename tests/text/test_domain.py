@@ -202,6 +202,33 @@ def test_negated_support_counts_as_contradiction() -> None:
     assert result["attributes"]["Reliability"]["contradicts"] == ["These doors won't last a year."]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The door seal broke after a year.",
+        "It died three weeks after the warranty ran out.",
+        "Two years in and it stopped working; the warranty people were useless.",
+    ],
+)
+def test_a_complaint_about_an_attribute_counts_against_it(text: str) -> None:
+    """Attribute words in a complaint ("a year", "warranty") name what went wrong: never support."""
+    result = _brand("To produce reliable refrigerators.", text, 0.8)
+    assert result["attributes"]["Reliability"]["supports"] == []
+    assert result["attributes"]["Reliability"]["contradicts"] == [text]
+    assert result["tier"] != "core"
+
+
+def test_a_complaint_supports_nothing_and_touches_only_what_it_names() -> None:
+    mission = "We make reliable fridges and care for the planet."
+    text = "The repair was free but the fridge hums much louder than before."
+    result = _brand(mission, text, 0.5)
+    for name in ("Reliability", "Sustainability"):
+        assert result["attributes"][name]["supports"] == [], name
+    assert result["attributes"]["Sustainability"]["contradicts"] == []  # the complaint is about noise
+    praise = "Still running after twelve years and never broke once."
+    assert _brand(mission, praise, 0.5)["attributes"]["Reliability"]["supports"] == [praise]
+
+
 def test_off_topic_text_without_attributes_is_off() -> None:
     result = _brand("To produce reliable refrigerators.", "Our new range of spicy mayonnaise is here!", 0.05)
     assert result["tier"] == "off"

@@ -6,10 +6,15 @@ a sentence *supports* an attribute when it shows it (cue words, or closeness to 
 prototype sentence) and *contradicts* it when it shows the opposite ("cheap", "who cares how long
 they last", a negated support). Being on topic is not enough: a sentence about fridges that shrugs
 at durability contradicts a brand built on reliability.
+
+A complaint ("it broke after a year", "hums much louder than before", "not what I expected") is never
+support: the attribute words in it ("year", "repair") name what went wrong. It counts against every
+attribute it names or is close to in meaning, and leaves the others alone.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +28,7 @@ __all__ = [
     "BrandAttribute",
     "assess_brand",
     "attribute_prototypes",
+    "complaint_words",
     "derive_attributes",
     "lexicon_of",
 ]
@@ -129,6 +135,45 @@ ATTRIBUTES: dict[str, AttributeLexicon] = {
 }
 
 
+# What people write when something let them down; about the thing, the service or the experience,
+# in no particular trade. A negated one ("never broke once", "not noisy at all") is no complaint.
+_COMPLAINTS = cue_list(
+    """broke, broken, broke down, died, dead, failed, fails, failing, stopped working, stops working,
+    doesn't work, does not work, didn't work, did not work, quit, gave up, leaks, leaking, leaked, louder,
+    noisy, noisier, too loud, rattles, rattling, buzzes, buzzing, worse, worst, disappointed,
+    disappointing, disappointment, not what i expected, waste of money, useless, terrible, awful, poor,
+    regret, returned it, sent it back, faulty, defect, defective, cracked, rusted, rusty, wore out,
+    worn out, overheats, overheating, never again, unreliable, went wrong, gone downhill"""
+)
+# Sentences that lay the complaint on someone else ("unlike other brands, ours never ...").
+_ELSEWHERE = frozenset(stem(w) for w in "unlike competitors competitor others rivals".split())
+# A complaint this close (cosine) to an attribute's prototype is about that attribute.
+_COMPLAINT_NEAR = 0.3
+
+
+_CLAUSE = re.compile(r"\s*(?:[,;:]|\bbut\b|\bthough\b|\balthough\b|\bhowever\b|\byet\b)\s*", re.IGNORECASE)
+
+
+def complaint_clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence that complain ("the fridge hums much louder than before" in "The
+    repair was free but the fridge hums much louder than before")."""
+    if not complaint_words(sentence):
+        return []
+    return [c for c in _CLAUSE.split(sentence) if c and complaint_words(c)] or [sentence]
+
+
+def complaint_words(sentence: str) -> list[str]:
+    """The complaint cues of a sentence, as written; empty when it is not a complaint."""
+    toks = tokens(sentence)
+    if any(t.stem in _ELSEWHERE for t in toks):
+        return []
+    return [
+        sentence[toks[m.first].start : toks[m.last].end]
+        for m in find_cues(toks, _COMPLAINTS)
+        if not is_negated(toks, m.first)
+    ]
+
+
 @dataclass(frozen=True)
 class BrandAttribute:
     name: str
@@ -231,6 +276,11 @@ def assess_brand(
     per_attribute: dict[str, dict[str, Any]] = {}
     n_support = n_contra = 0
     reasons: list[str] = []
+    complaints = [complaint_words(sentence) for sentence in sentences]
+    clauses = [
+        complaint_clauses(sentence) if found else []
+        for sentence, found in zip(sentences, complaints, strict=True)
+    ]
     for index, attribute in enumerate(attributes):
         lex = lexicon_of(attribute)
         supports: list[str] = []
@@ -240,6 +290,14 @@ def assess_brand(
             similarity = (
                 float(sentence_vectors[row] @ prototype_vectors[index]) if len(prototype_vectors) else 0.0
             )
+            if complaints[row]:
+                # what it complains about: an attribute word in the complaining clause, or its meaning
+                named = any(_sentence_stance(c, lex)[2] for c in clauses[row])
+                if named or similarity >= min(_COMPLAINT_NEAR, prototype_threshold):
+                    contradicts.append(sentence)
+                    cues = ", ".join(dict.fromkeys(complaints[row]))
+                    reasons.append(f"'{_short(sentence)}' works against {attribute.name} ({cues})")
+                continue
             if oppose >= 1.0 and oppose >= support:
                 contradicts.append(sentence)
                 reasons.append(f"'{_short(sentence)}' works against {attribute.name} ({', '.join(words)})")
