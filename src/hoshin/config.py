@@ -25,7 +25,9 @@ __all__ = [
     "max_request_bytes",
     "secure_cookie",
     "sign_in_limits",
+    "single_sign_on",
     "SignInLimits",
+    "SingleSignOn",
 ]
 
 _N = TypeVar("_N", int, float)
@@ -123,6 +125,43 @@ SETTINGS = (
         "Minutes over which failed sign-ins are counted (a sliding window: each failure stops "
         "counting this long after it was made).",
     ),
+    Setting(
+        "HOSHIN_OIDC_ISSUER",
+        "none (single sign-on off)",
+        "OpenID Connect provider: its issuer URL, or its discovery URL (ending in "
+        "/.well-known/openid-configuration). Set it with the client id and secret and the role "
+        "mapping to show 'Sign in with ...' on the sign-in page (docs/single-sign-on.md).",
+    ),
+    Setting("HOSHIN_OIDC_CLIENT_ID", "none", "The client id Hoshin is registered under at the provider."),
+    Setting("HOSHIN_OIDC_CLIENT_SECRET", "none", "That client's secret."),
+    Setting("HOSHIN_OIDC_NAME", "single sign-on", "The provider's name on the button: 'Sign in with NAME'."),
+    Setting(
+        "HOSHIN_OIDC_ROLE_CLAIM",
+        "roles",
+        "The ID token claim that carries the user's roles or groups (a list or a single value); a "
+        "dotted path reaches into an object, e.g. realm_access.roles.",
+    ),
+    Setting(
+        "HOSHIN_OIDC_ROLES",
+        "none (nobody may sign in)",
+        "Claim values and the Hoshin role each gives: 'hoshin-admins=admin, planners=strategist, "
+        "rd-leads=unit_manager:U-RD, staff=contributor, all=viewer' (or the same as a JSON object). "
+        "A unit manager's unit follows a colon. A user with several gets the strongest; one with "
+        "none is refused.",
+    ),
+    Setting(
+        "HOSHIN_OIDC_ORGANISATION",
+        "the database's only organisation",
+        "The organisation whose users sign in through the provider; a new user is created there "
+        "with the mapped role, a known one gets the mapped role on every sign-in.",
+    ),
+    Setting(
+        "HOSHIN_OIDC_USERNAME_CLAIM",
+        "preferred_username",
+        "The ID token claim whose value is the Hoshin user name (use one the provider controls, "
+        "such as preferred_username or email in a company directory).",
+    ),
+    Setting("HOSHIN_OIDC_SCOPE", "openid profile email", "The scopes asked for at the provider."),
     Setting("HOSHIN_CACHE", "on", "Set to off to disable the vector cache of the batch commands."),
     Setting(
         "HOSHIN_SECRET_KEY",
@@ -268,6 +307,100 @@ def sign_in_limits() -> SignInLimits:
     if not 0 < minutes <= 7 * 24 * 60:  # also refuses nan
         raise ConfigError(f"HOSHIN_SIGN_IN_WINDOW_MIN must be more than 0 and at most a week, not {raw}")
     return SignInLimits(per_name, per_address, minutes * 60)
+
+
+_ROLE_NAMES = ("admin", "strategist", "unit_manager", "contributor", "viewer")
+
+
+@dataclass(frozen=True)
+class SingleSignOn:
+    """Sign-in through an OpenID Connect provider (HOSHIN_OIDC_*). `roles` maps a claim value to
+    (Hoshin role, unit or None); `discovery_url` is the provider's metadata document."""
+
+    discovery_url: str
+    client_id: str
+    client_secret: str
+    name: str
+    role_claim: str
+    roles: tuple[tuple[str, str, str | None], ...]
+    organisation: str | None
+    username_claim: str
+    scope: str
+
+
+def single_sign_on() -> SingleSignOn | None:
+    """The HOSHIN_OIDC_* settings, checked; None when HOSHIN_OIDC_ISSUER is unset (no single
+    sign-on). ConfigError naming the setting when one is missing or malformed."""
+    from hoshin.errors import ConfigError
+
+    issuer = os.environ.get("HOSHIN_OIDC_ISSUER", "").strip()
+    if not issuer:
+        return None
+    if not issuer.startswith(("https://", "http://")):
+        raise ConfigError(f"HOSHIN_OIDC_ISSUER must be an http(s) URL, not {issuer!r}")
+    well_known = "/.well-known/openid-configuration"
+    discovery = issuer if issuer.endswith(well_known) else issuer.rstrip("/") + well_known
+    values = {}
+    for name in ("HOSHIN_OIDC_CLIENT_ID", "HOSHIN_OIDC_CLIENT_SECRET", "HOSHIN_OIDC_ROLES"):
+        values[name] = os.environ.get(name, "").strip()
+        if not values[name]:
+            raise ConfigError(f"{name} must be set for single sign-on (HOSHIN_OIDC_ISSUER is set)")
+    return SingleSignOn(
+        discovery_url=discovery,
+        client_id=values["HOSHIN_OIDC_CLIENT_ID"],
+        client_secret=values["HOSHIN_OIDC_CLIENT_SECRET"],
+        name=os.environ.get("HOSHIN_OIDC_NAME", "").strip() or "single sign-on",
+        role_claim=os.environ.get("HOSHIN_OIDC_ROLE_CLAIM", "").strip() or "roles",
+        roles=_role_mapping(values["HOSHIN_OIDC_ROLES"]),
+        organisation=os.environ.get("HOSHIN_OIDC_ORGANISATION", "").strip() or None,
+        username_claim=os.environ.get("HOSHIN_OIDC_USERNAME_CLAIM", "").strip() or "preferred_username",
+        scope=os.environ.get("HOSHIN_OIDC_SCOPE", "").strip() or "openid profile email",
+    )
+
+
+def _role_mapping(raw: str) -> tuple[tuple[str, str, str | None], ...]:
+    """HOSHIN_OIDC_ROLES as (claim value, role, unit) triples: 'value=role[:unit], ...' or a JSON
+    object {"value": "role[:unit]"} (for claim values that hold commas or equals signs)."""
+    import json
+
+    from hoshin.errors import ConfigError
+
+    if raw.startswith("{"):
+        try:
+            pairs = json.loads(raw)
+        except ValueError as exc:
+            raise ConfigError(f"HOSHIN_OIDC_ROLES is not valid JSON: {exc}") from None
+        if not isinstance(pairs, dict) or not all(isinstance(v, str) for v in pairs.values()):
+            raise ConfigError('HOSHIN_OIDC_ROLES as JSON must map claim values to roles: {"value": "role"}')
+        entries = [(str(value), target) for value, target in pairs.items()]
+    else:
+        entries = []
+        for part in filter(None, (item.strip() for item in raw.split(","))):
+            value, equals, target = part.rpartition("=")
+            if not equals or not value.strip():
+                raise ConfigError(
+                    f"HOSHIN_OIDC_ROLES: {part!r} is not 'claim value=role' "
+                    "(e.g. hoshin-admins=admin, rd-leads=unit_manager:U-RD)"
+                )
+            entries.append((value.strip(), target))
+    mapping = []
+    for value, target in entries:
+        role, _, unit = (item.strip() for item in target.partition(":"))
+        role = role.lower().replace(" ", "_").replace("-", "_")
+        if role not in _ROLE_NAMES:
+            raise ConfigError(
+                f"HOSHIN_OIDC_ROLES: {value!r} maps to {role!r}, which is no role; use one of: "
+                + ", ".join(_ROLE_NAMES)
+            )
+        if role == "unit_manager" and not unit:
+            raise ConfigError(
+                f"HOSHIN_OIDC_ROLES: {value!r} maps to unit_manager without a unit; "
+                f"name it after a colon, e.g. {value}=unit_manager:U-RD"
+            )
+        mapping.append((value, role, unit or None))
+    if not mapping:
+        raise ConfigError("HOSHIN_OIDC_ROLES maps no claim value to a role")
+    return tuple(mapping)
 
 
 def _number_setting(

@@ -100,6 +100,7 @@ def create_app(
     app.state.vector_cache = None
     app.state.secret_key = key
     app.state.sign_in = SignInGuard(config.sign_in_limits())
+    app.state.single_sign_on = config.single_sign_on()  # None: password sign-in only
     app.state.store = None
     app.state.dashboards = DashboardSnapshots(max_age, shared=_dashboard_changes(url))
     app.add_middleware(DashboardFreshness, snapshots=app.state.dashboards)

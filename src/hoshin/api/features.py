@@ -15,7 +15,7 @@ from fastapi import APIRouter
 __all__ = ["FEATURES", "Feature", "load_features"]
 
 # In order: the first feature to declare a path serves it.
-FEATURES = ("dashboard", "knowledge", "cascade", "corridor", "brand", "people", "jobs")
+FEATURES = ("dashboard", "knowledge", "cascade", "corridor", "brand", "people", "jobs", "single_sign_on")
 
 
 @dataclass(frozen=True)

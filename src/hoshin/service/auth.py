@@ -31,6 +31,7 @@ __all__ = [
     "login",
     "load_principal",
     "session_fingerprint",
+    "signed_in",
     "sign_out",
     "principal_from_token",
     "subtree",
@@ -292,8 +293,7 @@ def login(
         )
     if not matches:
         raise AuthenticationError(_LOGIN_FAILED)
-    row = matches[0]
-    return _principal(store, row), session_fingerprint(row)
+    return signed_in(store, matches[0])
 
 
 @cache
@@ -310,8 +310,14 @@ def session_fingerprint(row: Mapping[str, Any]) -> str:
     """What a session cookie carries to prove it is current: a digest of the user's password hash
     and session epoch, so a new password or a sign-out (which raises the epoch) ends it. The cookie
     is signed, not stored: without the epoch a copy of it kept working after logout."""
-    mark = f"{row['password_hash']}\x00{row.get('session_epoch') or 0}"
+    mark = f"{row.get('password_hash') or ''}\x00{row.get('session_epoch') or 0}"
     return hashlib.sha256(mark.encode()).hexdigest()[:16]
+
+
+def signed_in(store: Any, row: Mapping[str, Any]) -> tuple[Principal, str]:
+    """The user of a stored `row` who has just proved who they are (a password, or an ID token from
+    the single sign-on provider), and the fingerprint their session cookie carries."""
+    return _principal(store, row), session_fingerprint(row)
 
 
 def sign_out(store: Any, user: Principal) -> None:
@@ -332,7 +338,9 @@ def load_principal(
         if username and organisation_id
         else (None, {})
     )
-    if row is not None and row.get("active") and row.get("password_hash"):
+    # A session may belong to a user without a password (one who signs in through single sign-on);
+    # a token never does: tokens are issued for a password and end with it.
+    if row is not None and row.get("active") and (session or row.get("password_hash")):
         expected = session_fingerprint(row) if session else password_fingerprint(row["password_hash"])
         if hmac.compare_digest(expected, str(fingerprint)):
             return _principal(store, row, parents)
