@@ -107,3 +107,13 @@ def test_knowledge_reasons_quote_no_word_the_whole_list_shares(aligner: Aligner)
     assert "'viruses'" in next(
         r["why"] for r in rank_knowledge(aligner, mission, rows) if r["name"] == "Malware"
     )
+
+
+def test_knowledge_of_what_the_product_is_made_of_outranks_what_it_stores(aligner: Aligner) -> None:
+    """A fridge maker needs its motors' and seals' engineering before cooking, though fridges and
+    food sit close in meaning."""
+    needed = ["Electric motor and compressor design", "Rubber and polymer sealing materials"]
+    not_needed = ["Cooking and recipe development", "Television journalism", "Stock trading"]
+    rows = [{"id": n, "name": n, "description": ""} for n in needed + not_needed]
+    ranked = [r["name"] for r in rank_knowledge(aligner, "To produce reliable refrigerators.", rows)]
+    assert set(ranked[:2]) == set(needed)

@@ -26,7 +26,7 @@ import numpy as np
 
 from hoshin.domain.calibration import hubness, null_spread, zscore_against
 
-__all__ = ["AlignmentResult", "EngineParams", "MissionVectors", "align"]
+__all__ = ["AlignmentResult", "EngineParams", "MissionVectors", "align", "calibrated_rows"]
 
 
 @dataclass(frozen=True)
@@ -197,3 +197,24 @@ def align(
         exclusion=exclusion,
         centre=centre,
     )
+
+
+def calibrated_rows(
+    items: np.ndarray,
+    targets: np.ndarray,
+    background: np.ndarray,
+    params: EngineParams = EngineParams(),
+    background_hub: np.ndarray | None = None,
+) -> np.ndarray:
+    """(items, targets) z of every item against every target, each target calibrated on its own
+    background distribution (steps 1-2 of `align`, before any best-of or feedback)."""
+    if len(items) == 0:
+        return np.zeros((0, len(targets)))
+    hub = hubness(items, background, params.hub_k)
+    bg_hub = (
+        background_hub
+        if background_hub is not None
+        else hubness(background, background, params.hub_k, exclude_self=True)
+    )
+    z, _ = _theme_z(items, hub, targets, background, bg_hub, params.hub_weight, background_hub is not None)
+    return z

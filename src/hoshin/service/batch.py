@@ -9,20 +9,20 @@ from __future__ import annotations
 import heapq
 import marshal
 import os
-import random
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import count, islice
-from typing import IO
+from typing import IO, TypeVar
 
 import numpy as np
 
-from hoshin.domain.alignment import MissionVectors, align
+from hoshin.domain.alignment import MissionVectors, align, calibrated_rows
 from hoshin.domain.calibration import score_from_z
 from hoshin.domain.explain import shared_words
-from hoshin.domain.mission import MissionModel
+from hoshin.domain.mission import ThemeKind, theme_label
+from hoshin.domain.quantised import QuantisedVectors, quantise
 from hoshin.domain.text import (
     boilerplate_from_counts,
     boilerplate_words,
@@ -32,13 +32,12 @@ from hoshin.domain.text import (
 )
 from hoshin.embedding import ProgressFn
 from hoshin.errors import RowError
-from hoshin.service.alignment import Aligner, BatchContext
+from hoshin.service.alignment import FACET_TEMPLATES, Aligner, BatchContext
 from hoshin.service.cascade import link_reason, link_table
 from hoshin.service.corridor_examples import LabelledExample, judge_by_examples
 
 __all__ = [
     "CHUNK_ROWS",
-    "CONTEXT_SAMPLE",
     "InputSurvey",
     "best_first",
     "chunked",
@@ -50,6 +49,7 @@ __all__ = [
 ]
 
 Row = dict[str, str]
+T = TypeVar("T")
 
 
 def triage(
@@ -78,71 +78,49 @@ def triage(
 
 # ---------------------------------------------------------------- triage of any size, in chunks
 #
-# `triage` scores its rows as one batch, and two things of that batch enter every verdict: the
-# words most lines share (dropped as boilerplate before embedding) and the feedback centre (the
-# mean of the batch's four best texts). Neither fits a stream whose end is not read yet, so a
-# large input is triaged in two passes over the file, holding at most one chunk of rows:
+# `triage` scores its rows as one batch, and two things of the whole batch enter every verdict:
+# the words most lines share (dropped as boilerplate before embedding) and the feedback centre
+# (the mean of the batch's four best texts). With examples, a third: the mean and spread of every
+# line's z, which the example learner compares each idea with. None of them is known before the
+# last row is read, so a large input is triaged in passes over the file, holding one chunk:
 #
-# 1. `survey_texts` reads every text once, without the model: it counts the input, counts in how
-#    many texts each word occurs (so the boilerplate words are exactly the whole batch's), and
-#    keeps a uniform random sample of CONTEXT_SAMPLE texts (reservoir sampling, fixed seed).
-# 2. The sample (with the examples, as they would sit in the whole batch) is scored once; its
-#    feedback centre, with the exact boilerplate words, is the context every chunk of
-#    CHUNK_ROWS rows is then scored with (`Aligner.score_batch(..., context=...)`). With examples,
-#    the sample's z values also stand in for the whole batch's mean and spread, the one feature
-#    of the example learner that looks at the batch as a whole.
+# 1. `survey_texts` reads every text once, without the model: it counts the rows and in how many
+#    texts each word occurs, so the boilerplate words are the whole batch's.
+# 2. Every chunk is embedded (the model's work, done once) and its vectors spilled to a temporary
+#    file as int8 codes with a scale per row (388 bytes a row for MiniLM; `embed_scored` scores
+#    exactly these values), while the four best texts so far are kept: that gives the centre.
+# 3. With examples, the spilled vectors are aligned once more for the mean and spread of z.
+# 4. Every chunk is scored from its spilled vectors against that context
+#    (`Aligner.score_batch(..., context=..., vectors=...)`) and its verdicts handed on.
 #
-# What this gives: an input of up to CHUNK_ROWS rows is one batch, as before, byte for byte. Up
-# to CONTEXT_SAMPLE rows the sample is the whole input, so every verdict is the unchunked one
-# whatever the chunk size. Beyond that only the centre (and with examples the reference mean and
-# spread) comes from a sample instead of the whole input: the sample's four best texts rather
-# than the input's. How much that moves verdicts is measured on 20,000 ideas in bench/README.md
-# ("Streaming"). Exact centres would need every text embedded before the first
-# verdict, i.e. every vector held or embedded twice.
+# So every verdict is the one `triage` gives over the whole input as one batch, whatever the chunk
+# size (tests/engine/test_batch_stream.py compares them); bench/README.md ("Streaming") records the
+# measured agreement on 20,000 ideas with MiniLM. Memory holds one chunk, the word counts and four
+# vectors; the temporary folder holds the codes. Output starts at step 4, after the last embedding.
 
 #: Rows scored together; also the largest input triaged as one batch, exactly as `triage` does.
 CHUNK_ROWS = 10_000
-#: Texts of a larger input sampled to fix the batch context its chunks are scored with.
-CONTEXT_SAMPLE = 10_000
 
 
 @dataclass
 class InputSurvey:
-    """What the first pass over an input learns: how many texts, which words most of them share
-    (as document counts), and a uniform sample of the texts in input order."""
+    """What the first pass over an input learns: how many texts, and in how many of them each
+    word occurs (for the batch's boilerplate words)."""
 
     count: int = 0
     word_counts: Counter[str] = field(default_factory=Counter)
-    sample: list[str] = field(default_factory=list)
 
 
-def survey_texts(texts: Iterable[str], sample_size: int | None = None, seed: int = 26) -> InputSurvey:
-    """One pass over `texts` in bounded memory (the sample, of `sample_size` texts, by default
-    CONTEXT_SAMPLE, and one count per distinct word)."""
-    if sample_size is None:
-        sample_size = CONTEXT_SAMPLE
+def survey_texts(texts: Iterable[str]) -> InputSurvey:
+    """One pass over `texts` in bounded memory (one count per distinct word)."""
     survey = InputSurvey()
-    draw = random.Random(seed)
-    picked: list[tuple[int, str]] = []
-    block: list[str] = []
-    for index, text in enumerate(texts):
-        block.append(text)
-        if len(block) == 4096:
-            survey.word_counts.update(word_document_counts(block))
-            block = []
-        if index < sample_size:
-            picked.append((index, text))
-        else:
-            slot = draw.randrange(index + 1)
-            if slot < sample_size:
-                picked[slot] = (index, text)
-        survey.count = index + 1
-    survey.word_counts.update(word_document_counts(block))
-    survey.sample = [text for _, text in sorted(picked)]
+    for block in chunked(texts, 4096):
+        survey.word_counts.update(word_document_counts(block))
+        survey.count += len(block)
     return survey
 
 
-def chunked(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+def chunked(rows: Iterable[T], size: int) -> Iterator[list[T]]:
     """`rows` in lists of `size` (the last one shorter)."""
     iterator = iter(rows)
     while chunk := list(islice(iterator, size)):
@@ -152,67 +130,187 @@ def chunked(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
 def triage_chunks(
     aligner: Aligner,
     mission: str,
-    chunks: Iterable[Sequence[Row]],
+    read_chunks: Callable[[], Iterable[Sequence[Row]]],
     survey: InputSurvey,
     focus_areas: Sequence[str] = (),
     exclusions: Sequence[str] = (),
     progress: ProgressFn | None = None,
     examples: Sequence[LabelledExample] = (),
+    folder: str | None = None,
 ) -> Iterator[list[dict]]:
     """`triage` over an input read in chunks: each chunk's `{id, text, score, tier, theme, why}`
-    rows, in input order (not sorted: `best_first` sorts them all in bounded memory). `survey` is
-    the first pass over the same texts (`survey_texts`); see the notes above on what it fixes.
-    When the survey counts no more texts than the first chunk holds, that chunk is scored as
-    `triage` scores it."""
+    rows, in input order (not sorted: `best_first` sorts them all in bounded memory).
+
+    `read_chunks()` reads the input afresh, in chunks, each time it is called (twice for an input
+    of more than one chunk); `survey` is the first pass over the same texts (`survey_texts`). An
+    input of one chunk is scored as `triage` scores it; a larger one in the passes described
+    above, with the vectors kept in `folder` (default: the system's temporary folder)."""
+    chunks = iter(read_chunks())
+    first = next(chunks, None)
+    if first is None:
+        return
+    if len(first) >= survey.count:
+        yield _one_batch(aligner, mission, first, focus_areas, exclusions, progress, examples)
+        return
+    del first, chunks
     model = aligner.mission_model(mission, focus_areas, exclusions)
-    context: BatchContext | None = None
-    reference: tuple[float, float] | None = None
-    done = 0
-    for chunk in chunks:
-        if context is None and len(chunk) < survey.count:
-            context, reference = _sampled_context(aligner, model, survey, examples)
-        texts = [r["text"] for r in chunk]
-
-        def chunk_progress(finished: int, offset: int = done) -> None:
-            if progress is not None:
-                progress(offset + finished)
-
-        if examples:
-            batch = aligner.score_batch(
-                model, texts + [e.text for e in examples], progress=chunk_progress, context=context
-            )
-            verdicts = judge_by_examples(aligner, batch, texts, examples, reference=reference)
-        else:
-            verdicts = aligner.score_batch(model, texts, progress=chunk_progress, context=context).verdicts
-        done += len(texts)
-        yield [{"id": r["id"], "text": r["text"], **v.as_dict()} for r, v in zip(chunk, verdicts)]
-
-
-def _sampled_context(
-    aligner: Aligner, model: MissionModel, survey: InputSurvey, examples: Sequence[LabelledExample]
-) -> tuple[BatchContext, tuple[float, float] | None]:
-    """The context a large input's chunks are scored with: the whole input's boilerplate words
-    and the feedback centre of the sample; with examples, the mean and spread of the sample's and
-    the examples' z (what the learner compares each idea with)."""
     example_texts = [e.text for e in examples]
     counts = survey.word_counts + word_document_counts([*example_texts, model.text])
     drop = boilerplate_from_counts(counts, survey.count + len(example_texts) + 1)
     prepared = aligner.prepare(model, drop)
-    lines = survey.sample + example_texts
-    vectors = aligner.embed_scored([strip_words(t, drop) for t in lines])
+    examples_vectors = aligner.embed_scored([strip_words(t, drop) for t in example_texts])
+    with tempfile.TemporaryDirectory(prefix="hoshin-vectors-", dir=folder) as scratch:
+        kept = _SpilledVectors(os.path.join(scratch, "vectors.bin"))
+        best = _BestLines(aligner.params.feedback_k)
+        done = 0
+        for chunk in read_chunks():
+            texts = [strip_words(r["text"], drop) for r in chunk]
+            raw = aligner.embed(texts, progress=_offset(progress, done))
+            vectors = kept.append(raw)
+            best.offer(vectors, _plain_z(aligner, prepared, vectors), done)
+            done += len(chunk)
+        if len(examples_vectors):
+            best.offer(examples_vectors, _plain_z(aligner, prepared, examples_vectors), done)
+        feedback = survey.count + len(examples) >= aligner.params.feedback_min_batch
+        context = BatchContext(drop, prepared, best.centre() if feedback else None)
+        reference = _z_spread(aligner, context, kept, examples_vectors) if examples else None
+        for chunk, vectors in zip(read_chunks(), kept.chunks(), strict=True):
+            texts = [r["text"] for r in chunk]
+            if examples:
+                batch = aligner.score_batch(
+                    model,
+                    texts + example_texts,
+                    context=context,
+                    vectors=np.concatenate([vectors, examples_vectors]),
+                )
+                verdicts = judge_by_examples(aligner, batch, texts, examples, reference=reference)
+            else:
+                verdicts = aligner.score_batch(model, texts, context=context, vectors=vectors).verdicts
+            yield _rows(chunk, verdicts)
+
+
+def _one_batch(
+    aligner: Aligner,
+    mission: str,
+    rows: Sequence[Row],
+    focus_areas: Sequence[str],
+    exclusions: Sequence[str],
+    progress: ProgressFn | None,
+    examples: Sequence[LabelledExample],
+) -> list[dict]:
+    """`triage`'s rows before its sort."""
+    model = aligner.mission_model(mission, focus_areas, exclusions)
+    texts = [r["text"] for r in rows]
+    if examples:
+        batch = aligner.score_batch(model, texts + [e.text for e in examples], progress=progress)
+        return _rows(rows, judge_by_examples(aligner, batch, texts, examples))
+    return _rows(rows, aligner.score(model, texts, progress=progress))
+
+
+def _rows(rows: Sequence[Row], verdicts: Sequence) -> list[dict]:  # noqa: ANN001 - Verdict
+    return [{"id": r["id"], "text": r["text"], **v.as_dict()} for r, v in zip(rows, verdicts, strict=True)]
+
+
+def _offset(progress: ProgressFn | None, offset: int) -> ProgressFn | None:
+    if progress is None:
+        return None
+    return lambda finished: progress(offset + finished)
+
+
+def _plain_z(aligner: Aligner, prepared: MissionVectors, vectors: np.ndarray) -> np.ndarray:
+    """Each line's z before feedback: the order `align` picks a batch's best lines by (its z is
+    the best theme's score standardised against one background null, so the order is the same)."""
     result = align(
         vectors,
         prepared,
         aligner.background,
         aligner.params,
-        use_feedback=True,
+        use_feedback=False,
         background_hub=aligner.background_hub,
     )
-    reference = None
-    if examples:
-        z = np.asarray(result.z, dtype=np.float64)
-        reference = (float(z.mean()), float(z.std()))
-    return BatchContext(drop, prepared, result.centre), reference
+    return np.asarray(result.z)
+
+
+class _BestLines:
+    """The `k` lines of highest z offered so far, with their vectors: a batch's feedback centre."""
+
+    def __init__(self, k: int) -> None:
+        self.k = k
+        self._z = np.zeros(0)
+        self._at = np.zeros(0, dtype=np.int64)
+        self._vectors: np.ndarray | None = None
+
+    def offer(self, vectors: np.ndarray, z: np.ndarray, offset: int) -> None:
+        top = np.argsort(-z, kind="stable")[: self.k]
+        pooled_z = np.concatenate([self._z, z[top]])
+        pooled_at = np.concatenate([self._at, offset + top])
+        pooled = vectors[top] if self._vectors is None else np.concatenate([self._vectors, vectors[top]])
+        # Best first, ties by position: the order align's argsort gives all but exact ties, and
+        # tied z come from the same text (the same vector), so the centre is the same.
+        keep = np.lexsort((pooled_at, -pooled_z))[: self.k]
+        self._z, self._at, self._vectors = pooled_z[keep], pooled_at[keep], pooled[keep]
+
+    def centre(self) -> np.ndarray | None:
+        if self._vectors is None or not len(self._vectors):
+            return None
+        centre = self._vectors.mean(axis=0)
+        centre /= max(float(np.linalg.norm(centre)), 1e-9)
+        return centre
+
+
+def _z_spread(
+    aligner: Aligner, context: BatchContext, kept: _SpilledVectors, examples_vectors: np.ndarray
+) -> tuple[float, float]:
+    """Mean and standard deviation of every line's z in the whole batch (the texts, then the
+    examples), merged chunk by chunk (Chan et al.'s pairwise update)."""
+    count, mean, m2 = 0, 0.0, 0.0
+    for vectors in [*kept.chunks(), examples_vectors]:
+        if not len(vectors):
+            continue
+        z = np.asarray(
+            align(
+                vectors,
+                context.mission,
+                aligner.background,
+                aligner.params,
+                background_hub=aligner.background_hub,
+                centre=context.centre,
+            ).z,
+            dtype=np.float64,
+        )
+        n, chunk_mean = len(z), float(z.mean())
+        chunk_m2 = float(((z - chunk_mean) ** 2).sum())
+        delta = chunk_mean - mean
+        total = count + n
+        mean += delta * n / total
+        m2 += chunk_m2 + delta * delta * count * n / total
+        count = total
+    return mean, (m2 / count) ** 0.5 if count else 0.0
+
+
+class _SpilledVectors:
+    """Vectors written to a file chunk by chunk as int8 codes and a float32 scale per row, read
+    back in the same chunks as the values `Aligner.embed_scored` would have given."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._sizes: list[tuple[int, int]] = []
+        open(path, "wb").close()
+
+    def append(self, raw: np.ndarray) -> np.ndarray:
+        coded = quantise(np.asarray(raw, dtype=np.float32))
+        with open(self.path, "ab") as handle:
+            coded.codes.tofile(handle)
+            coded.scales.tofile(handle)
+        self._sizes.append(coded.codes.shape)
+        return coded.dequantised()
+
+    def chunks(self) -> Iterator[np.ndarray]:
+        with open(self.path, "rb") as handle:
+            for rows, width in self._sizes:
+                codes = np.fromfile(handle, dtype=np.int8, count=rows * width).reshape(rows, width)
+                scales = np.fromfile(handle, dtype=np.float32, count=rows)
+                yield QuantisedVectors(codes, scales).dequantised()
 
 
 #: Sorted runs merged at once; more are merged in rounds (each run holds one open file).
@@ -281,45 +379,53 @@ def _area_text(row: Row) -> str:
     return f"{name}: {description}" if description else name
 
 
+# Weight of the product facets ("parts and components of ...", "materials and technology for ...")
+# beside the statement itself. The knowledge a mission needs includes the technology of what it
+# makes: at 0.25 ESCO knowledge nDCG@5 went 0.818 -> 0.826 (raw cosine 0.817) and the dev skills
+# list 0.709 -> 0.689 (raw 0.654), and a fridge maker's motor design and rubber materials rank above
+# culinary arts; at 0.5 and above the skills list falls towards raw cosine.
+FACET_WEIGHT = 0.25
+
+
 def rank_knowledge(
     aligner: Aligner, mission: str, rows: Sequence[Row], progress: ProgressFn | None = None
 ) -> list[dict]:
     """`{id, name, score, why}` for every knowledge area, the ones the mission needs most first.
 
-    An area ranks by its closeness to the whole statement, less half its closeness to everything
-    (its hubness against the background corpus), calibrated against how the statement rates that
-    background. Nothing else: a breadth prior and a concreteness penalty used to sit on top, and
-    they fit one development list (generic skills, nDCG@5 0.81) while falling below plain cosine on
-    knowledge concepts of another source (0.73 against 0.82); without them the rank beats plain
-    cosine on both (eval/README.md).
+    An area ranks by its closeness to the whole statement (and, a quarter as much, to the parts,
+    materials and technology of what the mission makes), each less half the area's closeness to
+    everything (its hubness) and calibrated against how that mission row rates the background.
+    Nothing else: a breadth prior and a concreteness penalty used to sit on top, and they fit one
+    development list (generic skills, nDCG@5 0.81) while falling below plain cosine on knowledge
+    concepts of another source (0.73 against 0.82).
     """
     texts = [_area_text(r) for r in rows]
     vectors = aligner.embed(texts, progress=progress)
     statement = without_exceptions(mission)
-    mission_vectors = MissionVectors(
-        names=("mission",),
-        texts=(statement,),
-        vectors=aligner.embed([statement]),
-        penalties=np.zeros(1, dtype=np.float32),
-        exclusion_names=(),
-        exclusion_vectors=np.zeros((0, vectors.shape[1] if len(vectors) else 0), dtype=np.float32),
-    )
-    result = align(
+    themes = aligner.mission_model(mission).themes or ()
+    facets = [
+        template.format(theme_label(t.text))
+        for t in themes
+        if t.kind == ThemeKind.WHAT
+        for template in FACET_TEMPLATES
+    ]
+    z_rows = calibrated_rows(
         vectors,
-        mission_vectors,
+        aligner.embed([statement, *facets]),
         aligner.background,
         aligner.params,
-        use_feedback=False,
-        background_hub=aligner.background_hub,
+        aligner.background_hub,
     )
+    z_all = z_rows[:, 0]
+    if facets:
+        z_all = (z_all + FACET_WEIGHT * z_rows[:, 1:].mean(axis=1)) / (1.0 + FACET_WEIGHT)
     # Words most of the areas share ("knowledge", "principles") are how the list is written, not
     # evidence of a need.
     drop = boilerplate_words(texts + [mission])
-    themes = aligner.mission_model(mission).themes or ()
     nearest = (vectors @ aligner.embed([t.text for t in themes]).T).argmax(axis=1) if themes else None
     out = []
     for i, row in enumerate(rows):
-        z = float(result.z[i])
+        z = float(z_all[i])
         theme = themes[int(nearest[i])] if nearest is not None else None
         serves = f"the theme '{theme.name}'" if theme else "the mission"
         words = shared_words(strip_words(texts[i], drop), statement)
