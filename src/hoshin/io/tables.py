@@ -223,27 +223,87 @@ def _read_csv(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
         raise RowError(name, reader.line_num, None, f"malformed CSV: {exc}", "check the quoting") from None
 
 
+# Guards against hostile workbooks: an XLSX file is a zip of XML parts, and a file of a few KB can
+# unpack to gigabytes or claim a sheet of 1,048,576 x 16,384 cells that openpyxl pads row by row.
+XLSX_MAX_ENTRIES = 1_000  # parts in the zip; a workbook has a few dozen
+XLSX_MAX_UNPACKED = 1024 * 2**20  # bytes of all parts together, as the zip declares them
+XLSX_MAX_RATIO = 200  # unpacked / packed size of one part over XLSX_RATIO_FROM bytes
+XLSX_RATIO_FROM = 2**20
+XLSX_MAX_ROWS = 1_048_576  # a sheet's own limit
+XLSX_MAX_COLUMNS = 1_000
+
+
+def _check_xlsx_zip(path: Path, name: str) -> None:
+    """InputError naming the file unless its zip is small enough to open: few enough parts, and
+    none that unpacks to far more than it takes on disk. The sizes are those the zip declares,
+    which are the most it yields: reading a part stops there."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise InputError(
+            f"{name}: not a readable XLSX workbook (not a zip file); save it again from Excel"
+        ) from None
+    if len(parts) > XLSX_MAX_ENTRIES:
+        raise InputError(
+            f"{name}: the workbook holds {len(parts):,} zip entries (at most {XLSX_MAX_ENTRIES:,}); "
+            "save it again from Excel, or export the sheet as CSV"
+        )
+    unpacked = sum(p.file_size for p in parts)
+    if unpacked > XLSX_MAX_UNPACKED:
+        raise InputError(
+            f"{name}: the workbook would unpack to {unpacked / 2**20:,.0f} MiB (at most "
+            f"{XLSX_MAX_UNPACKED // 2**20:,} MiB); export the sheet as CSV instead"
+        )
+    for part in parts:
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > XLSX_RATIO_FROM and ratio > XLSX_MAX_RATIO:
+            raise InputError(
+                f"{name}: its part {part.filename!r} would unpack to {ratio:,.0f} times its packed "
+                f"size (at most {XLSX_MAX_RATIO}); a spreadsheet program writes no such file, so it "
+                "is not read"
+            )
+
+
 def _read_xlsx(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
     import zipfile
 
     from openpyxl import load_workbook
 
+    _check_xlsx_zip(path, name)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise InputError(f"{name}: not a readable XLSX workbook ({exc}); save it again from Excel") from None
     try:
         sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header_row = next(rows, None)
+        # The sheet's own claim of its size is not trusted: openpyxl would pad every row to it.
+        sheet.reset_dimensions()
+        header_row = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), None)
         if header_row is None:
             return
         header = ["" if h is None else str(h).strip() for h in header_row]
         while header and header[-1] == "":
             header.pop()
+        if len(header) > XLSX_MAX_COLUMNS:
+            raise InputError(
+                f"{name}: the header row has {len(header):,} columns (at most {XLSX_MAX_COLUMNS:,})"
+            )
+        if not header:
+            return
+        # Only the header's columns are read, and no row past a sheet's last: a cell far out
+        # cannot make every row 16,384 cells wide, nor a row number beyond it a billion rows.
+        rows = sheet.iter_rows(min_row=2, max_row=XLSX_MAX_ROWS + 1, max_col=len(header), values_only=True)
         for number, values in enumerate(rows, start=2):
-            if all(v is None or str(v).strip() == "" for v in values):
-                continue
+            if number > XLSX_MAX_ROWS:
+                raise InputError(
+                    f"{name}: the sheet goes on past row {XLSX_MAX_ROWS:,}, more rows than a sheet "
+                    "holds; save it again from Excel"
+                )
+            if not any(values) or all(v is None or str(v).strip() == "" for v in values):
+                continue  # the first test is quick for the empty rows openpyxl fills gaps with
             yield number, dict(zip(header, values))
     finally:
         book.close()
@@ -517,4 +577,3 @@ def _write_text_table(rows: Sequence[dict[str, Any]], out: IO[str], width: int =
 def _short(value: Any, width: int) -> str:
     text = str(value).replace("\n", " ")
     return text if len(text) <= width else text[: width - 1] + "…"
-
