@@ -44,16 +44,15 @@ def _aligner():  # noqa: ANN202 - typed in the service
         "--examples takes a file with columns text,tier (and optional id, why): ideas a reviewer has\n"
         "already placed, at least two tiers among them. A few per tier (3-5) teach Hoshin where this\n"
         "organisation draws its lines; each verdict then names the example that decided it.\n\n"
-        "Big inputs: the file is read twice, a chunk of rows at a time, so memory stays flat\n"
-        "whatever its size (CSV, JSONL and XLSX; a .json list is parsed whole). The first pass\n"
+        "Big inputs: the file is read a chunk of rows at a time (--chunk-size), so memory stays\n"
+        "flat whatever its size (CSV, JSONL and XLSX; a .json list is parsed whole). A first pass\n"
         "checks every row before anything is written: a bad row exits 2 with no output (a file\n"
-        "given with --output appears only when complete). Output is best first, as always: with\n"
-        "jsonl, csv or json the verdicts of a large input are sorted through temporary files\n"
-        "(about 400 bytes a row, in TMPDIR) and written when the last chunk is scored.\n"
-        "--order input writes each chunk's verdicts as soon as they are ready, in the order of the\n"
-        "input rows instead. An input larger than --chunk-size is scored against a batch context\n"
-        "(shared boilerplate words, the best ideas' centre) fixed on a sample of 10,000 of its\n"
-        "rows; up to 10,000 rows the verdicts are those of one batch."
+        "given with --output appears only when complete). The verdicts are those of one batch:\n"
+        "an input larger than one chunk is embedded chunk by chunk first (the vectors kept in\n"
+        "TMPDIR, about 400 bytes a row), then scored against the whole input's boilerplate words\n"
+        "and best ideas, and written. Output is best first, as always, sorted through temporary\n"
+        "files (about 400 bytes a row); --order input writes each chunk's verdicts as soon as they\n"
+        "are scored, in the order of the input rows instead."
     ),
 )
 def corridor_triage(
@@ -99,14 +98,14 @@ def corridor_triage(
         if examples_file is not None:
             example_rows = read_table(examples_file, EXAMPLES_SPEC)
             examples = examples_from_rows(example_rows, str(examples_file))
-        # First pass: every row checked (a bad row ends the run before any output) and the input
-        # counted and sampled; the second pass scores it chunk by chunk.
+        # First pass: every row checked (a bad row ends the run before any output), the rows and
+        # their words counted; then the input is read again, chunk by chunk, to be scored.
         survey = survey_texts(row["text"] for row in iter_table(input_file, spec))
         progress = Progress(survey.count + len(examples), "embedding")
         scored = triage_chunks(
             _aligner(),
             text,
-            chunked(iter_table(input_file, spec), chunk_size),
+            lambda: chunked(iter_table(input_file, spec), chunk_size),
             survey,
             focus,
             exclude,

@@ -188,6 +188,11 @@ def judge_with_reference(
     as one line of the whole batch."""
     features, sims = example_features(item_vectors, item_z, example_vectors, example_z, example_grades)
     features[:, 1] = (item_z - centre) / (spread if spread > 1e-9 else 1.0)
+    # A tier without examples measures the gap to the batch's mean score: the whole batch's too.
+    given = {int(g) for g in example_grades}
+    for grade, name in enumerate(("off", "adjacent", "core")):
+        if grade not in given:
+            features[:, FEATURE_NAMES.index(f"z_minus_{name}")] = item_z - centre
     return _decide(learner, features, sims, example_grades)
 
 

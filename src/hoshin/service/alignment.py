@@ -185,12 +185,15 @@ class Aligner:
         use_feedback: bool = True,
         context: BatchContext | None = None,
         explain: Sequence[int] | None = None,
+        vectors: np.ndarray | None = None,
     ) -> ScoredBatch:
         """Verdicts for `texts` as one batch; with `context` (an earlier batch's), as more lines of
         that batch. `model` must be the model that batch was scored against.
 
         `explain` limits the verdicts (each with its reason, the costly part of a large batch) to
-        the texts at those positions, in that order; the alignment still covers every text."""
+        the texts at those positions, in that order; the alignment still covers every text.
+        `vectors` (with `context` only) are the texts' vectors as `embed_scored` gave them for the
+        context's boilerplate words, when the caller kept them: nothing is embedded again."""
         items = list(texts)
         if context is None:
             # Words that most lines of the batch share (and the mission, too) say nothing about fit.
@@ -199,7 +202,8 @@ class Aligner:
             centre = None
         else:
             drop, prepared, centre = context.drop, context.mission, context.centre
-        vectors = self.embed_scored([strip_words(t, drop) for t in items], progress=progress)
+        if vectors is None or context is None:
+            vectors = self.embed_scored([strip_words(t, drop) for t in items], progress=progress)
         result = align(
             vectors,
             prepared,
