@@ -33,6 +33,9 @@ test: install
 test-fast: install
 	$(VENV)/bin/pytest -q -m "not model and not postgres"
 
+## Before a commit: lint, then the tests that need neither the model nor PostgreSQL.
+check: lint test-fast
+
 lint: install
 	$(VENV)/bin/ruff format --check src/hoshin/domain src/hoshin/service/alignment.py src/hoshin/service/batch.py tests/engine
 	$(VENV)/bin/ruff check src tests bench eval

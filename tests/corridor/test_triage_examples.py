@@ -79,7 +79,10 @@ def test_examples_in_jsonl_with_capitalised_tiers(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("examples", "message"),
     [
-        ("text,tier\nrefrigerator door seal,central\npiano,off\n", "row 2, field 'tier': 'central' is not allowed"),
+        (
+            "text,tier\nrefrigerator door seal,central\npiano,off\n",
+            "row 2, field 'tier': 'central' is not allowed",
+        ),
         ("text,tier\nrefrigerator door seal,core\n,off\n", "row 3, field 'text': is empty"),
         ("text,tier\na,core\nb,\n", "row 3, field 'tier': is empty"),
         ("text,label\na,core\n", "missing column tier"),

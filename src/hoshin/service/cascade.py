@@ -446,10 +446,10 @@ def _off_mission(
 ) -> None:
     """Off-tier goals, except those the cascade vouches for.
 
-    A goal below the top can read as off on its own ("Sign forty kitchen-studio partners") and still
-    serve an on-mission parent: a goal is flagged when its score is clearly off and it is not written
-    in plain enabling language, whatever its parent, or when it matches an exclusion word for word. Sub-goals of a flagged goal are
-    named in their parent's issue instead of being flagged one by one.
+    A goal below the top can read as off on its own ("Sign forty new dealers") and still serve an
+    on-mission parent: a goal is flagged when its score is clearly off and it is not written in plain
+    commercial language, whatever its parent, or when it matches an exclusion word for word.
+    Sub-goals of a flagged goal are named in their parent's issue instead of being flagged one by one.
     """
     result = batch.result
     aligned = [False] * len(goals)
