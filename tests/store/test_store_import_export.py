@@ -44,9 +44,13 @@ def test_reimport_updates_by_id_and_changes_nothing_else(loaded: Any, tmp_path: 
     assert (result.created, result.updated) == (0, 2)
     after = snapshot(loaded)
     assert after["audit"][-1]["action"] == "import"
-    assert {k: v for k, v in after.items() if k != "audit"} == {
-        k: v for k, v in before.items() if k != "audit"
+    assert {k: v for k, v in after.items() if k not in ("audit", "verdicts")} == {
+        k: v for k, v in before.items() if k not in ("audit", "verdicts")
     }
+    # The fixture's ideas were stored unscored: a re-import scores them (issue 23 #11), once.
+    assert before["verdicts"] == [] and {v["record_id"] for v in after["verdicts"]} == {"I001", "I002"}
+    import_file(loaded, "coolco", "ideas", path, "test")
+    assert snapshot(loaded)["verdicts"] == after["verdicts"]
 
 
 def test_partial_columns_update_only_those_fields(loaded: Any, tmp_path: Path) -> None:

@@ -57,16 +57,38 @@ def import_file(
     result = import_batches(repo, org_id, [batch], actor, action="import", detail=detail)[0]
     if kind == "ideas":
         # New ideas and changed texts get a verdict, after the commit: a failure to score leaves the
-        # imported ideas stored (see score_new_ideas). Unchanged ideas keep the verdict they have.
+        # imported ideas stored (see score_new_ideas). So do the file's ideas that hold no verdict
+        # for the current mission: an import killed after its commit, run again, stores nothing
+        # new ("0 created") and must still score them. Other unchanged ideas keep their verdict.
         from hoshin.service.corridor import score_new_ideas
 
-        fresh = [r["id"] for r in batch.records if "text" in r and texts.get(r["id"]) != r["text"]]
+        unscored = _without_current_verdict(repo, org_id)
+        fresh = [
+            r["id"]
+            for r in batch.records
+            if ("text" in r and texts.get(r["id"]) != r["text"]) or r["id"] in unscored
+        ]
         score_new_ideas(repo, org_id, fresh, progress=progress)
     if result.created + result.updated >= ANALYSE_FROM and kind in RECORD_KINDS:
         # PostgreSQL's planner works from table statistics that autovacuum refreshes only some
         # time after a bulk load: until then a re-score's vector lookups scanned the whole table.
         repo.refresh_statistics([kind, "vectors"] if kind == "ideas" else [kind])
     return result
+
+
+def _without_current_verdict(repo: Repository, org_id: str) -> set[str]:
+    """Ids of the organisation's ideas whose newest verdict is missing or was judged against
+    another mission version than the current one (none without a mission: nothing to judge by)."""
+    mission = repo.mission(org_id)
+    if mission is None:
+        return set()
+    newest = repo.verdict_summaries(org_id, ["idea"])["idea"]
+    version = mission.get("version")
+    return {
+        key
+        for key in repo.keys("ideas", org_id)
+        if key not in newest or newest[key].get("mission_version") != version
+    }
 
 
 def read_batch(kind: str, path: str | Path) -> Batch:
