@@ -29,6 +29,7 @@ PLAN = [
     ("bench_triage_throughput.py", ["--n", "2000"], ["--n", "200"]),
     ("bench_cache.py", ["--n", "1000"], ["--n", "100"]),
     ("bench_triage_memory.py", ["--n", "100000"], ["--n", "2000"]),
+    ("bench_triage_stream.py", ["--n", "20000", "--compare"], ["--n", "500", "--compare"]),
     ("bench_mission_analysis.py", ["--count", "600"], ["--count", "20"]),
     ("bench_dashboard.py", [], ["--goals", "1000", "--units", "50", "--ideas", "500"]),
     ("bench_cascade.py", ["--goals", "10000"], ["--goals", "500", "--units", "30"]),
@@ -52,6 +53,7 @@ def run_one(script: str, args: list[str], embedder: str | None) -> tuple[dict | 
         "bench_mission_analysis.py",
         "bench_load.py",
         "bench_import.py",
+        "bench_triage_stream.py",
     ):
         command += ["--embedder", embedder]
     time_v = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
@@ -114,6 +116,15 @@ def summary_rows(results: dict[str, dict]) -> list[tuple[str, str, str, str]]:
                      f"peak {peak:.0f} MiB = baseline {memory['baseline_mib']:.0f} + vectors "
                      f"{memory['vectors_mib']:.0f} + overhead {memory['overhead_mib']:.0f}",
                      "report", f"overhead {memory['overhead_x_vectors']:.1f}x vectors"))
+    stream = results.get("bench_triage_stream.py")
+    if stream:
+        measured = (f"{stream['cli_rate']:.1f}/s = {stream['cli_ratio']:.2f}x raw "
+                    f"(CPU {stream['cli_cpu_ratio']:.2f}x), peak RSS {stream['peak_mib']:.0f} MiB")
+        if "identical_tiers" in stream:
+            measured += f", {stream['identical_tiers']:.2%} tiers as one batch"
+        ok = stream["peak_mib"] < stream["rss_limit_mib"]
+        rows.append((f"triage CLI, {stream['n']} rows streamed", measured, "RSS < 1.5 GB",
+                     "met" if ok else "MISSED"))
     rescore = results.get("bench_rescore_app.py")
     if rescore:
         first = rescore["first_pass"]["seconds"]

@@ -215,3 +215,12 @@ def test_first_view_times_each_page_twice_on_a_fresh_demo() -> None:
     assert set(result["views"]) == {"/", "/knowledge", "/principles"}
     assert all(first > 0 and second > 0 for first, second in result["views"].values())
     assert result["demo_load_s"] > 0
+
+
+def test_stream_reports_cli_rate_peak_memory_and_agreement() -> None:
+    done = run_script("bench_triage_stream.py", "--n", "120", "--raw-n", "50", "--compare")
+    result = result_of(done)
+    assert result["n"] == 120 and result["backend"] == "hashing"
+    assert result["cli_rate"] > 0 and result["raw_rate"] > 0 and result["peak_mib"] > 0
+    assert result["cli_ratio"] == pytest.approx(result["cli_rate"] / result["raw_rate"], rel=1e-6)
+    assert result["identical_tiers"] == 1.0  # one chunk: exactly the one-batch verdicts

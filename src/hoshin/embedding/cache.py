@@ -56,6 +56,9 @@ class SqliteVectorCache(VectorCache):
         self._lock = threading.Lock()
         self._conn = sqlite3.connect(str(self.path), check_same_thread=False, timeout=30)
         self._conn.execute("PRAGMA journal_mode=WAL")
+        # A cache may lose its last writes in a power cut (they are embedded again), never its
+        # consistency: with WAL, NORMAL syncs at checkpoints rather than on every commit.
+        self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.execute(
             "CREATE TABLE IF NOT EXISTS vectors ("
             " model TEXT NOT NULL, hash TEXT NOT NULL, vector BLOB NOT NULL,"

@@ -33,6 +33,10 @@ class OnnxSession:
         if threads is not None:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Idle pool threads sleep instead of spinning for work: on cores shared with other
+        # processes a spinning thread burns the time a busy one needs (texts per CPU second on 2
+        # shared cores: 82-90 spinning, 97-123 not; bench/README.md, "Streaming").
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         options.log_severity_level = 3  # warnings about unused initialisers are not for users
         self._session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
         tokenizer = Tokenizer.from_file(str(source / "tokenizer.json"))
