@@ -34,6 +34,7 @@ from hoshin.domain.corridor_examples import (  # noqa: E402
     example_features,
 )  # noqa: E402
 from hoshin.service.alignment import Aligner  # noqa: E402
+from hoshin.service.corridor_examples import learner_vectors  # noqa: E402
 
 KS = (1, 3, 5)
 SEEDS = 4
@@ -61,7 +62,7 @@ def load_lists(aligner: Aligner, folder: str) -> list[ScoredList]:
             out.append(
                 ScoredList(
                     np.array([i["grade"] for i in case["items"]]),
-                    aligner.embed(texts),
+                    learner_vectors(aligner, batch, texts),
                     np.asarray(batch.result.z, dtype=np.float64),
                     zero,
                 )

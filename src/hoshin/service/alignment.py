@@ -76,6 +76,9 @@ class ScoredBatch:
     result: AlignmentResult
     mission: MissionVectors
     drop: frozenset[str] = frozenset()
+    # The lines' vectors as they were scored (boilerplate words out, through int8), for callers that
+    # compare the lines with one another (the example learner) without embedding them again.
+    vectors: np.ndarray | None = None
 
     @property
     def context(self) -> BatchContext:
@@ -215,7 +218,7 @@ class Aligner:
         )
         positions = range(len(items)) if explain is None else explain
         verdicts = [self._verdict(items[i], i, result, prepared) for i in positions]
-        return ScoredBatch(verdicts, result, prepared, drop)
+        return ScoredBatch(verdicts, result, prepared, drop, vectors)
 
     def _verdict(self, text: str, i: int, result: AlignmentResult, mission: MissionVectors) -> Verdict:
         best = int(result.best[i])

