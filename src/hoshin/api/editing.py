@@ -228,6 +228,14 @@ def add_checkin(
 ) -> dict[str, Any]:
     """Record progress on a goal (contributors may, for any goal); returns the stored check-in.
     A unit manager's check-in on another unit's goal is answered as one on a missing goal."""
+    import math
+
+    from hoshin.service.records import NUL_PROBLEM, holds_nul
+
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise InputError(f"value: {value!r} is not a finite number; write a number such as 2.5")
+    if holds_nul(note):
+        raise InputError(f"note: {NUL_PROBLEM}")
     org = user.organisation_id
     with store.transaction():
         goal = sight_of(user).get(store, org, "goals", goal_id)

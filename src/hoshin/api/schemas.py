@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from hoshin.service.records import NUL_PROBLEM, holds_nul
 
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^;\s][^;]*$")]
 Name = Annotated[str, Field(min_length=1, max_length=300)]
@@ -24,7 +26,17 @@ TierName = Literal["core", "adjacent", "off"]
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # NaN and Infinity are no numbers a goal or check-in can hold (SQLite stored null or refused
+    # with its own text, PostgreSQL failed): refused here, naming the field.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """No text of a request may hold a NUL character: PostgreSQL cannot store one."""
+        if holds_nul(value):
+            raise ValueError(NUL_PROBLEM)
+        return value
 
 
 class _Out(BaseModel):

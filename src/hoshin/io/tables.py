@@ -309,6 +309,9 @@ def _read_xlsx(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
         book.close()
 
 
+_TOO_DEEP = "the JSON nests lists or objects too deeply to be rows; write a list of flat objects"
+
+
 def _json_object(name: str, number: int, item: Any) -> dict[str, Any]:
     if not isinstance(item, dict):
         raise RowError(
@@ -323,6 +326,8 @@ def _read_json(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise RowError(name, exc.lineno, None, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise InputError(f"{name}: {_TOO_DEEP}") from None
     if isinstance(data, dict) and isinstance(data.get("rows"), list):
         data = data["rows"]
     if not isinstance(data, list):
@@ -339,6 +344,8 @@ def _read_jsonl(path: Path, name: str) -> Iterator[tuple[int, dict[str, Any]]]:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise RowError(name, number, None, f"malformed JSON: {exc.msg} (column {exc.colno})") from None
+        except RecursionError:
+            raise RowError(name, number, None, _TOO_DEEP) from None
         yield number, _json_object(name, number, item)
 
 

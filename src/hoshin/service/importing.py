@@ -112,6 +112,9 @@ def read_batch(kind: str, path: str | Path) -> Batch:
     return Batch(kind=kind, source=source, rows=rows)
 
 
+_TOO_DEEP = "the JSON nests lists or objects too deeply to be records; write a list of flat objects"
+
+
 def _read_json_items(path: Path, source: str, suffix: str) -> list[Any]:
     data = path.read_bytes()
     try:
@@ -131,6 +134,8 @@ def _read_json_items(path: Path, source: str, suffix: str) -> list[Any]:
                     raise RowError(
                         source, number, None, f"malformed JSON: {exc.msg} (column {exc.colno})"
                     ) from None
+                except RecursionError:
+                    raise RowError(source, number, None, _TOO_DEEP) from None
     else:
         try:
             loaded = json.loads(text)
@@ -138,6 +143,8 @@ def _read_json_items(path: Path, source: str, suffix: str) -> list[Any]:
             raise RowError(
                 source, exc.lineno, None, f"malformed JSON: {exc.msg} (column {exc.colno})"
             ) from None
+        except RecursionError:
+            raise InputError(f"{source}: {_TOO_DEEP}") from None
         if isinstance(loaded, dict) and isinstance(loaded.get("rows"), list):
             loaded = loaded["rows"]
         elif isinstance(loaded, dict):

@@ -23,7 +23,7 @@ from hoshin.store.trees import find_cycle
 if TYPE_CHECKING:
     from hoshin.store.repository import Repository
 
-__all__ = ["KINDS", "Batch", "Field", "KindSpec", "kind_spec", "validate_batches"]
+__all__ = ["NUL_PROBLEM", "holds_nul", "KINDS", "Batch", "Field", "KindSpec", "kind_spec", "validate_batches"]
 
 ID_CHARS = 64
 NAME_CHARS = 300
@@ -232,6 +232,21 @@ class Batch:
 # ------------------------------------------------------------------ cell parsing
 
 
+NUL_PROBLEM = "holds a NUL character (\\x00), which no text may contain; remove it"
+
+
+def holds_nul(value: Any) -> bool:
+    """True when `value`, or a text inside a list or dict of it, holds a NUL character: no store
+    can keep one in a text (PostgreSQL refuses it outright)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (list, tuple)):
+        return any(holds_nul(item) for item in value)
+    if isinstance(value, dict):
+        return any(holds_nul(k) or holds_nul(v) for k, v in value.items())
+    return False
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "") or value == []
 
@@ -239,6 +254,9 @@ def _blank(value: Any) -> bool:
 def _parse(source: str, row: int, spec: Field, value: Any) -> Any:
     def bad(problem: str, fix: str) -> RowError:
         return RowError(source, row, spec.name, problem, fix)
+
+    if holds_nul(value):
+        raise RowError(source, row, spec.name, NUL_PROBLEM)
 
     if spec.kind in ("text", "id"):
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
@@ -313,6 +331,8 @@ def _parse(source: str, row: int, spec: Field, value: Any) -> Any:
                 raise bad(
                     f"is not valid JSON ({exc.msg})", 'write a JSON list such as [{"text": "..."}]'
                 ) from None
+            except RecursionError:
+                raise bad("nests JSON too deeply", 'write a JSON list such as [{"text": "..."}]') from None
         if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
             raise bad("is not a list of objects", 'write a JSON list such as [{"text": "..."}]')
         if len(json.dumps(data)) > TEXT_CHARS:
