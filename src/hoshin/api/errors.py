@@ -10,6 +10,7 @@ fails has changed nothing.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -123,6 +124,31 @@ def _respond(
     return page
 
 
+def _server_folders() -> tuple[str, ...]:
+    """Folders of the server that no answer names: the temporary folder uploads are written to
+    and the data folder (databases, caches)."""
+    import tempfile
+
+    from hoshin import config
+
+    folders = [tempfile.gettempdir()]
+    try:
+        folders.append(str(config.data_dir()))
+    except Exception:  # noqa: BLE001 - a data folder that cannot be worked out names nothing
+        pass
+    return tuple(sorted({f.rstrip("/\\") for f in folders if f}, key=len, reverse=True))
+
+
+def public_text(text: str | None) -> str | None:
+    """`text` with every path inside a server folder cut to its file name: an upload is named as
+    its sender named it ('ideas.csv'), not as the server stored it ('/tmp/tmpk2x9/ideas.csv')."""
+    if not text:
+        return text
+    for folder in _server_folders():
+        text = re.sub(re.escape(folder) + r"[\\/](?:[^\s'\"]*[\\/])?", "", text)
+    return text
+
+
 async def _hoshin_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HoshinError)
     status = status_for(exc)
@@ -133,15 +159,19 @@ async def _hoshin_error(request: Request, exc: Exception) -> Response:
         headers = {"Retry-After": str(exc.retry_after_s)}
     if isinstance(exc, RowError):
         extra = {
-            "source": exc.source,
+            "source": public_text(exc.source),
             "row": exc.row,
             "field": exc.field,
-            "problem": exc.problem,
-            "fix": exc.fix,
+            "problem": public_text(exc.problem),
+            "fix": public_text(exc.fix),
         }
+    # The database's own words (tables, constraints, values) stay in the server log.
+    message = getattr(exc, "public", None) or public_text(str(exc)) or ""
     if status >= 500:
         log.error("request failed: %s", exc)
-    return _respond(request, status, type(exc).__name__, str(exc), extra, headers=headers)
+    elif message != str(exc):
+        log.info("%s %s answered %d: %s", request.method, request.url.path, status, exc)
+    return _respond(request, status, type(exc).__name__, message, extra, headers=headers)
 
 
 async def _validation_error(request: Request, exc: Exception) -> Response:

@@ -136,4 +136,6 @@ def driver_errors(conn: Connection) -> Iterator[None]:
         if conn.dialect.is_disconnect(exc, raw, None) or getattr(raw, "closed", False):
             conn.invalidate(exc)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise StorageError(f"database error: {first}") from exc
+        failed = StorageError(f"database error: {first}")
+        failed.public = "the database could not do this; the server log says why"  # type: ignore[attr-defined]
+        raise failed from exc

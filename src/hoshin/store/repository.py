@@ -1534,9 +1534,18 @@ def _translated() -> Iterator[None]:
     except HoshinError:
         raise
     except IntegrityError as exc:
-        raise ConflictError(f"the change clashes with stored data: {_first_line(exc.orig)}") from exc
+        clash = ConflictError(f"the change clashes with stored data: {_first_line(exc.orig)}")
+        raise _in_plain_words(clash, "the change clashes with stored data") from exc
     except DBAPIError as exc:
-        raise StorageError(f"database error: {_first_line(exc.orig)}") from exc
+        failed = StorageError(f"database error: {_first_line(exc.orig)}")
+        raise _in_plain_words(failed, "the database could not do this; the server log says why") from exc
+
+
+def _in_plain_words(error: HoshinError, public: str) -> HoshinError:
+    """`error` (whose message quotes the database, for the command line and the log) with the
+    words a web answer may show instead: the database's own text names tables and constraints."""
+    error.public = public  # type: ignore[attr-defined]
+    return error
 
 
 def _first_line(error: object) -> str:
