@@ -29,6 +29,7 @@ PLAN = [
     ("bench_triage_throughput.py", ["--n", "2000"], ["--n", "200"]),
     ("bench_cache.py", ["--n", "1000"], ["--n", "100"]),
     ("bench_triage_memory.py", ["--n", "100000"], ["--n", "2000"]),
+    ("bench_triage_examples.py", ["--n", "10000"], ["--n", "300", "--repeat", "1"]),
     ("bench_triage_stream.py", ["--n", "20000", "--compare"], ["--n", "500", "--compare"]),
     ("bench_mission_analysis.py", ["--count", "600"], ["--count", "20"]),
     ("bench_dashboard.py", [], ["--goals", "1000", "--units", "50", "--ideas", "500"]),
@@ -125,6 +126,13 @@ def summary_rows(results: dict[str, dict]) -> list[tuple[str, str, str, str]]:
         ok = stream["peak_mib"] < stream["rss_limit_mib"]
         rows.append((f"triage CLI, {stream['n']} rows streamed", measured, "RSS < 1.5 GB",
                      "met" if ok else "MISSED"))
+    taught = results.get("bench_triage_examples.py")
+    if taught:
+        measured = (f"{taught['examples_s']:.1f} s vs {taught['plain_s']:.1f} s = {taught['ratio']:.2f}x "
+                    f"(CPU {taught['cpu_ratio']:.2f}x)")
+        verdict = "met" if taught["ratio"] < taught["target_ratio"] else "MISSED"
+        rows.append((f"triage with examples, {taught['n']} texts", measured,
+                     f"< {taught['target_ratio']}x", verdict))
     rescore = results.get("bench_rescore_app.py")
     if rescore:
         first = rescore["first_pass"]["seconds"]

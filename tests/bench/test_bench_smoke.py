@@ -224,3 +224,9 @@ def test_stream_reports_cli_rate_peak_memory_and_agreement() -> None:
     assert result["cli_rate"] > 0 and result["raw_rate"] > 0 and result["peak_mib"] > 0
     assert result["cli_ratio"] == pytest.approx(result["cli_rate"] / result["raw_rate"], rel=1e-6)
     assert result["identical_tiers"] == 1.0  # one chunk: exactly the one-batch verdicts
+
+
+def test_examples_benchmark_reports_both_runs_and_their_ratio() -> None:
+    result = result_of(run_script("bench_triage_examples.py", "--n", "40", "--repeat", "1"))
+    assert result["n"] == 40 and result["plain_s"] > 0 and result["examples_s"] > 0
+    assert result["ratio"] == pytest.approx(result["examples_s"] / result["plain_s"], rel=2e-2)
