@@ -98,6 +98,9 @@ def test_json_output_is_one_valid_array_best_first(tmp_path: Path) -> None:
     code, _, _ = run("-i", str(source), "-f", "json", "--chunk-size", "3", "-o", str(target))
     assert code == 0
     rows = json.loads(target.read_text(encoding="utf-8"))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask  # as a plain open() makes it
     assert len(rows) == 50 and {r["id"] for r in rows} == {f"I{i}" for i in range(50)}
     scores = [r["score"] for r in rows]
     assert scores == sorted(scores, reverse=True)

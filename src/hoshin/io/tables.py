@@ -485,6 +485,9 @@ class TableWriter:
         if out is not None:
             out.close()
         assert self._temporary is not None
+        mask = os.umask(0)  # the mode a plain open() would have given the file (mkstemp's is 0600)
+        os.umask(mask)
+        os.chmod(self._temporary, 0o666 & ~mask)
         os.replace(self._temporary, self._target)
         self._temporary = None
 
