@@ -9,6 +9,9 @@ import re
 from typing import Any
 
 from api.support import csrf_of
+from hoshin.embedding import HashingEmbedder
+from hoshin.service.corridor import store_aligner
+from hoshin.service.duplicates import similar_ideas
 
 
 def _submit(client: Any, **fields: str) -> Any:
@@ -47,3 +50,38 @@ def test_the_form_comes_before_the_inbox_table(org: Any) -> None:
     assert page.index('action="/ideas"') < page.index("<table")
     id_field = re.search(r'<input id="f-id"[^>]*>', page)
     assert id_field and "required" not in id_field.group(0)  # the id may be left empty
+
+
+def _twin_list(page: str) -> str:
+    start = page.index("Nearest ideas already stored")
+    return html.unescape(page[start : page.index("</ul>", start)])
+
+
+def test_the_notice_names_the_nearest_stored_twins(org: Any) -> None:
+    client = org.client("unit_manager")  # of U-RD: may edit I-1 there, not I-2 of U-SALES
+    text = "A sensor that warns before a compressor fails, sent to the service van"
+    sent = _submit(client, id="I-NEAR", text=text, unit_id="U-RD")
+    page = client.get(sent.headers["location"]).text
+    twins = _twin_list(page)
+    expected = similar_ideas(org.store, org.id, store_aligner(org.store, HashingEmbedder()), text, 3)
+    shown = [t for t in expected if t["id"] != "I-NEAR"]
+    assert [t["id"] for t in shown] == ["I-1", "I-2"]  # only two others are stored; best first
+    assert twins.index("I-1") < twins.index("I-2") and "I-NEAR" not in twins
+    for twin in shown:
+        assert f"similarity {twin['score']:.2f}" in twins and twin["text"] in twins
+    # Each links to the idea: its edit page where the user may edit it, else its record.
+    assert 'href="/ideas/I-1/edit"' in page
+    assert 'href="/api/v1/ideas/I-2"' in page
+
+
+def test_at_most_three_twins_are_shown(org: Any) -> None:
+    client = org.client("contributor")
+    for n in range(4):
+        _submit(client, id=f"I-C{n}", text=f"Compressor sensor warning number {n}", unit_id="U-RD")
+    last = _submit(client, id="I-LAST", text="Compressor sensor warning", unit_id="U-RD")
+    page = client.get(last.headers["location"]).text
+    assert len(re.findall(r"\(similarity \d\.\d\d", _twin_list(page))) == 3
+
+
+def test_no_twin_list_without_a_submission(org: Any) -> None:
+    assert "Nearest ideas already stored" not in org.client("contributor").get("/ideas").text

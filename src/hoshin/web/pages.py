@@ -29,6 +29,7 @@ from hoshin.service.corridor import (
     preview_corridor,
     score_new_ideas,
 )
+from hoshin.service.duplicates import similar_ideas
 from hoshin.service.missions import current_model, save_mission
 from hoshin.service.records import IDEA_STATUSES
 from hoshin.service.visibility import sight_of
@@ -314,11 +315,13 @@ def ideas_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
     # The theme names only: no verdict's sentence is written for the filter list.
     summaries = ctx.store.verdict_summaries(ctx.org, ["idea"])["idea"]
     themes = sorted({v["theme"] for v in summaries.values() if v.get("theme")})
+    created = _created_idea(ctx, request.query_params.get("created"))
     return render(
         request,
         "ideas.html",
         {
-            "created": _created_idea(ctx, request.query_params.get("created")),
+            "created": created,
+            "twins": _stored_twins(ctx, request, created),
             "rows": rows,
             "page": {
                 "number": number,
@@ -347,6 +350,24 @@ def _created_idea(ctx: Context, key: str | None) -> dict[str, Any] | None:
         return idea_row(ctx.store, ctx.org, key)
     except NotFoundError:  # deleted since, or a hand-edited address: no notice
         return None
+
+
+# How many stored ideas the notice after a submission names as the new idea's nearest twins.
+SHOWN_TWINS = 3
+
+
+def _stored_twins(ctx: Context, request: Request, created: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The stored ideas closest to the one just submitted (itself left out), best first, each
+    with `_editable` for the link to it; the same search as the form's as-you-type twins."""
+    if created is None:
+        return []
+    found = similar_ideas(ctx.store, ctx.org, get_aligner(request), created["text"], SHOWN_TWINS + 1)
+    twins = [t for t in found if t["id"] != created["id"]][:SHOWN_TWINS]
+    stored = ctx.store.by_ids("ideas", ctx.org, [t["id"] for t in twins]) if twins else {}
+    for twin in twins:
+        scope = {"unit_id": stored.get(twin["id"], {}).get("unit_id")}
+        twin["_editable"] = can(ctx.user, "idea.update", scope)
+    return twins
 
 
 @router.post("/ideas/{key}/override")
