@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from hoshin.cli.common import FormatOption, OutputOption, fail_cleanly, pick_format
+from hoshin.cli.common import FormatOption, OutputOption, QuietOption, fail_cleanly, pick_format
 from hoshin.cli.groups import root
 
 if TYPE_CHECKING:
@@ -118,6 +118,7 @@ def import_(
     ),
     db: str | None = DbOption,
     org: str | None = OrgOption,
+    quiet: bool = QuietOption,
 ) -> None:
     """Import records from a file: all rows are checked first, then written at once (or not at all).
 
@@ -133,12 +134,12 @@ def import_(
         with _open(db) as repo:
             org_id = org or repo.default_organisation()
             # Ideas are scored on arrival; show a bar while that runs (only on a terminal).
-            progress = _scoring_bar(repo, org_id) if kind == "ideas" else None
+            progress = _scoring_bar(repo, org_id, quiet) if kind == "ideas" else None
             result = import_file(repo, org_id, kind, file, ACTOR, progress=progress)
         _say(f"{kind}: {result.created} created, {result.updated} updated")
 
 
-def _scoring_bar(repo: Repository, org_id: str) -> Callable[[int], None]:
+def _scoring_bar(repo: Repository, org_id: str, quiet: bool = False) -> Callable[[int], None]:
     """A progress bar for scoring an organisation's ideas, sized when scoring starts (after the
     import committed, so the count includes the new ideas)."""
     from hoshin.cli.common import Progress
@@ -147,7 +148,7 @@ def _scoring_bar(repo: Repository, org_id: str) -> Callable[[int], None]:
 
     def report(done: int) -> None:
         if not bar:
-            bar.append(Progress(repo.count("ideas", org_id), "scoring ideas"))
+            bar.append(Progress(repo.count("ideas", org_id), "scoring ideas", quiet=quiet))
         bar[0](done)
 
     return report

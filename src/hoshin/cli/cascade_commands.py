@@ -15,7 +15,7 @@ from pathlib import Path
 import typer
 
 from hoshin.cli.admin import ACTOR, DbOption, OrgOption, _open, _say
-from hoshin.cli.common import FormatOption, OutputOption, Progress, emit, fail_cleanly
+from hoshin.cli.common import FormatOption, OutputOption, Progress, QuietOption, emit, fail_cleanly
 from hoshin.cli.groups import cascade
 
 __all__ = ["cascade_check", "cascade_import_okr", "cascade_report"]
@@ -52,6 +52,7 @@ def cascade_check(
     exclude: list[str] = _EXCLUDE,
     fmt: str = FormatOption,
     output: Path = OutputOption,
+    quiet: bool = QuietOption,
 ) -> None:
     """Check goals against the mission: off-mission, orphan, weak-parent, duplicate and conflicting goals."""
     with fail_cleanly():
@@ -69,7 +70,7 @@ def cascade_check(
         )
         rows = read_table(input_file, spec)
         parse_goals(rows, str(input_file))  # refuse a bad cascade before the model loads
-        progress = Progress(len(rows), "embedding")
+        progress = Progress(len(rows), "embedding", quiet=quiet)
         source = str(input_file)
         emit(check_goals(Aligner(), mission, rows, focus, exclude, source, progress=progress), fmt, output)
 

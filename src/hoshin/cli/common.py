@@ -22,6 +22,7 @@ __all__ = [
     "FormatOption",
     "OutputOption",
     "Progress",
+    "QuietOption",
     "emit",
     "emit_stream",
     "fail_cleanly",
@@ -42,6 +43,12 @@ FormatOption = typer.Option(
     ),
 )
 OutputOption = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout.")
+QuietOption = typer.Option(
+    False,
+    "--quiet",
+    "-q",
+    help="No size warning and no progress bar on stderr (errors are still shown).",
+)
 
 
 @contextmanager
@@ -96,15 +103,16 @@ class Progress:
     Before the work starts it prints one line with the size and a time estimate: on a terminal
     whenever the bar is drawn, elsewhere only for LARGE_INPUT texts or more. A 500,000-row triage
     used to run for a quarter of an hour with no sign of life and no hint of how long it would take.
+    `quiet` (a command's --quiet) silences both, on a terminal too.
     """
 
-    def __init__(self, total: int, label: str, min_total: int = 200) -> None:
+    def __init__(self, total: int, label: str, min_total: int = 200, quiet: bool = False) -> None:
         self.total = total
         self.label = label
-        self.enabled = total >= min_total and sys.stderr.isatty()
+        self.enabled = not quiet and total >= min_total and sys.stderr.isatty()
         self.started = time.monotonic()
         self._last = 0.0
-        if self.enabled or total >= LARGE_INPUT:
+        if self.enabled or (not quiet and total >= LARGE_INPUT):
             sys.stderr.write(size_warning(total, label) + "\n")
             sys.stderr.flush()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 
 from hoshin.cli.admin import ACTOR, DbOption, OrgOption, _open, _say
-from hoshin.cli.common import FormatOption, OutputOption, Progress, emit, fail_cleanly
+from hoshin.cli.common import FormatOption, OutputOption, Progress, QuietOption, emit, fail_cleanly
 from hoshin.cli.groups import corridor
 
 INBOX_COLUMNS = (
@@ -31,7 +31,7 @@ INBOX_COLUMNS = (
 
 
 @corridor.command("rescore")
-def rescore(db: str | None = DbOption, org: str | None = OrgOption) -> None:
+def rescore(db: str | None = DbOption, org: str | None = OrgOption, quiet: bool = QuietOption) -> None:
     """Score every stored idea against the current mission and store the verdicts.
 
     Vectors are cached in the database, so a rescore after a corridor change embeds no idea again.
@@ -44,7 +44,8 @@ def rescore(db: str | None = DbOption, org: str | None = OrgOption) -> None:
         with _open(db) as repo:
             org_id = org or repo.default_organisation()
             total = repo.count("ideas", org_id)
-            stored = score_ideas(repo, org_id, store_aligner(repo), progress=Progress(total, "scoring ideas"))
+            progress = Progress(total, "scoring ideas", quiet=quiet)
+            stored = score_ideas(repo, org_id, store_aligner(repo), progress=progress)
         if hasattr(stored, "tier_counts"):  # a full re-score: counted without writing every row
             tiers = stored.tier_counts()
         else:

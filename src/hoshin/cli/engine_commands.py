@@ -10,7 +10,15 @@ from pathlib import Path
 
 import typer
 
-from hoshin.cli.common import FormatOption, OutputOption, Progress, emit, emit_stream, fail_cleanly
+from hoshin.cli.common import (
+    FormatOption,
+    OutputOption,
+    Progress,
+    QuietOption,
+    emit,
+    emit_stream,
+    fail_cleanly,
+)
 from hoshin.cli.groups import cascade, corridor, knowledge
 
 MissionOption = typer.Option(..., "--mission", "-m", help="The mission statement, as text.")
@@ -80,6 +88,7 @@ def corridor_triage(
     chunk_size: int = typer.Option(
         10_000, "--chunk-size", min=1, help="Rows scored at a time (memory grows with it)."
     ),
+    quiet: bool = QuietOption,
 ) -> None:
     """Triage ideas as core, adjacent or off the mission, best first, each with its theme and why."""
     with fail_cleanly():
@@ -101,7 +110,7 @@ def corridor_triage(
         # First pass: every row checked (a bad row ends the run before any output), the rows and
         # their words counted; then the input is read again, chunk by chunk, to be scored.
         survey = survey_texts(row["text"] for row in iter_table(input_file, spec))
-        progress = Progress(survey.count + len(examples), "embedding")
+        progress = Progress(survey.count + len(examples), "embedding", quiet=quiet)
         scored = triage_chunks(
             _aligner(),
             text,
@@ -130,6 +139,7 @@ def knowledge_rank(
     input_file: Path = typer.Option(..., "--input", "-i", help="File with columns id,name,description."),
     fmt: str = FormatOption,
     output: Path = OutputOption,
+    quiet: bool = QuietOption,
 ) -> None:
     """Rank knowledge areas by how much the mission needs them, each with a reason."""
     with fail_cleanly():
@@ -139,7 +149,7 @@ def knowledge_rank(
         text = _mission(mission)
         spec = TableSpec(required=("id", "name"), optional=("description",), non_empty=("id", "name"))
         rows = read_table(input_file, spec)
-        progress = Progress(len(rows), "embedding")
+        progress = Progress(len(rows), "embedding", quiet=quiet)
         emit(rank_knowledge(_aligner(), text, rows, progress=progress), fmt, output)
 
 
@@ -157,6 +167,7 @@ def cascade_link(
     input_file: Path = typer.Option(..., "--input", "-i", help="File with columns id,text,level,parent_id."),
     fmt: str = FormatOption,
     output: Path = OutputOption,
+    quiet: bool = QuietOption,  # nothing drawn here yet; taken so that every batch command takes it
 ) -> None:
     """Suggest parents for goals: each goal's candidates one level up, ranked, with the evidence."""
     with fail_cleanly():

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from hoshin.cli.common import FormatOption, OutputOption, emit, fail_cleanly, pick_format
+from hoshin.cli.common import FormatOption, OutputOption, QuietOption, emit, fail_cleanly, pick_format
 from hoshin.cli.groups import brand, mission, principles
 
 MissionOption = typer.Option(None, "--mission", "-m", help="The mission statement, as text.")
@@ -51,6 +51,7 @@ def mission_analyze(
     input_file: Path = InputOption,
     fmt: str = FormatOption,
     output: Path = OutputOption,
+    quiet: bool = QuietOption,
 ) -> None:
     """Which of the nine classic components (customers, products, markets, technology, growth,
     philosophy, self_concept, public_image, employees) each statement states, with the phrase that
@@ -68,7 +69,7 @@ def mission_analyze(
             rows = _read_texts(input_file)
         else:
             rows = [{"id": "mission", "text": _need_mission(mission_text)}]
-        progress = Progress(len(rows), "analysing")
+        progress = Progress(len(rows), "analysing", quiet=quiet)
         analyses = analyze_missions(rows, default_embedder(), progress=progress)
         if pick_format(fmt, output) != "table":
             emit(analyses, fmt, output)
@@ -95,6 +96,7 @@ def brand_check(
     input_file: Path = RequiredInputOption,
     fmt: str = FormatOption,
     output: Path = OutputOption,
+    quiet: bool = QuietOption,  # nothing drawn here yet; taken so that every batch command takes it
 ) -> None:
     """Check texts (posts, ads, press releases) against the brand attributes the mission promises:
     per text a score, a tier, the sentences that support or contradict each attribute, and why."""
@@ -120,6 +122,7 @@ def principles_check(
     input_file: Path = RequiredInputOption,
     fmt: str = FormatOption,
     output: Path = OutputOption,
+    quiet: bool = QuietOption,  # nothing drawn here yet; taken so that every batch command takes it
 ) -> None:
     """For every text and every principle: does the text contradict it, support it, or not touch it?
     The evidence is the sentence that decided."""
