@@ -103,6 +103,8 @@ def _chromium() -> Iterator[object]:
         "--window-size=1280,900",
     ):
         options.add_argument(flag)
+    # Keep the page's console messages, so a test can read them with driver.get_log("browser").
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     yield driver
