@@ -38,7 +38,6 @@ __all__ = [
     "banded_scores",
     "example_features",
     "judge_with_examples",
-    "judge_with_reference",
 ]
 
 # Ordinal grade of each tier: off < adjacent < core.
@@ -111,31 +110,33 @@ class ExampleVerdicts:
         return _TIER_OF_GRADE[int(self.grades[i])]
 
 
-def _standardise(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    std = float(reference.std())
-    return (values - reference.mean()) / (std if std > 1e-9 else 1.0)
-
-
 def example_features(
     item_vectors: np.ndarray,
     item_z: np.ndarray,
     example_vectors: np.ndarray,
     example_z: np.ndarray,
     example_grades: Sequence[int],
+    reference: tuple[float, float] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(features (n, len(FEATURE_NAMES)), cosines (n, e) of each idea to each example).
 
-    A tier without examples gets neutral values: its similarities are the idea's mean similarity
-    to all examples, its rank a half, its gap the distance to the batch's mean score, and its
-    `has_` flag 0."""
+    `batch_z` standardises each idea's score by the mean and spread of these ideas' and the
+    examples' scores, or by `reference` (mean, spread) when these ideas are part of a larger batch:
+    an idea judged by itself (an arrival) or in chunks (a million ideas) then gets the verdict it
+    has as one line of the whole batch. A tier without examples gets neutral values: its
+    similarities are the idea's mean similarity to all examples, its rank a half, its gap the
+    distance to the batch's mean score, and its `has_` flag 0."""
     grades = np.asarray(example_grades, dtype=int)
     if len(grades) == 0:
         raise ValueError("learning from examples needs at least one example")
     sims = item_vectors @ example_vectors.T  # (n, e)
     n = len(item_vectors)
     overall = sims.mean(axis=1)
-    everything = np.concatenate([item_z, example_z])
-    columns: list[np.ndarray] = [item_z, _standardise(item_z, everything)]
+    if reference is None:
+        everything = np.concatenate([item_z, example_z])
+        reference = (float(everything.mean()), float(everything.std()))
+    centre, spread = reference
+    columns: list[np.ndarray] = [item_z, (item_z - centre) / (spread if spread > 1e-9 else 1.0)]
     max_cols, mean_cols, above_cols, gap_cols, has_cols = [], [], [], [], []
     for grade in (0, 1, 2):
         members = np.flatnonzero(grades == grade)
@@ -153,7 +154,7 @@ def example_features(
             max_cols.append(overall)
             mean_cols.append(overall)
             above_cols.append(np.full(n, 0.5))
-            gap_cols.append(item_z - everything.mean())
+            gap_cols.append(item_z - centre)
             has_cols.append(np.zeros(n))
     features = np.column_stack(columns + max_cols + mean_cols + above_cols + gap_cols + has_cols)
     return features.astype(np.float64), sims
@@ -166,33 +167,13 @@ def judge_with_examples(
     example_vectors: np.ndarray,
     example_z: np.ndarray,
     example_grades: Sequence[int],
+    reference: tuple[float, float] | None = None,
 ) -> ExampleVerdicts:
-    """The grade of every idea as the examples place it, with the nearest example of that grade."""
-    features, sims = example_features(item_vectors, item_z, example_vectors, example_z, example_grades)
-    return _decide(learner, features, sims, example_grades)
-
-
-def judge_with_reference(
-    learner: ExampleLearner,
-    item_vectors: np.ndarray,
-    item_z: np.ndarray,
-    example_vectors: np.ndarray,
-    example_z: np.ndarray,
-    example_grades: Sequence[int],
-    centre: float,
-    spread: float,
-) -> ExampleVerdicts:
-    """`judge_with_examples` for some ideas of a larger batch: their `batch_z` is standardised by
-    the whole batch's mean and standard deviation (`centre`, `spread`), not by these ideas alone,
-    so an idea judged by itself (an arrival) or in chunks (a million ideas) gets the verdict it has
-    as one line of the whole batch."""
-    features, sims = example_features(item_vectors, item_z, example_vectors, example_z, example_grades)
-    features[:, 1] = (item_z - centre) / (spread if spread > 1e-9 else 1.0)
-    # A tier without examples measures the gap to the batch's mean score: the whole batch's too.
-    given = {int(g) for g in example_grades}
-    for grade, name in enumerate(("off", "adjacent", "core")):
-        if grade not in given:
-            features[:, FEATURE_NAMES.index(f"z_minus_{name}")] = item_z - centre
+    """The grade of every idea as the examples place it, with the nearest example of that grade
+    (`reference`: see `example_features`)."""
+    features, sims = example_features(
+        item_vectors, item_z, example_vectors, example_z, example_grades, reference
+    )
     return _decide(learner, features, sims, example_grades)
 
 

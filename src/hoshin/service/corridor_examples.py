@@ -19,7 +19,6 @@ from hoshin.domain.corridor_examples import (
     GRADE_OF_TIER,
     ExampleLearner,
     judge_with_examples,
-    judge_with_reference,
 )
 from hoshin.domain.explain import judge
 from hoshin.domain.verdict import Tier, Verdict
@@ -105,12 +104,7 @@ def judge_by_examples(
     z = batch.result.z
     grades = [GRADE_OF_TIER[e.tier] for e in examples]
     learner = learner or default_example_learner()
-    if reference is None:
-        decided = judge_with_examples(learner, vectors[:n], z[:n], vectors[n:], z[n:], grades)
-    else:
-        decided = judge_with_reference(
-            learner, vectors[:n], z[:n], vectors[n:], z[n:], grades, reference[0], reference[1]
-        )
+    decided = judge_with_examples(learner, vectors[:n], z[:n], vectors[n:], z[n:], grades, reference)
     verdicts = []
     has_exclusion = bool(batch.mission.exclusion_names)
     for i in range(n):

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hoshin.domain.corridor_examples import ExampleLearner, judge_with_reference
+from hoshin.domain.corridor_examples import ExampleLearner, judge_with_examples
 from hoshin.domain.quantised import Vectors, rows_of
 from hoshin.domain.verdict import Tier, Verdict
 from hoshin.service.corridor_examples import default_example_learner
@@ -127,15 +127,14 @@ class ReviewerLabels:
 
         def put(rows: np.ndarray, keep: np.ndarray) -> None:
             block = rows_of(vectors, rows).astype(np.float32, copy=False)
-            found = judge_with_reference(
+            found = judge_with_examples(
                 self.learner,
                 block,
                 z[rows],
                 self.vectors[keep],
                 self.z[keep],
                 grades[keep],
-                self.centre,
-                self.spread,
+                (self.centre, self.spread),
             )
             codes[rows] = 2 - found.grades
             scores[rows] = found.scores
