@@ -78,3 +78,21 @@ def test_json_nested_a_hundred_thousand_deep_is_refused(org: Org, tmp_path: Path
     assert response.status_code == 422, response.text
     result = CliRunner().invoke(cli, ["import", "ideas", str(path), "--db", org.store.url, "--org", org.id])
     assert result.exit_code == 2, result.output
+
+
+@pytest.mark.parametrize(
+    ("url", "parameter"),
+    [
+        ("/api/v1/ideas?unit=U-RD%00", "unit"),
+        ("/api/v1/ideas?theme=a%00b&tier=core", "theme"),
+        ("/api/v1/goals/G-RD%00", "key"),
+        ("/api/v1/people/p01%00/line-of-sight", "key"),
+    ],
+)
+def test_a_nul_character_in_a_parameter_is_refused_naming_it(org: Org, url: str, parameter: str) -> None:
+    # PostgreSQL answered 503 when the text reached a query; the request is refused before the route.
+    response = org.client("admin", how="token").get(url)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["fields"] == [{"field": parameter, "problem": error["fields"][0]["problem"]}]
+    assert "NUL" in error["message"] and f"{parameter}: " in error["message"]

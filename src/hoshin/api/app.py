@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
@@ -22,6 +22,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from hoshin import config
 from hoshin.api.body_limit import BodySizeLimit
+from hoshin.api.deps import plain_parameters
 from hoshin.api.errors import install_error_handlers
 from hoshin.api.headers import SecurityHeaders
 from hoshin.api.security import secret_key
@@ -93,6 +94,8 @@ def create_app(
         docs_url="/docs",
         redoc_url="/redoc",
         lifespan=lifespan,
+        # Every route, API and page alike: a NUL in a path or query parameter is a 422 naming it.
+        dependencies=[Depends(plain_parameters)],
     )
     app.state.database_url = url
     app.state.model_process = model_process

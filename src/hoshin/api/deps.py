@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Request
+from fastapi.exceptions import RequestValidationError
 
 from hoshin.api.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 from hoshin.errors import AuthenticationError, HoshinError, StorageError
 from hoshin.service.auth import Principal, require
 
-__all__ = ["Context", "client_address", "get_store", "permit", "session_user"]
+__all__ = ["Context", "client_address", "get_store", "permit", "plain_parameters", "session_user"]
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _store_lock = threading.Lock()
@@ -120,6 +121,27 @@ async def authenticate(request: Request) -> Principal:
     if request.method not in _SAFE_METHODS:
         check_csrf(request.session, await _submitted_csrf(request))
     return user
+
+
+def plain_parameters(request: Request) -> None:
+    """An app-wide dependency: no path or query parameter may hold a NUL character.
+
+    No store holds a text with one, so no record can be named by it, and PostgreSQL refuses any
+    query that carries one (a unit filter or a record key with %00 answered 503). Refused before
+    the route runs, as a 422 naming each such parameter, like any other parameter that breaks its
+    declaration; request bodies are checked by their models (api/schemas.py).
+    """
+    from hoshin.service.records import NUL_PROBLEM, holds_nul
+
+    given = [("path", name, value) for name, value in request.path_params.items()]
+    given += [("query", name, value) for name, value in request.query_params.multi_items()]
+    problems = [
+        {"type": "value_error", "loc": (where, name), "msg": NUL_PROBLEM, "input": value}
+        for where, name, value in given
+        if holds_nul(value)
+    ]
+    if problems:
+        raise RequestValidationError(problems)
 
 
 def permit(action: str) -> Callable[..., Any]:
