@@ -39,6 +39,9 @@ class _In(BaseModel):
         return value
 
 
+RequestModel = _In  # the base of a request body declared beside its feature's routes
+
+
 class _Out(BaseModel):
     model_config = ConfigDict(extra="ignore")
 

@@ -12,8 +12,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from hoshin.api import schemas
 from hoshin.api.deps import Context, permit
 from hoshin.api.routes import get_aligner
 from hoshin.errors import InputError
@@ -28,11 +29,10 @@ pages = APIRouter(include_in_schema=False)
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 GAP_VIEWS = {"spof": "single_points_of_failure", "uncovered": "uncovered", "undocumented": "undocumented"}
 
-Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^;\s][^;]*$")]
-
-
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+# Request bodies share the API's base model, so they refuse what every body does (a NUL in a
+# text, NaN and Infinity) naming the field; a base of their own let a NUL reach PostgreSQL (503).
+_In = schemas.RequestModel
+Id = schemas.Id
 
 
 class NeedIn(_In):
