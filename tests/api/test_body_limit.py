@@ -104,3 +104,23 @@ def test_the_limit_setting_is_checked(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("HOSHIN_MAX_REQUEST_MB", bad)
         with pytest.raises(ConfigError, match="HOSHIN_MAX_REQUEST_MB"):
             max_request_bytes()
+
+
+def test_an_anonymous_streamed_body_is_cut_off_after_a_sign_in_forms_worth() -> None:
+    """Ten anonymous 200 MB posts must not make a worker buffer the full limit ten times: without a
+    valid credential a body may hold 64 KiB, counted as it arrives."""
+    app = create_app("sqlite:///:memory:", secret=SECRET)
+    chunk = b" " * 2**14
+    answer = _call(app, "/api/v1/ideas", [], [chunk] * 12_800)  # 200 MiB, no Content-Length
+    assert answer["status"] == 413
+    assert answer["reads"] <= 6  # stopped just past 64 KiB
+    assert b"sign in first" in answer["body"]
+
+
+def test_a_forged_token_gets_the_anonymous_limit_and_a_real_one_the_full_limit(org: Org) -> None:
+    declared = [(b"content-length", str(2 * 2**20).encode())]
+    forged = _call(org.app, "/api/v1/ideas", [(b"authorization", b"Bearer not-a-token"), *declared], [b"{}"])
+    assert forged["status"] == 413 and forged["reads"] == 0
+    token = org.client("admin", how="token").headers["authorization"].encode()
+    real = _call(org.app, "/api/v1/ideas", [(b"authorization", token), *declared], [b"{}"])
+    assert real["status"] != 413  # read and judged by the route (here: a body shorter than declared)

@@ -25,7 +25,7 @@ from hoshin.api.body_limit import BodySizeLimit
 from hoshin.api.deps import plain_parameters
 from hoshin.api.errors import install_error_handlers
 from hoshin.api.headers import SecurityHeaders
-from hoshin.api.security import secret_key
+from hoshin.api.security import carries_credential, secret_key
 from hoshin.errors import HoshinError
 from hoshin.service.dashboard_snapshots import DashboardSnapshots
 from hoshin.service.shared_counter import SharedCounter
@@ -116,7 +116,12 @@ def create_app(
         https_only=https_only,
     )
     # Added last, so it runs first: an oversized body is refused before any other layer sees it.
-    app.add_middleware(BodySizeLimit, max_bytes=max_body)
+    # A visitor without a valid credential may post only small bodies (a sign-in form).
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=max_body,
+        signed_in=lambda scope: carries_credential(scope, key, SESSION_COOKIE, SESSION_MAX_AGE_S),
+    )
     app.add_middleware(SecurityHeaders, https=https_only)  # outermost: every answer carries them
     install_error_handlers(app)
 

@@ -85,3 +85,45 @@ def check_csrf(session: MutableMapping[str, Any], submitted: str | None) -> None
         raise PermissionDenied(
             "the form's security token is missing or out of date; reload the page and try again"
         )
+
+
+def carries_credential(scope: Any, secret_key: str, session_cookie: str, session_max_age_s: int) -> bool:
+    """Whether a request's headers hold a bearer token or a signed-in session cookie whose signature
+    (and age) is valid. Signatures only, no database: the body-size layer asks before anything
+    else runs, and a revoked but well-signed credential is still refused later by authentication."""
+    import base64
+    import json
+    from http.cookies import SimpleCookie
+
+    from itsdangerous import BadSignature, TimestampSigner
+
+    from hoshin.api.deps import TOKEN_MAX_AGE_S
+    from hoshin.errors import AuthenticationError
+    from hoshin.service.auth import read_token
+
+    headers = {name.lower(): value for name, value in scope.get("headers", ())}
+    authorization = headers.get(b"authorization", b"").decode("latin-1")
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        try:
+            read_token(secret_key, token.strip(), TOKEN_MAX_AGE_S)
+            return True
+        except AuthenticationError:
+            return False
+    cookies = SimpleCookie()
+    try:
+        cookies.load(headers.get(b"cookie", b"").decode("latin-1"))
+    except Exception:  # noqa: BLE001 - a malformed cookie header is no credential
+        return False
+    morsel = cookies.get(session_cookie)
+    if morsel is None:
+        return False
+    try:
+        # The session layer's own format: a timestamp-signed, base64-encoded JSON object.
+        data = TimestampSigner(str(secret_key)).unsign(
+            morsel.value.encode("utf-8"), max_age=session_max_age_s
+        )
+        session = json.loads(base64.b64decode(data))
+    except (BadSignature, ValueError):
+        return False
+    return isinstance(session, dict) and isinstance(session.get("user"), dict)
