@@ -7,6 +7,7 @@ in the shape of the batch contract (DESIGN.md). None of them touches a database.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any
 
@@ -185,11 +186,33 @@ def check_principles(
     return out
 
 
+# Parsed principles, by model and principle texts: every idea the app stores is checked against the
+# same few principles, and reading them again (their value phrases, the concept prototypes, a vector
+# lookup each) cost about 10 ms of each submission.
+_PARSED: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
+_PARSED_AT_MOST = 64
+_parsed_guard = threading.Lock()
+
+
 def _parse_principles(texts: Sequence[str], embedder: Embedder | None) -> list[Any]:
     """Each principle read, its value placed among the known concepts by meaning when `embedder` is
     given (a model whose similarities were measured); by its words alone otherwise."""
     if embedder is None or not texts:
         return [parse_principle(text) for text in texts]
+    key = (embedder.model_id, tuple(texts))
+    with _parsed_guard:
+        kept = _PARSED.get(key)
+    if kept is not None:
+        return kept
+    parsed = _parse_by_meaning(texts, embedder)
+    with _parsed_guard:
+        if len(_PARSED) >= _PARSED_AT_MOST:
+            _PARSED.clear()
+        _PARSED[key] = parsed
+    return parsed
+
+
+def _parse_by_meaning(texts: Sequence[str], embedder: Embedder) -> list[Any]:
     names = list(CONCEPT_PROTOTYPES)
     values = [value_phrase(text) for text in texts]
     vectors = embedder.embed([CONCEPT_PROTOTYPES[n] for n in names] + values)
