@@ -23,12 +23,30 @@ from hoshin.domain.text import boilerplate_words, strip_words, without_exception
 from hoshin.domain.verdict import Verdict
 from hoshin.embedding import Embedder, ProgressFn
 
-__all__ = ["Aligner", "BatchContext", "ScoredBatch", "default_embedder", "default_thresholds"]
+__all__ = [
+    "Aligner",
+    "BatchContext",
+    "ScoredBatch",
+    "default_embedder",
+    "default_thresholds",
+    "facet_texts",
+]
 
 # What an organisation makes is served by the parts, materials and technology inside it: a door
 # seal serves "reliable refrigerators" though the two texts share no words. Each *what* theme is
 # therefore also embedded in these phrasings, and an item may match any of them.
 FACET_TEMPLATES = ("parts and components of {}", "materials and technology for {}")
+
+
+def facet_texts(theme: Theme) -> list[str]:
+    """A what-theme phrased as the parts, materials and technology of what it names.
+
+    Phrased on the theme's first content words, not its text or shown phrase: a what-theme can be a
+    whole clause (an occupation's description), and "parts and components of" a clause reads as
+    nothing (phrasing on the text cost knowledge ranking nDCG@5 0.81 -> 0.80)."""
+    label = theme_label(theme.text)
+    return [template.format(label) for template in FACET_TEMPLATES]
+
 
 # Penalty (in sd) a theme row pays before it can beat the whole statement; focus areas are
 # written by people on purpose and pay nothing.
@@ -151,12 +169,7 @@ class Aligner:
             penalty = _PENALTY.get(theme.kind, self.params.theme_penalty)
             rows.append((theme.name, theme.text, penalty))
             if theme.kind == ThemeKind.WHAT:
-                # Phrased on the theme's short label, not its text: a what-theme can be a whole
-                # clause (an occupation's description), and "parts and components of" a clause
-                # reads as nothing (phrasing on the text cost knowledge ranking nDCG@5 0.81 -> 0.80).
-                # The theme's first content words, as the facets were tuned on, not the shown phrase.
-                label = theme_label(theme.text)
-                rows.extend((theme.name, template.format(label), penalty) for template in FACET_TEMPLATES)
+                rows.extend((theme.name, facet, penalty) for facet in facet_texts(theme))
         texts = [strip_words(t, drop) for _, t, _ in rows]
         exclusion_texts = [strip_words(e, drop) for e in model.exclusions]
         vectors = self.embed(texts + exclusion_texts)

@@ -21,7 +21,7 @@ import numpy as np
 from hoshin.domain.alignment import MissionVectors, align, calibrated_rows
 from hoshin.domain.calibration import score_from_z
 from hoshin.domain.explain import shared_words
-from hoshin.domain.mission import ThemeKind, theme_label
+from hoshin.domain.mission import ThemeKind
 from hoshin.domain.quantised import QuantisedVectors, quantise
 from hoshin.domain.text import (
     boilerplate_from_counts,
@@ -32,7 +32,7 @@ from hoshin.domain.text import (
 )
 from hoshin.embedding import ProgressFn
 from hoshin.errors import RowError
-from hoshin.service.alignment import FACET_TEMPLATES, Aligner, BatchContext
+from hoshin.service.alignment import Aligner, BatchContext, facet_texts
 from hoshin.service.cascade import link_reason, link_table
 from hoshin.service.corridor_examples import LabelledExample, judge_by_examples
 
@@ -403,12 +403,7 @@ def rank_knowledge(
     vectors = aligner.embed(texts, progress=progress)
     statement = without_exceptions(mission)
     themes = aligner.mission_model(mission).themes or ()
-    facets = [
-        template.format(theme_label(t.text))
-        for t in themes
-        if t.kind == ThemeKind.WHAT
-        for template in FACET_TEMPLATES
-    ]
+    facets = [facet for t in themes if t.kind == ThemeKind.WHAT for facet in facet_texts(t)]
     z_rows = calibrated_rows(
         vectors,
         aligner.embed([statement, *facets]),
