@@ -8,8 +8,8 @@ import pytest
 
 from hoshin.domain import cascade_checks
 from hoshin.domain.cascade_checks import conflicting_pairs, cosine_blocks, duplicate_pairs
-from hoshin.domain.cascade_link import level_links, link_scores
-from hoshin.domain.lexical import coverage_matrix, stem_sets
+from hoshin.domain.cascade_link import WordVectors, level_links
+from hoshin.service.cascade import link_words
 
 SUBJECTS = ["door seal", "compressor", "fan motor", "drawer rail", "hinge", "thermostat"]
 COST = ["Buy the cheapest {} we can source", "Cut the cost of each {} by a tenth"]
@@ -45,32 +45,35 @@ def test_duplicates_and_conflicts_are_the_same_whatever_the_block(
     assert conflicting_pairs(texts, cosine_blocks(vectors), above) == expected_con
 
 
-def test_link_scores_in_blocks_match_the_whole_matrix() -> None:
+def _words(texts: list[str]) -> tuple[list[list[str]], WordVectors]:
+    lists = [link_words(t) for t in texts]
+    vocabulary = sorted({w for ws in lists for w in ws})
+    return lists, WordVectors({w: i for i, w in enumerate(vocabulary)}, _vectors(len(vocabulary), seed=5))
+
+
+@pytest.mark.parametrize("cells", [1, 24, 10_000_000])
+def test_link_scores_in_blocks_match_the_whole_matrix(cells: int) -> None:
     texts = _goals(40)
     levels = [1] * 8 + [2] * 32
-    raw = _vectors(40)
-    stripped = _vectors(40, seed=9)
+    lists, words = _words(texts)
     units = ["U1" if i % 3 else "U2" for i in range(40)]
-    (table,) = level_links(levels, raw, stripped, stem_sets(texts), units)
-    children, parents = list(range(8, 40)), list(range(8))
-    coverage = coverage_matrix([texts[i] for i in children], [texts[j] for j in parents])
-    same = np.array([[units[i] == units[j] for j in parents] for i in children], dtype=np.float32)
-    expected = link_scores(raw[children], raw[parents], stripped[children], stripped[parents], coverage)
-    expected = expected + 0.1 * same
-    got = np.vstack([scores for _, scores in table.blocks(cells=24)])  # three children per block
-    assert got.shape == expected.shape
+    (whole,) = level_links(levels, _vectors(40), lists, words, units=units, cells=10_000_000)
+    (table,) = level_links(levels, _vectors(40), lists, words, units=units, cells=cells)
+    expected = np.vstack([scores for _, scores in whole.blocks(cells=10_000_000)])
+    got = np.vstack([scores for _, scores in table.blocks(cells=cells)])
+    assert got.shape == expected.shape == (32, 8)
     np.testing.assert_allclose(got, expected, atol=1e-6)
 
 
 def test_a_level_without_goals_above_has_no_blocks() -> None:
     texts = _goals(4)
-    (table,) = level_links([1, 1, 3, 3], _vectors(4), _vectors(4), stem_sets(texts))
+    (table,) = level_links([1, 1, 3, 3], _vectors(4), *_words(texts))
     assert table.level == 3 and list(table.children) == [2, 3] and not len(table.parents)
     assert list(table.blocks()) == []
 
 
 def test_block_size_never_drops_below_one_child() -> None:
     texts = _goals(12)
-    (table,) = level_links([1] * 6 + [2] * 6, _vectors(12), _vectors(12), stem_sets(texts))
+    (table,) = level_links([1] * 6 + [2] * 6, _vectors(12), *_words(texts))
     offsets = [offset for offset, _ in table.blocks(cells=1)]
     assert offsets == list(range(6))

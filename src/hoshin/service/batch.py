@@ -462,7 +462,8 @@ def link_goals(
                 suggestions = [{"id": parent_ids[j], "score": values[j], "why": ""} for j in order]
                 shown = suggestions if explain is None else suggestions[:explain]
                 for suggestion, j in zip(shown, order):
-                    suggestion["why"] = link_reason(texts[i], texts[table.parents[j]])
+                    evidence = table.evidence(offset + r, j)
+                    suggestion["why"] = link_reason(texts[i], texts[table.parents[j]], evidence)
                 found[i] = suggestions
     return [{"id": rows[i]["id"], "suggestions": found[i]} for i in sorted(found)]
 

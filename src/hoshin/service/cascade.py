@@ -13,6 +13,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from hoshin.data.corpora import background_texts
 from hoshin.domain.cascade_checks import (
     CheckLimits,
     Pair,
@@ -23,11 +24,11 @@ from hoshin.domain.cascade_checks import (
     is_weak_parent,
     iter_duplicate_pairs,
 )
-from hoshin.domain.cascade_link import LevelLinks, level_links
+from hoshin.domain.cascade_link import LevelLinks, LinkWeights, WordVectors, level_links
 from hoshin.domain.explain import shared_words
-from hoshin.domain.lexical import stem_sets
+from hoshin.domain.lexical import IdfTable
 from hoshin.domain.mission import MissionModel
-from hoshin.domain.text import boilerplate_words, strip_words
+from hoshin.domain.text import MISSION_FILLER, boilerplate_words, content_words, stem
 from hoshin.domain.verdict import Tier, Verdict
 from hoshin.embedding import ProgressFn
 from hoshin.errors import RowError
@@ -155,19 +156,45 @@ def link_table(
     levels: Sequence[int],
     units: Sequence[str] | None = None,
     raw: np.ndarray | None = None,
+    weights: LinkWeights = LinkWeights(),
 ) -> list[LevelLinks]:
     """Link scores of every goal against the goals one level up, level by level (see
     hoshin.domain.cascade_link); `raw`: the texts' vectors when the caller has them already."""
-    drop = boilerplate_words(list(texts))
     raw = aligner.embed(texts) if raw is None else raw
-    stripped = aligner.embed([strip_words(t, drop) for t in texts]) if drop else raw
-    return level_links(levels, raw, stripped, stem_sets(texts), units)
+    word_lists = [link_words(t) for t in texts]
+    vocabulary = sorted({w for ws in word_lists for w in ws})
+    vectors = aligner.embed(vocabulary) if vocabulary else np.zeros((0, raw.shape[1]), dtype=np.float32)
+    words = WordVectors({w: i for i, w in enumerate(vocabulary)}, vectors)
+    return level_links(levels, raw, word_lists, words, general_word_rarity(), units, weights)
 
 
-def link_reason(child: str, parent: str) -> str:
-    """Why a parent suits a goal, in words: the words they share, if any."""
-    words = shared_words(child, parent)
-    return f"shares {', '.join(repr(w) for w in words)}" if words else NO_SHARED_WORDS
+_AS_WRITTEN = LinkWeights(siblings=0.0, word_floor=0.6)
+
+
+def link_words(text: str) -> list[str]:
+    """The words of a goal that may link it to a parent: content words, each once, in order."""
+    return list(dict.fromkeys(content_words(text, MISSION_FILLER)))
+
+
+@lru_cache(maxsize=1)
+def general_word_rarity() -> IdfTable:
+    """How rare each word stem is in the packaged general corpus (everyday activities, products
+    and jobs): a word common there ("services", "management") is weak evidence of a link."""
+    return IdfTable([{stem(w) for w in content_words(t, MISSION_FILLER)} for t in background_texts()])
+
+
+def link_reason(child: str, parent: str, evidence: Sequence[tuple[str, str]] | None = None) -> str:
+    """Why a parent suits a goal, in words: the words they share, and, given the word pairs that
+    matched (`LevelLinks.evidence`), the parent's words close in meaning to the goal's."""
+    if evidence is None:
+        words = shared_words(child, parent)
+        return f"shares {', '.join(repr(w) for w in words)}" if words else NO_SHARED_WORDS
+    same = [mine for mine, theirs in evidence if stem(mine) == stem(theirs)]
+    near = [f"{mine!r} ~ {theirs!r}" for mine, theirs in evidence if stem(mine) != stem(theirs)]
+    parts = ([f"shares {', '.join(repr(w) for w in same)}"] if same else []) + (
+        [f"close words {', '.join(near)}"] if near else []
+    )
+    return "; ".join(parts) if parts else NO_SHARED_WORDS
 
 
 NO_SHARED_WORDS = "close in meaning, no shared words"
@@ -308,8 +335,13 @@ def check_goals_against(
     vectors = aligner.embed(texts)
     similarity = cosine_blocks(vectors)
     # The batch command's link scores, without the same-unit bonus: the checks judge the links
-    # themselves and look in the goal's own unit where that is the question.
-    links = _link_facts(goals, link_table(aligner, texts, [g.level for g in goals], raw=vectors))
+    # themselves and look in the goal's own unit where that is the question. Parents are read by
+    # their own text here, and only words quite close in meaning count: the checks raise alarms
+    # on the gap between a given link and the best alternative, and a parent drawn towards the
+    # goals that lean to it, or a loose word match ("refrigerant" and "electricity"), makes
+    # alternatives look stronger than they are (on the demo tree: one false weak-parent alarm).
+    tables = link_table(aligner, texts, [g.level for g in goals], raw=vectors, weights=_AS_WRITTEN)
+    links = _link_facts(goals, tables)
     tree = {n: g.parents for n, g in enumerate(goals)}
     above = [ancestors(tree, n) for n in range(len(goals))]
     # Words most goals of the file share ("refrigerators") are no evidence of a shared subject.
