@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from hoshin.service.jobs import JobStore
-from hoshin.store import HEAD, apply_migrations, open_store
+from hoshin.service.verdict_reasons import open_store
+from hoshin.store import HEAD, apply_migrations
 from hoshin.store.migrations import current_version
 
 

@@ -38,7 +38,7 @@ def get_store(request: Request) -> Repository:
         return store
     with _store_lock:
         if app.state.store is None:
-            from hoshin.store import open_store
+            from hoshin.service.verdict_reasons import open_store
 
             try:
                 app.state.store = open_store(app.state.database_url)

@@ -324,7 +324,7 @@ def run_job(url: str, job_id: str, stale_after: float = STALE_AFTER_S) -> dict[s
 
     A job that is done, or running under a live worker, is left alone: delivering the same job
     twice is harmless."""
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     with JobStore(url) as jobs:
         job = jobs.claim(job_id, _owner(), stale_after)

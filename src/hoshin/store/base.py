@@ -22,6 +22,7 @@ from hoshin.errors import ConflictError, HoshinError, StorageError
 from hoshin.store.engine import create_engines, refuse_after_close
 from hoshin.store.kinds import Kind
 from hoshin.store.migrations import apply_migrations
+from hoshin.store.verdict_batches import BatchReasons
 
 __all__ = ["StoreBase", "chunks", "now_iso", "translated"]
 
@@ -34,8 +35,11 @@ def now_iso() -> str:
 class StoreBase:
     """The engines of one database and the transaction and read helpers every aggregate uses."""
 
-    def __init__(self, url: str, migrate: bool = True) -> None:
+    def __init__(self, url: str, migrate: bool = True, reasons: BatchReasons | None = None) -> None:
         self.url = url
+        # Writes the sentences of batch verdicts as they are read (store/verdict_batches.py); the
+        # store writes none itself. Without one, reading such a sentence is a ConfigError.
+        self._reasons = reasons
         self._writer, self._reader = create_engines(url)
         # An Event, not a flag on self: the engines' check holds it without holding the repository.
         self._closed = threading.Event()

@@ -30,14 +30,19 @@ from hoshin.store.goals import GoalTrees
 from hoshin.store.kinds import RECORD_KINDS, missing_record
 from hoshin.store.missions import Missions
 from hoshin.store.users import Users
+from hoshin.store.verdict_batches import BatchReasons
 from hoshin.store.verdict_retention import VerdictRetention
 
 __all__ = ["RECORD_KINDS", "Repository", "missing_record", "now_iso", "open_store"]
 
 
-def open_store(url: str, migrate: bool = True) -> Repository:
-    """A Repository on the database at `url`, its schema brought to head first (unless migrate=False)."""
-    return Repository(url, migrate=migrate)
+def open_store(url: str, migrate: bool = True, reasons: BatchReasons | None = None) -> Repository:
+    """A Repository on the database at `url`, its schema brought to head first (unless migrate=False).
+
+    `reasons` writes the sentences of verdicts stored in batches as they are read (the store writes
+    none); without it reading one is a ConfigError. hoshin.service.verdict_reasons.open_store
+    opens a store with the service's writer."""
+    return Repository(url, migrate=migrate, reasons=reasons)
 
 
 class Repository(GoalTrees, Users, Missions, VerdictRetention, Audit):

@@ -156,13 +156,14 @@ class VerdictRetention(Verdicts):
         wanted = [i for i in positions if old.record_ids[i] not in newer_rows]
         if not wanted:
             return
+        reasons = self._writer_of_reasons()
         texts = self._texts_by_id(conn, org_id, record_kind, [old.record_ids[i] for i in wanted])
         stored = StoredBatch(
             stamp.id, record_kind, stamp.mission_version, stamp.model_id, stamp.created_at, place, old
         )
         rows = []
         for i in wanted:
-            row = stored.row(org_id, i, texts.get(old.record_ids[i], ""))
+            row = stored.row(org_id, i, texts.get(old.record_ids[i], ""), reasons)
             del row["id"]
             rows.append(row)
         conn.execute(insert(t), rows)

@@ -14,11 +14,12 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, Table, select
 
+from hoshin.errors import ConfigError
 from hoshin.store import schema, statements
 from hoshin.store.base import chunks, now_iso
 from hoshin.store.kinds import NO_KIND
 from hoshin.store.organisations import Organisations
-from hoshin.store.verdict_batches import TIER_CODES, VerdictBatch
+from hoshin.store.verdict_batches import TIER_CODES, BatchReasons, VerdictBatch
 from hoshin.store.verdict_batches import decode as decode_batch
 
 __all__ = ["VERDICT_TEXTS", "StoredBatch", "Verdicts", "batch_places", "in_verdict_order"]
@@ -81,7 +82,9 @@ class Verdicts(Organisations):
             found = []
             for source in in_verdict_order(rows, batches, key=lambda r: r["id"]):
                 if isinstance(source, StoredBatch):
-                    found.extend(source.rows(org_id, texts.get(source.record_kind, {})))
+                    found.extend(
+                        source.rows(org_id, texts.get(source.record_kind, {}), self._writer_of_reasons())
+                    )
                 else:
                     found.append(source)
         if latest_only:
@@ -114,7 +117,7 @@ class Verdicts(Organisations):
         for record_id in wanted:
             if record_id in in_batches:
                 stored, i = in_batches[record_id]
-                found[record_id] = stored.row(org_id, i, texts.get(record_id, ""))
+                found[record_id] = stored.row(org_id, i, texts.get(record_id, ""), self._writer_of_reasons())
             elif record_id in newest_rows:
                 found[record_id] = newest_rows[record_id]
         return found
@@ -267,6 +270,15 @@ class Verdicts(Organisations):
             )
         return found
 
+    def _writer_of_reasons(self) -> BatchReasons:
+        """The sentence writer this store was opened with (for verdicts stored in batches)."""
+        if self._reasons is None:
+            raise ConfigError(
+                "this store was opened without a writer of verdict sentences, and verdicts stored in "
+                "batches have none: open it with hoshin.service.verdict_reasons.open_store"
+            )
+        return self._reasons
+
     def _decoded_batch(
         self, conn: Connection, org_id: str, batch_id: int, created_at: str, keep: bool = True
     ) -> VerdictBatch:
@@ -318,8 +330,8 @@ class StoredBatch:
     after_verdict: int
     batch: VerdictBatch
 
-    def row(self, org_id: str, i: int, text: str) -> dict[str, Any]:
-        """Verdict i as `rows` gives it, its sentence written for `text`."""
+    def row(self, org_id: str, i: int, text: str, reasons: BatchReasons) -> dict[str, Any]:
+        """Verdict i as `rows` gives it, its sentence written for `text` by `reasons`."""
         batch = self.batch
         return {
             "id": None,
@@ -330,12 +342,12 @@ class StoredBatch:
             "score": float(batch.score[i]),
             "tier": batch.tier_name(i),
             "theme": batch.theme(i),
-            "why": batch.why(i, text),
+            "why": batch.why(i, text, reasons),
             "model_id": self.model_id,
             "created_at": self.created_at,
         }
 
-    def rows(self, org_id: str, texts: dict[str, str]) -> Iterator[dict[str, Any]]:
+    def rows(self, org_id: str, texts: dict[str, str], reasons: BatchReasons) -> Iterator[dict[str, Any]]:
         """Its verdicts as `verdicts` rows would read (id None; a record gone from the store gets
         its sentence built from an empty text)."""
         batch = self.batch
@@ -350,7 +362,7 @@ class StoredBatch:
                 "score": score,
                 "tier": tiers[i],
                 "theme": batch.theme(i),
-                "why": batch.why(i, texts.get(record_id, "")),
+                "why": batch.why(i, texts.get(record_id, ""), reasons),
                 "model_id": self.model_id,
                 "created_at": self.created_at,
             }
