@@ -218,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
     from hoshin.api.app import create_app
     from hoshin.service import goals as service
     from hoshin.service.corridor import store_aligner
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     home = fresh_home("hoshin-bench-cascade-")
     url = f"sqlite:///{home / 'bench.sqlite3'}"

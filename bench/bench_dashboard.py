@@ -30,7 +30,8 @@ PASSWORD = "bench-password-123"
 def build(url: str, units: int, goals: int, ideas: int, seed: int = 7) -> dict[str, int]:
     """Write the synthetic organisation; returns what was stored."""
     from hoshin.service.dashboard import mission_themes
-    from hoshin.store import hash_password, open_store
+    from hoshin.service.verdict_reasons import open_store
+    from hoshin.store import hash_password
 
     rng = random.Random(seed)
     org = "bench"

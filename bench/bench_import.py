@@ -60,7 +60,7 @@ def run_hoshin(args: list[str], env: dict[str, str]) -> tuple[float, float, str]
 
 def scored_count(url: str, n: int) -> tuple[int, int]:
     """(stored bench ideas, bench ideas with a verdict) in the database."""
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     store = open_store(url)
     try:

@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> None:
     from hoshin.embedding import create_embedder
     from hoshin.service.corridor import store_aligner
     from hoshin.service.knowledge import coverage_report
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     home = fresh_home("hoshin-bench-knowledge-")
     repo = open_store(f"sqlite:///{home / 'bench.sqlite3'}")

@@ -40,7 +40,8 @@ THINGS = [
 
 
 def build(url: str, n_goals: int) -> str:
-    from hoshin.store import hash_password, open_store
+    from hoshin.service.verdict_reasons import open_store
+    from hoshin.store import hash_password
 
     rng = random.Random(7)
     repo = open_store(url)

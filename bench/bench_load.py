@@ -245,7 +245,7 @@ def profile_requests(url: str, texts: list[str], prefix: str, count: int, top: i
     from hoshin.service.auth import login, principal_from_token, token_for
     from hoshin.service.brand import principle_flags
     from hoshin.service.corridor import score_new_ideas, store_aligner
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
     from hoshin.threads import limit_blas_threads
 
     os.environ.setdefault("HOSHIN_CPU_THREADS", "1")  # as `hoshin serve` runs

@@ -55,8 +55,8 @@ from hoshin.embedding import content_hash, create_embedder  # noqa: E402
 from hoshin.service.corridor import list_inbox, score_ideas, store_aligner  # noqa: E402
 from hoshin.service.corridor_state import forget_states, forget_stored, kept_ideas  # noqa: E402
 from hoshin.service.duplicates import similar_ideas  # noqa: E402
+from hoshin.service.verdict_reasons import open_store  # noqa: E402
 from hoshin.store import schema  # noqa: E402
-from hoshin.store.repository import open_store  # noqa: E402
 
 ORG = "bench-rescore"
 TARGET_S = 5.0

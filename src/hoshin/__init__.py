@@ -37,7 +37,7 @@ _EXPORTS = {
     "analyze_missions": "hoshin.service.texts",
     "check_brand": "hoshin.service.texts",
     "check_principles": "hoshin.service.texts",
-    "open_store": "hoshin.store",
+    "open_store": "hoshin.service.verdict_reasons",
     "read_table": "hoshin.io.tables",
     "write_table": "hoshin.io.tables",
     "HoshinError": "hoshin.errors",

@@ -18,7 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hoshin.api.app import create_app
-from hoshin.store import hash_password, open_store
+from hoshin.service.verdict_reasons import open_store
+from hoshin.store import hash_password
 
 SECRET = "k2J9-vQx7pLm4TzR8wYc1NbH6sDf3GaE0uKo5iVe"
 PASSWORD = "correct horse battery"

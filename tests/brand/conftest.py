@@ -17,7 +17,7 @@ from hoshin.api.app import create_app
 from hoshin.embedding import HashingEmbedder
 from hoshin.service.corridor import store_aligner
 from hoshin.service.demo import load_demo
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 PASSWORDS = {
     "admin": "demo-admin",

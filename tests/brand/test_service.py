@@ -171,7 +171,7 @@ def test_line_of_sight_and_flags_on_postgresql(postgres_url, monkeypatch) -> Non
     from hoshin.embedding import HashingEmbedder
     from hoshin.service.corridor import store_aligner
     from hoshin.service.demo import load_demo
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     monkeypatch.setenv("HOSHIN_EMBEDDER", "hashing")
     store = open_store(postgres_url)

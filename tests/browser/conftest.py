@@ -49,7 +49,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     from hoshin.api.app import create_app
     from hoshin.service.demo import load_demo
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     home = tmp_path_factory.mktemp("browser-home")
     saved = {key: os.environ.get(key) for key in ("HOSHIN_HOME", "HOSHIN_EMBEDDER")}

@@ -81,7 +81,7 @@ def test_unknown_kind_and_missing_organisation_exit_2(db: str, tmp_path: Path) -
 
 
 def test_audit_records_cli_changes(db: str, tmp_path: Path) -> None:
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     run("demo", "--db", db, "--file", str(ORG_FILE))
     path = tmp_path / "units.json"

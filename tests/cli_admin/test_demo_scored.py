@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from hoshin.cli import app
 from hoshin.service.dashboard import build_dashboard, missing_verdicts
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 
 @pytest.fixture(autouse=True)

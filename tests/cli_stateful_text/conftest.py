@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from hoshin.service.demo import load_demo
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 
 def load_demo_into(url: str) -> str:

@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 import hoshin.cli.stateful_text_commands  # noqa: F401  (registers the commands, as hoshin.cli does)
 from cli_stateful_text.conftest import load_demo_into
 from hoshin.cli import app
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 ORG = "frostline"
 

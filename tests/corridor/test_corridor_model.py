@@ -9,7 +9,7 @@ import pytest
 
 from hoshin.service.corridor import list_inbox, store_aligner
 from hoshin.service.demo import demo_path, load_demo
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 
 def _planted_off_ideas() -> list[str]:

@@ -163,7 +163,7 @@ def test_a_delete_or_too_many_writes_read_everything_again(
 
 def test_writes_through_another_store_are_seen(org: Any, aligner: Any) -> None:
     """Another server process on the same database: the change mark lives in the database."""
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     add_twins(org)
     similar_ideas(org.store, org.id, aligner, TWIN, k=1)

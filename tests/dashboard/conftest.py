@@ -18,7 +18,7 @@ from hoshin.embedding import HashingEmbedder
 from hoshin.service.corridor import store_aligner
 from hoshin.service.dashboard import refresh_verdicts
 from hoshin.service.demo import load_demo
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 
 @pytest.fixture(autouse=True)

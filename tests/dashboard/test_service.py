@@ -38,7 +38,7 @@ def test_refresh_fills_every_missing_verdict_once(demo: Any) -> None:
 
 def test_a_new_mission_version_makes_goal_verdicts_missing_again(tmp_path: Any) -> None:
     from hoshin.service.demo import load_demo
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     with open_store(f"sqlite:///{tmp_path / 'h.sqlite3'}") as repo:
         aligner = store_aligner(repo, HashingEmbedder())

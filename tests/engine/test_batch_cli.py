@@ -146,7 +146,7 @@ def test_help_teaches_with_examples() -> None:
 def test_importing_ideas_reports_scoring_progress(tmp_path: Path) -> None:
     from hoshin.service.demo import load_demo
     from hoshin.service.importing import import_file
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     repo = open_store(f"sqlite:///{tmp_path / 'h.sqlite3'}")
     org = load_demo(repo, None, "tests").organisation_id

@@ -21,7 +21,7 @@ def fast_embedder(monkeypatch: pytest.MonkeyPatch) -> None:
 def loaded_store(tmp_path: Path) -> Iterator[Any]:
     """A SQLite store holding the small CoolCo organisation (units, people, goals, ideas, users ...)."""
     from hoshin.service.demo import load_demo
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     store = open_store(f"sqlite:///{tmp_path / 'fuzz.sqlite3'}")
     load_demo(store, ORG_FILE, actor="test")

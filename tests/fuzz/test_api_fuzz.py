@@ -45,7 +45,7 @@ def _operations() -> list[tuple[str, str]]:
 @pytest.fixture(scope="module")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, dict[str, Any]]]:
     from hoshin.service.demo import load_demo
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     mp = pytest.MonkeyPatch()
     mp.setenv("HOSHIN_EMBEDDER", "hashing")

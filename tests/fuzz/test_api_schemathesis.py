@@ -83,7 +83,7 @@ def served(
 ) -> Iterator[tuple[Any, dict[str, str]]]:
     """The app on a database holding the CoolCo organisation, and the admin's bearer header."""
     from hoshin.service.demo import load_demo
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     patch = pytest.MonkeyPatch()
     patch.setenv("HOSHIN_EMBEDDER", "hashing")

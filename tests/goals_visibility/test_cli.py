@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hoshin.cli import app
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 MISSION = "To make refrigerators that never let food spoil."
 Stored = tuple[str, str, Any]  # database URL, organisation id, store

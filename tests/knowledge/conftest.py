@@ -12,7 +12,7 @@ import pytest
 from hoshin.embedding import HashingEmbedder
 from hoshin.service.corridor import store_aligner
 from hoshin.service.demo import load_demo
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 from knowledge.support import SECRET
 
 

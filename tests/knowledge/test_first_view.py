@@ -17,7 +17,7 @@ from hoshin.service import knowledge as svc
 from hoshin.service.catalogue_vectors import _stored
 from hoshin.service.corridor import store_aligner
 from hoshin.service.demo import load_demo
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 from knowledge.support import ORG
 
 

@@ -19,7 +19,7 @@ def load_org(url: str, ideas: int = 0) -> None:
     from hoshin.service.demo import load_demo
     from hoshin.service.importing import import_batches
     from hoshin.service.records import Batch
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     with open_store(url) as repo:
         load_demo(repo, ORG_FILE, actor="test")

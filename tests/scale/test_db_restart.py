@@ -22,7 +22,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from hoshin.api.app import create_app
-from hoshin.store import hash_password, open_store
+from hoshin.service.verdict_reasons import open_store
+from hoshin.store import hash_password
 
 SECRET = "r8Fq-3nWv7KpYz2MtXc5LbJ9sDg1HaE6uQo4iPe0"
 PASSWORD = "restart-test-password"

@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from hoshin.service.jobs import JobStore, get_job, recover
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 from .jobs_support import empty_postgres, hoshin, idea_text, ideas_csv, load_org
 

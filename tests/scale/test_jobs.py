@@ -14,7 +14,7 @@ import hoshin.cli.jobs_commands  # noqa: F401  (registers `hoshin jobs` until ho
 from hoshin.cli import app
 from hoshin.service import jobs as jobs_service
 from hoshin.service.jobs import JobStore, get_job, recover, run_job, submit_import, submit_rescore
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 from .jobs_support import empty_postgres, hoshin, ideas_csv, load_org
 

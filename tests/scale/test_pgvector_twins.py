@@ -16,7 +16,7 @@ import hoshin.service.pgvector_twins as pgvector_twins
 from hoshin.embedding import HashingEmbedder
 from hoshin.service.corridor import store_aligner
 from hoshin.service.duplicates import similar_ideas
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 pytestmark = pytest.mark.postgres
 

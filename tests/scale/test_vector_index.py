@@ -140,7 +140,7 @@ def test_open_vector_index_uses_pgvector_on_its_server_and_exact_on_sqlite(
     from hoshin.embedding import create_embedder
     from hoshin.service.corridor import score_ideas, store_aligner
     from hoshin.service.demo import load_demo
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     monkeypatch.setenv("HOSHIN_EMBEDDER", "hashing")
     org_file = Path(__file__).parents[1] / "store" / "fixtures" / "organisation.json"

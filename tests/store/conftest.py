@@ -35,9 +35,9 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def repo(store_url: str) -> Iterator[Any]:
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
-    store = open_store(store_url)
+    store = open_store(store_url)  # with the service's writer of verdict sentences
     yield store
     store.close()
 

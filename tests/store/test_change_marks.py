@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from hoshin.errors import InputError
-from hoshin.store import HEAD, open_store
+from hoshin.service.verdict_reasons import open_store
+from hoshin.store import HEAD
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from hoshin.errors import StorageError
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 from hoshin.store.vectors import StoreVectorCache
 
 pytestmark = pytest.mark.postgres

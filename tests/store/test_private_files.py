@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from hoshin.service.backup import backup_file
-from hoshin.store import hash_password, open_store
+from hoshin.service.verdict_reasons import open_store
+from hoshin.store import hash_password
 
 
 @pytest.fixture(autouse=True)

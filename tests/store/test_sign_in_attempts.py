@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import create_engine, inspect, text
 
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 WINDOW = 60_000
 

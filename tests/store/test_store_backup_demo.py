@@ -12,7 +12,7 @@ import pytest
 from hoshin.errors import ConfigError, ConflictError, InputError, RowError
 from hoshin.service.backup import backup_data, backup_file, restore_file
 from hoshin.service.demo import load_demo
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 ORG_FILE = Path(__file__).parent / "fixtures" / "organisation.json"
 

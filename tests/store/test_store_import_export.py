@@ -11,7 +11,7 @@ from hoshin.errors import InputError, RowError
 from hoshin.service.exporting import export_file, export_kind
 from hoshin.service.importing import import_file
 from hoshin.service.records import KINDS
-from hoshin.store import open_store
+from hoshin.service.verdict_reasons import open_store
 
 ALL_KINDS = list(KINDS)
 

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from sqlalchemy import create_engine, inspect, text
 
-from hoshin.store import HEAD, apply_migrations, open_store
+from hoshin.service.jobs import JobStore
+from hoshin.service.verdict_reasons import open_store
+from hoshin.store import HEAD, apply_migrations
+from hoshin.store.migrations import current_version
 
 
 def test_fresh_database_reaches_head_and_rerun_is_a_no_op(store_url: str) -> None:
@@ -28,6 +34,7 @@ def test_fresh_database_reaches_head_and_rerun_is_a_no_op(store_url: str) -> Non
         "users",
         "audit_events",
         "vectors",
+        "hoshin_jobs",
         "hoshin_migrations",
     ):
         assert needed in tables
@@ -90,3 +97,82 @@ def test_migration_7_ties_existing_overrides_to_the_current_mission_version(stor
         # An override made before versions were recorded keeps teaching until the mission changes.
         assert repo.get("ideas", "o", "I-1")["override_version"] == 2
         assert repo.get("ideas", "o", "I-2")["override_version"] is None
+
+
+def _old_job_table() -> tuple[Any, Any]:
+    """hoshin_jobs as service/jobs.py created it itself before migration 9."""
+    from sqlalchemy import Column, Float, Integer, LargeBinary, MetaData, String, Table, Text
+
+    meta = MetaData()
+    table = Table(
+        "hoshin_jobs",
+        meta,
+        Column("id", String(32), primary_key=True),
+        Column("organisation_id", String(64), nullable=False, index=True),
+        Column("kind", String(16), nullable=False),
+        Column("state", String(16), nullable=False),
+        Column("params", Text, nullable=False),
+        Column("payload", LargeBinary),
+        Column("done", Integer, nullable=False, default=0),
+        Column("total", Integer),
+        Column("message", Text),
+        Column("error", Text),
+        Column("result", Text),
+        Column("created_by", String(64)),
+        Column("created_at", String(40), nullable=False),
+        Column("updated_at", String(40), nullable=False),
+        Column("heartbeat", Float),
+        Column("owner", String(200)),
+        Column("attempts", Integer, nullable=False, default=0),
+    )
+    return meta, table
+
+
+@pytest.mark.parametrize("had_table", [True, False])
+def test_migration_9_adds_the_job_table_and_keeps_one_made_before_it(store_url: str, had_table: bool) -> None:
+    open_store(store_url).close()
+    engine = create_engine(store_url)
+    with engine.begin() as conn:  # back to how migration 8 left the database
+        conn.execute(text("DROP TABLE hoshin_jobs"))
+        conn.execute(text("DELETE FROM hoshin_migrations WHERE version >= 9"))
+        if had_table:  # ...after the job code had made the table on its first use
+            meta, table = _old_job_table()
+            meta.create_all(conn)
+            stamp = "2026-12-01T00:00:00+00:00"
+            conn.execute(
+                table.insert().values(
+                    id="j1",
+                    organisation_id="o",
+                    kind="rescore",
+                    state="done",
+                    params="{}",
+                    created_at=stamp,
+                    updated_at=stamp,
+                )
+            )
+    engine.dispose()
+    open_store(store_url).close()
+    engine = create_engine(store_url)
+    with engine.connect() as conn:
+        assert current_version(conn) == HEAD
+        indexes = [i["name"] for i in inspect(conn).get_indexes("hoshin_jobs")]
+        ids = conn.execute(text("SELECT id FROM hoshin_jobs")).scalars().all()
+    engine.dispose()
+    assert indexes == ["ix_hoshin_jobs_organisation_id"]
+    assert ids == (["j1"] if had_table else [])
+    with JobStore(store_url) as jobs:
+        job = jobs.create("o", "rescore", {}, "test")
+        assert {j["id"] for j in jobs.list()} == {job["id"], *ids}
+
+
+def test_a_job_store_brings_an_older_database_to_head(store_url: str) -> None:
+    open_store(store_url).close()
+    engine = create_engine(store_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE hoshin_jobs"))
+        conn.execute(text("DELETE FROM hoshin_migrations WHERE version >= 9"))
+    with JobStore(store_url) as jobs:  # a worker may open the database first
+        assert jobs.list() == []
+    with engine.connect() as conn:
+        assert current_version(conn) == HEAD
+    engine.dispose()

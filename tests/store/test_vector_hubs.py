@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 from sqlalchemy import create_engine, inspect, text
 
-from hoshin.store import HEAD, open_store, schema
+from hoshin.service.verdict_reasons import open_store
+from hoshin.store import HEAD, schema
 from hoshin.store.vectors import StoreVectorCache, hub_basis
 
 MODEL = "m"

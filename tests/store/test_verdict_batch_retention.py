@@ -13,6 +13,8 @@ from sqlalchemy import create_engine, select, text
 
 from hoshin.config import verdict_history
 from hoshin.errors import ConfigError, InputError
+from hoshin.service.verdict_reasons import batch_reason
+from hoshin.service.verdict_reasons import open_store as service_store
 from hoshin.store import open_store, schema, verdict_batches
 from hoshin.store.verdict_batches import TIER_CODES, VerdictBatch
 
@@ -304,3 +306,28 @@ def test_a_skipped_batch_still_holds_back_a_later_one_stored_with_an_older_stamp
         conn.execute(b.update().where(b.c.id == last).values(after_verdict=newest_row - 1))
     assert [r.covered for r in stored_batches(replay.repo)] == [True, False]
     replay.check()  # I-5 reads the second batch's verdict, not its row
+
+
+def test_the_store_writes_no_sentence_but_asks_the_writer_it_was_opened_with(store_url: str) -> None:
+    batch = make_batch(["I-1", "I-2"], seed=7)
+    with open_store(store_url) as plain:  # no writer of sentences
+        plain.create_organisation(ORG, "Org")
+        ideas(plain, ["I-1", "I-2"])
+        plain.save_verdict_batch(ORG, "idea", batch, model_id="m", mission_version=1)
+        assert set(plain.newest_scores(ORG, "idea")) == {"I-1", "I-2"}  # numbers need no sentence
+        with pytest.raises(ConfigError, match="without a writer of verdict sentences"):
+            plain.verdicts(ORG, "idea")
+    asked: list[tuple[str, str]] = []
+
+    def writer(got: VerdictBatch, i: int, text: str) -> str:
+        asked.append((got.record_ids[i], text))
+        return f"{got.theme(i)}: {text}"
+
+    with open_store(store_url, reasons=writer) as repo:
+        for _ in range(2):  # the second read is answered from the sentence kept with the batch
+            page = repo.newest_verdicts(ORG, "idea", ["I-1"])
+            assert page["I-1"]["why"] == f"{batch.theme(0)}: Make the fridge quieter, plan I-1"
+        assert asked == [("I-1", "Make the fridge quieter, plan I-1")]
+    with service_store(store_url) as repo:  # the service's writer: its own sentences, not the above
+        want = batch_reason(batch, 0, "Make the fridge quieter, plan I-1")
+        assert repo.newest_verdicts(ORG, "idea", ["I-1"])["I-1"]["why"] == want

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
@@ -20,6 +20,9 @@ from hoshin.api.security import CSRF_FIELD, CSRF_HEADER, check_csrf
 from hoshin.errors import AuthenticationError, HoshinError, StorageError
 from hoshin.service.auth import Principal, require
 
+if TYPE_CHECKING:  # the store is opened lazily, on the first request that needs it
+    from hoshin.store.repository import Repository
+
 __all__ = ["Context", "client_address", "get_store", "permit", "plain_parameters", "session_user"]
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -27,15 +30,15 @@ _store_lock = threading.Lock()
 TOKEN_MAX_AGE_S = 90 * 24 * 3600
 
 
-def get_store(request: Request) -> Any:
+def get_store(request: Request) -> Repository:
     """The app's Repository, opened (and migrated) on first use; StorageError if the db is unreachable."""
     app = request.app
-    store = getattr(app.state, "store", None)
+    store: Repository | None = getattr(app.state, "store", None)
     if store is not None:
         return store
     with _store_lock:
         if app.state.store is None:
-            from hoshin.store import open_store
+            from hoshin.service.verdict_reasons import open_store
 
             try:
                 app.state.store = open_store(app.state.database_url)
@@ -43,7 +46,8 @@ def get_store(request: Request) -> Any:
                 raise
             except Exception as exc:  # the driver's own error says little to a user
                 raise StorageError(f"cannot open the database: {type(exc).__name__}") from None
-        return app.state.store
+        opened: Repository = app.state.store
+        return opened
 
 
 @dataclass
@@ -51,7 +55,7 @@ class Context:
     """What a guarded route gets: the user, the store, and the record-level permission check."""
 
     user: Principal
-    store: Any
+    store: Repository
     request: Request
 
     @property

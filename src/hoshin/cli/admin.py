@@ -38,7 +38,7 @@ ACTOR = "cli"  # the username written to the audit log for changes made from the
 
 def _open(db: str | None) -> Repository:
     from hoshin.config import database_url
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     url = database_url(db)
     if url.startswith("sqlite:///"):

@@ -39,6 +39,7 @@ from hoshin.service.corridor_state import (
 from hoshin.service.kept_rows import current_rows
 from hoshin.service.missions import current_model
 from hoshin.service.records import IDEA_STATUSES
+from hoshin.service.verdict_reasons import batch_reason
 from hoshin.store.vectors import StoreVectorCache
 from hoshin.store.verdict_batches import VerdictBatch
 
@@ -178,7 +179,7 @@ class RescoredIdeas(Sequence[dict[str, Any]]):
             "score": float(batch.score[i]),
             "tier": batch.tier_name(i),
             "theme": batch.theme(i),
-            "why": batch.why(i, self.texts[i]),
+            "why": batch.why(i, self.texts[i], batch_reason),
             "mission_version": self.mission_version,
         }
 

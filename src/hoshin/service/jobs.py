@@ -31,10 +31,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Float, Integer, LargeBinary, MetaData, String, Table, Text, select, update
+from sqlalchemy import select, update
 
 from hoshin.errors import HoshinError, InputError, NotFoundError
+from hoshin.store import schema
 from hoshin.store.engine import create_engines
+from hoshin.store.migrations import HEAD, apply_migrations, current_version
 from hoshin.store.repository import Repository, now_iso
 
 __all__ = [
@@ -61,30 +63,8 @@ HEARTBEAT_S = 10.0
 RESCORE_CHUNK = 500  # ideas per transaction; HOSHIN_RESCORE_CHUNK overrides (smaller: finer resume)
 IMPORT_SUFFIXES = (".csv", ".xlsx", ".json", ".jsonl")
 
-# The job table lives beside the store's tables but outside its numbered migrations: it holds
-# transient work, not organisation records, and is created on first use on either database.
-_meta = MetaData()
-jobs_table = Table(
-    "hoshin_jobs",
-    _meta,
-    Column("id", String(32), primary_key=True),
-    Column("organisation_id", String(64), nullable=False, index=True),
-    Column("kind", String(16), nullable=False),
-    Column("state", String(16), nullable=False),  # queued, running, done, failed
-    Column("params", Text, nullable=False),
-    Column("payload", LargeBinary),  # the uploaded file of an import, so any worker can run it
-    Column("done", Integer, nullable=False, default=0),
-    Column("total", Integer),
-    Column("message", Text),
-    Column("error", Text),
-    Column("result", Text),
-    Column("created_by", String(64)),
-    Column("created_at", String(40), nullable=False),
-    Column("updated_at", String(40), nullable=False),
-    Column("heartbeat", Float),
-    Column("owner", String(200)),  # host:pid of the worker running it
-    Column("attempts", Integer, nullable=False, default=0),
-)
+# The job table (`schema.jobs`) is part of the store's numbered migrations (migration 9).
+jobs_table = schema.jobs
 _PUBLIC = [c for c in jobs_table.c if c.name != "payload"]
 
 
@@ -122,7 +102,17 @@ class JobStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self._writer, self._reader = create_engines(url)
-        _meta.create_all(self._writer, checkfirst=True)
+        # A worker may be the first to open a database (`hoshin jobs worker`): bring it to head as
+        # opening the store does. At head that is one read, which takes no write lock on SQLite,
+        # so polling a job's progress never waits for an import's long write transaction.
+        try:
+            with self._reader.connect() as conn:
+                behind = current_version(conn) < HEAD
+            if behind:
+                apply_migrations(self._writer)
+        except BaseException:
+            self.close()
+            raise
 
     def close(self) -> None:
         self._writer.dispose()
@@ -334,7 +324,7 @@ def run_job(url: str, job_id: str, stale_after: float = STALE_AFTER_S) -> dict[s
 
     A job that is done, or running under a live worker, is left alone: delivering the same job
     twice is harmless."""
-    from hoshin.store import open_store
+    from hoshin.service.verdict_reasons import open_store
 
     with JobStore(url) as jobs:
         job = jobs.claim(job_id, _owner(), stale_after)

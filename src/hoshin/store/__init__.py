@@ -2,8 +2,10 @@
 
 Public surface:
 
-- ``open_store(url) -> Repository`` opens SQLite (``sqlite:///path``) or PostgreSQL
-  (``postgresql+psycopg://...``) and applies pending migrations.
+- ``open_store(url, reasons=None) -> Repository`` opens SQLite (``sqlite:///path``) or PostgreSQL
+  (``postgresql+psycopg://...``) and applies pending migrations. The store writes no sentences:
+  ``reasons`` writes those of verdicts stored in batches as they are read
+  (``hoshin.service.verdict_reasons.open_store`` passes the service's).
 - ``Repository``: ``transaction()``; organisations (``create_organisation``, ``organisation``,
   ``organisations``, ``default_organisation``, ``delete_organisation``); records of every kind in
   ``RECORD_KINDS`` (``rows``, ``get``, ``keys``, ``count``, ``upsert``, ``delete``); trees
@@ -15,6 +17,7 @@ Public surface:
   mission versions (``add_mission_version``, ``mission``, ``mission_versions``); check-ins
   (``add_checkin``, ``checkins``); verdicts (``save_verdicts``, ``verdicts``); users (``find_user``,
   ``set_password_hash``); audit (``record_event``, ``audit_events``); ``vector_cache()``.
+  One class per aggregate makes up the Repository (see store/repository.py for the modules).
 - ``StoreVectorCache``: the ``hoshin.embedding.VectorCache`` on the store's ``vectors`` table.
 - ``hash_password`` / ``verify_password``: salted scrypt password hashes.
 - ``apply_migrations``, ``HEAD``: the numbered schema migrations.

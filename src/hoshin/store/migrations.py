@@ -111,6 +111,15 @@ def _m008_sign_in_attempts(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _m009_job_table(conn: Connection) -> None:
+    """The hoshin_jobs table of background jobs (schema.jobs). Before this migration the job code
+    created it itself on first use, so a database may have it already, rows and index included:
+    both are created only where missing (a database created at head has them already)."""
+    schema.jobs.create(conn, checkfirst=True)
+    for index in schema.jobs.indexes:
+        index.create(conn, checkfirst=True)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
     (2, "verdict batches", _m002_verdict_batches),
@@ -120,6 +129,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (6, "session epoch", _m006_session_epoch),
     (7, "override version", _m007_override_version),
     (8, "sign-in attempts", _m008_sign_in_attempts),
+    (9, "job table", _m009_job_table),
 ]
 HEAD = MIGRATIONS[-1][0]
 

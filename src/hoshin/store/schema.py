@@ -359,3 +359,31 @@ vectors = Table(
     Column("hub_basis", String(64)),
     PrimaryKeyConstraint("model_id", "content_hash"),
 )
+
+# Background jobs (service/jobs.py): bulk imports and re-scores, their state and progress, and the
+# uploaded file of an import so any worker can run it. Transient work, not organisation records:
+# no foreign key to organisations, and deleting an organisation leaves its finished jobs behind.
+jobs = Table(
+    "hoshin_jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("organisation_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("state", String(16), nullable=False),  # queued, running, done, failed
+    Column("params", Text, nullable=False),
+    Column("payload", LargeBinary),
+    Column("done", Integer, nullable=False, default=0),
+    Column("total", Integer),
+    Column("message", Text),
+    Column("error", Text),
+    Column("result", Text),
+    Column("created_by", String(64)),
+    Column("created_at", String(40), nullable=False),
+    Column("updated_at", String(40), nullable=False),
+    Column("heartbeat", Float),
+    Column("owner", String(200)),  # host:pid of the worker running it
+    Column("attempts", Integer, nullable=False, default=0),
+)
+# The name SQLAlchemy gave the index when service/jobs.py created the table itself (before
+# migration 9), so the migration finds it on such a database instead of adding a second one.
+Index("ix_hoshin_jobs_organisation_id", jobs.c.organisation_id)

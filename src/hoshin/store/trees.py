@@ -1,10 +1,41 @@
-"""Cycle detection and subtree walks over parent links (pure functions, no database)."""
+"""Parent links of the unit tree and the goal tree: reading them, and walking them (cycle detection,
+subtree walks; these two are pure functions, no database)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-__all__ = ["descendants", "find_cycle"]
+from sqlalchemy import Connection, select
+
+from hoshin.errors import ConflictError
+from hoshin.store import schema
+
+__all__ = ["descendants", "find_cycle", "goal_parent_links", "refuse_cycle", "unit_parents"]
+
+
+def unit_parents(conn: Connection, org_id: str) -> dict[str, list[str]]:
+    """unit id -> [its parent] (or [] for a root), every unit of the organisation."""
+    t = schema.units
+    rows = conn.execute(select(t.c.id, t.c.parent_id).where(t.c.organisation_id == org_id))
+    return {unit: [parent] if parent is not None else [] for unit, parent in rows}
+
+
+def goal_parent_links(conn: Connection, org_id: str) -> dict[str, list[str]]:
+    """goal id -> its parent ids, for every goal of the organisation that has a parent."""
+    t = schema.goal_parents
+    graph: dict[str, list[str]] = {}
+    for goal, parent in conn.execute(select(t.c.goal_id, t.c.parent_id).where(t.c.organisation_id == org_id)):
+        graph.setdefault(goal, []).append(parent)
+    return graph
+
+
+def refuse_cycle(what: str, parents: Mapping[str, Iterable[str]]) -> None:
+    """ConflictError naming the cycle when the `what` (unit, goal) parents make one."""
+    cycle = find_cycle(parents)
+    if cycle:
+        raise ConflictError(
+            f"{what} parents would form a cycle: {' -> '.join(cycle)} (a {what} cannot sit below itself)"
+        )
 
 
 def find_cycle(parents: Mapping[str, Iterable[str]]) -> list[str] | None:

@@ -4,9 +4,11 @@ A re-score of a million ideas used to write a million `verdicts` rows, each with
 writing the sentences and the rows took most of the re-score. A `VerdictBatch` holds the numbers
 of every verdict as arrays (score, tier, the mission row that served best, the calibrated z, the
 nearest exclusion and its z) plus the few texts all sentences draw on (theme names and texts,
-exclusion names, thresholds). A record's `why` is written when someone reads it, by the same
-function that writes it at scoring time (`domain.explain.reason`), so it reads exactly the same;
-sentences that cannot be rebuilt from the numbers (a reviewers' vote moved the tier) are kept whole.
+exclusion names, thresholds). A record's `why` is written when someone reads it, by the sentence
+writer the store was opened with (`BatchReasons`: the service's, service/verdict_reasons.py, the
+same function that writes sentences at scoring time), so it reads exactly the same; the store itself
+never writes a sentence. Sentences that cannot be rebuilt from the numbers (a reviewers' vote moved
+the tier) are given whole with the batch (`whys`) and kept as they are.
 
 The payload is an uncompressed .npz (no pickles): arrays as they are, everything else as JSON.
 
@@ -36,10 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from hoshin.domain.calibration import Thresholds
-from hoshin.domain.explain import reason
-
-__all__ = ["TIER_CODES", "VerdictBatch", "decode", "encode", "summarise"]
+__all__ = ["TIER_CODES", "BatchReasons", "VerdictBatch", "decode", "encode", "summarise"]
 
 TIER_CODES = ("core", "adjacent", "off")
 
@@ -60,7 +59,8 @@ class VerdictBatch:
     exclusion_names: tuple[str, ...]
     thresholds: tuple[float, float]  # (core, adjacent) the tiers were cut at
     whys: dict[int, str] = field(default_factory=dict)  # sentences kept whole, by position
-    _built: dict[int, tuple[str, str]] = field(default_factory=dict, compare=False, repr=False)
+    # Sentences written for readers, by position: (text, the writer that wrote it, sentence).
+    _built: dict[int, tuple[str, object, str]] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
     _positions: dict[str, int] | None = field(default=None, compare=False, repr=False)
 
@@ -87,27 +87,24 @@ class VerdictBatch:
     def theme(self, i: int) -> str:
         return self.row_names[int(self.row[i])]
 
-    def why(self, i: int, text: str) -> str:
-        """The sentence of verdict i for the record's text (built once per text, then kept)."""
+    def why(self, i: int, text: str, reasons: BatchReasons) -> str:
+        """The sentence of verdict i for the record's text: the one given whole with the batch, else
+        the one `reasons` writes (asked once per text; the sentence is kept with the batch)."""
         kept = self.whys.get(i)
         if kept is not None:
             return kept
         built = self._built.get(i)
-        if built is not None and built[0] == text:
-            return built[1]
-        row, exclusion = int(self.row[i]), int(self.exclusion[i])
-        sentence = reason(
-            text,
-            float(self.z[i]),
-            self.row_names[row],
-            self.row_texts[row],
-            Thresholds(core=self.thresholds[0], adjacent=self.thresholds[1]),
-            exclusion_name=self.exclusion_names[exclusion] if exclusion >= 0 else None,
-            exclusion_z=float(self.exclusion_z[i]),
-        )
+        if built is not None and built[0] == text and built[1] is reasons:
+            return built[2]
+        sentence = reasons(self, i, text)
         with self._lock:
-            self._built[i] = (text, sentence)
+            self._built[i] = (text, reasons, sentence)
         return sentence
+
+
+#: Writes the sentence of verdict i of a batch for the record's text (the service's sentence
+#: writer, given to the store when it is opened; see service/verdict_reasons.py).
+BatchReasons = Callable[[VerdictBatch, int, str], str]
 
 
 def encode(batch: VerdictBatch) -> bytes:
