@@ -222,7 +222,8 @@ def level_links(
             mine = [word_lists[i] for i in children]
             theirs = [word_lists[j] for j in parents]
             coverage = WordCoverage(mine, theirs, words, weight, weights.word_floor)
-            first = LevelLinks(level, children, parents, raw, prototypes, coverage, codes, weights)
-            prototypes = _prototypes(first, cells)
+            if weights.siblings:
+                first = LevelLinks(level, children, parents, raw, prototypes, coverage, codes, weights)
+                prototypes = _prototypes(first, cells)
         out.append(LevelLinks(level, children, parents, raw, prototypes, coverage, codes, weights))
     return out
