@@ -33,6 +33,7 @@ from typing import Any
 
 from sqlalchemy import Column, Float, Integer, LargeBinary, MetaData, String, Table, Text, select, update
 
+from hoshin.config import Settings, settings
 from hoshin.errors import HoshinError, InputError, NotFoundError
 from hoshin.store.engine import create_engines
 from hoshin.store.repository import Repository, now_iso
@@ -54,11 +55,12 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 JOB_KINDS = ("import", "rescore")
-QUEUE_ENV = "HOSHIN_JOB_QUEUE"
-QUEUE_NAME_ENV = "HOSHIN_JOB_QUEUE_NAME"  # default "hoshin"; separate names keep deployments apart
+QUEUE_ENV = Settings.job_queue.env
+QUEUE_NAME_ENV = Settings.job_queue_name.env  # default "hoshin"; separate names keep deployments apart
 STALE_AFTER_S = 120.0  # a running job whose heartbeat is older than this lost its worker
 HEARTBEAT_S = 10.0
-RESCORE_CHUNK = 500  # ideas per transaction; HOSHIN_RESCORE_CHUNK overrides (smaller: finer resume)
+# ideas per transaction; HOSHIN_RESCORE_CHUNK overrides (smaller: finer resume)
+RESCORE_CHUNK = int(Settings.rescore_chunk.default)
 IMPORT_SUFFIXES = (".csv", ".xlsx", ".json", ".jsonl")
 
 # The job table lives beside the store's tables but outside its numbered migrations: it holds
@@ -285,7 +287,8 @@ def submit_rescore(url: str, org_id: str, actor: str, inline: bool = False) -> d
 
 
 def queue_url() -> str | None:
-    return os.environ.get(QUEUE_ENV) or None
+    """HOSHIN_JOB_QUEUE: the Redis URL jobs are queued on; None runs them in this process."""
+    return settings.job_queue
 
 
 def _dispatch(url: str, job: dict[str, Any], inline: bool) -> dict[str, Any]:
@@ -311,7 +314,7 @@ def _queue(redis_url: str) -> Any:
     from redis import Redis
     from rq import Queue
 
-    return Queue(os.environ.get(QUEUE_NAME_ENV) or "hoshin", connection=Redis.from_url(redis_url))
+    return Queue(settings.job_queue_name, connection=Redis.from_url(redis_url))
 
 
 def get_job(url: str, job_id: str, org_id: str | None = None) -> dict[str, Any]:
@@ -419,12 +422,8 @@ def _run_rescore(repo: Repository, jobs: JobStore, job: dict[str, Any]) -> tuple
 
 
 def rescore_chunk() -> int:
-    value = os.environ.get("HOSHIN_RESCORE_CHUNK", "")
-    if not value:
-        return RESCORE_CHUNK
-    if not value.isdigit() or int(value) < 1:
-        raise InputError(f"HOSHIN_RESCORE_CHUNK must be a positive whole number, not {value!r}")
-    return int(value)
+    """HOSHIN_RESCORE_CHUNK: ideas scored per transaction of a re-scoring job."""
+    return settings.rescore_chunk
 
 
 _HANDLERS: dict[str, Callable[[Repository, JobStore, dict[str, Any]], tuple[dict[str, Any], str]]] = {
