@@ -45,7 +45,8 @@ def link_scores(
 ) -> np.ndarray:
     """(children, parents) matrix of link scores; higher is a better parent."""
     meaning = 0.5 * (child_raw @ parent_raw.T + child_stripped @ parent_stripped.T)
-    return weights.meaning * meaning + weights.words * word_coverage
+    scores: np.ndarray = weights.meaning * meaning + weights.words * word_coverage
+    return scores
 
 
 class WordCoverage:
@@ -82,7 +83,8 @@ class WordCoverage:
         totals = self._totals[start:stop]
         np.divide(shared, totals[:, None], out=shared, where=totals[:, None] > 0)
         shared[totals <= 0] = 0.0
-        return shared.astype(np.float32)
+        coverage: np.ndarray = shared.astype(np.float32)
+        return coverage
 
 
 @dataclass(frozen=True)

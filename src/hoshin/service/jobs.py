@@ -19,6 +19,7 @@ start, and by `hoshin jobs resume`) hands such jobs out again.
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import os
@@ -141,8 +142,9 @@ class JobStore:
         self, org_id: str, kind: str, params: dict[str, Any], actor: str, payload: bytes | None = None
     ) -> dict[str, Any]:
         stamp = now_iso()
+        job_id = uuid.uuid4().hex
         row = {
-            "id": uuid.uuid4().hex,
+            "id": job_id,
             "organisation_id": org_id,
             "kind": kind,
             "state": "queued",
@@ -158,7 +160,7 @@ class JobStore:
         }
         with self._writer.begin() as conn:
             conn.execute(jobs_table.insert(), row)
-        return self.get(row["id"])
+        return self.get(job_id)
 
     def get(self, job_id: str, org_id: str | None = None) -> dict[str, Any]:
         """The job (without its payload); NotFoundError for an unknown id or another org's job."""
@@ -223,7 +225,7 @@ class JobStore:
     def fail(self, job_id: str, error: str) -> None:
         self._set(job_id, state="failed", error=error, message="failed")
 
-    def stale(self, stale_after: float) -> list[str]:
+    def stale(self, stale_after: float) -> builtins.list[str]:  # `list` here is the method above
         """Jobs to hand out again: queued ones, and running ones whose worker is gone."""
         now = time.time()
         with self._reader.connect() as conn:
