@@ -11,6 +11,7 @@ import pytest
 
 from hoshin.config import SETTINGS, Settings, settings
 from hoshin.errors import ConfigError
+from hoshin.service.jobs import RESCORE_CHUNK
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src" / "hoshin"
@@ -132,7 +133,7 @@ def test_unset_settings_take_their_defaults(monkeypatch: pytest.MonkeyPatch) -> 
         monkeypatch.delenv(setting.env, raising=False)
     assert settings.job_queue is None
     assert settings.job_queue_name == "hoshin"
-    assert settings.rescore_chunk == 500
+    assert settings.rescore_chunk == 500 == RESCORE_CHUNK
     assert settings.cache is True
     assert settings.embedder == "minilm"
     assert settings.runtime == "auto"

@@ -34,7 +34,6 @@ from typing import Any
 
 from sqlalchemy import Column, Float, Integer, LargeBinary, MetaData, String, Table, Text, select, update
 
-from hoshin.config import Settings, settings
 from hoshin.errors import HoshinError, InputError, NotFoundError
 from hoshin.store.engine import create_engines
 from hoshin.store.repository import Repository, now_iso
@@ -56,12 +55,11 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 JOB_KINDS = ("import", "rescore")
-QUEUE_ENV = Settings.job_queue.env
-QUEUE_NAME_ENV = Settings.job_queue_name.env  # default "hoshin"; separate names keep deployments apart
+QUEUE_ENV = "HOSHIN_JOB_QUEUE"
+QUEUE_NAME_ENV = "HOSHIN_JOB_QUEUE_NAME"  # default "hoshin"; separate names keep deployments apart
 STALE_AFTER_S = 120.0  # a running job whose heartbeat is older than this lost its worker
 HEARTBEAT_S = 10.0
-# ideas per transaction; HOSHIN_RESCORE_CHUNK overrides (smaller: finer resume)
-RESCORE_CHUNK = int(Settings.rescore_chunk.default)
+RESCORE_CHUNK = 500  # ideas per transaction; HOSHIN_RESCORE_CHUNK overrides (smaller: finer resume)
 IMPORT_SUFFIXES = (".csv", ".xlsx", ".json", ".jsonl")
 
 # The job table lives beside the store's tables but outside its numbered migrations: it holds
@@ -290,6 +288,8 @@ def submit_rescore(url: str, org_id: str, actor: str, inline: bool = False) -> d
 
 def queue_url() -> str | None:
     """HOSHIN_JOB_QUEUE: the Redis URL jobs are queued on; None runs them in this process."""
+    from hoshin.config import settings
+
     return settings.job_queue
 
 
@@ -315,6 +315,8 @@ def _dispatch(url: str, job: dict[str, Any], inline: bool) -> dict[str, Any]:
 def _queue(redis_url: str) -> Any:
     from redis import Redis
     from rq import Queue
+
+    from hoshin.config import settings
 
     return Queue(settings.job_queue_name, connection=Redis.from_url(redis_url))
 
@@ -425,6 +427,8 @@ def _run_rescore(repo: Repository, jobs: JobStore, job: dict[str, Any]) -> tuple
 
 def rescore_chunk() -> int:
     """HOSHIN_RESCORE_CHUNK: ideas scored per transaction of a re-scoring job."""
+    from hoshin.config import settings
+
     return settings.rescore_chunk
 
 
