@@ -35,7 +35,13 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from hoshin.errors import ConflictError, HoshinError, InputError, NotFoundError, StorageError
 from hoshin.store import schema, statements
-from hoshin.store.engine import create_engines, driver_errors, refuse_after_close
+from hoshin.store.engine import (
+    create_engines,
+    driver_connection,
+    driver_errors,
+    inserted_id,
+    refuse_after_close,
+)
 from hoshin.store.migrations import apply_migrations
 from hoshin.store.trees import descendants, find_cycle
 from hoshin.store.verdict_batches import TIER_CODES, VerdictBatch
@@ -307,7 +313,7 @@ class Repository:
             )
             return {r[0] if len(spec.key) == 1 else tuple(r) for r in result}
 
-    def existing_keys(self, kind: str, org_id: str, keys: Iterable[str]) -> set[str]:
+    def existing_keys(self, kind: str, org_id: str, keys: Iterable[object]) -> set[str]:
         """Those of `keys` that are stored for `kind` (one-part keys), a few hundred per query:
         checking one submission's references this way costs the same with 10 or 100,000 records."""
         spec = _kind(kind)
@@ -551,19 +557,18 @@ class Repository:
                     new_rows.append({**spec.defaults, **values})
             created = len(new_rows)
             if new_rows:
-                later = []
                 if spec.self_ref:  # parents may be among the new rows: link them once all exist
                     later = [r for r in new_rows if r.get(spec.self_ref) is not None]
                     new_rows = [{**r, spec.self_ref: None} for r in new_rows]
+                    for r in later:  # applied below, after the insert
+                        changes.append(
+                            {
+                                **{k: r[k] for k in spec.key},
+                                "organisation_id": org_id,
+                                spec.self_ref: r[spec.self_ref],
+                            }
+                        )
                 _insert_grouped(conn, table, new_rows, stamp.get("revision"))
-                for r in later:
-                    changes.append(
-                        {
-                            **{k: r[k] for k in spec.key},
-                            "organisation_id": org_id,
-                            spec.self_ref: r[spec.self_ref],
-                        }
-                    )
             for values in changes:
                 assignments = {
                     k: v for k, v in values.items() if k not in spec.key and k != "organisation_id"
@@ -827,7 +832,7 @@ class Repository:
                     organisation_id=org_id, goal_id=goal_id, date=date, value=value, note=note
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return inserted_id(result)
 
     def checkins(self, org_id: str, goal_id: str | None = None) -> list[dict[str, Any]]:
         """Check-ins, by goal then date (all goals when goal_id is None)."""
@@ -920,7 +925,7 @@ class Repository:
                     summary=summarise_batch(batch),
                 )
             )
-            batch_id = int(inserted.inserted_primary_key[0])
+            batch_id = inserted_id(inserted)
             self._retire_batches(conn, org_id, record_kind, batch_id, batch, keep)
         return len(batch)
 
@@ -1497,7 +1502,7 @@ def _driver_rows(conn: Connection, query: Any) -> list[tuple[Any, ...]]:
     else:
         bound = params
     with driver_errors(conn):
-        cursor = conn.connection.driver_connection.cursor()
+        cursor = driver_connection(conn).cursor()
         try:
             cursor.execute(str(compiled), bound)
             return cursor.fetchall()
