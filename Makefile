@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOSHIN_TEST_POSTGRES_URL ?= postgresql+psycopg://127.0.0.1:5432/test
 
-.PHONY: install run test test-fast check lint bench eval clean
+.PHONY: install run test test-fast check lint typecheck bench eval clean
 
 install: $(VENV)/.installed
 
@@ -33,12 +33,17 @@ test: install
 test-fast: install
 	$(VENV)/bin/pytest -q -m "not model and not postgres"
 
-## Before a commit: lint, then the tests that need neither the model nor PostgreSQL.
-check: lint test-fast
+## Before a commit (and in CI): format, lint, types, then the tests that need neither the model nor
+## PostgreSQL. The same steps, in this order, wherever it runs.
+check: lint typecheck test-fast
 
 lint: install
-	$(VENV)/bin/ruff format --check src/hoshin/domain src/hoshin/service/alignment.py src/hoshin/service/batch.py tests/engine
+	$(VENV)/bin/ruff format --check src tests bench eval
 	$(VENV)/bin/ruff check src tests bench eval
+
+## mypy as configured in pyproject.toml: strict on domain/ and service/, the default checks on the rest.
+typecheck: install
+	$(VENV)/bin/mypy
 
 ## Quality per source beside raw cosine: ../shared/eval/dev when present, and every eval/sets/<source>.
 eval: install

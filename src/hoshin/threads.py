@@ -12,19 +12,14 @@ from __future__ import annotations
 
 import os
 
-from hoshin.errors import ConfigError
-
 __all__ = ["cpu_threads", "limit_blas_threads"]
 
 
 def cpu_threads() -> int | None:
     """HOSHIN_CPU_THREADS as a number; None when unset (the libraries decide)."""
-    value = os.environ.get("HOSHIN_CPU_THREADS", "").strip()
-    if not value:
-        return None
-    if not value.isdigit() or int(value) < 1:
-        raise ConfigError(f"HOSHIN_CPU_THREADS must be a positive whole number, not {value!r}")
-    return int(value)
+    from hoshin.config import settings
+
+    return settings.cpu_threads
 
 
 def limit_blas_threads() -> None:

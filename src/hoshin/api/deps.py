@@ -115,6 +115,7 @@ async def authenticate(request: Request) -> Principal:
     from hoshin.service.auth import principal_from_token
 
     token = _bearer(request)
+    user: Principal | None
     if token is not None:
         user = principal_from_token(get_store(request), request.app.state.secret_key, token, TOKEN_MAX_AGE_S)
         request.state.user = user

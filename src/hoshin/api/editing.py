@@ -125,7 +125,7 @@ def create(
             also(record)
         # Read back on the writing connection: a second connection and transaction after the
         # commit cost every submission more than this one read inside it.
-        return store.get(kind, user.organisation_id, key)  # type: ignore[no-any-return]
+        return store.get(kind, user.organisation_id, key)
 
 
 def submit_idea(
@@ -206,7 +206,7 @@ def change_idea_status(
         require(user, "idea.status", _scope(current))
         if override_tier and not (override_reason or "").strip():
             raise InputError("an override of the tier needs a reason; say why the reviewer disagrees")
-        changes = {"status": status, "reviewer": user.username}
+        changes: dict[str, str | None] = {"status": status, "reviewer": user.username}
         if override_tier is not None:
             changes.update(override_tier=override_tier, override_reason=override_reason)
         record = _validated(store, org, "ideas", {**current, **changes}, "request")

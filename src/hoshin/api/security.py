@@ -13,7 +13,7 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
-from hoshin.config import data_dir
+from hoshin.config import data_dir, settings
 from hoshin.errors import ConfigError, PermissionDenied
 
 __all__ = ["CSRF_FIELD", "CSRF_HEADER", "check_csrf", "csrf_token", "secret_key"]
@@ -52,7 +52,7 @@ def secret_key(explicit: str | None = None, folder: Path | None = None) -> str:
 
     Raises ConfigError for an explicit key that is short, low-variety or a known placeholder.
     """
-    key = explicit if explicit is not None else os.environ.get("HOSHIN_SECRET_KEY")
+    key = explicit if explicit is not None else settings.secret_key
     if key is not None:
         _check_strength(key)
         return key

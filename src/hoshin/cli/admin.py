@@ -256,14 +256,14 @@ def serve(
     Example:  hoshin serve --workers 4 --db postgresql+psycopg://db.example:5432/hoshin
     """
     with fail_cleanly():
-        from hoshin.config import database_url
+        from hoshin.config import Settings, database_url
         from hoshin.errors import ConfigError
 
         url = database_url(db)
         _open(db).close()  # apply migrations before the first request
         # Requests run side by side and share model calls (embedding/coalescing.py); a call
         # spreading over every core as well makes threads spin against each other.
-        os.environ.setdefault("HOSHIN_CPU_THREADS", "1")
+        Settings.cpu_threads.export("1", keep_existing=True)
         try:
             from hoshin.api.app import create_app
             from hoshin.api.security import secret_key
@@ -279,5 +279,5 @@ def serve(
             return
         # Made once here: workers starting together must not each write a different key file.
         secret_key()
-        os.environ["HOSHIN_DATABASE_URL"] = url  # what each worker's create_app() opens
+        Settings.database_url.export(url)  # what each worker's create_app() opens
         uvicorn.run("hoshin.api.app:serving_app", factory=True, workers=workers, host=host, port=port)

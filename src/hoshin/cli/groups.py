@@ -20,7 +20,8 @@ def _plain_metavars(command: Any, ctx: Any) -> None:
     for param in command.get_params(ctx):
         if isinstance(param, TyperArgument):
             param.metavar = param.metavar or (param.name or "value").upper()  # `hoshin import KIND FILE`
-            param.display_type_rich = lambda ctx: None  # Typer has no setting for this label
+            # Typer has no setting for this label; mypy refuses replacing a method on an instance.
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
         elif isinstance(param, TyperOption) and param.metavar is None:
             param.metavar = "" if param.is_flag or param.count else _word(param.display_type(ctx))
     for sub in getattr(command, "commands", {}).values():

@@ -106,7 +106,8 @@ class _NullSide:
     def z(self, sims: np.ndarray) -> np.ndarray:
         """`sims` (n, t) in standard deviations of each target's background: zscore_against's
         arithmetic on the same arrays, so the result is the same to the last bit."""
-        return ((sims.T - self.mean) / self.std).T
+        z: np.ndarray = ((sims.T - self.mean) / self.std).T
+        return z
 
 
 # Arrivals score one text at a time against the same mission: the background's side (a product of

@@ -63,7 +63,8 @@ def zscore_against(values: np.ndarray, null: np.ndarray) -> np.ndarray:
     if null.shape[-1] == 0:
         return np.asarray(values, dtype=np.float64)
     mean, std = null_spread(null)
-    return (values - mean) / std
+    z: np.ndarray = (values - mean) / std
+    return z
 
 
 def null_spread(null: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

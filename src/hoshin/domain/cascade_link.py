@@ -167,7 +167,8 @@ def _blocks(table: LevelLinks, parent_vectors: np.ndarray, cells: int) -> Iterat
 
 def _unit_rows(x: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(x, axis=1, keepdims=True)
-    return np.divide(x, norms, out=np.zeros_like(x), where=norms > 1e-9)
+    unit: np.ndarray = np.divide(x, norms, out=np.zeros_like(x), where=norms > 1e-9)
+    return unit
 
 
 def _prototypes(first: LevelLinks, cells: int) -> np.ndarray:

@@ -81,11 +81,13 @@ class ExampleLearner:
         logits = ((features - self.mean) / self.scale) @ self.weights.T + self.bias
         logits -= logits.max(axis=1, keepdims=True)
         odds = np.exp(logits)
-        return odds / odds.sum(axis=1, keepdims=True)
+        probabilities: np.ndarray = odds / odds.sum(axis=1, keepdims=True)
+        return probabilities
 
     @classmethod
     def from_dict(cls, raw: Mapping[str, object]) -> ExampleLearner:
-        names = tuple(raw["features"])  # type: ignore[arg-type]
+        features = raw["features"]
+        names = tuple(features) if isinstance(features, list | tuple) else features
         if names != FEATURE_NAMES:
             raise ValueError(f"example learner features {names} do not match this version's {FEATURE_NAMES}")
 
@@ -203,4 +205,5 @@ def banded_scores(probs: np.ndarray, grades: np.ndarray) -> np.ndarray:
     span_low = np.clip(grades - 1.0, 0.0, 2.0)
     span_high = np.clip(grades + 1.0, 0.0, 2.0)
     share = np.clip((expected - span_low) / (span_high - span_low), 0.0, 1.0)
-    return low + share * (high - low) * 0.999
+    scores: np.ndarray = low + share * (high - low) * 0.999
+    return scores

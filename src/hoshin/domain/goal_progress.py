@@ -67,8 +67,8 @@ def roll_up(own: Mapping[str, float | None], parents: Mapping[str, Sequence[str]
         visiting.discard(goal)
         if values:
             result = Progress(sum(values) / len(values), "children", len(values))
-        elif own[goal] is not None:
-            result = Progress(float(own[goal]), "metric")  # type: ignore[arg-type]
+        elif (metric := own[goal]) is not None:
+            result = Progress(float(metric), "metric")
         else:
             result = Progress(None, "none")
         done[goal] = result

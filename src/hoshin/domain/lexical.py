@@ -68,4 +68,5 @@ def coverage_matrix(queries: list[str], targets: list[str], extra_docs: Iterable
     shared = (weights @ presence.T).toarray()
     np.divide(shared, totals[:, None], out=shared, where=totals[:, None] > 0)
     shared[totals <= 0] = 0.0
-    return shared.astype(np.float32)
+    coverage: np.ndarray = shared.astype(np.float32)
+    return coverage

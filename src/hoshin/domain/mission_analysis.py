@@ -23,6 +23,7 @@ from hoshin.domain.lexicon import (
     CONCRETE_NOUNS,
     PLACES,
     Cue,
+    Token,
     find_cues,
     phrase_around,
     split_sentences,
@@ -169,7 +170,7 @@ def analyze_statement(
     return analysis
 
 
-def _cue_evidence(text: str, toks: Sequence, cues: Sequence[Cue]) -> tuple[float, str | None]:
+def _cue_evidence(text: str, toks: Sequence[Token], cues: Sequence[Cue]) -> tuple[float, str | None]:
     """Summed weight of the cues found (repeats of one cue count once) and the phrase around the strongest."""
     matches = find_cues(toks, cues)
     if not matches:

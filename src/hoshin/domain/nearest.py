@@ -76,7 +76,8 @@ class NearestIndex:
     def _cosines(self, query: np.ndarray, rows: np.ndarray | None) -> np.ndarray:
         q = self.quantised
         if rows is not None:
-            return (q.codes[rows].astype(np.float32) @ query) * q.scales[rows]
+            picked: np.ndarray = (q.codes[rows].astype(np.float32) @ query) * q.scales[rows]
+            return picked
         out = np.empty(len(self), dtype=np.float32)
         for start in range(0, len(self), _CHUNK):
             block = q.codes[start : start + _CHUNK].astype(np.float32)

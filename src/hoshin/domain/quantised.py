@@ -41,13 +41,16 @@ class QuantisedVectors:
         return int(self.codes.nbytes + self.scales.nbytes)
 
     def dequantised(self, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
-        return self.codes[rows].astype(np.float32) * self.scales[rows, None]
+        values: np.ndarray = self.codes[rows].astype(np.float32) * self.scales[rows, None]
+        return values
 
     @classmethod
     def empty(cls, n: int, dim: int) -> QuantisedVectors:
         return cls(np.empty((n, dim), dtype=np.int8), np.empty(n, dtype=np.float32))
 
-    def put(self, rows: np.ndarray, other: QuantisedVectors, other_rows: np.ndarray | None = None) -> None:
+    def put(
+        self, rows: np.ndarray | slice, other: QuantisedVectors, other_rows: np.ndarray | None = None
+    ) -> None:
         """Copy `other`'s rows (all, or `other_rows`) into rows `rows` of this one, as codes."""
         take = slice(None) if other_rows is None else other_rows
         self.codes[rows] = other.codes[take]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 from hoshin.embedding.base import Embedder, ProgressFn, content_hash, normalise_rows
 from hoshin.embedding.cache import CachedEmbedder, MemoryVectorCache, SqliteVectorCache, VectorCache
 from hoshin.embedding.hashing import HashingEmbedder
@@ -27,9 +25,10 @@ RUNTIMES = ("auto", "onnx", "torch")
 
 def create_embedder(backend: str | None = None) -> Embedder:
     """The backend named by `backend` or HOSHIN_EMBEDDER (default: the packaged MiniLM model)."""
+    from hoshin.config import settings
     from hoshin.errors import ConfigError
 
-    name = (backend or os.environ.get("HOSHIN_EMBEDDER") or "minilm").lower()
+    name = backend.lower() if backend else settings.embedder
     if name == "minilm":
         return _minilm()
     if name == "hashing":
@@ -54,12 +53,9 @@ def minilm_runtime() -> str:
 
 def _runtime_setting() -> str:
     """HOSHIN_RUNTIME as given (default auto), checked."""
-    from hoshin.errors import ConfigError
+    from hoshin.config import settings
 
-    wanted = os.environ.get("HOSHIN_RUNTIME", "auto").strip().lower() or "auto"
-    if wanted not in RUNTIMES:
-        raise ConfigError(f"HOSHIN_RUNTIME must be one of {', '.join(RUNTIMES)}, not {wanted!r}")
-    return wanted
+    return settings.runtime
 
 
 def _minilm() -> Embedder:

@@ -67,7 +67,8 @@ class CoalescingEmbedder(Embedder):
 
     def _take(self) -> list[_Request]:
         """The queued requests, oldest first, up to `max_texts` texts (at least one request)."""
-        batch, size = [], 0
+        batch: list[_Request] = []
+        size = 0
         while self._waiting:
             nxt = self._waiting[0]
             if batch and size + len(nxt.texts) > self.max_texts:

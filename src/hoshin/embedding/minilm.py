@@ -89,7 +89,9 @@ def _limit_threads() -> None:
 
 
 def _pick_device() -> str:
-    wanted = os.environ.get("HOSHIN_DEVICE", "auto")
+    from hoshin.config import settings
+
+    wanted = settings.device
     if wanted != "auto":
         return wanted
     try:
@@ -105,7 +107,9 @@ def device_without_torch() -> str:
 
     Importing torch costs seconds; a machine without an NVIDIA driver cannot run CUDA, so there the
     answer is "cpu" at once. Only where a driver is present does torch get asked."""
-    wanted = os.environ.get("HOSHIN_DEVICE", "auto")
+    from hoshin.config import settings
+
+    wanted = settings.device
     if wanted != "auto":
         return wanted
     if not os.path.exists("/proc/driver/nvidia/version") and not os.path.exists("/dev/nvidiactl"):

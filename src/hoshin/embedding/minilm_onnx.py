@@ -90,7 +90,7 @@ class OnnxMiniLMEmbedder(Embedder):
         self._lock = threading.Lock()
 
     @property
-    def runtime(self) -> str:  # type: ignore[override]
+    def runtime(self) -> str:
         return "torch" if isinstance(self._backend, Embedder) else "onnx"
 
     def _load(self) -> OnnxSession | Embedder:

@@ -81,7 +81,14 @@ def _filters(request: Request) -> dict[str, str | None]:
 
 
 def _inbox(ctx: Context, filters: dict[str, str | None]) -> list[dict[str, Any]]:
-    rows = list_inbox(ctx.store, ctx.org, **filters)
+    rows = list_inbox(
+        ctx.store,
+        ctx.org,
+        tier=filters["tier"],
+        theme=filters["theme"],
+        status=filters["status"],
+        unit=filters["unit"],
+    )
     return [{name: row.get(name) for name in INBOX_COLUMNS} for row in rows]
 
 

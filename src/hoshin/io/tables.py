@@ -450,6 +450,7 @@ class TableWriter:
                 self._columns = list(row)
                 header = [spreadsheet_text(c) for c in self._columns]
                 if self.fmt == "csv":
+                    assert out is not None
                     self._csv = csv.writer(out, lineterminator="\n")
                     self._csv.writerow(header)
                 else:

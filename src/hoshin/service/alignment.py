@@ -62,13 +62,11 @@ def default_thresholds() -> Thresholds:
 def default_embedder(backend: str | None = None) -> Embedder:
     """The configured backend (or `backend`), wrapped in the on-disk vector cache unless
     HOSHIN_CACHE=off."""
-    import os
-
-    from hoshin.config import cache_dir
+    from hoshin.config import cache_dir, settings
     from hoshin.embedding import CachedEmbedder, SqliteVectorCache, create_embedder
 
     inner = create_embedder(backend)
-    if os.environ.get("HOSHIN_CACHE", "on").lower() in ("off", "0", "false", "no"):
+    if not settings.cache:
         return inner
     return CachedEmbedder(inner, SqliteVectorCache(cache_dir() / "vectors.sqlite3"))
 

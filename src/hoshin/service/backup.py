@@ -14,7 +14,7 @@ import gzip
 import json
 import os
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from hoshin.errors import ConflictError, InputError
 from hoshin.service.importing import import_batches
@@ -206,5 +206,6 @@ def _without(row: dict[str, Any], *names: str) -> dict[str, Any]:
 
 def _open(path: Path, mode: str) -> IO[str]:
     if path.name.endswith(".gz") or path.name.endswith(".gz.partial"):
-        return gzip.open(path, mode + "t", encoding="utf-8")
+        # Text mode, so a text stream; the stubs can only tell that from a literal mode.
+        return cast(IO[str], gzip.open(path, mode + "t", encoding="utf-8"))
     return open(path, mode, encoding="utf-8")

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import count, islice
-from typing import IO, TypeVar
+from typing import IO, Any, TypeVar
 
 import numpy as np
 
@@ -30,6 +30,7 @@ from hoshin.domain.text import (
     without_exceptions,
     word_document_counts,
 )
+from hoshin.domain.verdict import Verdict
 from hoshin.embedding import ProgressFn
 from hoshin.errors import RowError
 from hoshin.service.alignment import Aligner, BatchContext, facet_texts
@@ -60,7 +61,7 @@ def triage(
     exclusions: Sequence[str] = (),
     progress: ProgressFn | None = None,
     examples: Sequence[LabelledExample] = (),
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """`{id, text, score, tier, theme, why}` for every row, best first. With `examples` (ideas a
     reviewer placed in tiers), the examples decide the tiers and the `why` names them; the
     examples themselves are not in the output."""
@@ -137,7 +138,7 @@ def triage_chunks(
     progress: ProgressFn | None = None,
     examples: Sequence[LabelledExample] = (),
     folder: str | None = None,
-) -> Iterator[list[dict]]:
+) -> Iterator[list[dict[str, Any]]]:
     """`triage` over an input read in chunks: each chunk's `{id, text, score, tier, theme, why}`
     rows, in input order (not sorted: `best_first` sorts them all in bounded memory).
 
@@ -197,7 +198,7 @@ def _one_batch(
     exclusions: Sequence[str],
     progress: ProgressFn | None,
     examples: Sequence[LabelledExample],
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """`triage`'s rows before its sort."""
     model = aligner.mission_model(mission, focus_areas, exclusions)
     texts = [r["text"] for r in rows]
@@ -207,7 +208,7 @@ def _one_batch(
     return _rows(rows, aligner.score(model, texts, progress=progress))
 
 
-def _rows(rows: Sequence[Row], verdicts: Sequence) -> list[dict]:  # noqa: ANN001 - Verdict
+def _rows(rows: Sequence[Row], verdicts: Sequence[Verdict]) -> list[dict[str, Any]]:
     return [{"id": r["id"], "text": r["text"], **v.as_dict()} for r, v in zip(rows, verdicts, strict=True)]
 
 
@@ -253,7 +254,7 @@ class _BestLines:
     def centre(self) -> np.ndarray | None:
         if self._vectors is None or not len(self._vectors):
             return None
-        centre = self._vectors.mean(axis=0)
+        centre: np.ndarray = self._vectors.mean(axis=0)
         centre /= max(float(np.linalg.norm(centre)), 1e-9)
         return centre
 
@@ -317,7 +318,7 @@ class _SpilledVectors:
 _MERGE_WIDTH = 64
 
 
-def best_first(chunks: Iterable[list[dict]], folder: str | None = None) -> Iterator[dict]:
+def best_first(chunks: Iterable[list[dict[str, Any]]], folder: str | None = None) -> Iterator[dict[str, Any]]:
     """Every row of every chunk, by score, best first, ties in input order: the order `triage`
     sorts its rows in, holding one chunk at a time. One chunk is sorted in memory; more are each
     sorted and written to a temporary file (in `folder`, else the system's temporary folder,
@@ -345,13 +346,17 @@ def best_first(chunks: Iterable[list[dict]], folder: str | None = None) -> Itera
             yield row
 
 
-def _chain(first: list[dict], second: list[dict], rest: Iterator[list[dict]]) -> Iterator[list[dict]]:
+def _chain(
+    first: list[dict[str, Any]], second: list[dict[str, Any]], rest: Iterator[list[dict[str, Any]]]
+) -> Iterator[list[dict[str, Any]]]:
     yield first
     yield second
     yield from rest
 
 
-def _write_run(path: str, keyed: Iterable[tuple[float, int, dict]], replaces: Sequence[str] = ()) -> str:
+def _write_run(
+    path: str, keyed: Iterable[tuple[float, int, dict[str, Any]]], replaces: Sequence[str] = ()
+) -> str:
     """Write one sorted run (`replaces`: the runs merged into it, removed once it is written)."""
     with open(path, "wb") as handle:
         for item in keyed:
@@ -361,12 +366,12 @@ def _write_run(path: str, keyed: Iterable[tuple[float, int, dict]], replaces: Se
     return path
 
 
-def _read_run(path: str) -> Iterator[tuple[float, int, dict]]:
+def _read_run(path: str) -> Iterator[tuple[float, int, dict[str, Any]]]:
     with open(path, "rb") as handle:
         yield from _loads(handle)
 
 
-def _loads(handle: IO[bytes]) -> Iterator[tuple[float, int, dict]]:
+def _loads(handle: IO[bytes]) -> Iterator[tuple[float, int, dict[str, Any]]]:
     while True:
         try:
             yield marshal.load(handle)
@@ -389,7 +394,7 @@ FACET_WEIGHT = 0.25
 
 def rank_knowledge(
     aligner: Aligner, mission: str, rows: Sequence[Row], progress: ProgressFn | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """`{id, name, score, why}` for every knowledge area, the ones the mission needs most first.
 
     An area ranks by its closeness to the whole statement (and, a quarter as much, to the parts,
@@ -418,7 +423,7 @@ def rank_knowledge(
     # evidence of a need.
     drop = boilerplate_words(texts + [mission])
     nearest = (vectors @ aligner.embed([t.text for t in themes]).T).argmax(axis=1) if themes else None
-    out = []
+    out: list[dict[str, Any]] = []
     for i, row in enumerate(rows):
         z = float(z_all[i])
         theme = themes[int(nearest[i])] if nearest is not None else None
@@ -441,7 +446,7 @@ def _quoted(words: list[str]) -> str:
 
 def link_goals(
     aligner: Aligner, rows: Sequence[Row], source: str = "input", explain: int | None = None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """For every goal of level > 1: `{id, suggestions: [{id, score, why}]}` over all goals one level up.
 
     `explain` limits the written reasons to each goal's best few suggestions (the rest get an empty
@@ -449,7 +454,7 @@ def link_goals(
     """
     levels = _levels(rows, source)
     texts = [r["text"] for r in rows]
-    found: dict[int, list[dict]] = {}
+    found: dict[int, list[dict[str, Any]]] = {}
     for table in link_table(aligner, texts, levels, [r.get("unit", "") for r in rows]):
         found.update((int(i), []) for i in table.children)
         parent_ids = [rows[j]["id"] for j in table.parents]

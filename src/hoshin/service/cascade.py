@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -255,7 +256,7 @@ def check_goals(
     source: str = "input",
     limits: CheckLimits | None = None,
     progress: ProgressFn | None = None,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     """One `{id, issues}` object per goal in input order, then the `_uncovered` summary object."""
     model = aligner.mission_model(mission, focus_areas, exclusions)
     return check_goals_against(aligner, model, rows, source, limits, progress).results
@@ -290,7 +291,7 @@ class CheckRun:
     """One run of the checks: the batch command's output, each goal's verdict, and which goals
     each issue names."""
 
-    results: list[dict]  # `{id, issues}` per goal in input order, then the `_uncovered` summary
+    results: list[dict[str, Any]]  # `{id, issues}` per goal in input order, then the `_uncovered` summary
     verdicts: list[Verdict]
     mentions: Mentions
 
@@ -357,7 +358,7 @@ def check_goals_against(
         found.add(pair.first, _conflict(quality, pair.words, this_cuts=True))
         found.add(pair.second, _conflict(cost, pair.words, this_cuts=False))
 
-    results: list[dict] = []
+    results: list[dict[str, Any]] = []
     mentions = Mentions()
     for goal, listed, named in zip(goals, found.issues, found.names, strict=True):
         results.append({"id": goal.id, "issues": listed})
@@ -442,7 +443,8 @@ def _orphans(goals: list[Goal], batch: ScoredBatch, links: list[_Links | None], 
         verdict = batch.verdicts[n]
         if goal.level == 1 or goal.parents or verdict.tier is Tier.CORE:
             continue
-        hint, named = "", ()
+        hint = ""
+        named: tuple[str, ...] = ()
         facts = links[n]
         if facts is not None:
             best = goals[facts.best]
@@ -503,7 +505,8 @@ def _off_mission(
             flagged[n] = True
             continue
         # A parent more than one level up has no link score; plain closeness in meaning stands in.
-        given = links[n].given if links[n] is not None else {}
+        facts = links[n]
+        given = facts.given if facts is not None else {}
         carriers = [(p, given[p] if p in given else float(vectors[n] @ vectors[p])) for p in goal.parents]
         if n in suggested:
             carriers.append(suggested[n])
@@ -539,7 +542,9 @@ def _excluded_by_words(n: int, text: str, batch: ScoredBatch, aligner: Aligner) 
     return bool(closer and shared_words(text, batch.mission.exclusion_names[k]))
 
 
-def _summary(goals: list[Goal], batch: ScoredBatch, vectors: np.ndarray, limits: CheckLimits) -> dict:
+def _summary(
+    goals: list[Goal], batch: ScoredBatch, vectors: np.ndarray, limits: CheckLimits
+) -> dict[str, Any]:
     """Mission themes no goal serves, and units whose goals barely touch the mission."""
     mission = batch.mission
     served = {

@@ -379,7 +379,9 @@ def override_tier(
     if tier not in TIER_NAMES:
         raise InputError(f"unknown tier {tier!r}; use one of: {', '.join(TIER_NAMES)}")
     reason = check_reason(reason)
-    return keep_label(repo, org_id, aligner, idea_id, tier, reason, actor, "idea.override")["idea"]
+    kept = keep_label(repo, org_id, aligner, idea_id, tier, reason, actor, "idea.override")
+    idea: dict[str, Any] = kept["idea"]
+    return idea
 
 
 def idea_row(repo: Repository, org_id: str, idea_id: str) -> dict[str, Any]:

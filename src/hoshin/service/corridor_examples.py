@@ -18,6 +18,7 @@ import numpy as np
 from hoshin.domain.corridor_examples import (
     GRADE_OF_TIER,
     ExampleLearner,
+    ExampleVerdicts,
     judge_with_examples,
 )
 from hoshin.domain.explain import judge
@@ -125,7 +126,9 @@ def judge_by_examples(
     return verdicts
 
 
-def _why(tier: Tier, decided, i: int, examples: Sequence[LabelledExample], theme: str) -> str:  # noqa: ANN001
+def _why(
+    tier: Tier, decided: ExampleVerdicts, i: int, examples: Sequence[LabelledExample], theme: str
+) -> str:
     sure = f"{decided.confidence[i]:.0%} sure"
     nearest = int(decided.nearest[i])
     label = tier.value.capitalize()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 import numpy as np
 
@@ -41,7 +41,7 @@ _GRADE = {"off": 0, "adjacent": 1, "core": 2}
 _CHUNK = 65_536  # ideas judged at once: a million ideas never hold a million x labels matrix
 
 
-def teaches(tier: object, version: object, current_version: int) -> bool:
+def teaches(tier: object, version: object, current_version: int) -> TypeGuard[str]:
     """Whether an idea's reviewer tier, given under `version`, is an example for the current
     mission version (a tier not tied to any version teaches whichever is current)."""
     return tier in LABEL_TIERS and (version is None or version == current_version)

@@ -257,7 +257,7 @@ def stored_ideas(
     drop = boilerplate_from_counts(with_mission, len(texts) + 1)
     if kept is not None and drop == kept.drop and reuse is None:
         vectors, hub = kept.vectors, kept.hub
-    elif kept is not None and drop == kept.drop:
+    elif kept is not None and drop == kept.drop and reuse is not None:
         vectors = QuantisedVectors.empty(len(ids), kept.vectors.shape[1])
         hub = np.empty(len(ids), dtype=np.float32)
         new_rows = np.array([n for n, _ in reuse], dtype=np.int64)

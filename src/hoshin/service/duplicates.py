@@ -43,7 +43,7 @@ MAX_MATCHES = 50
 MERGED_FIELDS = ("tags", "links", "duplicate_group")
 
 
-def check_idea_text(text: Any) -> str:
+def check_idea_text(text: object) -> str:
     """The idea text, stripped; InputError when it is empty, too long or mis-decoded."""
     if not isinstance(text, str):
         raise InputError("the idea text must be a string")

@@ -322,7 +322,7 @@ def manager_unit(user: Principal, repo: Repository, requested: str | None) -> st
         return user.unit_id
     if user.role == "unit_manager":
         raise PermissionDenied("your user has no unit; ask an admin to set one")
-    top = sorted(u["id"] for u in units.values() if not u.get("parent_id"))
+    top: list[str] = sorted(u["id"] for u in units.values() if not u.get("parent_id"))
     if not top:
         raise NotFoundError("the organisation has no units yet")
     return top[0]
@@ -452,8 +452,8 @@ def strategy_view(
         raise NotFoundError(f"organisation {org_id!r} has no mission yet")
     report = run_checks(repo, org_id, aligner)
     goals = {g["id"]: g for g in repo.rows("goals", org_id)}
-    shown = sight.in_context(goals)
-    goals = {g: goal for g, goal in goals.items() if g in shown}
+    visible = sight.in_context(goals)
+    goals = {g: goal for g, goal in goals.items() if g in visible}
     progress = goal_progress(repo, org_id)
     theme_names = [t["name"] for t in mission.get("themes") or [] if isinstance(t, dict) and t.get("name")]
     model = current_model(repo, org_id, aligner)

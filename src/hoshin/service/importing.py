@@ -87,7 +87,8 @@ def _without_current_verdict(repo: Repository, org_id: str) -> set[str]:
     return {
         key
         for key in repo.keys("ideas", org_id)
-        if key not in newest or newest[key].get("mission_version") != version
+        if isinstance(key, str)  # ideas have one-part keys
+        and (key not in newest or newest[key].get("mission_version") != version)
     }
 
 

@@ -19,6 +19,7 @@ start, and by `hoshin jobs resume`) hands such jobs out again.
 
 from __future__ import annotations
 
+import builtins
 import json
 import logging
 import os
@@ -129,8 +130,9 @@ class JobStore:
         self, org_id: str, kind: str, params: dict[str, Any], actor: str, payload: bytes | None = None
     ) -> dict[str, Any]:
         stamp = now_iso()
+        job_id = uuid.uuid4().hex
         row = {
-            "id": uuid.uuid4().hex,
+            "id": job_id,
             "organisation_id": org_id,
             "kind": kind,
             "state": "queued",
@@ -146,7 +148,7 @@ class JobStore:
         }
         with self._writer.begin() as conn:
             conn.execute(jobs_table.insert(), row)
-        return self.get(row["id"])
+        return self.get(job_id)
 
     def get(self, job_id: str, org_id: str | None = None) -> dict[str, Any]:
         """The job (without its payload); NotFoundError for an unknown id or another org's job."""
@@ -211,7 +213,7 @@ class JobStore:
     def fail(self, job_id: str, error: str) -> None:
         self._set(job_id, state="failed", error=error, message="failed")
 
-    def stale(self, stale_after: float) -> list[str]:
+    def stale(self, stale_after: float) -> builtins.list[str]:  # `list` here is the method above
         """Jobs to hand out again: queued ones, and running ones whose worker is gone."""
         now = time.time()
         with self._reader.connect() as conn:
@@ -275,7 +277,10 @@ def submit_rescore(url: str, org_id: str, actor: str, inline: bool = False) -> d
 
 
 def queue_url() -> str | None:
-    return os.environ.get(QUEUE_ENV) or None
+    """HOSHIN_JOB_QUEUE: the Redis URL jobs are queued on; None runs them in this process."""
+    from hoshin.config import settings
+
+    return settings.job_queue
 
 
 def _dispatch(url: str, job: dict[str, Any], inline: bool) -> dict[str, Any]:
@@ -301,7 +306,9 @@ def _queue(redis_url: str) -> Any:
     from redis import Redis
     from rq import Queue
 
-    return Queue(os.environ.get(QUEUE_NAME_ENV) or "hoshin", connection=Redis.from_url(redis_url))
+    from hoshin.config import settings
+
+    return Queue(settings.job_queue_name, connection=Redis.from_url(redis_url))
 
 
 def get_job(url: str, job_id: str, org_id: str | None = None) -> dict[str, Any]:
@@ -409,12 +416,10 @@ def _run_rescore(repo: Repository, jobs: JobStore, job: dict[str, Any]) -> tuple
 
 
 def rescore_chunk() -> int:
-    value = os.environ.get("HOSHIN_RESCORE_CHUNK", "")
-    if not value:
-        return RESCORE_CHUNK
-    if not value.isdigit() or int(value) < 1:
-        raise InputError(f"HOSHIN_RESCORE_CHUNK must be a positive whole number, not {value!r}")
-    return int(value)
+    """HOSHIN_RESCORE_CHUNK: ideas scored per transaction of a re-scoring job."""
+    from hoshin.config import settings
+
+    return settings.rescore_chunk
 
 
 _HANDLERS: dict[str, Callable[[Repository, JobStore, dict[str, Any]], tuple[dict[str, Any], str]]] = {

@@ -468,19 +468,19 @@ def _known_keys(repo: Repository | None, org_id: str | None, batches: Sequence[B
 
 def _check_references(batch: Batch, known: dict[str, set[Any]]) -> None:
     spec = KINDS[batch.kind]
-    refs = [f for f in spec.fields if f.ref]
+    refs = [(f.name, f.ref) for f in spec.fields if f.ref]
     for number, record in zip(batch.numbers, batch.records, strict=True):
-        for ref in refs:
-            value = record.get(ref.name)
+        for name, kind in refs:
+            value = record.get(name)
             targets = value if isinstance(value, list) else [value] if value else []
             for target in targets:
-                if target not in known[ref.ref]:
+                if target not in known[kind]:
                     raise RowError(
                         batch.source,
                         number,
-                        ref.name,
-                        f"refers to unknown {ref.ref} id {target!r}",
-                        f"import the {ref.ref} first or correct the id",
+                        name,
+                        f"refers to unknown {kind} id {target!r}",
+                        f"import the {kind} first or correct the id",
                     )
 
 

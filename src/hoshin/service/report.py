@@ -90,7 +90,9 @@ def _charts(data: dict[str, Any]) -> dict[str, str | None]:
         if values.size <= 600:  # numbers in the cells, so the chart reads without colour at all
             top = values.max() or 1
             for (y, x), v in np.ndenumerate(values):
-                ax.text(x, y, int(v), ha="center", va="center", color="black" if v > top / 2 else "white")
+                ax.text(
+                    x, y, str(int(v)), ha="center", va="center", color="black" if v > top / 2 else "white"
+                )
         charts["heatmap"] = _png(fig)
 
     if data["corridor"]:
@@ -115,11 +117,13 @@ def corridor_figure(corridor: list[list[Any]]) -> Any:
     return fig
 
 
-def _without_zero_rows(columns: list[str], rows: list[list[Any]], counts: int) -> tuple[list, int]:
+def _without_zero_rows(
+    columns: list[str], rows: list[list[Any]], counts: int
+) -> tuple[tuple[list[str], list[list[Any]]], int]:
     """The rows whose last `counts` cells are not all zero, and how many were left out. The
     units x themes table of the demo ran to three PDF pages, most of its 112 rows all zeros."""
     kept = [r for r in rows if any(v not in (0, "0", None, "") for v in r[-counts:])]
-    return [columns, kept], len(rows) - len(kept)
+    return (columns, kept), len(rows) - len(kept)
 
 
 def report_tables(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, int]]:

@@ -13,14 +13,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, CursorResult, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 
 from hoshin.config import db_pool_size
 from hoshin.errors import ConfigError, StorageError
 
-__all__ = ["create_engines", "driver_errors", "is_sqlite"]
+__all__ = ["create_engines", "driver_connection", "driver_errors", "inserted_id", "is_sqlite"]
 
 _BUSY_TIMEOUT_MS = 30_000
 
@@ -120,6 +120,23 @@ def _sqlite_engine(url: str, immediate: bool, wal: bool = True, **kwargs: Any) -
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def driver_connection(conn: Connection) -> Any:
+    """The driver's own connection under `conn` (psycopg or sqlite3, hence Any), for what
+    SQLAlchemy does not wrap: COPY, binary cursors, asking whether the connection broke."""
+    driver = conn.connection.driver_connection
+    if driver is None:  # SQLAlchemy's pool leaves none only on a connection it already closed
+        raise StorageError("the database connection was closed")
+    return driver
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The integer primary key of the one row an INSERT ... VALUES just added."""
+    key = result.inserted_primary_key
+    if key is None:  # SQLAlchemy gives none only for statements that add no single row
+        raise StorageError("the database did not report the new row's id")
+    return int(key[0])
 
 
 @contextmanager

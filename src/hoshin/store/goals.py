@@ -10,6 +10,7 @@ from sqlalchemy import Connection, insert, select
 from hoshin.errors import NotFoundError
 from hoshin.store import schema
 from hoshin.store.base import chunks
+from hoshin.store.engine import inserted_id
 from hoshin.store.kinds import NO_KIND
 from hoshin.store.records import Records
 from hoshin.store.trees import descendants, unit_parents
@@ -109,7 +110,7 @@ class GoalTrees(Records):
                     organisation_id=org_id, goal_id=goal_id, date=date, value=value, note=note
                 )
             )
-            return int(result.inserted_primary_key[0])
+            return inserted_id(result)
 
     def checkins(self, org_id: str, goal_id: str | None = None) -> list[dict[str, Any]]:
         """Check-ins, by goal then date (all goals when goal_id is None)."""

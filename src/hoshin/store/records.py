@@ -30,7 +30,7 @@ from hoshin.errors import InputError
 from hoshin.store import schema, statements
 from hoshin.store.base import chunks, translated
 from hoshin.store.change_marks import ChangeMarks
-from hoshin.store.engine import driver_errors
+from hoshin.store.engine import driver_connection, driver_errors
 from hoshin.store.kinds import (
     Key,
     Kind,
@@ -105,7 +105,7 @@ class Records(ChangeMarks, Organisations):
             )
             return {r[0] if len(spec.key) == 1 else tuple(r) for r in result}
 
-    def existing_keys(self, kind: str, org_id: str, keys: Iterable[str]) -> set[str]:
+    def existing_keys(self, kind: str, org_id: str, keys: Iterable[object]) -> set[str]:
         """Those of `keys` that are stored for `kind` (one-part keys), a few hundred per query:
         checking one submission's references this way costs the same with 10 or 100,000 records."""
         spec = spec_of(kind)
@@ -233,19 +233,18 @@ class Records(ChangeMarks, Organisations):
                     new_rows.append({**spec.defaults, **values})
             created = len(new_rows)
             if new_rows:
-                later = []
                 if spec.self_ref:  # parents may be among the new rows: link them once all exist
                     later = [r for r in new_rows if r.get(spec.self_ref) is not None]
                     new_rows = [{**r, spec.self_ref: None} for r in new_rows]
+                    for r in later:  # applied below, after the insert
+                        changes.append(
+                            {
+                                **{k: r[k] for k in spec.key},
+                                "organisation_id": org_id,
+                                spec.self_ref: r[spec.self_ref],
+                            }
+                        )
                 _insert_grouped(conn, table, new_rows, stamp.get("revision"))
-                for r in later:
-                    changes.append(
-                        {
-                            **{k: r[k] for k in spec.key},
-                            "organisation_id": org_id,
-                            spec.self_ref: r[spec.self_ref],
-                        }
-                    )
             for values in changes:
                 assignments = {
                     k: v for k, v in values.items() if k not in spec.key and k != "organisation_id"
@@ -335,7 +334,7 @@ def _driver_rows(conn: Connection, query: Any) -> list[tuple[Any, ...]]:
     else:
         bound = params
     with driver_errors(conn):
-        cursor = conn.connection.driver_connection.cursor()
+        cursor = driver_connection(conn).cursor()
         try:
             cursor.execute(str(compiled), bound)
             return cursor.fetchall()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, Table, bindparam, insert, literal_column, select
+from sqlalchemy import BigInteger, ColumnClause, Integer, Table, bindparam, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 # PostgreSQL: the writing transaction's id, the revision its rows are stamped with.
-TRANSACTION_ID = literal_column("pg_current_xact_id()::text::bigint")
+TRANSACTION_ID: ColumnClause[Any] = literal_column("pg_current_xact_id()::text::bigint")
 
 
 @cache

@@ -32,6 +32,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError
 
 from hoshin.errors import InputError, StorageError
+from hoshin.store.engine import driver_connection
 
 if TYPE_CHECKING:
     from hoshin.store.repository import Repository
@@ -272,7 +273,7 @@ class PgVectorIndex(VectorIndex):
                         "ON COMMIT DROP"
                     )
                 )
-                cursor = conn.connection.driver_connection.cursor()
+                cursor = driver_connection(conn).cursor()
                 with cursor.copy("COPY staging (item_id, embedding) FROM STDIN (FORMAT binary)") as copy:
                     copy.write(payload)
                 conn.execute(
@@ -343,7 +344,7 @@ class PgVectorIndex(VectorIndex):
                     if not exc.connection_invalidated or attempt == 2:
                         raise
                 except psycopg.OperationalError:  # psycopg directly (the search path)
-                    if not conn.connection.driver_connection.broken:
+                    if not driver_connection(conn).broken:
                         raise
                     conn.invalidate()
                     if attempt == 2:
@@ -359,7 +360,7 @@ class PgVectorIndex(VectorIndex):
         # parse), and no BEGIN/COMMIT around it. The HNSW settings are set once per pooled
         # connection (session level, remembered in the pool's per-connection `info`).
         conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-        pg = conn.connection.driver_connection
+        pg = driver_connection(conn)
         info = conn.connection.info
         ef_search = min(max(int(self.ef_search), k), _EF_SEARCH_MAX)
         if info.get(_SESSION_KEY) != ef_search:

@@ -11,11 +11,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Executable, text
 
 from hoshin.embedding.cache import VectorCache
 from hoshin.store import schema, statements
-from hoshin.store.engine import driver_errors
+from hoshin.store.engine import driver_connection, driver_errors
 
 if TYPE_CHECKING:
     from hoshin.store.repository import Repository
@@ -59,7 +59,7 @@ def _stored_rows(
         return conn.exec_driver_sql(sql, params).all()
     # psycopg's binary format hands each vector over as the bytes stored, not as hex text to
     # decode: reading 200,000 vectors took a third less time.
-    with driver_errors(conn), conn.connection.driver_connection.cursor(binary=True) as cursor:
+    with driver_errors(conn), driver_connection(conn).cursor(binary=True) as cursor:
         return cursor.execute(sql, params).fetchall()
 
 
@@ -293,8 +293,12 @@ class StoreVectorCache(VectorCache):
             # Another worker may have stored some meanwhile: a vector for a hash never changes, so
             # existing rows are simply kept ("insert or ignore" in both dialects).
             if conn.dialect.name == "postgresql":
-                from sqlalchemy.dialects.postgresql import insert
+                from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+                statement: Executable = postgresql_insert(t).on_conflict_do_nothing()
             else:
-                from sqlalchemy.dialects.sqlite import insert
+                from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+                statement = sqlite_insert(t).on_conflict_do_nothing()
             for start in range(0, len(values), _CHUNK):
-                conn.execute(insert(t).on_conflict_do_nothing(), values[start : start + _CHUNK])
+                conn.execute(statement, values[start : start + _CHUNK])

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from hoshin.errors import InputError
 from hoshin.store import schema
 from hoshin.store.base import chunks, now_iso
+from hoshin.store.engine import inserted_id
 from hoshin.store.verdict_batches import VerdictBatch
 from hoshin.store.verdict_batches import encode as encode_batch
 from hoshin.store.verdict_batches import summarise as summarise_batch
@@ -71,7 +72,7 @@ class VerdictRetention(Verdicts):
                     summary=summarise_batch(batch),
                 )
             )
-            batch_id = int(inserted.inserted_primary_key[0])
+            batch_id = inserted_id(inserted)
             self._retire_batches(conn, org_id, record_kind, batch_id, batch, keep)
         return len(batch)
 
