@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from hoshin.api.app import create_app
+from hoshin.app import create_app
 from hoshin.store import hash_password, open_store
 
 SECRET = "k2J9-vQx7pLm4TzR8wYc1NbH6sDf3GaE0uKo5iVe"

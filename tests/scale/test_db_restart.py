@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from hoshin.api.app import create_app
+from hoshin.app import create_app
 from hoshin.store import hash_password, open_store
 
 SECRET = "r8Fq-3nWv7KpYz2MtXc5LbJ9sDg1HaE6uQo4iPe0"

@@ -15,12 +15,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import Field
 
 from hoshin.api import schemas
-from hoshin.api.deps import Context, permit
-from hoshin.api.routes import get_aligner
+from hoshin.api.deps import Context, get_aligner, permit
+from hoshin.api.rendering import render
 from hoshin.errors import InputError
 from hoshin.service import knowledge as svc
 from hoshin.service.auth import can
-from hoshin.web.templating import render
 
 __all__ = ["api", "pages"]
 

@@ -17,8 +17,9 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.api import schemas
-from hoshin.api.deps import Context, permit
-from hoshin.api.routes import EXPORT_TYPES, get_aligner
+from hoshin.api.deps import Context, get_aligner, permit
+from hoshin.api.params import EXPORT_TYPES
+from hoshin.api.rendering import render
 from hoshin.api.security import CSRF_FIELD
 from hoshin.errors import InputError
 from hoshin.service.corridor import TIER_NAMES, list_inbox
@@ -32,7 +33,6 @@ from hoshin.service.duplicates import (
     unmerge_ideas,
 )
 from hoshin.service.records import IDEA_STATUSES
-from hoshin.web.templating import render
 
 __all__ = ["api", "pages"]
 
