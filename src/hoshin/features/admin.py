@@ -14,6 +14,7 @@ from hoshin.api.deps import Context, permit
 from hoshin.api.params import checked, form_values
 from hoshin.api.rendering import render
 from hoshin.service import editing
+from hoshin.service import record_reads as reads
 from hoshin.service.audit import list_events
 from hoshin.service.auth import ROLES, can
 
@@ -26,7 +27,7 @@ USER_FIELDS = ("username", "password", "role", "unit_id", "person_id")
 
 @api.get("/organisation", response_model=schemas.OrganisationPublic, tags=["organisation"])
 def organisation(ctx: Annotated[Context, Depends(permit("organisation.read"))]) -> dict[str, Any]:
-    return ctx.store.organisation(ctx.org)
+    return reads.organisation(ctx.store, ctx.org)
 
 
 @api.get("/audit", response_model=list[schemas.AuditEventPublic], tags=["audit"])
@@ -54,8 +55,8 @@ def admin_page(request: Request, ctx: Annotated[Context, Depends(permit("user.re
         request,
         "admin.html",
         {
-            "rows": ctx.store.rows("users", ctx.org),
-            "units": [u["id"] for u in ctx.store.rows("units", ctx.org)],
+            "rows": reads.rows(ctx.store, ctx.org, "users"),
+            "units": reads.unit_ids(ctx.store, ctx.org),
             "roles": ROLES,
             "can_create": can(ctx.user, "user.create"),
         },

@@ -20,6 +20,7 @@ from hoshin.api.rendering import render
 from hoshin.errors import InputError
 from hoshin.service import brand
 from hoshin.service.auth import can
+from hoshin.service.missions import mission_of
 
 __all__ = ["api", "pages"]
 
@@ -112,7 +113,7 @@ def brand_page(
         "brand/brand.html",
         {
             "attributes": brand.brand_attributes(ctx.store, ctx.org),
-            "mission": ctx.store.mission(ctx.org),
+            "mission": mission_of(ctx.store, ctx.org),
             "can_edit": can(ctx.user, "mission.update"),
             "saved": request.query_params.get("saved"),
         },

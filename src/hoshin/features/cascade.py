@@ -23,7 +23,9 @@ from hoshin.api.rendering import render
 from hoshin.errors import InputError, PermissionDenied
 from hoshin.service import editing
 from hoshin.service import goals as service
+from hoshin.service import record_reads as reads
 from hoshin.service.auth import Principal, can
+from hoshin.service.missions import mission_of
 from hoshin.service.visibility import sight_of
 
 __all__ = ["api", "pages"]
@@ -55,7 +57,7 @@ def _visible_units(user: Principal) -> frozenset[str] | None:
 def _checks(ctx: Context) -> tuple[service.CascadeReport | None, str | None]:
     """The checks and None, or None and the reason they cannot run (no mission yet, or a stored
     tree that breaks the level rule), so the tree page still shows the goals."""
-    if ctx.store.mission(ctx.org) is None:
+    if mission_of(ctx.store, ctx.org) is None:
         return None, "No mission yet, so the goals are not checked. Save the mission first."
     try:
         return service.run_checks(ctx.store, ctx.org, get_aligner(ctx.request)), None
@@ -104,7 +106,7 @@ def check_api(
         )
     report = service.run_checks(ctx.store, ctx.org, get_aligner(ctx.request), refresh=refresh)
     visible = _visible_units(ctx.user)
-    units = {g["id"]: g.get("unit_id") for g in ctx.store.rows("goals", ctx.org)}
+    units = service.goal_units(ctx.store, ctx.org)
     return {
         "mission_version": report.mission_version,
         "goals": [
@@ -220,8 +222,7 @@ def strategy_page(request: Request, ctx: Annotated[Context, Depends(permit("goal
 @api.get("/goals/{key}/checkins", response_model=list[schemas.CheckinPublic], tags=["goals"])
 def list_checkins(key: str, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> list[dict[str, Any]]:
     """A goal's check-ins, oldest first."""
-    sight_of(ctx.user).get(ctx.store, ctx.org, "goals", key)
-    return ctx.store.checkins(ctx.org, key)
+    return service.goal_checkins(ctx.store, ctx.org, ctx.user, key)
 
 
 @api.post("/goals/{key}/checkins", response_model=schemas.CheckinPublic, status_code=201, tags=["goals"])
@@ -246,7 +247,7 @@ def _list_page(
     noun = editing.policy_kind(kind)
     for row in rows:
         row["_editable"] = can(ctx.user, f"{noun}.update", {"unit_id": row.get("unit_id")})
-    units = [u["id"] for u in ctx.store.rows("units", ctx.org)]
+    units = reads.unit_ids(ctx.store, ctx.org)
     return render(
         request,
         template,
@@ -257,7 +258,7 @@ def _list_page(
 @pages.get("/goals", response_class=HTMLResponse)
 def goals_page(request: Request, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> HTMLResponse:
     # A unit manager sees the goals of their own unit and the units below it, as in the API.
-    rows = sight_of(ctx.user).only("goals", ctx.store.rows("goals", ctx.org))
+    rows = reads.visible_rows(ctx.store, ctx.org, ctx.user, "goals")
     return _list_page(request, ctx, "goals", "goals.html", rows)
 
 
@@ -276,7 +277,7 @@ def goal_edit(
 ) -> HTMLResponse:
     record = sight_of(ctx.user).get(ctx.store, ctx.org, "goals", key)  # another unit's: as missing
     ctx.check("goal.update", record)
-    units = [u["id"] for u in ctx.store.rows("units", ctx.org)]
+    units = reads.unit_ids(ctx.store, ctx.org)
     return render(request, "goal_edit.html", {"record": record, "units": units})
 
 

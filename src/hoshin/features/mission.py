@@ -15,8 +15,8 @@ from hoshin.api.rendering import render
 from hoshin.errors import NotFoundError
 from hoshin.service import brand
 from hoshin.service.auth import can
-from hoshin.service.corridor import preview_corridor, score_new_ideas
-from hoshin.service.missions import current_model, save_mission
+from hoshin.service.corridor import preview_corridor, rescore_every_idea
+from hoshin.service.missions import current_model, mission_history, mission_of, save_mission
 
 __all__ = ["api", "pages"]
 
@@ -27,7 +27,7 @@ pages = APIRouter(include_in_schema=False)
 @api.get("/mission", response_model=schemas.MissionPublic, tags=["mission"])
 def current_mission(ctx: Annotated[Context, Depends(permit("mission.read"))]) -> dict[str, Any]:
     """The current mission version."""
-    mission = ctx.store.mission(ctx.org)
+    mission = mission_of(ctx.store, ctx.org)
     if mission is None:
         raise NotFoundError("no mission yet: POST one to /api/v1/mission or load the demo (`hoshin demo`)")
     return mission
@@ -36,7 +36,7 @@ def current_mission(ctx: Annotated[Context, Depends(permit("mission.read"))]) ->
 @api.get("/mission/versions", response_model=list[schemas.MissionPublic], tags=["mission"])
 def mission_versions(ctx: Annotated[Context, Depends(permit("mission.read"))]) -> list[dict[str, Any]]:
     """Every mission version, oldest first."""
-    return ctx.store.mission_versions(ctx.org)
+    return mission_history(ctx.store, ctx.org)
 
 
 def _save_mission(ctx: Context, body: schemas.MissionCreate) -> dict[str, Any]:
@@ -53,7 +53,7 @@ def _save_mission(ctx: Context, body: schemas.MissionCreate) -> dict[str, Any]:
         principles=body.principles if "principles" in body.model_fields_set else None,
         brand_attributes=body.brand_attributes if "brand_attributes" in body.model_fields_set else None,
     )
-    score_new_ideas(ctx.store, ctx.org, sorted(ctx.store.keys("ideas", ctx.org)), aligner)
+    rescore_every_idea(ctx.store, ctx.org, aligner)
     return mission
 
 
@@ -84,7 +84,7 @@ def api_mission_analysis(ctx: Annotated[Context, Depends(permit("mission.read"))
 def _mission_page(
     request: Request, ctx: Context, proposal: dict[str, list[str]] | None = None, changes: Any = None
 ) -> HTMLResponse:
-    mission = ctx.store.mission(ctx.org)
+    mission = mission_of(ctx.store, ctx.org)
     if proposal is None and mission is not None:
         proposal = {"focus_areas": mission["focus_areas"], "exclusions": mission["exclusions"]}
     return render(
@@ -92,7 +92,7 @@ def _mission_page(
         "mission.html",
         {
             "mission": mission,
-            "versions": ctx.store.mission_versions(ctx.org),
+            "versions": mission_history(ctx.store, ctx.org),
             "can_edit": can(ctx.user, "mission.update"),
             "proposal": proposal or {"focus_areas": [], "exclusions": []},
             "changes": changes,
@@ -127,7 +127,7 @@ async def mission_corridor(
             ctx.user.username,
             aligner,
         )
-        score_new_ideas(ctx.store, ctx.org, sorted(ctx.store.keys("ideas", ctx.org)), aligner)
+        rescore_every_idea(ctx.store, ctx.org, aligner)
         return RedirectResponse("/mission?saved=1", status_code=303)
     changes = preview_corridor(ctx.store, ctx.org, aligner, body["focus_areas"], body["exclusions"])
     proposal = {"focus_areas": body["focus_areas"], "exclusions": body["exclusions"]}

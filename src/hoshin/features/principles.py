@@ -13,6 +13,7 @@ from hoshin.api.deps import Context, get_aligner, permit
 from hoshin.api.params import form_rows
 from hoshin.api.rendering import render
 from hoshin.service import brand
+from hoshin.service import record_reads as reads
 from hoshin.service.auth import can
 
 __all__ = ["api", "pages"]
@@ -64,7 +65,7 @@ def principles_page(
         {
             "principles": brand.principles(ctx.store, ctx.org),
             "flags": brand.all_principle_flags(ctx.store, ctx.org, get_aligner(request)),
-            "people": ctx.store.rows("people", ctx.org),
+            "people": reads.rows(ctx.store, ctx.org, "people"),
             "can_edit": can(ctx.user, "mission.update"),
             "saved": request.query_params.get("saved"),
         },

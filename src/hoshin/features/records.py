@@ -24,6 +24,8 @@ from hoshin.api.deps import Context, get_aligner, permit
 from hoshin.api.params import EXPORT_TYPES, Limit, Offset
 from hoshin.errors import InputError
 from hoshin.service import editing
+from hoshin.service import record_reads as reads
+from hoshin.service.missions import mission_of
 from hoshin.service.visibility import sight_of
 
 __all__ = ["api"]
@@ -59,7 +61,7 @@ def _crud(
         ctx: Annotated[Context, Depends(permit(f"{noun}.read"))], limit: Limit = 100, offset: Offset = 0
     ) -> list[dict[str, Any]]:
         # Filtered before paging, so pages stay full.
-        rows = sight_of(ctx.user).only(kind, ctx.store.rows(kind, ctx.org))
+        rows = reads.visible_rows(ctx.store, ctx.org, ctx.user, kind)
         return rows[offset : offset + limit]
 
     def get_record(key: str, ctx: Annotated[Context, Depends(permit(f"{noun}.read"))]) -> dict[str, Any]:
@@ -70,7 +72,7 @@ def _crud(
     ) -> dict[str, Any]:  # type: ignore[valid-type]
         values = body.model_dump()
         # Scoring and the principle check judge against the same mission version, read once.
-        mission = ctx.store.mission(ctx.org) if store_new or flag_principles else None
+        mission = mission_of(ctx.store, ctx.org) if store_new or flag_principles else None
         if store_new is not None:
             record = store_new(ctx, values, mission)
         else:

@@ -16,10 +16,12 @@ from hoshin.api.params import Limit, Offset, checked, form_values
 from hoshin.api.rendering import render
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service import editing
+from hoshin.service import record_reads as reads
 from hoshin.service.auth import can
 from hoshin.service.corridor import (
     TIER_NAMES,
     idea_row,
+    idea_themes,
     inbox_page,
     list_inbox,
     new_idea_id,
@@ -27,6 +29,7 @@ from hoshin.service.corridor import (
     preview_corridor,
 )
 from hoshin.service.duplicates import similar_ideas
+from hoshin.service.missions import mission_of
 from hoshin.service.records import IDEA_STATUSES
 
 __all__ = ["api", "pages"]
@@ -108,7 +111,7 @@ def post_idea_override(
 ) -> dict[str, Any]:
     """Keep a reviewer's tier and reason next to the engine's verdict (strategists, admins, and the
     unit manager of the idea's unit). It teaches the corridor: every idea is re-scored with it."""
-    ctx.check("idea.status", ctx.store.get("ideas", ctx.org, key))
+    ctx.check("idea.status", reads.record(ctx.store, ctx.org, "ideas", key))
     aligner = get_aligner(ctx.request)
     return override_tier(ctx.store, ctx.org, key, body.tier, body.reason, ctx.user.username, aligner)
 
@@ -156,8 +159,7 @@ def ideas_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
         row["_editable"] = can(ctx.user, "idea.update", scope)
         row["_overridable"] = can(ctx.user, "idea.status", scope)
     # The theme names only: no verdict's sentence is written for the filter list.
-    summaries = ctx.store.verdict_summaries(ctx.org, ["idea"])["idea"]
-    themes = sorted({v["theme"] for v in summaries.values() if v.get("theme")})
+    themes = idea_themes(ctx.store, ctx.org)
     created = _created_idea(ctx, request.query_params.get("created"))
     return render(
         request,
@@ -173,7 +175,7 @@ def ideas_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
                 "last": (number - 1) * INBOX_PAGE_SIZE + len(rows),
                 "matching": matching,
             },
-            "units": [u["id"] for u in ctx.store.rows("units", ctx.org)],
+            "units": reads.unit_ids(ctx.store, ctx.org),
             "record": {},
             "can_create": can(ctx.user, "idea.create"),
             "can_teach": can(ctx.user, "idea.status"),
@@ -206,7 +208,7 @@ def _stored_twins(ctx: Context, request: Request, created: dict[str, Any] | None
         return []
     found = similar_ideas(ctx.store, ctx.org, get_aligner(request), created["text"], SHOWN_TWINS + 1)
     twins = [t for t in found if t["id"] != created["id"]][:SHOWN_TWINS]
-    stored = ctx.store.by_ids("ideas", ctx.org, [t["id"] for t in twins]) if twins else {}
+    stored = reads.by_ids(ctx.store, ctx.org, "ideas", [t["id"] for t in twins])
     for twin in twins:
         scope = {"unit_id": stored.get(twin["id"], {}).get("unit_id")}
         twin["_editable"] = can(ctx.user, "idea.update", scope)
@@ -218,7 +220,7 @@ async def idea_override(
     key: str, request: Request, ctx: Annotated[Context, Depends(permit("idea.status"))]
 ) -> RedirectResponse:
     form = await request.form()
-    ctx.check("idea.status", ctx.store.get("ideas", ctx.org, key))
+    ctx.check("idea.status", reads.record(ctx.store, ctx.org, "ideas", key))
     tier, reason = form.get("tier"), form.get("reason")
     override_tier(
         ctx.store,
@@ -240,7 +242,7 @@ async def ideas_create(
     if "id" not in values:  # nobody should have to invent an id to hand in an idea
         values["id"] = new_idea_id(ctx.store, ctx.org)
     values = checked(schemas.IdeaCreate, values)
-    editing.submit_idea(ctx.store, ctx.user, values, get_aligner(request), ctx.store.mission(ctx.org))
+    editing.submit_idea(ctx.store, ctx.user, values, get_aligner(request), mission_of(ctx.store, ctx.org))
     # The inbox then shows the new idea's verdict above everything else (see ideas_page).
     return RedirectResponse("/ideas?created=" + quote(values["id"]), status_code=303)
 
@@ -249,9 +251,9 @@ async def ideas_create(
 def idea_edit(
     key: str, request: Request, ctx: Annotated[Context, Depends(permit("idea.update"))]
 ) -> HTMLResponse:
-    record = ctx.store.get("ideas", ctx.org, key)
+    record = reads.record(ctx.store, ctx.org, "ideas", key)
     ctx.check("idea.update", record)
-    units = [u["id"] for u in ctx.store.rows("units", ctx.org)]
+    units = reads.unit_ids(ctx.store, ctx.org)
     return render(request, "idea_edit.html", {"record": record, "units": units})
 
 
