@@ -46,14 +46,14 @@ def audit(
 
 @pages.get("/audit", response_class=HTMLResponse)
 def audit_page(request: Request, ctx: Annotated[Context, Depends(permit("audit.read"))]) -> HTMLResponse:
-    return render(request, "audit.html", {"events": list_events(ctx.store, ctx.org, limit=200)})
+    return render(request, "admin/audit.html", {"events": list_events(ctx.store, ctx.org, limit=200)})
 
 
 @pages.get("/admin", response_class=HTMLResponse)
 def admin_page(request: Request, ctx: Annotated[Context, Depends(permit("user.read"))]) -> HTMLResponse:
     return render(
         request,
-        "admin.html",
+        "admin/users.html",
         {
             "rows": reads.rows(ctx.store, ctx.org, "users"),
             "units": reads.unit_ids(ctx.store, ctx.org),

@@ -69,7 +69,7 @@ def me(ctx: Annotated[Context, Depends(permit("organisation.read"))]) -> dict[st
 
 @pages.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    return render(request, "login.html", {"next": safe_next(next), "error": None, "username": ""})
+    return render(request, "auth/login.html", {"next": safe_next(next), "error": None, "username": ""})
 
 
 @pages.post("/login", response_class=HTMLResponse, response_model=None)
@@ -88,7 +88,7 @@ def login_submit(
     except (AuthenticationError, TooManyAttempts) as exc:
         page = render(
             request,
-            "login.html",
+            "auth/login.html",
             {"next": safe_next(next), "error": str(exc), "username": username},
             status_code=401 if isinstance(exc, AuthenticationError) else 429,
         )

@@ -259,7 +259,7 @@ def _list_page(
 def goals_page(request: Request, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> HTMLResponse:
     # A unit manager sees the goals of their own unit and the units below it, as in the API.
     rows = reads.visible_rows(ctx.store, ctx.org, ctx.user, "goals")
-    return _list_page(request, ctx, "goals", "goals.html", rows)
+    return _list_page(request, ctx, "goals", "cascade/goals.html", rows)
 
 
 @pages.post("/goals")
@@ -278,7 +278,7 @@ def goal_edit(
     record = sight_of(ctx.user).get(ctx.store, ctx.org, "goals", key)  # another unit's: as missing
     ctx.check("goal.update", record)
     units = reads.unit_ids(ctx.store, ctx.org)
-    return render(request, "goal_edit.html", {"record": record, "units": units})
+    return render(request, "cascade/goal_edit.html", {"record": record, "units": units})
 
 
 @pages.post("/goals/{key}")

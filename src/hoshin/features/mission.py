@@ -89,7 +89,7 @@ def _mission_page(
         proposal = {"focus_areas": mission["focus_areas"], "exclusions": mission["exclusions"]}
     return render(
         request,
-        "mission.html",
+        "mission/index.html",
         {
             "mission": mission,
             "versions": mission_history(ctx.store, ctx.org),

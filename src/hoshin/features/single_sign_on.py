@@ -62,7 +62,7 @@ def _client(request: Request) -> Any:
 
 
 def _refused(request: Request, message: str, status: int) -> HTMLResponse:
-    return render(request, "login.html", {"next": "/", "error": message, "username": ""}, status_code=status)
+    return render(request, "auth/login.html", {"next": "/", "error": message, "username": ""}, status_code=status)
 
 
 @pages.get("/login/sso", name="sso_start")

@@ -163,7 +163,7 @@ def ideas_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
     created = _created_idea(ctx, request.query_params.get("created"))
     return render(
         request,
-        "ideas.html",
+        "corridor/ideas.html",
         {
             "created": created,
             "twins": _stored_twins(ctx, request, created),
@@ -254,7 +254,7 @@ def idea_edit(
     record = reads.record(ctx.store, ctx.org, "ideas", key)
     ctx.check("idea.update", record)
     units = reads.unit_ids(ctx.store, ctx.org)
-    return render(request, "idea_edit.html", {"record": record, "units": units})
+    return render(request, "corridor/idea_edit.html", {"record": record, "units": units})
 
 
 @pages.post("/ideas/{key}")
