@@ -215,7 +215,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from fastapi.testclient import TestClient
 
-    from hoshin.api.app import create_app
+    from hoshin.app import create_app
     from hoshin.service import goals as service
     from hoshin.service.corridor import store_aligner
     from hoshin.service.verdict_reasons import open_store

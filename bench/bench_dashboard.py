@@ -128,7 +128,7 @@ def time_page(url: str, runs: int) -> tuple[list[float], list[float]]:
     on a thread), so CPU time is the work the page costs, whatever else keeps the cores busy."""
     from fastapi.testclient import TestClient
 
-    from hoshin.api.app import create_app
+    from hoshin.app import create_app
 
     client = TestClient(create_app(url))
     page = client.get("/login").text

@@ -84,7 +84,7 @@ def main() -> int:
 def time_pages(pages: list[str]) -> dict[str, tuple[float, float]]:
     from fastapi.testclient import TestClient
 
-    from hoshin.api.app import create_app
+    from hoshin.app import create_app
 
     app = create_app(secret=secrets.token_urlsafe(48), warm=True)
     views: dict[str, tuple[float, float]] = {}

@@ -124,7 +124,7 @@ def main() -> int:
 
         from fastapi.testclient import TestClient
 
-        from hoshin.api.app import create_app
+        from hoshin.app import create_app
 
         client = TestClient(create_app(url))
         page = client.get("/login").text

@@ -240,7 +240,7 @@ def profile_requests(url: str, texts: list[str], prefix: str, count: int, top: i
     (`score_new_ideas`), flag contradicted principles (`principle_flags`). Calling those directly keeps
     them on this thread, where cProfile sees them (an ASGI test client would run them elsewhere).
     """
-    from hoshin.api import editing
+    from hoshin.service import editing
     from hoshin.api.security import secret_key
     from hoshin.service.auth import login, principal_from_token, token_for
     from hoshin.service.brand import principle_flags

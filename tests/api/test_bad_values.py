@@ -33,7 +33,7 @@ def test_a_check_in_value_must_be_a_finite_number(org: Org, value: str) -> None:
 
 
 def test_the_service_refuses_a_check_in_value_that_is_not_finite(org: Org) -> None:
-    from hoshin.api.editing import add_checkin
+    from hoshin.service.editing import add_checkin
     from hoshin.service.auth import Principal
 
     user = Principal(org.name("admin"), "admin", org.id)

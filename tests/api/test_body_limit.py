@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from hoshin.api.app import create_app
+from hoshin.app import create_app
 from hoshin.config import max_request_bytes
 from hoshin.errors import ConfigError
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from hoshin.api.app import create_app
+from hoshin.app import create_app
 from hoshin.errors import ConfigError
 
 from .support import PASSWORD, SECRET, Org, csrf_of, login

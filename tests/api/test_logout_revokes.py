@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from hoshin.api.app import SESSION_COOKIE
+from hoshin.app import SESSION_COOKIE
 
 from .support import Org, csrf_of, login
 

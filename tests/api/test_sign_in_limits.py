@@ -12,7 +12,7 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from hoshin.api.app import create_app
+from hoshin.app import create_app
 from hoshin.config import SignInLimits, sign_in_limits
 from hoshin.errors import ConfigError
 from hoshin.service.sign_in_limits import SignInGuard

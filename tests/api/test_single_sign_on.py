@@ -13,7 +13,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from hoshin.api.app import SESSION_COOKIE, create_app
+from hoshin.app import SESSION_COOKIE, create_app
 from hoshin.config import single_sign_on
 from hoshin.errors import ConfigError
 

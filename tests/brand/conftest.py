@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from hoshin.api.app import create_app
+from hoshin.app import create_app
 from hoshin.embedding import HashingEmbedder
 from hoshin.service.corridor import store_aligner
 from hoshin.service.demo import load_demo

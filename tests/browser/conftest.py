@@ -47,7 +47,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     import uvicorn
 
-    from hoshin.api.app import create_app
+    from hoshin.app import create_app
     from hoshin.service.demo import load_demo
     from hoshin.service.verdict_reasons import open_store
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import hoshin.cli.cascade_commands  # noqa: F401  (registers the command)
+import hoshin.cli.cascade  # noqa: F401  (registers the command)
 from hoshin.cli import app
 
 MISSION = "We build safe, affordable bicycles for city commuters."

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-import hoshin.cli.stateful_text_commands  # noqa: F401  (registers the commands, as hoshin.cli does)
+import hoshin.cli.brand  # noqa: F401  (registers the commands, as hoshin.cli does)
 from cli_stateful_text.conftest import load_demo_into
 from hoshin.cli import app
 from hoshin.service.verdict_reasons import open_store

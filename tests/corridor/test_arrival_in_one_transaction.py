@@ -1,5 +1,5 @@
 """A submitted idea and its verdict are written in one transaction when the kept corridor state can
-judge the idea before its write (api/editing.submit_idea, service/corridor.judge_arrivals): the
+judge the idea before its write (service/editing.submit_idea, service/corridor.judge_arrivals): the
 verdict is the one scoring after the write gives, and every case the kept state cannot serve is
 scored after the write, as before. SQLite and PostgreSQL alike."""
 
@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event
 
 from corridor.test_arrival_scoring import MISSION, latest, with_scored_ideas
-from hoshin.api import editing
+from hoshin.service import editing
 from hoshin.errors import ConflictError, InputError
 from hoshin.service.auth import Principal
 from hoshin.service.corridor import judge_arrivals, score_new_ideas

@@ -7,7 +7,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-import hoshin.cli.corridor_commands  # noqa: F401  (registers the commands, whatever cli/__init__ imports)
+import hoshin.cli.corridor  # noqa: F401  (registers the commands, whatever cli/__init__ imports)
 from corridor.support import state
 from hoshin.cli import app
 

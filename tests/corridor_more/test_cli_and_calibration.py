@@ -8,7 +8,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-import hoshin.cli.corridor_commands  # noqa: F401  (registers the commands)
+import hoshin.cli.corridor  # noqa: F401  (registers the commands)
 from corridor_more.support import TWIN, add_twins, state
 from hoshin.cli import app
 from hoshin.service.corridor import override_tier, score_ideas

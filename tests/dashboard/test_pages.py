@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.support import _HASH, PASSWORD, csrf_of, login
-from hoshin.api.app import create_app
+from hoshin.app import create_app
 from hoshin.service.dashboard import Filters, build_dashboard
 
 ORG = "frostline"

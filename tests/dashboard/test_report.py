@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import hoshin.cli.report_command  # noqa: F401  (registers `hoshin report` on the root command)
+import hoshin.cli.report  # noqa: F401  (registers `hoshin report` on the root command)
 from hoshin.cli.groups import root
 from hoshin.errors import InputError
 from hoshin.service.dashboard import Filters

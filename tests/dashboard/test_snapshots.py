@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from api.support import Org
-from hoshin.api.app import create_app
+from hoshin.app import create_app
 from hoshin.errors import ConfigError
 from hoshin.service.dashboard import Filters, build_dashboard
 from hoshin.service.dashboard_snapshots import DashboardSnapshots

@@ -26,7 +26,7 @@ SKIPPED = {("post", "/api/v1/jobs/rescore"), ("post", "/api/v1/jobs/import/{kind
 
 
 def _app(url: str) -> Any:
-    from hoshin.api.app import create_app
+    from hoshin.app import create_app
 
     return create_app(url, secret=SECRET)
 

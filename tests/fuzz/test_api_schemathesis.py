@@ -34,7 +34,7 @@ CASES_PER_OPERATION = 12
 
 
 def _create_app(url: str) -> Any:
-    from hoshin.api.app import create_app
+    from hoshin.app import create_app
 
     return create_app(url, secret=SECRET)
 

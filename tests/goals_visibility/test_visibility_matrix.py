@@ -16,7 +16,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from api.support import csrf_of
-from hoshin.api.app import create_app
+from hoshin.app import create_app
 
 SECRET = "k2J9-vQx7pLm4TzR8wYc1NbH6sDf3GaE0uKo5iVe"
 ROLES = ("unit_manager", "admin", "strategist", "contributor", "viewer")  # the manager first

@@ -45,7 +45,7 @@ def aligner(store: Any) -> Any:
 
 @pytest.fixture
 def app(store: Any) -> Iterator[Any]:
-    from hoshin.api.app import create_app
+    from hoshin.app import create_app
 
     app = create_app(store.url, secret=SECRET)
     yield app

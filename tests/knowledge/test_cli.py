@@ -9,7 +9,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-import hoshin.cli.knowledge_commands  # noqa: F401  (registers the commands, as hoshin.cli does)
+import hoshin.cli.knowledge  # noqa: F401  (registers the commands, as hoshin.cli does)
 from hoshin.cli import app
 from knowledge.support import ORG, snapshot, write_hr
 

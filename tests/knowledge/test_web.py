@@ -116,7 +116,7 @@ def test_document_upload(app: Any, store: Any, name: str, body: bytes, status: i
 
 
 def test_an_organisation_without_mission_or_areas_gets_next_steps(tmp_path: Path) -> None:
-    from hoshin.api.app import create_app
+    from hoshin.app import create_app
     from hoshin.service.verdict_reasons import open_store
     from hoshin.store import hash_password
     from knowledge.support import SECRET

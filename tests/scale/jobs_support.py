@@ -10,7 +10,7 @@ from typing import Any
 
 # `hoshin.cli` registers `hoshin jobs` once the lead adds the import; importing it here as well
 # keeps these tests independent of that line.
-_MAIN = "import hoshin.cli.jobs_commands; from hoshin.cli import main; main()"
+_MAIN = "import hoshin.cli.jobs; from hoshin.cli import main; main()"
 ORG_FILE = Path(__file__).parents[1] / "store" / "fixtures" / "organisation.json"
 
 

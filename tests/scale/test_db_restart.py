@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from hoshin.api.app import create_app
+from hoshin.app import create_app
 from hoshin.service.verdict_reasons import open_store
 from hoshin.store import hash_password
 

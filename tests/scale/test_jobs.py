@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import hoshin.cli.jobs_commands  # noqa: F401  (registers `hoshin jobs` until hoshin.cli imports it)
+import hoshin.cli.jobs  # noqa: F401  (registers `hoshin jobs` until hoshin.cli imports it)
 from hoshin.cli import app
 from hoshin.service import jobs as jobs_service
 from hoshin.service.jobs import JobStore, get_job, recover, run_job, submit_import, submit_rescore

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from hoshin.api.app import create_app
+from hoshin.app import create_app
 
 from .jobs_support import ideas_csv, load_org
 

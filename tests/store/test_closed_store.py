@@ -62,7 +62,7 @@ def _is_closed(raw: Any) -> bool:
 
 
 def test_an_app_started_again_opens_its_store_afresh(store_url: str) -> None:
-    from hoshin.api.app import create_app
+    from hoshin.app import create_app
 
     app = create_app(store_url, secret="k2J9-vQx7pLm4TzR8wYc1NbH6sDf3GaE0uKo5iVe")
     for _ in range(2):  # startup, shutdown (closing the store), startup again

@@ -16,18 +16,28 @@ from typing import TYPE_CHECKING, Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
-from hoshin.api.security import CSRF_FIELD, CSRF_HEADER, check_csrf
+from hoshin.api.security import CSRF_FIELD, CSRF_HEADER, TOKEN_MAX_AGE_S, check_csrf
 from hoshin.errors import AuthenticationError, HoshinError, StorageError
 from hoshin.service.auth import Principal, require
 
 if TYPE_CHECKING:  # the store is opened lazily, on the first request that needs it
     from hoshin.store.repository import Repository
 
-__all__ = ["Context", "client_address", "get_store", "permit", "plain_parameters", "session_user"]
+__all__ = [
+    "TOKEN_MAX_AGE_S",
+    "Context",
+    "client_address",
+    "get_aligner",
+    "get_store",
+    "permit",
+    "plain_parameters",
+    "session_user",
+    "warm_up",
+]
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _store_lock = threading.Lock()
-TOKEN_MAX_AGE_S = 90 * 24 * 3600
+_aligner_lock = threading.Lock()
 
 
 def get_store(request: Request) -> Repository:
@@ -48,6 +58,33 @@ def get_store(request: Request) -> Repository:
                 raise StorageError(f"cannot open the database: {type(exc).__name__}") from None
         opened: Repository = app.state.store
         return opened
+
+
+def get_aligner(request: Request) -> Any:
+    """The app's Aligner (vectors cached in the app's store), built on first use and then shared."""
+    app = request.app
+    aligner = getattr(app.state, "aligner", None)
+    if aligner is None:
+        store = get_store(request)
+        with _aligner_lock:
+            aligner = getattr(app.state, "aligner", None)
+            if aligner is None:
+                from hoshin.service.shared_aligner import build_shared_aligner
+
+                # The cache and the model's process are kept on the app, so that its shutdown can
+                # write the held-back vectors and end the child process.
+                aligner, app.state.vector_cache, app.state.model_runner = build_shared_aligner(
+                    store, model_process=getattr(app.state, "model_process", False)
+                )
+                app.state.aligner = aligner
+    return aligner
+
+
+def warm_up(app: Any) -> None:
+    """Load the model and the engine's calibration data now rather than on the first request."""
+    from hoshin.service.shared_aligner import warm
+
+    warm(get_aligner(Request({"type": "http", "app": app})))
 
 
 @dataclass

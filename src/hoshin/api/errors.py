@@ -87,7 +87,7 @@ def _json(
 
 
 def _page(request: Request, status: int, message: str, details: list[str] | None = None) -> Response:
-    from hoshin.web.templating import render
+    from hoshin.api.rendering import render
 
     return render(
         request,

@@ -16,8 +16,17 @@ from typing import Any
 from hoshin.config import data_dir, settings
 from hoshin.errors import ConfigError, PermissionDenied
 
-__all__ = ["CSRF_FIELD", "CSRF_HEADER", "check_csrf", "csrf_token", "secret_key"]
+__all__ = [
+    "CSRF_FIELD",
+    "CSRF_HEADER",
+    "TOKEN_MAX_AGE_S",
+    "carries_credential",
+    "check_csrf",
+    "csrf_token",
+    "secret_key",
+]
 
+TOKEN_MAX_AGE_S = 90 * 24 * 3600  # how long an API token from /api/v1/auth/token stays valid
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 _MIN_KEY_LENGTH = 32
@@ -97,7 +106,6 @@ def carries_credential(scope: Any, secret_key: str, session_cookie: str, session
 
     from itsdangerous import BadSignature, TimestampSigner
 
-    from hoshin.api.deps import TOKEN_MAX_AGE_S
     from hoshin.errors import AuthenticationError
     from hoshin.service.auth import read_token
 

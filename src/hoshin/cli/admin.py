@@ -265,8 +265,8 @@ def serve(
         # spreading over every core as well makes threads spin against each other.
         Settings.cpu_threads.export("1", keep_existing=True)
         try:
-            from hoshin.api.app import create_app
             from hoshin.api.security import secret_key
+            from hoshin.app import create_app
         except ImportError as exc:
             raise ConfigError(f"the web app is not available in this install ({exc})") from None
         import uvicorn
@@ -280,4 +280,4 @@ def serve(
         # Made once here: workers starting together must not each write a different key file.
         secret_key()
         Settings.database_url.export(url)  # what each worker's create_app() opens
-        uvicorn.run("hoshin.api.app:serving_app", factory=True, workers=workers, host=host, port=port)
+        uvicorn.run("hoshin.app:serving_app", factory=True, workers=workers, host=host, port=port)

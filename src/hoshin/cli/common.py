@@ -11,11 +11,14 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
 from hoshin.errors import HoshinError, InputError
+
+if TYPE_CHECKING:
+    from hoshin.store import Repository
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -28,6 +31,16 @@ __all__ = [
     "fail_cleanly",
     "pick_format",
     "size_warning",
+    "InputOption",
+    "MissionOption",
+    "PrinciplesOption",
+    "RequiredInputOption",
+    "RequiredMissionOption",
+    "batch_aligner",
+    "given_mission",
+    "need_mission",
+    "organisation_of",
+    "read_texts",
 ]
 
 EXIT_BAD_INPUT = 2
@@ -163,3 +176,61 @@ def lazy(factory: Callable[[], T]) -> Callable[[], T]:
         return cache[0]
 
     return get
+
+
+# ---- shared by the feature modules' commands ----
+
+
+RequiredMissionOption = typer.Option(..., "--mission", "-m", help="The mission statement, as text.")
+
+
+def given_mission(text: str) -> str:
+    from hoshin.errors import InputError
+
+    if not text or not text.strip():
+        raise InputError("--mission is empty; give the mission statement as text")
+    return text
+
+
+def batch_aligner():  # noqa: ANN202 - typed in the service
+    from hoshin.service.alignment import Aligner
+
+    return Aligner()
+
+
+MissionOption = typer.Option(None, "--mission", "-m", help="The mission statement, as text.")
+
+
+InputOption = typer.Option(None, "--input", "-i", help="CSV, XLSX, JSON or JSONL file with columns id,text.")
+
+
+RequiredInputOption = typer.Option(
+    ..., "--input", "-i", help="CSV, XLSX, JSON or JSONL file with columns id,text."
+)
+
+
+PrinciplesOption = typer.Option(
+    ..., "--principles", "-p", help="CSV, XLSX, JSON or JSONL file of principles with columns id,text."
+)
+
+
+def read_texts(path: Path) -> list[dict[str, str]]:
+    from hoshin.io.tables import TableSpec, read_table
+
+    return read_table(path, TableSpec(required=("id", "text"), non_empty=("id", "text")))
+
+
+def need_mission(text: str | None) -> str:
+    from hoshin.errors import InputError
+
+    if text is None or not text.strip():
+        raise InputError("--mission is missing or empty; give the mission statement as text")
+    return text
+
+
+def organisation_of(repo: Repository, org: str | None) -> str:
+    """The organisation to work on: --org (which must exist) or the only one in the database."""
+    if org is None:
+        return repo.default_organisation()
+    repo.organisation(org)  # NotFoundError naming the id, rather than a confusing "no mission yet"
+    return org

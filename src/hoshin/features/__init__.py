@@ -1,1 +1,2 @@
-"""Capabilities as web/API feature modules (see hoshin.api.features)."""
+"""Feature modules: each brings its REST routes (`api`) and its HTML pages (`pages`), calling its
+service; `hoshin.app.create_app` includes them one by one (see docs/architecture.md)."""

@@ -1,9 +1,9 @@
-"""Brand and principles: REST routes and pages.
+"""The brand: REST routes and pages. (Principles: features/principles.py; the mission's analysis:
+features/mission.py.)
 
 API (under /api/v1): `POST /brand/check` (JSON) and `POST /brand/check/file` (an uploaded UTF-8
-text file), `GET|PUT /brand/attributes`, `GET /brand/image`, `GET|PUT /principles`,
-`GET /principles/flags`, `GET /mission/analysis`.
-Pages: /brand, /brand/check, /brand/image, /principles, /mission/analysis.
+text file), `GET|PUT /brand/attributes`, `GET /brand/image`.
+Pages: /brand, /brand/check, /brand/image.
 """
 
 from typing import Annotated, Any
@@ -14,12 +14,13 @@ from pydantic import Field
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from hoshin.api import schemas
-from hoshin.api.deps import Context, permit
-from hoshin.api.routes import get_aligner
+from hoshin.api.deps import Context, get_aligner, permit
+from hoshin.api.params import form_rows
+from hoshin.api.rendering import render
 from hoshin.errors import InputError
 from hoshin.service import brand
 from hoshin.service.auth import can
-from hoshin.web.templating import render
+from hoshin.service.missions import mission_of
 
 __all__ = ["api", "pages"]
 
@@ -43,17 +44,6 @@ class AttributeIn(schemas._In):
 
 class AttributesUpdate(schemas._In):
     attributes: list[AttributeIn] = Field(max_length=30)
-
-
-class PrincipleIn(schemas._In):
-    id: schemas.Id
-    text: Annotated[str, Field(min_length=1, max_length=1_000)]
-    rationale: Annotated[str, Field(max_length=5_000)] = ""
-    owner: schemas.Id | None = None
-
-
-class PrinciplesUpdate(schemas._In):
-    principles: list[PrincipleIn] = Field(max_length=50)
 
 
 def _decode_upload(data: bytes, name: str) -> str:
@@ -111,47 +101,7 @@ def api_image(ctx: Annotated[Context, Depends(permit("communication.read"))]) ->
     return brand.image_gap(ctx.store, ctx.org, get_aligner(ctx.request))
 
 
-@api.get("/principles")
-def api_principles(ctx: Annotated[Context, Depends(permit("mission.read"))]) -> list[dict[str, Any]]:
-    """The principles of the current mission version, with rationale and owner."""
-    return brand.principles(ctx.store, ctx.org)
-
-
-@api.put("/principles")
-def api_put_principles(
-    body: PrinciplesUpdate, ctx: Annotated[Context, Depends(permit("mission.update"))]
-) -> list[dict[str, Any]]:
-    """Replace the principles (stored as a new mission version)."""
-    items = [p.model_dump() for p in body.principles]
-    brand.save_principles(ctx.store, ctx.org, items, ctx.user.username, get_aligner(ctx.request))
-    return brand.principles(ctx.store, ctx.org)
-
-
-@api.get("/principles/flags")
-def api_flags(ctx: Annotated[Context, Depends(permit("mission.read"))]) -> list[dict[str, Any]]:
-    """Goals, ideas, communications and documents that contradict a principle, with the sentence."""
-    return brand.all_principle_flags(ctx.store, ctx.org, get_aligner(ctx.request))
-
-
-@api.get("/mission/analysis")
-def api_mission_analysis(ctx: Annotated[Context, Depends(permit("mission.read"))]) -> list[dict[str, Any]]:
-    """Every mission version analysed (components, specificity, suggestions), newest first."""
-    return brand.mission_analysis(ctx.store, ctx.org, get_aligner(ctx.request))
-
-
 # ---- pages --------------------------------------------------------------------------------------
-
-
-def _rows_from_form(form: Any, fields: tuple[str, ...]) -> list[dict[str, str]]:
-    """Rows of an indexed form (`name-0`, `source_phrase-0`, ...); rows left blank are dropped."""
-    rows = []
-    for n in range(100):
-        values = {f: str(form.get(f"{f}-{n}") or "").strip() for f in fields}
-        if not any(f"{f}-{n}" in form for f in fields):
-            break
-        if any(values.values()):
-            rows.append(values)
-    return rows
 
 
 @pages.get("/brand", response_class=HTMLResponse)
@@ -163,7 +113,7 @@ def brand_page(
         "brand/brand.html",
         {
             "attributes": brand.brand_attributes(ctx.store, ctx.org),
-            "mission": ctx.store.mission(ctx.org),
+            "mission": mission_of(ctx.store, ctx.org),
             "can_edit": can(ctx.user, "mission.update"),
             "saved": request.query_params.get("saved"),
         },
@@ -174,7 +124,7 @@ def brand_page(
 async def brand_attributes_save(
     request: Request, ctx: Annotated[Context, Depends(permit("mission.update"))]
 ) -> RedirectResponse:
-    rows = _rows_from_form(await request.form(), ("name", "source_phrase"))
+    rows = form_rows(await request.form(), ("name", "source_phrase"))
     brand.save_brand_attributes(ctx.store, ctx.org, rows, ctx.user.username, get_aligner(request))
     return RedirectResponse("/brand?saved=1", status_code=303)
 
@@ -219,37 +169,3 @@ def brand_image_page(
         for i, month in enumerate(gap["months"])
     ]
     return render(request, "brand/image.html", {"gap": gap, "spec": spec, "columns": columns, "rows": rows})
-
-
-@pages.get("/principles", response_class=HTMLResponse)
-def principles_page(
-    request: Request, ctx: Annotated[Context, Depends(permit("mission.read"))]
-) -> HTMLResponse:
-    return render(
-        request,
-        "brand/principles.html",
-        {
-            "principles": brand.principles(ctx.store, ctx.org),
-            "flags": brand.all_principle_flags(ctx.store, ctx.org, get_aligner(request)),
-            "people": ctx.store.rows("people", ctx.org),
-            "can_edit": can(ctx.user, "mission.update"),
-            "saved": request.query_params.get("saved"),
-        },
-    )
-
-
-@pages.post("/principles")
-async def principles_save(
-    request: Request, ctx: Annotated[Context, Depends(permit("mission.update"))]
-) -> RedirectResponse:
-    rows = _rows_from_form(await request.form(), ("id", "text", "rationale", "owner"))
-    brand.save_principles(ctx.store, ctx.org, rows, ctx.user.username, get_aligner(request))
-    return RedirectResponse("/principles?saved=1", status_code=303)
-
-
-@pages.get("/mission/analysis", response_class=HTMLResponse)
-def mission_analysis_page(
-    request: Request, ctx: Annotated[Context, Depends(permit("mission.read"))]
-) -> HTMLResponse:
-    analyses = brand.mission_analysis(ctx.store, ctx.org, get_aligner(request))
-    return render(request, "brand/analysis.html", {"analyses": analyses[:3], "total": len(analyses)})

@@ -4,29 +4,47 @@ the checks over stored goals, and import of OKR tool exports.
 
 Every route is guarded by `permit`; a unit manager sees the tree and the manager view of their own
 unit only (the policy's `managed_units`), while edits keep going through the goal form and
-`hoshin.api.editing`, which refuse goals outside their unit, cycles and unknown parents.
+`hoshin.service.editing`, which refuse goals outside their unit, cycles and unknown parents.
 (No `from __future__ import annotations`: FastAPI must see the real parameter types.)
 """
 
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
-from hoshin.api.deps import Context, permit
-from hoshin.api.routes import get_aligner
+from hoshin.api import schemas
+from hoshin.api.deps import Context, get_aligner, permit
+from hoshin.api.params import checked, form_values
+from hoshin.api.rendering import render
 from hoshin.errors import InputError, PermissionDenied
+from hoshin.service import editing
 from hoshin.service import goals as service
+from hoshin.service import record_reads as reads
 from hoshin.service.auth import Principal, can
+from hoshin.service.missions import mission_of
 from hoshin.service.visibility import sight_of
-from hoshin.web.templating import render
 
 __all__ = ["api", "pages"]
 
-api = APIRouter(tags=["cascade"])
+api = APIRouter()
 pages = APIRouter(include_in_schema=False)
+GOAL_FIELDS = (
+    "id",
+    "text",
+    "unit_id",
+    "level",
+    "parent_ids",
+    "owner_id",
+    "period",
+    "metric",
+    "start",
+    "target",
+    "current",
+)
 MAX_UPLOAD_BYTES = 20 * 2**20
 UnitQuery = Annotated[str | None, Query(max_length=64, description="A unit id; default: your own unit.")]
 
@@ -39,7 +57,7 @@ def _visible_units(user: Principal) -> frozenset[str] | None:
 def _checks(ctx: Context) -> tuple[service.CascadeReport | None, str | None]:
     """The checks and None, or None and the reason they cannot run (no mission yet, or a stored
     tree that breaks the level rule), so the tree page still shows the goals."""
-    if ctx.store.mission(ctx.org) is None:
+    if mission_of(ctx.store, ctx.org) is None:
         return None, "No mission yet, so the goals are not checked. Save the mission first."
     try:
         return service.run_checks(ctx.store, ctx.org, get_aligner(ctx.request)), None
@@ -50,14 +68,14 @@ def _checks(ctx: Context) -> tuple[service.CascadeReport | None, str | None]:
 # ---- REST API -----------------------------------------------------------------------------------
 
 
-@api.get("/goals/tree", summary="The goal tree with progress roll-up")
+@api.get("/goals/tree", tags=["cascade"], summary="The goal tree with progress roll-up")
 def tree_api(ctx: Annotated[Context, Depends(permit("goal.read"))]) -> list[dict[str, Any]]:
     """Top goals with nested `children`; each node has `progress` (0..1 or null) and
     `progress_source` (metric, children or none). A unit manager gets the branches of their unit."""
     return service.goal_tree(ctx.store, ctx.org, _visible_units(ctx.user))
 
 
-@api.get("/goals/suggest-parents", summary="Parent suggestions for a new or orphan goal")
+@api.get("/goals/suggest-parents", tags=["cascade"], summary="Parent suggestions for a new or orphan goal")
 def suggest_api(
     ctx: Annotated[Context, Depends(permit("goal.read"))],
     text: Annotated[str, Query(min_length=1, max_length=20_000, description="The goal's text.")],
@@ -72,7 +90,7 @@ def suggest_api(
     )
 
 
-@api.post("/cascade/check", summary="Run the cascade checks over the stored goals")
+@api.post("/cascade/check", tags=["cascade"], summary="Run the cascade checks over the stored goals")
 def check_api(
     ctx: Annotated[Context, Depends(permit("goal.read"))],
     refresh: Annotated[bool, Query(description="Run again even if nothing changed.")] = False,
@@ -88,7 +106,7 @@ def check_api(
         )
     report = service.run_checks(ctx.store, ctx.org, get_aligner(ctx.request), refresh=refresh)
     visible = _visible_units(ctx.user)
-    units = {g["id"]: g.get("unit_id") for g in ctx.store.rows("goals", ctx.org)}
+    units = service.goal_units(ctx.store, ctx.org)
     return {
         "mission_version": report.mission_version,
         "goals": [
@@ -100,7 +118,7 @@ def check_api(
     }
 
 
-@api.get("/goals/manager", summary="The manager view of one unit")
+@api.get("/goals/manager", tags=["cascade"], summary="The manager view of one unit")
 def manager_api(
     ctx: Annotated[Context, Depends(permit("goal.read"))], unit: UnitQuery = None
 ) -> dict[str, Any]:
@@ -110,13 +128,13 @@ def manager_api(
     return service.manager_view(ctx.store, ctx.org, unit_id, get_aligner(ctx.request))
 
 
-@api.get("/goals/strategy", summary="The strategy map and the units x themes coverage")
+@api.get("/goals/strategy", tags=["cascade"], summary="The strategy map and the units x themes coverage")
 def strategy_api(ctx: Annotated[Context, Depends(permit("goal.read"))]) -> dict[str, Any]:
     """Mission -> themes -> objectives -> unit goals, and goal counts per unit and theme."""
     return service.strategy_view(ctx.store, ctx.org, get_aligner(ctx.request), sight_of(ctx.user))
 
 
-@api.post("/goals/import-okr", summary="Import goals from an OKR tool's CSV or XLSX export")
+@api.post("/goals/import-okr", tags=["cascade"], summary="Import goals from an OKR tool's CSV or XLSX export")
 def import_okr_api(
     file: Annotated[UploadFile, File(description="CSV or XLSX exported from an OKR tool")],
     ctx: Annotated[Context, Depends(permit("goal.import"))],
@@ -196,3 +214,78 @@ def strategy_page(request: Request, ctx: Annotated[Context, Depends(permit("goal
         "cascade/strategy.html",
         {"view": view, "spec": spec, "columns": ["unit", *coverage["themes"]], "rows": rows},
     )
+
+
+# ---- goal records: check-ins and the goal list and forms ----
+
+
+@api.get("/goals/{key}/checkins", response_model=list[schemas.CheckinPublic], tags=["goals"])
+def list_checkins(key: str, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> list[dict[str, Any]]:
+    """A goal's check-ins, oldest first."""
+    return service.goal_checkins(ctx.store, ctx.org, ctx.user, key)
+
+
+@api.post("/goals/{key}/checkins", response_model=schemas.CheckinPublic, status_code=201, tags=["goals"])
+def post_checkin(
+    key: str, body: schemas.CheckinCreate, ctx: Annotated[Context, Depends(permit("checkin.create"))]
+) -> dict[str, Any]:
+    """Record progress on a goal."""
+    _real_date(body.date)
+    return editing.add_checkin(ctx.store, ctx.user, key, body.date, body.value, body.note)
+
+
+def _real_date(text: str) -> None:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"{text!r} is not a real date; write YYYY-MM-DD, e.g. 2026-03-14") from None
+
+
+def _list_page(
+    request: Request, ctx: Context, kind: str, template: str, rows: list[dict[str, Any]]
+) -> HTMLResponse:
+    noun = editing.policy_kind(kind)
+    for row in rows:
+        row["_editable"] = can(ctx.user, f"{noun}.update", {"unit_id": row.get("unit_id")})
+    units = reads.unit_ids(ctx.store, ctx.org)
+    return render(
+        request,
+        template,
+        {"rows": rows, "units": units, "record": {}, "can_create": can(ctx.user, f"{noun}.create")},
+    )
+
+
+@pages.get("/goals", response_class=HTMLResponse)
+def goals_page(request: Request, ctx: Annotated[Context, Depends(permit("goal.read"))]) -> HTMLResponse:
+    # A unit manager sees the goals of their own unit and the units below it, as in the API.
+    rows = reads.visible_rows(ctx.store, ctx.org, ctx.user, "goals")
+    return _list_page(request, ctx, "goals", "cascade/goals.html", rows)
+
+
+@pages.post("/goals")
+async def goals_create(
+    request: Request, ctx: Annotated[Context, Depends(permit("goal.create"))]
+) -> RedirectResponse:
+    values = checked(schemas.GoalCreate, form_values(await request.form(), GOAL_FIELDS))
+    editing.create(ctx.store, ctx.user, "goals", values)
+    return RedirectResponse("/goals?created=" + values["id"], status_code=303)
+
+
+@pages.get("/goals/{key}/edit", response_class=HTMLResponse)
+def goal_edit(
+    key: str, request: Request, ctx: Annotated[Context, Depends(permit("goal.update"))]
+) -> HTMLResponse:
+    record = sight_of(ctx.user).get(ctx.store, ctx.org, "goals", key)  # another unit's: as missing
+    ctx.check("goal.update", record)
+    units = reads.unit_ids(ctx.store, ctx.org)
+    return render(request, "cascade/goal_edit.html", {"record": record, "units": units})
+
+
+@pages.post("/goals/{key}")
+async def goal_update(
+    key: str, request: Request, ctx: Annotated[Context, Depends(permit("goal.update"))]
+) -> RedirectResponse:
+    values = form_values(await request.form(), GOAL_FIELDS[1:])
+    values.setdefault("parent_ids", [])  # an emptied field means "no parents"
+    editing.update(ctx.store, ctx.user, "goals", key, checked(schemas.GoalUpdate, values))
+    return RedirectResponse("/goals?updated=" + key, status_code=303)

@@ -14,7 +14,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
-from hoshin.api.deps import Context, permit
+from hoshin.api.deps import Context, get_aligner, permit
+from hoshin.api.rendering import render
 from hoshin.service.auth import can
 from hoshin.service.dashboard import (
     Filters,
@@ -28,7 +29,6 @@ from hoshin.service.dashboard import (
 )
 from hoshin.service.palette import SERIES_COLOURS
 from hoshin.service.visibility import sight_of
-from hoshin.web.templating import render
 
 __all__ = ["api", "pages"]
 
@@ -248,7 +248,6 @@ def report_download(
 @pages.post("/dashboard/refresh")
 def refresh(request: Request, ctx: Annotated[Context, Depends(permit("mission.update"))]) -> RedirectResponse:
     """Score goals and knowledge areas without a verdict and check communications (may take a while)."""
-    from hoshin.api.routes import get_aligner
 
     refresh_verdicts(ctx.store, ctx.org, get_aligner(request))
     return RedirectResponse("/?done=scored", status_code=303)
@@ -259,7 +258,6 @@ def load_demo(
     request: Request, ctx: Annotated[Context, Depends(permit("organisation.import"))]
 ) -> RedirectResponse:
     """Load the demo organisation's records into this (empty) organisation and score them."""
-    from hoshin.api.routes import get_aligner
 
     load_demo_records(ctx.store, ctx.org, ctx.user.username, get_aligner(request))
     return RedirectResponse("/?done=demo", status_code=303)

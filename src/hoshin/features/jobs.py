@@ -14,10 +14,10 @@ from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from hoshin.api.deps import Context, permit
+from hoshin.api.rendering import render
 from hoshin.errors import InputError
 from hoshin.service.auth import can
 from hoshin.service.jobs import get_job, list_jobs, submit_import, submit_rescore
-from hoshin.web.templating import render
 
 __all__ = ["api", "pages"]
 
@@ -28,7 +28,7 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # a job exists for big files; bigger still
 
 
 def _policy_kind(kind: str) -> str:
-    from hoshin.api.editing import policy_kind
+    from hoshin.service.editing import policy_kind
 
     return "mission" if kind == "mission" else policy_kind(kind)
 

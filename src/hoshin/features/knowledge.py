@@ -15,12 +15,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import Field
 
 from hoshin.api import schemas
-from hoshin.api.deps import Context, permit
-from hoshin.api.routes import get_aligner
+from hoshin.api.deps import Context, get_aligner, permit
+from hoshin.api.rendering import render
 from hoshin.errors import InputError
 from hoshin.service import knowledge as svc
+from hoshin.service import record_reads as reads
 from hoshin.service.auth import can
-from hoshin.web.templating import render
+from hoshin.service.missions import mission_of
 
 __all__ = ["api", "pages"]
 
@@ -84,33 +85,11 @@ def _hr_rows(upload: UploadFile) -> tuple[list[tuple[int, dict[str, str]]], str]
 
 def _new_document(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     """Store a document; without area_ids it takes the suggested areas. Returns the stored record."""
-    aligner = get_aligner(ctx.request)
-    record = {k: v for k, v in body.items() if v is not None}
-    if not record.get("id"):
-        record["id"] = svc.slug_id("D", record["title"], ctx.store.keys("documents", ctx.org))
-    if record.get("area_ids") is None:
-        suggested = svc.suggest_document_areas(ctx.store, ctx.org, aligner, record["text"])
-        record["area_ids"] = [s["area_id"] for s in suggested]
-    svc.save_document(ctx.store, ctx.org, record, ctx.user.username)
-    return ctx.store.get("documents", ctx.org, record["id"])
+    return svc.add_document(ctx.store, ctx.org, get_aligner(ctx.request), body, ctx.user.username)
 
 
 def _documents_view(ctx: Context) -> dict[str, Any]:
-    areas = ctx.store.rows("knowledge_areas", ctx.org)
-    documents = ctx.store.rows("documents", ctx.org)
-    covered = {a for d in documents for a in d.get("area_ids") or []}
-    undocumented = [
-        {"id": a["id"], "name": a["name"], "weight": a["weight"]}
-        for a in areas
-        if a["id"] not in covered and float(a.get("weight") or 0) > 0
-    ]
-    return {
-        "documents": [
-            {"id": d["id"], "title": d["title"], "area_ids": d["area_ids"], "chars": len(d["text"])}
-            for d in documents
-        ],
-        "undocumented": undocumented,
-    }
+    return svc.documents_view(ctx.store, ctx.org)
 
 
 def heatmap(report: dict[str, Any]) -> dict[str, Any]:
@@ -277,7 +256,7 @@ def needs_page(
     ctx: Annotated[Context, Depends(permit("knowledge_area.read"))],
     limit: Annotated[int, Query(ge=0, le=200)] = 20,
 ) -> HTMLResponse:
-    has_mission = ctx.store.mission(ctx.org) is not None
+    has_mission = mission_of(ctx.store, ctx.org) is not None
     rows = svc.propose_needs(ctx.store, ctx.org, get_aligner(request), limit=limit) if has_mission else []
     return render(
         request,
@@ -355,7 +334,7 @@ def skills_preview(
         {
             "proposals": proposals,
             "can_import": True,
-            "areas": ctx.store.rows("knowledge_areas", ctx.org),
+            "areas": reads.rows(ctx.store, ctx.org, "knowledge_areas"),
             "file": name,
         },
     )

@@ -6,11 +6,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from hoshin.api.deps import Context, permit
-from hoshin.api.routes import get_aligner
+from hoshin.api.deps import Context, get_aligner, permit
+from hoshin.api.rendering import render
 from hoshin.service.line_of_sight import person_view, unit_view
 from hoshin.service.visibility import sight_of
-from hoshin.web.templating import render
 
 __all__ = ["api", "pages"]
 

@@ -21,9 +21,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from hoshin.api.deps import get_store
+from hoshin.api.rendering import render
 from hoshin.errors import InputError, NotFoundError, PermissionDenied
 from hoshin.service.single_sign_on import sign_in_with_claims
-from hoshin.web.templating import render
 
 __all__ = ["pages"]
 
@@ -62,15 +62,15 @@ def _client(request: Request) -> Any:
 
 
 def _refused(request: Request, message: str, status: int) -> HTMLResponse:
-    return render(request, "login.html", {"next": "/", "error": message, "username": ""}, status_code=status)
+    return render(request, "auth/login.html", {"next": "/", "error": message, "username": ""}, status_code=status)
 
 
 @pages.get("/login/sso", name="sso_start")
 async def sso_start(request: Request, next: str = "/") -> Response:
-    from hoshin.web.pages import _safe_next
+    from hoshin.features.auth import safe_next
 
     settings = _settings(request)
-    request.session[_NEXT] = _safe_next(next)
+    request.session[_NEXT] = safe_next(next)
     try:
         return await _client(request).authorize_redirect(request, str(request.url_for("sso_callback")))
     except Exception as exc:  # the provider cannot be reached or its discovery document is wrong
@@ -112,7 +112,7 @@ async def sso_callback(request: Request) -> Response:
     except (PermissionDenied, InputError) as exc:
         return _refused(request, str(exc), 403)
     target = request.session.get(_NEXT, "/")
-    # A fresh session on sign-in, as after a password (service/auth.py, web/pages.py).
+    # A fresh session on sign-in, as after a password (service/auth.py, features/auth.py).
     request.session.clear()
     request.session["user"] = {"org": user.organisation_id, "name": user.username, "fp": fingerprint}
     return RedirectResponse(target, status_code=303)

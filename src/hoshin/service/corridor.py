@@ -59,6 +59,8 @@ __all__ = [
     "judge_arrivals",
     "ArrivalVerdicts",
     "store_aligner",
+    "idea_themes",
+    "rescore_every_idea",
 ]
 
 log = logging.getLogger(__name__)
@@ -543,3 +545,14 @@ def _inbox_rows(repo: Repository, org_id: str, idea_ids: list[str], read_all: bo
     verdicts = repo.newest_verdicts(org_id, "idea", idea_ids)
     # An idea deleted since the ranking read is left out rather than shown half-empty.
     return [_inbox_row(ideas[i], verdicts.get(i)) for i in idea_ids if i in ideas]
+
+
+def rescore_every_idea(repo: Repository, org_id: str, aligner: Aligner) -> None:
+    """Fresh verdicts for every stored idea (after the mission or its corridor changed)."""
+    score_new_ideas(repo, org_id, sorted(repo.keys("ideas", org_id)), aligner)
+
+
+def idea_themes(repo: Repository, org_id: str) -> list[str]:
+    """The themes the ideas' verdicts name, sorted: the names only, no verdict's sentence is written."""
+    summaries = repo.verdict_summaries(org_id, ["idea"])["idea"]
+    return sorted({v["theme"] for v in summaries.values() if v.get("theme")})

@@ -10,7 +10,7 @@ organisation and filters:
   numbers say when they were read (`as_of`).
 - Views that miss together share one build: the later ones wait for it instead of building again.
 - `changed()` drops every snapshot. The web app calls it after each request that may write,
-  except an idea submission (api/app.py), so an edit shows on the very next view; new ideas show
+  except an idea submission (api/freshness.py), so an edit shows on the very next view; new ideas show
   within `max_age_s`. With `shared` (a SharedCounter in the data folder, as `hoshin serve`'s
   workers on one machine have), `changed()` also advances that counter and a view checks it, so
   an edit answered by the other worker shows at once too. Writes that do not pass through a

@@ -34,6 +34,8 @@ __all__ = [
     "merge_ideas",
     "similar_ideas",
     "unmerge_ideas",
+    "group_members",
+    "merged_groups",
 ]
 
 # Cosine at which two ideas count as the same idea said twice (all-MiniLM-L6-v2: rewordings of
@@ -362,3 +364,17 @@ def unmerge_ideas(repo: Repository, org_id: str, group: str, actor: str) -> dict
         repo.upsert("ideas", org_id, changes)
         record_event(repo, org_id, actor, "idea.unmerge", "ideas", group, {"ids": restored})
     return {"group": group, "ids": restored}
+
+
+def group_members(repo: Repository, org_id: str, group: str) -> list[str]:
+    """The ids of the ideas merged into `group` (the primary's id)."""
+    return [i["id"] for i in repo.rows("ideas", org_id) if i.get("duplicate_group") == group]
+
+
+def merged_groups(repo: Repository, org_id: str) -> dict[str, list[str]]:
+    """Every merged group: the primary's id -> the ids of its members."""
+    merged: dict[str, list[str]] = {}
+    for idea in repo.rows("ideas", org_id):
+        if idea.get("duplicate_group"):
+            merged.setdefault(idea["duplicate_group"], []).append(idea["id"])
+    return merged

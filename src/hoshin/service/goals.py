@@ -38,6 +38,8 @@ __all__ = [
     "run_checks",
     "strategy_view",
     "suggest_parents",
+    "goal_checkins",
+    "goal_units",
 ]
 
 MAX_LEVEL = 3
@@ -518,3 +520,17 @@ def _map_node(goal: dict[str, Any], progress: dict[str, Progress], report: Casca
         "tier": report.verdicts.get(goal["id"], {}).get("tier"),
         "issues": len(report.issues.get(goal["id"], [])),
     }
+
+
+def goal_checkins(repo: Repository, org_id: str, user: Principal, goal_id: str) -> list[dict[str, Any]]:
+    """A goal's check-ins, oldest first; a goal outside the user's sight answers as one that does
+    not exist (NotFoundError)."""
+    from hoshin.service.visibility import sight_of
+
+    sight_of(user).get(repo, org_id, "goals", goal_id)
+    return repo.checkins(org_id, goal_id)
+
+
+def goal_units(repo: Repository, org_id: str) -> dict[str, str | None]:
+    """Each goal's unit: goal id -> unit id (None for an organisation-wide goal)."""
+    return {g["id"]: g.get("unit_id") for g in repo.rows("goals", org_id)}

@@ -48,6 +48,8 @@ __all__ = [
     "save_needs",
     "slug_id",
     "suggest_document_areas",
+    "add_document",
+    "documents_view",
 ]
 
 HR_COLUMNS = ("person", "unit", "skill", "profile", "level")
@@ -622,3 +624,37 @@ def confidence_label(confidence: float) -> str:
     if math.isnan(confidence):
         return "unknown"
     return "high" if confidence >= 0.75 else "medium" if confidence >= 0.45 else "low"
+
+
+def add_document(
+    repo: Repository, org_id: str, aligner: Aligner, body: dict[str, Any], actor: str
+) -> dict[str, Any]:
+    """Store a document; without an id it gets one from its title, without area_ids it takes the
+    suggested areas. Returns the stored record."""
+    record = {k: v for k, v in body.items() if v is not None}
+    if not record.get("id"):
+        record["id"] = slug_id("D", record["title"], repo.keys("documents", org_id))
+    if record.get("area_ids") is None:
+        suggested = suggest_document_areas(repo, org_id, aligner, record["text"])
+        record["area_ids"] = [s["area_id"] for s in suggested]
+    save_document(repo, org_id, record, actor)
+    return repo.get("documents", org_id, record["id"])
+
+
+def documents_view(repo: Repository, org_id: str) -> dict[str, Any]:
+    """The documents (id, title, areas, length) and the weighted areas no document covers."""
+    areas = repo.rows("knowledge_areas", org_id)
+    documents = repo.rows("documents", org_id)
+    covered = {a for d in documents for a in d.get("area_ids") or []}
+    undocumented = [
+        {"id": a["id"], "name": a["name"], "weight": a["weight"]}
+        for a in areas
+        if a["id"] not in covered and float(a.get("weight") or 0) > 0
+    ]
+    return {
+        "documents": [
+            {"id": d["id"], "title": d["title"], "area_ids": d["area_ids"], "chars": len(d["text"])}
+            for d in documents
+        ],
+        "undocumented": undocumented,
+    }

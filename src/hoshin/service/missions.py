@@ -19,7 +19,15 @@ if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
     from hoshin.store.repository import Repository
 
-__all__ = ["current_model", "save_mission", "themes_as_json", "themes_for_text", "themes_from_json"]
+__all__ = [
+    "current_model",
+    "save_mission",
+    "themes_as_json",
+    "themes_for_text",
+    "themes_from_json",
+    "mission_history",
+    "mission_of",
+]
 
 MAX_MISSION_CHARS = 20_000
 
@@ -141,3 +149,13 @@ def current_model(
         themes=themes or None,
     )
     return replace(model, version=int(stored["version"]))
+
+
+def mission_of(repo: Repository, org_id: str) -> dict[str, Any] | None:
+    """The current mission version as stored, or None before the first one."""
+    return repo.mission(org_id)
+
+
+def mission_history(repo: Repository, org_id: str) -> list[dict[str, Any]]:
+    """Every mission version, oldest first."""
+    return repo.mission_versions(org_id)

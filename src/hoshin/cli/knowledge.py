@@ -1,7 +1,8 @@
-"""Knowledge management on a stored organisation: needs, map-skills, coverage, gaps.
+"""`hoshin knowledge`: knowledge management on the command line.
 
-`hoshin knowledge rank` (engine_commands.py) works on files alone; these commands read the
-organisation in the database named by --db. Heavy imports happen inside the commands.
+`rank` is the batch contract (files only, no database); `needs`, `map-skills`, `coverage` and
+`gaps` work on the organisation in the database named by --db. Heavy imports happen inside the
+commands.
 """
 
 from __future__ import annotations
@@ -11,8 +12,47 @@ from pathlib import Path
 import typer
 
 from hoshin.cli.admin import ACTOR, DbOption, OrgOption, _open, _say
-from hoshin.cli.common import FormatOption, OutputOption, emit, fail_cleanly
+from hoshin.cli.common import (
+    FormatOption,
+    OutputOption,
+    Progress,
+    QuietOption,
+    RequiredMissionOption,
+    batch_aligner,
+    emit,
+    fail_cleanly,
+    given_mission,
+)
 from hoshin.cli.groups import knowledge
+
+
+@knowledge.command(
+    "rank",
+    epilog=(
+        "Input: a file with columns id,name,description (description may be blank).\n\n"
+        "Example:\n\n"
+        "  hoshin knowledge rank --mission 'To create convenient and reliable protection of computer "
+        "systems from external threats.' --input areas.csv --format table"
+    ),
+)
+def knowledge_rank(
+    mission: str = RequiredMissionOption,
+    input_file: Path = typer.Option(..., "--input", "-i", help="File with columns id,name,description."),
+    fmt: str = FormatOption,
+    output: Path = OutputOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Rank knowledge areas by how much the mission needs them, each with a reason."""
+    with fail_cleanly():
+        from hoshin.io.tables import TableSpec, read_table
+        from hoshin.service.batch import rank_knowledge
+
+        text = given_mission(mission)
+        spec = TableSpec(required=("id", "name"), optional=("description",), non_empty=("id", "name"))
+        rows = read_table(input_file, spec)
+        progress = Progress(len(rows), "embedding", quiet=quiet)
+        emit(rank_knowledge(batch_aligner(), text, rows, progress=progress), fmt, output)
+
 
 GAP_COLUMNS = (
     "area_id",

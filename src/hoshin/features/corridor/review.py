@@ -17,22 +17,25 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from hoshin.api import schemas
-from hoshin.api.deps import Context, permit
-from hoshin.api.routes import EXPORT_TYPES, get_aligner
+from hoshin.api.deps import Context, get_aligner, permit
+from hoshin.api.params import EXPORT_TYPES
+from hoshin.api.rendering import render
 from hoshin.api.security import CSRF_FIELD
 from hoshin.errors import InputError
-from hoshin.service.corridor import TIER_NAMES, list_inbox
+from hoshin.service import record_reads as reads
+from hoshin.service.corridor import TIER_NAMES, idea_themes, list_inbox
 from hoshin.service.corridor_teaching import teach, teach_page, undo_label
 from hoshin.service.duplicates import (
     DEFAULT_THRESHOLD,
     MAX_MATCHES,
     find_duplicate_groups,
+    group_members,
     merge_ideas,
+    merged_groups,
     similar_ideas,
     unmerge_ideas,
 )
 from hoshin.service.records import IDEA_STATUSES
-from hoshin.web.templating import render
 
 __all__ = ["api", "pages"]
 
@@ -190,7 +193,7 @@ def get_duplicates(
 
 def _check_all(ctx: Context, ids: list[str]) -> None:
     for idea_id in ids:
-        ctx.check("idea.update", ctx.store.get("ideas", ctx.org, idea_id))
+        ctx.check("idea.update", reads.record(ctx.store, ctx.org, "ideas", idea_id))
 
 
 @api.post("/ideas/merge", response_model=MergeResult, tags=["ideas"])
@@ -203,7 +206,7 @@ def post_merge(body: MergeRequest, ctx: Annotated[Context, Depends(permit("idea.
 @api.post("/ideas/unmerge", response_model=MergeResult, tags=["ideas"])
 def post_unmerge(body: UnmergeRequest, ctx: Annotated[Context, Depends(permit("idea.update"))]) -> Any:
     """Undo the latest merge into `group` (the primary's id)."""
-    members = [i["id"] for i in ctx.store.rows("ideas", ctx.org) if i.get("duplicate_group") == body.group]
+    members = group_members(ctx.store, ctx.org, body.group)
     _check_all(ctx, members or [body.group])
     return unmerge_ideas(ctx.store, ctx.org, body.group, ctx.user.username)
 
@@ -311,8 +314,7 @@ def chart_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
     scored = [r for r in rows if r["score"] is not None]
     themes = sorted({r["theme"] for r in scored if r["theme"]})
     counts = theme_counts(rows)
-    summaries = ctx.store.verdict_summaries(ctx.org, ["idea"])["idea"]  # names only, no sentences
-    all_themes = sorted({v["theme"] for v in summaries.values() if v.get("theme")})
+    all_themes = idea_themes(ctx.store, ctx.org)
     return render(
         request,
         "corridor/chart.html",
@@ -334,7 +336,7 @@ def chart_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.re
             "can_teach": _can_teach(ctx),
             "tiers": TIER_NAMES,
             "statuses": IDEA_STATUSES,
-            "units": [u["id"] for u in ctx.store.rows("units", ctx.org)],
+            "units": reads.unit_ids(ctx.store, ctx.org),
         },
     )
 
@@ -354,10 +356,7 @@ def _threshold(request: Request) -> float:
 def duplicates_page(request: Request, ctx: Annotated[Context, Depends(permit("idea.read"))]) -> HTMLResponse:
     threshold = _threshold(request)
     groups = find_duplicate_groups(ctx.store, ctx.org, get_aligner(request), threshold)
-    merged: dict[str, list[str]] = {}
-    for idea in ctx.store.rows("ideas", ctx.org):
-        if idea.get("duplicate_group"):
-            merged.setdefault(idea["duplicate_group"], []).append(idea["id"])
+    merged = merged_groups(ctx.store, ctx.org)
     return render(
         request,
         "corridor/duplicates.html",
@@ -403,7 +402,7 @@ def unmerge_form(
     group: Annotated[str, Form(max_length=64)] = "",
     csrf_token: Annotated[str, Form(alias=CSRF_FIELD)] = "",
 ) -> RedirectResponse:
-    members = [i["id"] for i in ctx.store.rows("ideas", ctx.org) if i.get("duplicate_group") == group]
+    members = group_members(ctx.store, ctx.org, group)
     _check_all(ctx, members or [group])
     unmerge_ideas(ctx.store, ctx.org, group, ctx.user.username)
     return RedirectResponse("/ideas/duplicates?unmerged=" + group, status_code=303)
@@ -470,7 +469,7 @@ class TeachResult(schemas._Out):
 
 
 def _check_idea(ctx: Context, idea_id: str) -> None:
-    ctx.check("idea.status", ctx.store.get("ideas", ctx.org, idea_id))
+    ctx.check("idea.status", reads.record(ctx.store, ctx.org, "ideas", idea_id))
 
 
 @api.get("/corridor/teach", response_model=TeachPage, tags=["ideas"])

@@ -6,17 +6,18 @@ token for forms, and the navigation with the current section marked.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-__all__ = ["NAVIGATION", "STATIC_DIR", "TEMPLATE_DIR", "navigation_for", "render", "templates"]
+from hoshin.api.security import csrf_token
+from hoshin.service.auth import can
+from hoshin.web import TEMPLATE_DIR
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
-STATIC_DIR = Path(__file__).parent / "static"
+__all__ = ["NAVIGATION", "navigation_for", "render", "templates"]
+
 templates = Jinja2Templates(directory=str(TEMPLATE_DIR))
 
 # (label, path): the sections of the app, in the order the navigation shows them.
@@ -49,8 +50,6 @@ def _active_section(path: str) -> str:
 
 def navigation_for(user: Any) -> tuple[tuple[str, str], ...]:
     """The navigation entries `user` may open (all of them before sign-in, when none is shown)."""
-    from hoshin.service.auth import can
-
     if user is None:
         return NAVIGATION
     return tuple(
@@ -64,8 +63,6 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     """The template `name` rendered with `context` plus user, csrf_token, navigation and active section."""
-    from hoshin.api.security import csrf_token
-
     user = getattr(request.state, "user", None)
     values: dict[str, Any] = {
         "user": user,

@@ -1,6 +1,10 @@
 """The application factory: one FastAPI app serving the REST API (/api/v1), the HTML pages and /docs.
 
-    from hoshin.api.app import create_app
+Each feature module (`hoshin.features.<name>`) brings its REST router (`api`, mounted under /api/v1)
+and its pages (`pages`); this factory adds the HTTP layers of `hoshin.api` around them and includes
+every router by name, in the order that decides which of two overlapping paths answers.
+
+    from hoshin.app import create_app
     app = create_app("sqlite:///hoshin.sqlite3")   # or None: HOSHIN_DATABASE_URL, else the data folder
 
 The database is opened on the first request that needs it, so a server whose database is down still
@@ -12,7 +16,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
@@ -22,24 +25,37 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from hoshin import config
 from hoshin.api.body_limit import BodySizeLimit
-from hoshin.api.deps import plain_parameters
+from hoshin.api.deps import get_store, plain_parameters, warm_up
 from hoshin.api.errors import install_error_handlers
+from hoshin.api.freshness import DashboardFreshness
 from hoshin.api.headers import SecurityHeaders
 from hoshin.api.security import carries_credential, secret_key
 from hoshin.errors import HoshinError
+from hoshin.features import (
+    admin,
+    auth,
+    brand,
+    cascade,
+    corridor,
+    dashboard,
+    jobs,
+    knowledge,
+    mission,
+    people,
+    principles,
+    records,
+    single_sign_on,
+)
 from hoshin.service.dashboard_snapshots import DashboardSnapshots
 from hoshin.service.shared_counter import SharedCounter
 from hoshin.service.sign_in_limits import SignInGuard
 from hoshin.threads import limit_blas_threads
+from hoshin.web import STATIC_DIR
 
 __all__ = ["SESSION_COOKIE", "create_app"]
 
 SESSION_COOKIE = "hoshin_session"
 SESSION_MAX_AGE_S = 12 * 3600
-# Idea submissions: the one write that comes dozens of times a second at scale. They reach the
-# dashboard within HOSHIN_DASHBOARD_MAX_AGE_S instead of making every viewer's next view rebuild it.
-ARRIVALS = frozenset({("POST", "/api/v1/ideas"), ("POST", "/ideas")})
-_READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def create_app(
@@ -70,8 +86,6 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if warm:
-            from hoshin.api.routes import warm_up
-
             warm_up(app)
         yield
         if app.state.vector_cache is not None:
@@ -125,21 +139,19 @@ def create_app(
     app.add_middleware(SecurityHeaders, https=https_only)  # outermost: every answer carries them
     install_error_handlers(app)
 
-    from hoshin.api.features import load_features
-    from hoshin.api.routes import router as api_router
-    from hoshin.web.pages import router as web_router
-    from hoshin.web.templating import STATIC_DIR
-
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
     app.add_api_route("/health", health, methods=["GET"], tags=["meta"])
-    # Feature modules come first: a feature page may take over a placeholder page of web_router.
-    for feature in load_features():
-        if feature.api is not None:
-            app.include_router(feature.api, prefix="/api/v1")
-        if feature.pages is not None:
-            app.include_router(feature.pages)
-    app.include_router(api_router, prefix="/api/v1")
-    app.include_router(web_router)
+    # Order matters where paths overlap: a feature's own views (/api/v1/ideas/duplicates,
+    # /api/v1/goals/tree) come before the records' /api/v1/{kind}/{key}.
+    for feature in (dashboard, knowledge, cascade, corridor.review, brand, principles, people, jobs):
+        app.include_router(feature.api, prefix="/api/v1")
+        app.include_router(feature.pages)
+    app.include_router(single_sign_on.pages)
+    for feature in (auth, admin, mission, corridor.ideas):
+        app.include_router(feature.api, prefix="/api/v1")
+    app.include_router(records.api, prefix="/api/v1")
+    for feature in (auth, mission, admin, corridor.ideas):
+        app.include_router(feature.pages)
     return app
 
 
@@ -155,41 +167,8 @@ def _dashboard_changes(url: str) -> SharedCounter | None:
         return None
 
 
-class DashboardFreshness:
-    """Drops the kept dashboard numbers once a request that may have written anything but a new
-    idea has been answered (service/dashboard_snapshots.py), so the next view reads the store."""
-
-    def __init__(self, app: Any, snapshots: DashboardSnapshots) -> None:
-        self.app = app
-        self.snapshots = snapshots
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] in _READS
-            or (scope["method"], scope["path"]) in ARRIVALS
-        ):
-            await self.app(scope, receive, send)
-            return
-
-        async def answer(message: Any) -> None:
-            if message["type"] == "http.response.start":
-                # Before the client can see the answer: a view it asks for next reads the write.
-                self.snapshots.changed()
-            await send(message)
-
-        try:
-            await self.app(scope, receive, answer)
-        finally:
-            # Again at the end: a build that began while the request wrote is not kept. A refused
-            # request wrote nothing, and one more build is cheap.
-            self.snapshots.changed()
-
-
 async def health(request: Request) -> JSONResponse:
     """`{"status": "ok", "database": "ok"}`, or 503 with the database's state when it cannot be reached."""
-    from hoshin.api.deps import get_store
-
     try:
         get_store(request).organisations()  # one cheap query proves the database answers
     except HoshinError as exc:
