@@ -240,8 +240,8 @@ def profile_requests(url: str, texts: list[str], prefix: str, count: int, top: i
     (`score_new_ideas`), flag contradicted principles (`principle_flags`). Calling those directly keeps
     them on this thread, where cProfile sees them (an ASGI test client would run them elsewhere).
     """
-    from hoshin.service import editing
     from hoshin.api.security import secret_key
+    from hoshin.service import editing
     from hoshin.service.auth import login, principal_from_token, token_for
     from hoshin.service.brand import principle_flags
     from hoshin.service.corridor import score_new_ideas, store_aligner

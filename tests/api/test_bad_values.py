@@ -33,8 +33,8 @@ def test_a_check_in_value_must_be_a_finite_number(org: Org, value: str) -> None:
 
 
 def test_the_service_refuses_a_check_in_value_that_is_not_finite(org: Org) -> None:
-    from hoshin.service.editing import add_checkin
     from hoshin.service.auth import Principal
+    from hoshin.service.editing import add_checkin
 
     user = Principal(org.name("admin"), "admin", org.id)
     with pytest.raises(InputError, match="value"):

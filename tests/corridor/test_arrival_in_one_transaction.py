@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import event
 
 from corridor.test_arrival_scoring import MISSION, latest, with_scored_ideas
-from hoshin.service import editing
 from hoshin.errors import ConflictError, InputError
+from hoshin.service import editing
 from hoshin.service.auth import Principal
 from hoshin.service.corridor import judge_arrivals, score_new_ideas
 from hoshin.service.missions import save_mission

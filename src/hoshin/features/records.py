@@ -67,10 +67,13 @@ def _crud(
     def get_record(key: str, ctx: Annotated[Context, Depends(permit(f"{noun}.read"))]) -> dict[str, Any]:
         return sight_of(ctx.user).get(ctx.store, ctx.org, kind, key)
 
+    # `create`, `update` and `public` are the kind's pydantic models, made at run time: FastAPI reads
+    # them from these annotations, which mypy cannot check (a variable is no type to it).
     def create_record(
-        body: create, ctx: Annotated[Context, Depends(permit(f"{noun}.create"))]
-    ) -> dict[str, Any]:  # type: ignore[valid-type]
-        values = body.model_dump()
+        body: create,  # type: ignore[valid-type]
+        ctx: Annotated[Context, Depends(permit(f"{noun}.create"))],
+    ) -> dict[str, Any]:
+        values = body.model_dump()  # type: ignore[attr-defined]  # a pydantic model, see above
         # Scoring and the principle check judge against the same mission version, read once.
         mission = mission_of(ctx.store, ctx.org) if store_new or flag_principles else None
         if store_new is not None:
@@ -87,7 +90,7 @@ def _crud(
         body: update,  # type: ignore[valid-type]
         ctx: Annotated[Context, Depends(permit(f"{noun}.update"))],
     ) -> dict[str, Any]:
-        changes = body.model_dump(exclude_unset=True)
+        changes = body.model_dump(exclude_unset=True)  # type: ignore[attr-defined]
         if not changes:
             raise InputError("the request changes nothing: send at least one field")
         return editing.update(ctx.store, ctx.user, kind, key, changes)

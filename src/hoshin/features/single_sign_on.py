@@ -62,7 +62,8 @@ def _client(request: Request) -> Any:
 
 
 def _refused(request: Request, message: str, status: int) -> HTMLResponse:
-    return render(request, "auth/login.html", {"next": "/", "error": message, "username": ""}, status_code=status)
+    context = {"next": "/", "error": message, "username": ""}
+    return render(request, "auth/login.html", context, status_code=status)
 
 
 @pages.get("/login/sso", name="sso_start")

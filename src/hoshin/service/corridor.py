@@ -549,7 +549,7 @@ def _inbox_rows(repo: Repository, org_id: str, idea_ids: list[str], read_all: bo
 
 def rescore_every_idea(repo: Repository, org_id: str, aligner: Aligner) -> None:
     """Fresh verdicts for every stored idea (after the mission or its corridor changed)."""
-    score_new_ideas(repo, org_id, sorted(repo.keys("ideas", org_id)), aligner)
+    score_new_ideas(repo, org_id, sorted(str(k) for k in repo.keys("ideas", org_id)), aligner)
 
 
 def idea_themes(repo: Repository, org_id: str) -> list[str]:

@@ -9,12 +9,15 @@ Callers pass plain dicts (already shaped by the request schemas) and get the sto
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from hoshin.errors import ConflictError, InputError
 from hoshin.service.audit import record_event
 from hoshin.service.auth import Principal, require
 from hoshin.service.visibility import sight_of
+
+if TYPE_CHECKING:
+    from hoshin.store.repository import Repository
 
 __all__ = ["SINGULAR", "change_idea_status", "create", "delete", "policy_kind", "submit_idea", "update"]
 
@@ -40,7 +43,7 @@ def policy_kind(kind: str) -> str:
         raise InputError(f"unknown kind {kind!r}; use one of: {', '.join(SINGULAR)}") from None
 
 
-def _validated(store: Any, org: str, kind: str, record: dict[str, Any], source: str) -> dict[str, Any]:
+def _validated(store: Repository, org: str, kind: str, record: dict[str, Any], source: str) -> dict[str, Any]:
     from hoshin.service.records import Batch, validate_batches
 
     batch = Batch(kind=kind, source=source, rows=[(1, record)])
@@ -60,7 +63,7 @@ def _scope(record: dict[str, Any]) -> dict[str, Any]:
     return {"unit_id": record.get("unit_id")}
 
 
-def _refuse_hidden_references(store: Any, user: Principal, kind: str, record: dict[str, Any]) -> None:
+def _refuse_hidden_references(store: Repository, user: Principal, kind: str, record: dict[str, Any]) -> None:
     """A goal's parents and owner must be records the user may see (a parent also when it is an
     objective above their goals); another unit's id is refused with the very words an unknown id
     gets from validation, so a form cannot be used to probe which ids exist."""
@@ -99,7 +102,7 @@ def _unknown(field: str, kind: str, key: str) -> None:
 
 
 def create(
-    store: Any,
+    store: Repository,
     user: Principal,
     kind: str,
     values: dict[str, Any],
@@ -129,7 +132,7 @@ def create(
 
 
 def submit_idea(
-    store: Any, user: Principal, values: dict[str, Any], aligner: Any, mission: dict[str, Any] | None
+    store: Repository, user: Principal, values: dict[str, Any], aligner: Any, mission: dict[str, Any] | None
 ) -> dict[str, Any]:
     """Store a new idea with its verdict against `mission` (the current version, None if there is
     none yet). When the kept corridor state can judge the idea beforehand, the verdict is written
@@ -157,7 +160,9 @@ def submit_idea(
     return record
 
 
-def update(store: Any, user: Principal, kind: str, key: str, changes: dict[str, Any]) -> dict[str, Any]:
+def update(
+    store: Repository, user: Principal, kind: str, key: str, changes: dict[str, Any]
+) -> dict[str, Any]:
     """Change the given fields of a stored record; the user must be allowed both its old and new unit.
     A record the user may not read is answered as a missing one (service/visibility.py)."""
     action = f"{policy_kind(kind)}.update"
@@ -180,7 +185,7 @@ def update(store: Any, user: Principal, kind: str, key: str, changes: dict[str, 
     return store.get(kind, org, key)
 
 
-def delete(store: Any, user: Principal, kind: str, key: str) -> None:
+def delete(store: Repository, user: Principal, kind: str, key: str) -> None:
     """Remove a record; ConflictError if other records still point at it."""
     action = f"{policy_kind(kind)}.delete"
     org = user.organisation_id
@@ -192,7 +197,7 @@ def delete(store: Any, user: Principal, kind: str, key: str) -> None:
 
 
 def change_idea_status(
-    store: Any,
+    store: Repository,
     user: Principal,
     idea_id: str,
     status: str,
@@ -224,7 +229,7 @@ def change_idea_status(
 
 
 def add_checkin(
-    store: Any, user: Principal, goal_id: str, date: str, value: float, note: str | None
+    store: Repository, user: Principal, goal_id: str, date: str, value: float, note: str | None
 ) -> dict[str, Any]:
     """Record progress on a goal (contributors may, for any goal); returns the stored check-in.
     A unit manager's check-in on another unit's goal is answered as one on a missing goal."""
@@ -253,7 +258,7 @@ def add_checkin(
     return next(c for c in store.checkins(org, goal_id) if c["id"] == checkin_id)
 
 
-def new_mission(store: Any, user: Principal, values: dict[str, Any]) -> dict[str, Any]:
+def new_mission(store: Repository, user: Principal, values: dict[str, Any]) -> dict[str, Any]:
     """Store a new mission version (it becomes the current one) and return it."""
     org = user.organisation_id
     require(user, "mission.create")

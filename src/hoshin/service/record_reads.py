@@ -26,12 +26,14 @@ __all__ = [
 
 def record(store: Any, org: str, kind: str, key: str) -> dict[str, Any]:
     """One stored record of `kind`; NotFoundError when there is none."""
-    return store.get(kind, org, key)
+    found: dict[str, Any] = store.get(kind, org, key)
+    return found
 
 
 def rows(store: Any, org: str, kind: str) -> list[dict[str, Any]]:
     """Every record of `kind`, in the store's order."""
-    return store.rows(kind, org)
+    found: list[dict[str, Any]] = store.rows(kind, org)
+    return found
 
 
 def keys(store: Any, org: str, kind: str) -> list[str]:
@@ -51,7 +53,8 @@ def unit_ids(store: Any, org: str) -> list[str]:
 
 
 def organisation(store: Any, org: str) -> dict[str, Any]:
-    return store.organisation(org)
+    found: dict[str, Any] = store.organisation(org)
+    return found
 
 
 def visible_rows(store: Any, org: str, user: Principal, kind: str) -> list[dict[str, Any]]:
