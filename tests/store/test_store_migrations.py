@@ -90,3 +90,24 @@ def test_migration_7_ties_existing_overrides_to_the_current_mission_version(stor
         # An override made before versions were recorded keeps teaching until the mission changes.
         assert repo.get("ideas", "o", "I-1")["override_version"] == 2
         assert repo.get("ideas", "o", "I-2")["override_version"] is None
+
+
+def test_migration_9_reads_existing_verdicts_as_not_decided_by_an_example(store_url: str) -> None:
+    with open_store(store_url) as repo:
+        repo.create_organisation("o", "Org")
+        repo.upsert("ideas", "o", [{"id": "I-1", "text": "Door seals"}])
+        verdict = {"score": 0.8, "tier": "core", "theme": "seals", "why": "Core."}
+        repo.save_verdicts("o", "idea", [("I-1", verdict)], model_id="m", mission_version=1)
+    engine = create_engine(store_url)
+    with engine.begin() as conn:  # back to how migration 8 left the database
+        conn.execute(text("ALTER TABLE verdicts DROP COLUMN decided_by_example"))
+        conn.execute(text("ALTER TABLE verdicts DROP COLUMN example_id"))
+        conn.execute(text("DELETE FROM hoshin_migrations WHERE version >= 9"))
+    engine.dispose()
+    with open_store(store_url) as repo:
+        (old,) = repo.verdicts("o", "idea")
+        assert (old["decided_by_example"], old["example_id"]) == (False, None)
+        decided = {**verdict, "decided_by_example": True, "example_id": "I-7"}
+        repo.save_verdicts("o", "idea", [("I-1", decided)], model_id="m", mission_version=1)
+        (new,) = repo.verdicts("o", "idea")
+        assert (new["decided_by_example"], new["example_id"]) == (True, "I-7")

@@ -865,6 +865,8 @@ class Repository:
                 "why": v.get("why"),
                 "model_id": model_id,
                 "created_at": stamp,
+                "decided_by_example": v.get("decided_by_example") is True,
+                "example_id": _example_id(v.get("example_id")),
             }
             for record_id, v in items
         ]
@@ -1552,6 +1554,11 @@ def _first_line(error: object) -> str:
     return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
 
 
+def _example_id(value: object) -> str | None:
+    """The labelled idea a stored verdict names (a backup may hold anything there: only an id)."""
+    return value if isinstance(value, str) and 0 < len(value) <= schema.ID else None
+
+
 # Record kinds whose verdicts may come in batches -> the table holding their texts.
 _VERDICT_TEXTS: dict[str, Table] = {"idea": schema.ideas}
 
@@ -1581,6 +1588,8 @@ class _StoredBatch:
             "why": batch.why(i, text),
             "model_id": self.model_id,
             "created_at": self.created_at,
+            "decided_by_example": batch.decided_by_example(i),
+            "example_id": batch.example_id(i),
         }
 
     def rows(self, org_id: str, texts: dict[str, str]) -> Iterator[dict[str, Any]]:
@@ -1601,6 +1610,8 @@ class _StoredBatch:
                 "why": batch.why(i, texts.get(record_id, "")),
                 "model_id": self.model_id,
                 "created_at": self.created_at,
+                "decided_by_example": batch.decided_by_example(i),
+                "example_id": batch.example_id(i),
             }
 
 
