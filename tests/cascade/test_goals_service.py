@@ -147,7 +147,11 @@ def test_manager_view_shows_objectives_served_siblings_and_concerns(org: Any, al
     assert ids == ["G-RD", "K-1", "K-2"]  # the lab's key result belongs to R&D's view too
     by_id = {g["id"]: g for g in view["goals"]}
     assert [o["id"] for o in by_id["K-1"]["serves"]] == ["G-1"]
-    assert by_id["G-RD"]["verdict"]["tier"] in ("core", "adjacent", "off")
+    # Each goal shows the verdict the checks stored for it (the one the goals page shows too).
+    stored = {v["record_id"]: v for v in org.store.verdicts(org.id, "goal")}
+    for goal_id in ids:
+        shown = by_id[goal_id]["verdict"]
+        assert shown == {k: stored[goal_id][k] for k in shown} and set(shown) >= {"tier", "score", "why"}
     assert view["siblings"] == ["U-SALES"]
     assert all(a["unit_id"] == "U-SALES" and a["theme"] in view["themes"] for a in view["alongside"])
     assert all(c["yours"] == (c["goal_id"] in ids) for c in view["concerns"])

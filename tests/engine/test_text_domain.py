@@ -262,7 +262,8 @@ def test_principle_verdicts(text: str, verdict: str) -> None:
     result = _judge("We never trade safety for cost", text)
     assert result["verdict"] == verdict
     if verdict == "contradicts":
-        assert result["evidence"] in text
+        # The evidence is the sentence that gives up safety, not the whole text.
+        assert result["evidence"] == text.split(". ")[-1]
         assert "weakens" in result["why"]
 
 
