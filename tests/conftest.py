@@ -6,6 +6,16 @@
   HOSHIN_TEST_POSTGRES_URL (the Makefile points it at 127.0.0.1:5432), and drops it afterwards, so
   parallel runs never see each other's rows. Without that variable the PostgreSQL tests are skipped
   on a user's machine; in CI (CI=true) a missing server is an error, not a skip.
+- `database_url` (SQLite, then PostgreSQL) and `org`, a small organisation served in-process with
+  one user per role, come from tests/support.py with the helpers the app tests share.
+- `hashing_backend` selects the hashing embedder (fast, offline; cosine is word overlap) for every
+  test of the folders in HASHING_FOLDERS: their tests are about plumbing, not meaning. A test there
+  that needs the real model sets HOSHIN_EMBEDDER itself (and is marked `model`).
+
+Tests are laid out by feature, like the code: corridor, cascade, knowledge, brand, principles,
+mission, dashboard, auth, records, admin, jobs, demo, shell (pages and navigation shared by every
+feature), cli (the commands), engine (domain and alignment), embedding, store, then browser, fuzz
+and bench, which cross every feature.
 """
 
 from __future__ import annotations
@@ -16,12 +26,22 @@ from collections.abc import Iterator
 
 import pytest
 
+from support import database_url, org  # noqa: F401  (fixtures of the app tests)
+
+HASHING_FOLDERS = frozenset({"cascade", "cli", "corridor", "dashboard", "knowledge"})
+
 
 @pytest.fixture(autouse=True)
 def isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     home = tmp_path_factory.mktemp("hoshin-home")
     monkeypatch.setenv("HOSHIN_HOME", str(home))
     monkeypatch.delenv("HOSHIN_DATABASE_URL", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def hashing_backend(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    if request.path.parent.name in HASHING_FOLDERS:
+        monkeypatch.setenv("HOSHIN_EMBEDDER", "hashing")
 
 
 @pytest.fixture(scope="session")

@@ -26,8 +26,11 @@ def test_ideas_page_lists_demo_ideas_with_tiers(browser, live_server, login) -> 
     browser.get(live_server + "/ideas")
     rows = browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
     assert len(rows) > 20
-    text = browser.find_element(By.TAG_NAME, "main").text
-    assert any(tier in text for tier in ("core", "adjacent", "off"))
+    # Every row shows its idea's tier (the demo is scored): one badge per row, naming a tier.
+    badges = browser.find_elements(By.CSS_SELECTOR, "table tbody tr td span.tier")
+    assert len(badges) == len(rows)
+    assert {badge.text for badge in badges} <= {"core", "adjacent", "off"}
+    assert all(f"tier-{badge.text}" in badge.get_attribute("class").split() for badge in badges)
 
 
 def test_a_contributor_submits_an_idea_without_an_id_and_sees_its_verdict(

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from api.support import api_csrf
 from corridor.support import state
+from support import api_csrf
 
 
 def _verdicts(org: Any) -> dict[str, dict[str, Any]]:

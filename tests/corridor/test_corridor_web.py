@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from api.support import csrf_of
 from corridor.support import state
 from hoshin.service.corridor import score_ideas
+from support import csrf_of
 
 
 def test_ideas_page_shows_verdicts_filters_and_override_form(org: Any, aligner: Any) -> None:

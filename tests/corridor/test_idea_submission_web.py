@@ -8,10 +8,10 @@ import html
 import re
 from typing import Any
 
-from api.support import csrf_of
 from hoshin.embedding import HashingEmbedder
 from hoshin.service.corridor import store_aligner
 from hoshin.service.duplicates import similar_ideas
+from support import csrf_of
 
 
 def _submit(client: Any, **fields: str) -> Any:

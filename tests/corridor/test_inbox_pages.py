@@ -34,7 +34,7 @@ def inbox_as_it_was(store: Any, org_id: str, **filters: str) -> list[dict[str, A
     for idea in store.rows("ideas", org_id):
         verdict = verdicts.get(idea["id"])
         row = dict(idea)
-        for name in ("score", "tier", "theme", "why", "mission_version"):
+        for name in ("score", "tier", "theme", "why", "mission_version", "decided_by_example", "example_id"):
             row[name] = verdict[name] if verdict else None
         row["effective_tier"] = idea.get("override_tier") or row["tier"]
         if "tier" in filters and row["effective_tier"] != filters["tier"]:

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from api.support import csrf_of
 from corridor.support import state
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.audit import record_event
 from hoshin.service.corridor import list_inbox, score_ideas
 from hoshin.service.corridor_teaching import SETTLED_AFTER, teach, teach_page, undo_label
+from support import csrf_of
 
 TEXTS = {
     "T-01": "Door seal gasket that keeps refrigerators cold for fifteen years",

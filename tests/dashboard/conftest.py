@@ -2,7 +2,7 @@
 
 `demo` is the packaged demo organisation in a SQLite store, loaded once per module, with its
 ideas scored on arrival and goals, knowledge areas and communications scored by refresh_verdicts.
-The `org` fixture (tests/api/support.py) is the small organisation shared with the API tests.
+The `org` fixture (tests/support.py) is the small organisation shared with the API tests.
 """
 
 from __future__ import annotations
@@ -13,17 +13,11 @@ from typing import Any
 
 import pytest
 
-from api.support import database_url, org  # noqa: F401  (fixtures shared with tests/api)
 from hoshin.embedding import HashingEmbedder
 from hoshin.service.corridor import store_aligner
 from hoshin.service.dashboard import refresh_verdicts
 from hoshin.service.demo import load_demo
 from hoshin.service.verdict_reasons import open_store
-
-
-@pytest.fixture(autouse=True)
-def hashing_backend(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HOSHIN_EMBEDDER", "hashing")
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.support import _HASH, PASSWORD, csrf_of, login
 from hoshin.app import create_app
 from hoshin.service.dashboard import Filters, build_dashboard
+from support import _HASH, PASSWORD, csrf_of, login
 
 ORG = "frostline"
 

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from api.support import Org
 from hoshin.app import create_app
 from hoshin.errors import ConfigError
 from hoshin.service.dashboard import Filters, build_dashboard
 from hoshin.service.dashboard_snapshots import DashboardSnapshots
 from hoshin.service.shared_counter import SharedCounter
+from support import Org
 
 ORG = "frostline"
 

@@ -46,7 +46,13 @@ def test_public_names_are_pinned() -> None:
 
 def test_every_public_name_resolves() -> None:
     for name in hoshin.__all__:
-        assert getattr(hoshin, name) is not None
+        value = getattr(hoshin, name)
+        if name == "__version__":
+            assert isinstance(value, str) and value.count(".") == 2, value
+        else:
+            # The class or function of that name itself, from inside the package (not a module, a
+            # stray value or something re-exported from a dependency).
+            assert (value.__name__, value.__module__.split(".")[0]) == (name, "hoshin"), name
 
 
 def test_unknown_name_is_an_attribute_error() -> None:

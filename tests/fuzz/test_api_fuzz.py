@@ -21,7 +21,7 @@ from .conftest import ORG_FILE
 from .strategies import KNOWN_IDS, scalar
 
 SECRET = "u8Hr-3MnYw0sQx5LoP9dZc4JtKe7GbV2fRa1"
-# Starting jobs spawns threads that outlive a request; tests/scale/test_jobs_api.py covers them.
+# Starting jobs spawns threads that outlive a request; tests/jobs/test_jobs_api.py covers them.
 SKIPPED = {("post", "/api/v1/jobs/rescore"), ("post", "/api/v1/jobs/import/{kind}")}
 
 

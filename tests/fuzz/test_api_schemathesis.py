@@ -28,7 +28,7 @@ from starlette.testclient import TestClient
 from .conftest import ORG_FILE
 
 SECRET = "Zq4w-8RkTn2yVb6HcLx0pJ3sGd7MfA1eWu5o"
-# Starting jobs spawns threads that outlive a request; tests/scale/test_jobs_api.py covers them.
+# Starting jobs spawns threads that outlive a request; tests/jobs/test_jobs_api.py covers them.
 SKIPPED = ["/api/v1/jobs/rescore", "/api/v1/jobs/import/{kind}"]
 CASES_PER_OPERATION = 12
 

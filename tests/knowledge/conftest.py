@@ -17,8 +17,7 @@ from knowledge.support import SECRET
 
 
 @pytest.fixture(autouse=True)
-def hashing_backend(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("HOSHIN_EMBEDDER", "hashing")
+def knowledge_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOSHIN_HOME", str(tmp_path / "home"))
 
 

@@ -176,3 +176,24 @@ def test_a_job_store_brings_an_older_database_to_head(store_url: str) -> None:
     with engine.connect() as conn:
         assert current_version(conn) == HEAD
     engine.dispose()
+
+
+def test_migration_10_reads_existing_verdicts_as_not_decided_by_an_example(store_url: str) -> None:
+    with open_store(store_url) as repo:
+        repo.create_organisation("o", "Org")
+        repo.upsert("ideas", "o", [{"id": "I-1", "text": "Door seals"}])
+        verdict = {"score": 0.8, "tier": "core", "theme": "seals", "why": "Core."}
+        repo.save_verdicts("o", "idea", [("I-1", verdict)], model_id="m", mission_version=1)
+    engine = create_engine(store_url)
+    with engine.begin() as conn:  # back to how migration 9 left the database
+        conn.execute(text("ALTER TABLE verdicts DROP COLUMN decided_by_example"))
+        conn.execute(text("ALTER TABLE verdicts DROP COLUMN example_id"))
+        conn.execute(text("DELETE FROM hoshin_migrations WHERE version >= 10"))
+    engine.dispose()
+    with open_store(store_url) as repo:
+        (old,) = repo.verdicts("o", "idea")
+        assert (old["decided_by_example"], old["example_id"]) == (False, None)
+        decided = {**verdict, "decided_by_example": True, "example_id": "I-7"}
+        repo.save_verdicts("o", "idea", [("I-1", decided)], model_id="m", mission_version=1)
+        (new,) = repo.verdicts("o", "idea")
+        assert (new["decided_by_example"], new["example_id"]) == (True, "I-7")

@@ -4,7 +4,10 @@ verdicts sees changes. Every test runs on SQLite and on PostgreSQL (the `repo` f
 
 from __future__ import annotations
 
+import io
+import json
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -331,3 +334,40 @@ def test_the_store_writes_no_sentence_but_asks_the_writer_it_was_opened_with(sto
     with service_store(store_url) as repo:  # the service's writer: its own sentences, not the above
         want = batch_reason(batch, 0, "Make the fridge quieter, plan I-1")
         assert repo.newest_verdicts(ORG, "idea", ["I-1"])["I-1"]["why"] == want
+
+
+def test_a_batch_keeps_which_verdicts_an_example_decided_through_pruning(replay: Replay) -> None:
+    everyone = [f"I-{i:03d}" for i in range(6)]
+    ideas(replay.repo, everyone)
+    batch = replace(make_batch(everyone, seed=3), examples={0: "I-005", 2: None})
+    replay.repo.save_verdict_batch(ORG, "idea", batch, model_id="m", mission_version=1)
+
+    def flags() -> dict[str, tuple[bool, str | None]]:
+        found = replay.repo.verdicts(ORG, "idea")
+        return {v["record_id"]: (v["decided_by_example"], v["example_id"]) for v in found}
+
+    want = {i: (False, None) for i in everyone} | {"I-000": (True, "I-005"), "I-002": (True, None)}
+    assert flags() == want
+    page = replay.repo.newest_verdicts(ORG, "idea", ["I-000", "I-001"])
+    assert [(page[i]["decided_by_example"], page[i]["example_id"]) for i in ("I-000", "I-001")] == [
+        (True, "I-005"),
+        (False, None),
+    ]
+    # A newer batch leaves I-000 out and prunes this one: its verdict is kept as a row, flag and all.
+    newer = make_batch(everyone[1:], 4)
+    replay.repo.save_verdict_batch(ORG, "idea", newer, model_id="m", mission_version=2, keep=1)
+    assert flags()["I-000"] == (True, "I-005") and flags()["I-002"] == (False, None)
+
+
+def test_a_batch_payload_from_before_examples_were_kept_reads_as_none_decided() -> None:
+    batch = replace(make_batch(["I-1", "I-2"], seed=1), examples={1: "I-9"})
+    assert verdict_batches._decode(verdict_batches.encode(batch)).examples == {1: "I-9"}
+    with np.load(io.BytesIO(verdict_batches.encode(batch))) as data:
+        arrays = {k: data[k] for k in data.files}
+    meta = json.loads(arrays["meta"].tobytes())
+    del meta["examples"]  # as batches were stored before
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    old = io.BytesIO()
+    np.savez(old, **arrays)
+    decoded = verdict_batches._decode(old.getvalue())
+    assert decoded.examples == {} and not decoded.decided_by_example(1) and decoded.example_id(1) is None

@@ -39,6 +39,8 @@ INBOX_COLUMNS = (
     "reviewer",
     "text",
     "why",
+    "decided_by_example",
+    "example_id",
 )
 
 

@@ -95,7 +95,7 @@ def triage(
 #    (`Aligner.score_batch(..., context=..., vectors=...)`) and its verdicts handed on.
 #
 # So every verdict is the one `triage` gives over the whole input as one batch, whatever the chunk
-# size (tests/engine/test_batch_stream.py compares them); bench/README.md ("Streaming") records the
+# size (tests/cli/test_batch_stream.py compares them); bench/README.md ("Streaming") records the
 # measured agreement on 20,000 ideas with MiniLM. Memory holds one chunk, the word counts and four
 # vectors; the temporary folder holds the codes. Output starts at step 4, after the last embedding.
 

@@ -143,7 +143,7 @@ def score_ideas(
     else:
         chosen = [found[i] for i in wanted]
         verdicts = dict(zip(wanted, state.score(aligner, chosen, progress), strict=True))
-    items = [(idea_id, verdicts[idea_id].as_dict()) for idea_id in wanted]
+    items = [(idea_id, verdicts[idea_id].stored()) for idea_id in wanted]
     repo.save_verdicts(
         org_id, "idea", items, model_id=aligner.embedder.model_id, mission_version=model.version
     )
@@ -183,6 +183,8 @@ class RescoredIdeas(Sequence[dict[str, Any]]):
             "theme": batch.theme(i),
             "why": batch.why(i, self.texts[i], batch_reason),
             "mission_version": self.mission_version,
+            "decided_by_example": batch.decided_by_example(i),
+            "example_id": batch.example_id(i),
         }
 
     @overload
@@ -322,7 +324,7 @@ def judge_arrivals(
     except HoshinError as exc:
         log.warning("ideas scored after their write instead (%s)", exc)
         return None
-    items = [(idea["id"], v.as_dict()) for idea, v in zip(ideas, verdicts, strict=True)]
+    items = [(idea["id"], v.stored()) for idea, v in zip(ideas, verdicts, strict=True)]
     judged = {idea["id"]: idea["text"] for idea in ideas}
     return ArrivalVerdicts(org_id, judged, items, aligner.embedder.model_id, model.version)
 
@@ -419,6 +421,9 @@ def _inbox_row(idea: dict[str, Any], verdict: dict[str, Any] | None) -> dict[str
         theme=verdict["theme"] if verdict else None,
         why=verdict["why"] if verdict else None,
         mission_version=verdict["mission_version"] if verdict else None,
+        # Whether a reviewer's example (a labelled idea) decided the tier, and which one.
+        decided_by_example=bool(verdict.get("decided_by_example")) if verdict else None,
+        example_id=verdict.get("example_id") if verdict else None,
     )
     # What the organisation acts on: the reviewer's word where there is one, else the engine's.
     row["effective_tier"] = idea.get("override_tier") or row["tier"]

@@ -11,7 +11,8 @@ ideas (the inbox shows them) but teach nothing: the line may have moved with the
 Where the learner keeps the engine's tier, the engine's verdict stays as it is: its score and its
 sentence, which a re-score of a million ideas writes only when someone reads it. Where the learner
 moves the tier, the verdict takes the learner's tier and banded score and a sentence naming the
-labelled idea that decided it. A labelled idea is judged without its own label, so its verdict says
+labelled idea that decided it, and is marked decided by an example (with that idea's id), which the
+inbox and its CSV/XLSX exports show. A labelled idea is judged without its own label, so its verdict says
 what the other labels make of it, beside the reviewer's tier the inbox shows.
 """
 
@@ -187,8 +188,15 @@ class ReviewerLabels:
             if excluded[i] or tier == verdict.tier.value:
                 continue
             why = self.sentence(decided, i, verdict.theme, verdict.tier.value)
-            out[i] = Verdict(float(decided.scores[i]), Tier(tier), verdict.theme, why)
+            out[i] = Verdict(
+                float(decided.scores[i]), Tier(tier), verdict.theme, why, True, self.example_of(decided, i)
+            )
         return out
+
+    def example_of(self, decided: Decided, i: int) -> str | None:
+        """The labelled idea that decided verdict i (None when the labels had none of its tier)."""
+        j = int(decided.nearest[i])
+        return self.ids[j] if j >= 0 else None
 
     def apply_to_batch(self, batch: VerdictBatch, vectors: Vectors, excluded: np.ndarray) -> VerdictBatch:
         """`apply` for a whole pass held as a batch (`vectors`: the ideas' own, in batch order)."""
@@ -202,6 +210,15 @@ class ReviewerLabels:
         scores = np.array(batch.score, dtype=np.float64)
         scores[moved] = decided.scores[moved]
         whys = dict(batch.whys)
+        examples = dict(batch.examples)
         for n in moved.tolist():
             whys[n] = self.sentence(decided, n, batch.theme(n), TIER_CODES[int(engine[n])])
-        return replace(batch, score=scores, tier=tiers.astype(batch.tier.dtype), whys=whys, _built={})
+            examples[n] = self.example_of(decided, n)
+        return replace(
+            batch,
+            score=scores,
+            tier=tiers.astype(batch.tier.dtype),
+            whys=whys,
+            examples=examples,
+            _built={},
+        )

@@ -51,7 +51,7 @@ def create_engines(url: str) -> tuple[Engine, Engine]:
     # default pool (5 + 10) forty request threads queued for connections, and a liveness ping on
     # every checkout doubled the round trips (50 clients on 2 cores: median 542 -> 300 ms without
     # both). A connection the database dropped (a restart) fails its request with a clean 503 and
-    # the pool is refilled (tests/scale/test_db_restart.py).
+    # the pool is refilled (tests/store/test_db_restart.py).
     size = db_pool_size()
     engine = create_engine(url, pool_pre_ping=False, pool_size=size // 2, max_overflow=size - size // 2)
     # Reads run on the same pool in autocommit: a read transaction cost a BEGIN and a ROLLBACK

@@ -120,6 +120,19 @@ def _m009_job_table(conn: Connection) -> None:
         index.create(conn, checkfirst=True)
 
 
+def _m010_verdict_examples(conn: Connection) -> None:
+    """verdicts.decided_by_example and example_id: whether reviewers' examples decided a verdict's
+    tier, and which labelled idea did. Verdicts stored before read false (not known), until the
+    next re-score (a database created at head has both already)."""
+    have = {c["name"] for c in inspect(conn).get_columns(schema.verdicts.name)}
+    false = "false" if conn.dialect.name == "postgresql" else "0"
+    for name, default in (("decided_by_example", f" NOT NULL DEFAULT {false}"), ("example_id", "")):
+        if name in have:
+            continue
+        column_type = schema.verdicts.c[name].type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE verdicts ADD COLUMN {name} {column_type}{default}"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
     (2, "verdict batches", _m002_verdict_batches),
@@ -130,6 +143,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (7, "override version", _m007_override_version),
     (8, "sign-in attempts", _m008_sign_in_attempts),
     (9, "job table", _m009_job_table),
+    (10, "verdict examples", _m010_verdict_examples),
 ]
 HEAD = MIGRATIONS[-1][0]
 

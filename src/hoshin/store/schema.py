@@ -255,6 +255,11 @@ verdicts = Table(
     Column("why", Text),
     Column("model_id", String(NAME), nullable=False),
     Column("created_at", String(STAMP), nullable=False),
+    # Whether reviewers' examples (labelled ideas) decided the tier rather than the engine, and the
+    # labelled idea that did (null when the labels decided without one of that tier). Verdicts
+    # stored before this was recorded read false: unknown.
+    Column("decided_by_example", Boolean, nullable=False, server_default=false()),
+    Column("example_id", String(ID)),
 )
 Index("ix_verdicts_record", verdicts.c.organisation_id, verdicts.c.record_kind, verdicts.c.record_id)
 

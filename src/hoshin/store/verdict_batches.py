@@ -59,6 +59,9 @@ class VerdictBatch:
     exclusion_names: tuple[str, ...]
     thresholds: tuple[float, float]  # (core, adjacent) the tiers were cut at
     whys: dict[int, str] = field(default_factory=dict)  # sentences kept whole, by position
+    # Positions whose tier reviewers' examples decided -> the labelled idea that did (None when the
+    # labels decided without one of that tier). Batches stored before this was kept have none.
+    examples: dict[int, str | None] = field(default_factory=dict)
     # Sentences written for readers, by position: (text, the writer that wrote it, sentence).
     _built: dict[int, tuple[str, object, str]] = field(default_factory=dict, compare=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
@@ -86,6 +89,12 @@ class VerdictBatch:
 
     def theme(self, i: int) -> str:
         return self.row_names[int(self.row[i])]
+
+    def decided_by_example(self, i: int) -> bool:
+        return i in self.examples
+
+    def example_id(self, i: int) -> str | None:
+        return self.examples.get(i)
 
     def why(self, i: int, text: str, reasons: BatchReasons) -> str:
         """The sentence of verdict i for the record's text: the one given whole with the batch, else
@@ -115,6 +124,7 @@ def encode(batch: VerdictBatch) -> bytes:
         "exclusion_names": list(batch.exclusion_names),
         "thresholds": list(batch.thresholds),
         "whys": {str(i): why for i, why in batch.whys.items()},
+        "examples": {str(i): example for i, example in batch.examples.items()},
     }
     out = io.BytesIO()
     np.savez(
@@ -154,6 +164,7 @@ def _decode(payload: bytes) -> VerdictBatch:
         exclusion_names=tuple(meta["exclusion_names"]),
         thresholds=(float(core), float(adjacent)),
         whys={int(i): why for i, why in meta["whys"].items()},
+        examples={int(i): example for i, example in meta.get("examples", {}).items()},
         **arrays,
     )
 

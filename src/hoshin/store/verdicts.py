@@ -52,6 +52,8 @@ class Verdicts(Organisations):
                 "why": v.get("why"),
                 "model_id": model_id,
                 "created_at": stamp,
+                "decided_by_example": v.get("decided_by_example") is True,
+                "example_id": _example_id(v.get("example_id")),
             }
             for record_id, v in items
         ]
@@ -345,6 +347,8 @@ class StoredBatch:
             "why": batch.why(i, text, reasons),
             "model_id": self.model_id,
             "created_at": self.created_at,
+            "decided_by_example": batch.decided_by_example(i),
+            "example_id": batch.example_id(i),
         }
 
     def rows(self, org_id: str, texts: dict[str, str], reasons: BatchReasons) -> Iterator[dict[str, Any]]:
@@ -365,6 +369,8 @@ class StoredBatch:
                 "why": batch.why(i, texts.get(record_id, ""), reasons),
                 "model_id": self.model_id,
                 "created_at": self.created_at,
+                "decided_by_example": batch.decided_by_example(i),
+                "example_id": batch.example_id(i),
             }
 
 
@@ -388,3 +394,8 @@ def in_verdict_order(rows: Sequence[Any], batches: Sequence[StoredBatch], key: A
             yield pending.pop(0)
         yield row
     yield from pending
+
+
+def _example_id(value: object) -> str | None:
+    """The labelled idea a stored verdict names (a backup may hold anything there: only an id)."""
+    return value if isinstance(value, str) and 0 < len(value) <= schema.ID else None

@@ -58,6 +58,8 @@ INBOX_COLUMNS = (
     "override_reason",
     "text",
     "why",
+    "decided_by_example",
+    "example_id",
 )
 # Translucent fills for the tier bands behind the points (Okabe-Ito hues, so the points stay legible).
 BANDS = (

@@ -1,1 +1,0 @@
-from api.support import database_url, org  # noqa: F401  (fixtures shared with tests/api)
