@@ -86,14 +86,17 @@ def main(argv: list[str] | None = None) -> None:
     cli_import_ms = by_name.get("hoshin.cli", 0) / 1000
     slowest = sorted(top_level, key=lambda item: -item[1])[:6]
 
-    print(f"hoshin --help, {args.runs} runs: median {median:.3f} s, min {min(times):.3f} s, "
-          f"max {max(times):.3f} s; CPU time median {cpu_median:.3f} s")
+    print(
+        f"hoshin --help, {args.runs} runs: median {median:.3f} s, min {min(times):.3f} s, "
+        f"max {max(times):.3f} s; CPU time median {cpu_median:.3f} s"
+    )
     print(f"bare python start: median {bare:.3f} s; hoshin's own share {median - bare:.3f} s")
     print(f"target: median < {TARGET_S} s -> {'met' if median < TARGET_S else 'MISSED'}")
     print(f"modules imported: {len(names)}; heavy ones: {', '.join(heavy) if heavy else 'none (no torch)'}")
     print(f"importing hoshin.cli: {cli_import_ms:.0f} ms cumulative")
-    print("slowest top-level imports (cumulative): "
-          + ", ".join(f"{n} {us / 1000:.0f} ms" for n, us in slowest))
+    print(
+        "slowest top-level imports (cumulative): " + ", ".join(f"{n} {us / 1000:.0f} ms" for n, us in slowest)
+    )
     report(
         {
             "benchmark": "cli_startup",

@@ -85,8 +85,10 @@ def main(argv: list[str] | None = None) -> None:
 
     vectors_used = args.n * dimensions * 4
     overhead = peak - baseline - vectors_used
-    print(f"backend: {aligner.embedder.model_id} ({dimensions} dimensions), {args.n} distinct texts, "
-          f"vector cache {'off' if args.no_cache else 'on (empty SQLite file)'}")
+    print(
+        f"backend: {aligner.embedder.model_id} ({dimensions} dimensions), {args.n} distinct texts, "
+        f"vector cache {'off' if args.no_cache else 'on (empty SQLite file)'}"
+    )
     if not args.model:
         print("note: hashing backend used; MiniLM takes 6-40 min for 100k texts on 2 shared cores (--model)")
     print(f"triage call           {elapsed:8.1f} s")
@@ -94,8 +96,10 @@ def main(argv: list[str] | None = None) -> None:
     print(f"peak before the call  {peak_before / MIB:8.1f} MiB")
     print(f"peak RSS              {peak / MIB:8.1f} MiB")
     print(f"vectors ({dimensions} dims)   {vectors_used / MIB:8.1f} MiB  (n x {dimensions} x 4 bytes)")
-    print(f"overhead              {overhead / MIB:8.1f} MiB  = peak - baseline - vectors; "
-          f"{overhead / vectors_used:.1f}x the vectors")
+    print(
+        f"overhead              {overhead / MIB:8.1f} MiB  = peak - baseline - vectors; "
+        f"{overhead / vectors_used:.1f}x the vectors"
+    )
     report(
         {
             "benchmark": "triage_memory",

@@ -43,32 +43,100 @@ TARGET_RATIO = 0.9
 # len(ACTIONS) * len(SUBJECTS) * len(QUALIFIERS) * len(PURPOSES) of them (well over 100,000), so the
 # memory benchmark gets 100,000 distinct texts too. Some ideas fit the mission, most do not.
 ACTIONS = [
-    "Redesign", "Test", "Automate", "Outsource", "Prototype", "Simplify", "Audit", "Replace",
-    "Measure", "Standardise", "Crowdfund", "Recycle", "Localise", "Benchmark", "Insulate",
-    "Digitise", "License", "Repair", "Sponsor", "Translate", "Bundle", "Certify", "Pilot", "Retire",
+    "Redesign",
+    "Test",
+    "Automate",
+    "Outsource",
+    "Prototype",
+    "Simplify",
+    "Audit",
+    "Replace",
+    "Measure",
+    "Standardise",
+    "Crowdfund",
+    "Recycle",
+    "Localise",
+    "Benchmark",
+    "Insulate",
+    "Digitise",
+    "License",
+    "Repair",
+    "Sponsor",
+    "Translate",
+    "Bundle",
+    "Certify",
+    "Pilot",
+    "Retire",
 ]
 SUBJECTS = [
-    "the door gasket", "our compressor line", "the defrost cycle", "the warranty process",
-    "the mobile app", "the staff canteen", "the recipe blog", "a football sponsorship",
-    "the spare-parts catalogue", "the thermostat firmware", "our delivery vans", "the R600a refrigerant",
-    "the shop display fridges", "the coffee machines", "the marketing newsletter", "the payroll system",
-    "the condenser coils", "the freezer drawers", "a gaming headset", "the call centre scripts",
-    "the factory roof", "the energy label", "the ice maker", "the holiday rota", "the fan motor",
-    "a smartwatch strap", "the shelf layout", "the packaging foam", "the recruiting website",
+    "the door gasket",
+    "our compressor line",
+    "the defrost cycle",
+    "the warranty process",
+    "the mobile app",
+    "the staff canteen",
+    "the recipe blog",
+    "a football sponsorship",
+    "the spare-parts catalogue",
+    "the thermostat firmware",
+    "our delivery vans",
+    "the R600a refrigerant",
+    "the shop display fridges",
+    "the coffee machines",
+    "the marketing newsletter",
+    "the payroll system",
+    "the condenser coils",
+    "the freezer drawers",
+    "a gaming headset",
+    "the call centre scripts",
+    "the factory roof",
+    "the energy label",
+    "the ice maker",
+    "the holiday rota",
+    "the fan motor",
+    "a smartwatch strap",
+    "the shelf layout",
+    "the packaging foam",
+    "the recruiting website",
     "the vibration dampers",
 ]
 QUALIFIERS = [
-    "with a supplier in Poland", "before the summer peak", "using cheaper steel", "for older customers",
-    "with open-source tools", "in two pilot stores", "under a tighter budget", "with the university lab",
-    "for the export market", "within six weeks", "with less plastic", "at night shifts only",
-    "for rental flats", "with remote sensors", "through a partner network", "without new hires",
+    "with a supplier in Poland",
+    "before the summer peak",
+    "using cheaper steel",
+    "for older customers",
+    "with open-source tools",
+    "in two pilot stores",
+    "under a tighter budget",
+    "with the university lab",
+    "for the export market",
+    "within six weeks",
+    "with less plastic",
+    "at night shifts only",
+    "for rental flats",
+    "with remote sensors",
+    "through a partner network",
+    "without new hires",
 ]
 PURPOSES = [
-    "to cut energy use", "to lower noise at night", "to reduce returns", "to win younger buyers",
-    "to keep food fresh longer", "to save on taxes", "to boost social media reach", "to meet the EU rules",
-    "to shorten repair times", "to please investors", "to stop refrigerant leaks", "to fill the canteen",
-    "to raise brand awareness", "to extend product life", "to train new technicians", "to sell more headsets",
-    "to halve the carbon footprint", "to improve staff morale",
+    "to cut energy use",
+    "to lower noise at night",
+    "to reduce returns",
+    "to win younger buyers",
+    "to keep food fresh longer",
+    "to save on taxes",
+    "to boost social media reach",
+    "to meet the EU rules",
+    "to shorten repair times",
+    "to please investors",
+    "to stop refrigerant leaks",
+    "to fill the canteen",
+    "to raise brand awareness",
+    "to extend product life",
+    "to train new technicians",
+    "to sell more headsets",
+    "to halve the carbon footprint",
+    "to improve staff morale",
 ]
 
 
@@ -221,18 +289,28 @@ def main(argv: list[str] | None = None) -> None:
     (raw_s, raw_cpu), (service_s, service_cpu) = min(rounds["raw"]), min(rounds["service"])
     raw_rate, service_rate = args.n / raw_s, args.n / service_s
     # CPU time counts only work done, not time spent waiting for a core other users hold.
-    print(f"backend: {inner.model_id}, {args.n} distinct texts, model load {load_s:.1f} s (not counted); "
-          f"best of {args.repeat} alternating rounds")
-    print("all rounds (wall s): " + "; ".join(
-        f"{name} {', '.join(f'{w:.2f}' for w, _ in times)}" for name, times in rounds.items() if times))
+    print(
+        f"backend: {inner.model_id}, {args.n} distinct texts, model load {load_s:.1f} s (not counted); "
+        f"best of {args.repeat} alternating rounds"
+    )
+    print(
+        "all rounds (wall s): "
+        + "; ".join(
+            f"{name} {', '.join(f'{w:.2f}' for w, _ in times)}" for name, times in rounds.items() if times
+        )
+    )
     print(f"{'':15} {'wall':>9}  {'rate':>15}  {'wall ratio':>10}  {'CPU':>9}  {'CPU ratio':>9}")
     print(f"raw model       {raw_s:8.2f}s  {raw_rate:9.1f} text/s  {1:10.3f}  {raw_cpu:8.2f}s  {1:9.3f}")
-    print(f"service triage  {service_s:8.2f}s  {service_rate:9.1f} text/s  {raw_s / service_s:10.3f}  "
-          f"{service_cpu:8.2f}s  {raw_cpu / service_cpu:9.3f}")
+    print(
+        f"service triage  {service_s:8.2f}s  {service_rate:9.1f} text/s  {raw_s / service_s:10.3f}  "
+        f"{service_cpu:8.2f}s  {raw_cpu / service_cpu:9.3f}"
+    )
     if rounds["sent"]:
         sent_s, sent_cpu = min(rounds["sent"])
-        print(f"raw, as sent    {sent_s:8.2f}s  {args.n / sent_s:9.1f} text/s  {raw_s / sent_s:10.3f}  "
-              f"{sent_cpu:8.2f}s  {raw_cpu / sent_cpu:9.3f}  (the model on the strings triage embeds)")
+        print(
+            f"raw, as sent    {sent_s:8.2f}s  {args.n / sent_s:9.1f} text/s  {raw_s / sent_s:10.3f}  "
+            f"{sent_cpu:8.2f}s  {raw_cpu / sent_cpu:9.3f}  (the model on the strings triage embeds)"
+        )
     else:
         print("(triage sends the model these texts unchanged: no boilerplate words to drop)")
     result = {
@@ -250,13 +328,20 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_cli:
         cli_s, cli_cpu = time_cli(rows, backend)
         cli_rate = args.n / cli_s
-        print(f"CLI process     {cli_s:8.2f}s  {cli_rate:9.1f} text/s  {raw_s / cli_s:10.3f}  "
-              f"{cli_cpu:8.2f}s  {raw_cpu / cli_cpu:9.3f}")
+        print(
+            f"CLI process     {cli_s:8.2f}s  {cli_rate:9.1f} text/s  {raw_s / cli_s:10.3f}  "
+            f"{cli_cpu:8.2f}s  {raw_cpu / cli_cpu:9.3f}"
+        )
         print("(CLI: the whole process: interpreter start, model load, read CSV, triage, write JSON)")
-        result.update(cli_rate=round(cli_rate, 2), cli_ratio=round(cli_rate / raw_rate, 4),
-                      cli_cpu_ratio=round(raw_cpu / cli_cpu, 4))
-    print(f"service: {misses} texts embedded (the {args.n} ideas, the mission model and, "
-          "for backends without precomputed vectors, the background corpus)")
+        result.update(
+            cli_rate=round(cli_rate, 2),
+            cli_ratio=round(cli_rate / raw_rate, 4),
+            cli_cpu_ratio=round(raw_cpu / cli_cpu, 4),
+        )
+    print(
+        f"service: {misses} texts embedded (the {args.n} ideas, the mission model and, "
+        "for backends without precomputed vectors, the background corpus)"
+    )
     print(f"target: end-to-end rate ≥ {TARGET_RATIO} × raw model rate")
     report(result)
 

@@ -92,19 +92,37 @@ def summary_rows(results: dict[str, dict]) -> list[tuple[str, str, str, str]]:
         measured = f"{startup['median_s']:.3f} s median (CPU {startup['cpu_median_s']:.3f} s)"
         fast = startup["median_s"] < startup["target_s"]
         rows.append(("hoshin --help start", measured, "< 0.5 s", "met" if fast else "MISSED"))
-        rows.append(("--help imports torch", "yes" if startup["imports_torch"] else "no", "no",
-                     "MISSED" if startup["heavy_imports"] else "met"))
+        rows.append(
+            (
+                "--help imports torch",
+                "yes" if startup["imports_torch"] else "no",
+                "no",
+                "MISSED" if startup["heavy_imports"] else "met",
+            )
+        )
     tp = results.get("bench_triage_throughput.py")
     if tp:
         rows.append((f"raw model ({tp['n']} texts)", f"{tp['raw_rate']:.1f} texts/s", "-", "-"))
         measured = f"{tp['service_rate']:.1f}/s = {tp['service_ratio']:.2f}x"
         measured += f" (CPU {tp['service_cpu_ratio']:.2f}x)"
-        rows.append(("triage service / raw", measured,
-                     "≥ 0.9x", "met" if tp["service_ratio"] >= tp["target_ratio"] else "MISSED"))
+        rows.append(
+            (
+                "triage service / raw",
+                measured,
+                "≥ 0.9x",
+                "met" if tp["service_ratio"] >= tp["target_ratio"] else "MISSED",
+            )
+        )
         if "cli_ratio" in tp:
             measured = f"{tp['cli_rate']:.1f}/s = {tp['cli_ratio']:.2f}x (CPU {tp['cli_cpu_ratio']:.2f}x)"
-            rows.append(("triage CLI process / raw", measured,
-                         "≥ 0.9x", "met" if tp["cli_ratio"] >= tp["target_ratio"] else "MISSED"))
+            rows.append(
+                (
+                    "triage CLI process / raw",
+                    measured,
+                    "≥ 0.9x",
+                    "met" if tp["cli_ratio"] >= tp["target_ratio"] else "MISSED",
+                )
+            )
     cache = results.get("bench_cache.py")
     if cache:
         measured = f"{cache['second_misses']} misses; {cache['first_s']:.2f} s -> {cache['second_s']:.2f} s"
@@ -113,45 +131,68 @@ def summary_rows(results: dict[str, dict]) -> list[tuple[str, str, str, str]]:
     memory = results.get("bench_triage_memory.py")
     if memory:
         peak = memory.get("time_v_peak_mib", memory["peak_mib"])
-        rows.append((f"memory, {memory['n']} texts ({memory['backend']})",
-                     f"peak {peak:.0f} MiB = baseline {memory['baseline_mib']:.0f} + vectors "
-                     f"{memory['vectors_mib']:.0f} + overhead {memory['overhead_mib']:.0f}",
-                     "report", f"overhead {memory['overhead_x_vectors']:.1f}x vectors"))
+        rows.append(
+            (
+                f"memory, {memory['n']} texts ({memory['backend']})",
+                f"peak {peak:.0f} MiB = baseline {memory['baseline_mib']:.0f} + vectors "
+                f"{memory['vectors_mib']:.0f} + overhead {memory['overhead_mib']:.0f}",
+                "report",
+                f"overhead {memory['overhead_x_vectors']:.1f}x vectors",
+            )
+        )
     stream = results.get("bench_triage_stream.py")
     if stream:
-        measured = (f"{stream['cli_rate']:.1f}/s = {stream['cli_ratio']:.2f}x raw "
-                    f"(CPU {stream['cli_cpu_ratio']:.2f}x), peak RSS {stream['peak_mib']:.0f} MiB")
+        measured = (
+            f"{stream['cli_rate']:.1f}/s = {stream['cli_ratio']:.2f}x raw "
+            f"(CPU {stream['cli_cpu_ratio']:.2f}x), peak RSS {stream['peak_mib']:.0f} MiB"
+        )
         if "identical_tiers" in stream:
             measured += f", {stream['identical_tiers']:.2%} tiers as one batch"
         ok = stream["peak_mib"] < stream["rss_limit_mib"]
-        rows.append((f"triage CLI, {stream['n']} rows streamed", measured, "RSS < 1.5 GB",
-                     "met" if ok else "MISSED"))
+        rows.append(
+            (f"triage CLI, {stream['n']} rows streamed", measured, "RSS < 1.5 GB", "met" if ok else "MISSED")
+        )
     taught = results.get("bench_triage_examples.py")
     if taught:
-        measured = (f"{taught['examples_s']:.1f} s vs {taught['plain_s']:.1f} s = {taught['ratio']:.2f}x "
-                    f"(CPU {taught['cpu_ratio']:.2f}x)")
+        measured = (
+            f"{taught['examples_s']:.1f} s vs {taught['plain_s']:.1f} s = {taught['ratio']:.2f}x "
+            f"(CPU {taught['cpu_ratio']:.2f}x)"
+        )
         verdict = "met" if taught["ratio"] < taught["target_ratio"] else "MISSED"
-        rows.append((f"triage with examples, {taught['n']} texts", measured,
-                     f"< {taught['target_ratio']}x", verdict))
+        rows.append(
+            (f"triage with examples, {taught['n']} texts", measured, f"< {taught['target_ratio']}x", verdict)
+        )
     rescore = results.get("bench_rescore_app.py")
     if rescore:
         first = rescore["first_pass"]["seconds"]
-        measured = (f"{rescore['rescore_s']:.2f} s median after a corridor change "
-                    f"(first pass in a fresh process {first:.1f} s, {rescore['database']})")
-        rows.append((f"in-app re-score of {rescore['n']:,} ideas", measured, "< 5 s for 1,000,000",
-                     "met" if rescore["rescore_ok"] else "MISSED"))
+        measured = (
+            f"{rescore['rescore_s']:.2f} s median after a corridor change "
+            f"(first pass in a fresh process {first:.1f} s, {rescore['database']})"
+        )
+        rows.append(
+            (
+                f"in-app re-score of {rescore['n']:,} ideas",
+                measured,
+                "< 5 s for 1,000,000",
+                "met" if rescore["rescore_ok"] else "MISSED",
+            )
+        )
     load = results.get("bench_load.py")
     if load:
-        measured = (f"p95 {load['p95_ms']:.0f} ms, {load['errors']} errors, "
-                    f"{load['throughput']:.1f}/s ({load['clients']} clients, {load['database']})")
+        measured = (
+            f"p95 {load['p95_ms']:.0f} ms, {load['errors']} errors, "
+            f"{load['throughput']:.1f}/s ({load['clients']} clients, {load['database']})"
+        )
         verdict = "met" if load["met"] else "MISSED"
         rows.append(("idea POST under load", measured, "p95 < 200 ms, 0 errors", verdict))
     imported = results.get("bench_import.py")
     if imported:
         for path, label in (("cli", "hoshin import"), ("jobs", "hoshin jobs import")):
             if f"{path}_ratio" in imported:
-                measured = (f"{imported[f'{path}_rate']:.1f}/s = {imported[f'{path}_ratio']:.2f}x "
-                            f"(CPU {imported[f'{path}_cpu_ratio']:.2f}x)")
+                measured = (
+                    f"{imported[f'{path}_rate']:.1f}/s = {imported[f'{path}_ratio']:.2f}x "
+                    f"(CPU {imported[f'{path}_cpu_ratio']:.2f}x)"
+                )
                 verdict = "met" if imported[f"{path}_ratio"] >= imported["target_ratio"] else "MISSED"
                 rows.append((f"{label} ({imported['n']}) / raw", measured, "≥ 0.8x", verdict))
     return rows
