@@ -74,7 +74,7 @@ SETTINGS = (
         "HOSHIN_PRECISION",
         "auto",
         "fp32 or int8 (onnxruntime on the CPU only): the int8 build, made from the installed weights "
-        "on first use, embeds about 1.7-2x as many texts per CPU second with vectors close to, not "
+        "on first use, embeds about 1.7x as many texts per CPU second with vectors close to, not "
         "the same as, fp32's. auto means fp32: int8 moved some evaluation numbers by more than 0.005.",
     ),
     Setting(
