@@ -2,7 +2,7 @@
 
 Usage:  python bench/bench_triage_stream.py [--n 20000] [--embedder minilm|hashing] [--runs 1]
                                             [--format jsonl] [--order best|input] [--raw-n 5000]
-                                            [--compare]
+                                            [--compare] [--precisions fp32,int8]
 
 Writes `--n` idea rows to a CSV (distinct texts: the shared generator's, with a numbered variant
 past its 207,360 combinations), then:
@@ -18,6 +18,9 @@ CPU second: other people's load on a shared machine distorts it far less), and t
 `--compare` then triages the same rows in this process as one batch (`service.batch.triage`, vectors
 from the last run's cache) and reports how many tiers the CLI's chunked run gave identically and the
 largest score difference: the price of fixing the batch context on a sample (service/batch.py).
+`--precisions fp32,int8` times both builds of MiniLM (HOSHIN_PRECISION) in the same run, alternating
+raw and CLI per precision and round, and prints each one's rates beside the other's (the int8 build's
+CLI against the fp32 raw model is the issue's "end to end vs. the model" for the shipped default).
 The last line, starting with RESULT, is the JSON summary bench/run_all.py reads.
 """
 
@@ -75,7 +78,7 @@ def time_raw(backend: str, sample: list[str]) -> tuple[float, float]:
     from hoshin.embedding import create_embedder
 
     embedder = create_embedder(backend)
-    embedder.embed(sample[:8])
+    embedder.embed(sample[:8])  # loads (and on first use builds) the model
     started, cpu = time.perf_counter(), time.process_time()
     embedder.embed(sample)
     return time.perf_counter() - started, time.process_time() - cpu
@@ -148,6 +151,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--order", default="best", choices=("best", "input"), help="output order")
     parser.add_argument("--raw-n", type=int, default=None, help="texts for the raw rate (min(n, 5000))")
     parser.add_argument("--compare", action="store_true", help="verdicts against one unchunked batch")
+    parser.add_argument(
+        "--precisions",
+        default=None,
+        help="comma list of HOSHIN_PRECISION values to time in one run (fp32,int8)",
+    )
     args = parser.parse_args(argv)
     backend = (args.embedder or os.environ.get("HOSHIN_EMBEDDER") or "minilm").lower()
 
@@ -156,44 +164,79 @@ def main(argv: list[str] | None = None) -> None:
     source = work / "ideas.csv"
     write_input(source, args.n)
     raw_n = min(args.n, args.raw_n if args.raw_n is not None else 5000)
-    raw_wall, raw_cpu = time_raw(backend, list(texts(raw_n)))
-    raw_rate, raw_cpu_rate = raw_n / raw_wall, raw_n / max(raw_cpu, 1e-9)
-    print(f"raw model ({backend}, {raw_n} texts): {raw_rate:.1f} texts/s, {raw_cpu_rate:.1f} per CPU second")
-
-    runs = []
-    for number in range(args.runs):
-        run = run_cli(source, work, backend, args.format, args.order)
-        produced = count_rows(run["output"], args.format)
-        if produced != args.n:
-            raise SystemExit(f"the CLI wrote {produced} rows for {args.n} inputs")
-        runs.append(run)
+    precisions = [p.strip() for p in args.precisions.split(",")] if args.precisions else [None]
+    per: dict[str, dict] = {}
+    for round_ in range(args.runs):
+        for precision in precisions:
+            if precision is not None:
+                os.environ["HOSHIN_PRECISION"] = precision
+            label = precision or os.environ.get("HOSHIN_PRECISION", "default")
+            entry = per.setdefault(label, {"raw": [], "runs": []})
+            raw_wall, raw_cpu = time_raw(backend, list(texts(raw_n)))
+            entry["raw"].append((raw_wall, raw_cpu))
+            print(
+                f"[{label}] raw model ({backend}, {raw_n} texts): {raw_n / raw_wall:.1f} texts/s, "
+                f"{raw_n / max(raw_cpu, 1e-9):.1f} per CPU second"
+            )
+            run = run_cli(source, work, backend, args.format, args.order)
+            produced = count_rows(run["output"], args.format)
+            if produced != args.n:
+                raise SystemExit(f"the CLI wrote {produced} rows for {args.n} inputs")
+            entry["runs"].append(run)
+            print(
+                f"[{label}] cli run {round_ + 1}: {run['wall_s']:.1f} s, "
+                f"{args.n / run['wall_s']:.1f} texts/s, CPU {run['cpu_s']:.1f} s "
+                f"({args.n / max(run['cpu_s'], 1e-9):.1f} per CPU second), "
+                f"peak RSS {run['peak_mib']:.0f} MiB"
+            )
+    summaries = {}
+    for label, entry in per.items():
+        raw_wall = min(w for w, _ in entry["raw"])
+        raw_cpu = min(c for _, c in entry["raw"])
+        runs = entry["runs"]
+        wall = statistics.median(r["wall_s"] for r in runs)
+        cpu = statistics.median(r["cpu_s"] for r in runs)
+        peak = max(r["peak_mib"] for r in runs)
+        raw_rate, raw_cpu_rate = raw_n / raw_wall, raw_n / max(raw_cpu, 1e-9)
+        summaries[label] = {
+            "raw_rate": raw_rate,
+            "raw_cpu_rate": raw_cpu_rate,
+            "cli_rate": args.n / wall,
+            "cli_cpu_rate": args.n / max(cpu, 1e-9),
+            "cli_ratio": args.n / wall / raw_rate,
+            "cli_cpu_ratio": args.n / max(cpu, 1e-9) / raw_cpu_rate,
+            "peak_mib": peak,
+        }
         print(
-            f"cli run {number + 1}: {run['wall_s']:.1f} s, {args.n / run['wall_s']:.1f} texts/s, "
-            f"CPU {run['cpu_s']:.1f} s, peak RSS {run['peak_mib']:.0f} MiB"
+            f"[{label}] cli median of {len(runs)}: {args.n / wall:.1f} texts/s = "
+            f"{args.n / wall / raw_rate:.2f} x raw (CPU {summaries[label]['cli_cpu_ratio']:.2f} x); "
+            f"peak RSS {peak:.0f} MiB (limit {RSS_LIMIT_MIB})"
         )
-    wall = statistics.median(r["wall_s"] for r in runs)
-    cpu = statistics.median(r["cpu_s"] for r in runs)
-    peak = max(r["peak_mib"] for r in runs)
+    last = list(summaries)[-1]
+    peak = max(s["peak_mib"] for s in summaries.values())
     result = {
         "n": args.n,
         "backend": backend,
         "format": args.format,
         "order": args.order,
         "raw_n": raw_n,
-        "raw_rate": raw_rate,
-        "raw_cpu_rate": raw_cpu_rate,
-        "cli_rate": args.n / wall,
-        "cli_cpu_rate": args.n / max(cpu, 1e-9),
-        "cli_ratio": args.n / wall / raw_rate,
-        "cli_cpu_ratio": args.n / max(cpu, 1e-9) / raw_cpu_rate,
+        **summaries[last],
         "peak_mib": peak,
         "rss_limit_mib": RSS_LIMIT_MIB,
         "runs": args.runs,
     }
-    print(
-        f"cli median of {args.runs}: {result['cli_rate']:.1f} texts/s = {result['cli_ratio']:.2f} x raw "
-        f"(CPU {result['cli_cpu_ratio']:.2f} x); peak RSS {peak:.0f} MiB (limit {RSS_LIMIT_MIB})"
-    )
+    if len(summaries) > 1:
+        result["precisions"] = summaries
+        first = list(summaries)[0]
+        ratio = summaries[last]["cli_rate"] / summaries[first]["raw_rate"]
+        cpu_ratio = summaries[last]["cli_cpu_rate"] / summaries[first]["raw_cpu_rate"]
+        result[f"cli_{last}_vs_raw_{first}"] = ratio
+        result[f"cli_{last}_vs_raw_{first}_cpu"] = cpu_ratio
+        print(
+            f"cli [{last}] against the raw model [{first}]: {ratio:.2f} x by wall time, "
+            f"{cpu_ratio:.2f} x by CPU time"
+        )
+    runs = per[last]["runs"]
     if args.compare:
         if args.format != "jsonl":
             raise SystemExit("--compare reads the CLI's output as jsonl: use --format jsonl")

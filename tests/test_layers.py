@@ -22,7 +22,7 @@ ALLOWED: dict[str, set[str]] = {
     "config": {"errors"},
     "io": {"errors"},
     "domain": {"errors"},
-    "embedding": {"domain", "errors", "config", "threads"},
+    "embedding": {"domain", "errors", "config", "threads", "data"},
     "store": {"domain", "embedding", "errors", "config"},
     "service": {"domain", "embedding", "store", "errors", "config", "io", "data", "threads"},
     "web": set(),  # templates and static files only

@@ -16,11 +16,15 @@ __all__ = [
     "VectorCache",
     "content_hash",
     "create_embedder",
+    "minilm_precision",
     "normalise_rows",
 ]
 
 BACKENDS = ("minilm", "hashing")
 RUNTIMES = ("auto", "onnx", "torch")
+PRECISIONS = ("auto", "fp32", "int8")
+#: What HOSHIN_PRECISION=auto means for onnxruntime on the CPU (bench/README.md, "int8 model").
+DEFAULT_CPU_PRECISION = "fp32"
 
 
 def create_embedder(backend: str | None = None) -> Embedder:
@@ -58,11 +62,26 @@ def _runtime_setting() -> str:
     return settings.runtime
 
 
+def minilm_precision() -> str:
+    """HOSHIN_PRECISION: `fp32`, `int8` (onnxruntime only) or `auto` (the default): int8 where the
+    model runs through onnxruntime on the CPU and DEFAULT_CPU_PRECISION says so, fp32 otherwise."""
+    from hoshin.config import settings
+    from hoshin.errors import ConfigError
+
+    wanted = settings.precision
+    runtime = minilm_runtime()
+    if wanted == "auto":
+        return DEFAULT_CPU_PRECISION if runtime == "onnx" else "fp32"
+    if wanted == "int8" and runtime != "onnx":
+        raise ConfigError("HOSHIN_PRECISION=int8 needs onnxruntime (HOSHIN_RUNTIME=auto or onnx, on the CPU)")
+    return wanted
+
+
 def _minilm() -> Embedder:
     if minilm_runtime() == "onnx":
         from hoshin.embedding.minilm_onnx import OnnxMiniLMEmbedder
 
-        return OnnxMiniLMEmbedder(fallback=_runtime_setting() == "auto")
+        return OnnxMiniLMEmbedder(fallback=_runtime_setting() == "auto", precision=minilm_precision())
     from hoshin.embedding.minilm import MiniLMEmbedder
 
     return MiniLMEmbedder()

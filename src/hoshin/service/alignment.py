@@ -264,7 +264,13 @@ def _packaged_background(embedder: Embedder) -> np.ndarray:
     from hoshin.data.corpora import background_texts
 
     texts = background_texts()
-    stored = _stored_background(embedder.model_id, _digest(tuple(texts)))
+    digest = _digest(tuple(texts))
+    stored = _stored_background(embedder.model_id, digest)
+    if stored is None:
+        # The int8 build keeps its own (made on this machine, beside the model file).
+        from hoshin.embedding.onnx_int8 import stored_background
+
+        stored = stored_background(embedder.model_id, digest)
     if stored is not None:
         return stored
     return embedder.embed(texts)
