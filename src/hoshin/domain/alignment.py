@@ -33,8 +33,8 @@ __all__ = ["AlignmentResult", "EngineParams", "MissionVectors", "align", "calibr
 class EngineParams:
     hub_weight: float = 0.5  # share of hubness subtracted from every similarity
     hub_k: int = 10  # background neighbours that define hubness
-    # z a fragment-theme must exceed the whole mission by to win (1.0: docs/calibration.md)
-    theme_penalty: float = 1.0
+    # z a fragment-theme must exceed the whole mission by to win (docs/calibration.md: 1.0 measured)
+    theme_penalty: float = 0.5
     feedback_k: int = 4  # best texts of a batch that define its on-mission centre
     feedback_weight: float = 1.0
     feedback_min_batch: int = 10  # below this a batch is too small to learn from
