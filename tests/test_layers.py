@@ -19,7 +19,8 @@ ALLOWED: dict[str, set[str]] = {
     "errors": set(),
     "data": set(),
     "threads": {"errors", "config"},
-    "config": {"errors"},
+    "config_parsers": {"errors"},  # the parsers behind config's settings
+    "config": {"errors", "config_parsers"},
     "io": {"errors"},
     "domain": {"errors"},
     "embedding": {"domain", "errors", "config", "threads", "data"},

@@ -6,7 +6,8 @@ HOSHIN_JOB_QUEUE (a `str | None`), read from the environment at that moment, so 
 later (a test, `hoshin serve` for its worker processes) counts at once. A malformed value raises
 ConfigError naming the variable and what to write instead. `SETTINGS` is the documented list, in
 `Settings`' order; a test keeps README.md in step with it, and another keeps every other module
-from reading HOSHIN_* variables itself.
+from reading HOSHIN_* variables itself. The parsers that check each raw value live in
+`hoshin.config_parsers`.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
+
+from hoshin import config_parsers as parse
 
 __all__ = [
     "SETTINGS",
@@ -37,9 +40,7 @@ __all__ = [
     "SingleSignOn",
 ]
 
-_N = TypeVar("_N", int, float)
 _T = TypeVar("_T")
-_D = TypeVar("_D", int, None)
 
 
 @dataclass(frozen=True)
@@ -74,112 +75,6 @@ class Setting(Generic[_T]):
         return self if instance is None else self.value()
 
 
-def _error(message: str) -> Exception:
-    from hoshin.errors import ConfigError  # errors imports nothing; kept lazy like the rest
-
-    return ConfigError(message)
-
-
-def _optional_text(name: str, raw: str | None) -> str | None:
-    """The value without surrounding blanks; None when unset or blank."""
-    value = (raw or "").strip()
-    return value or None
-
-
-def _text(default: str) -> Callable[[str, str | None], str]:
-    def parse(name: str, raw: str | None) -> str:
-        return _optional_text(name, raw) or default
-
-    return parse
-
-
-def _optional_path(name: str, raw: str | None) -> Path | None:
-    value = _optional_text(name, raw)
-    return Path(value).expanduser() if value else None
-
-
-def _choice(default: str, choices: tuple[str, ...]) -> Callable[[str, str | None], str]:
-    def parse(name: str, raw: str | None) -> str:
-        value = (raw or "").strip().lower() or default
-        if value not in choices:
-            raise _error(f"{name} must be one of {', '.join(choices)}, not {value!r}")
-        return value
-
-    return parse
-
-
-def _switch(default: bool) -> Callable[[str, str | None], bool]:
-    def parse(name: str, raw: str | None) -> bool:
-        value = (raw or "").strip().lower()
-        if value in ("on", "true", "yes", "1"):
-            return True
-        if value in ("off", "false", "no", "0"):
-            return False
-        if not value:
-            return default
-        raise _error(f"{name} must be on or off, not {value!r}")
-
-    return parse
-
-
-def _positive_whole(default: _D, fix: str) -> Callable[[str, str | None], int | _D]:
-    def parse(name: str, raw: str | None) -> int | _D:
-        value = (raw or "").strip()
-        if not value:
-            return default
-        if not value.isdigit() or int(value) < 1:
-            raise _error(f"{name} must be a positive whole number, not {value!r} ({fix})")
-        return int(value)
-
-    return parse
-
-
-def _bounded(
-    default: str,
-    convert: Callable[[str], _N],
-    what: str,
-    ok: Callable[[_N], bool],
-    limits: str,
-    hint: bool = True,
-) -> Callable[[str, str | None], _N]:
-    """A number: `convert` of the value (`default` when unset) for which `ok` holds. ConfigError
-    naming the setting and `what` it must be when it does not convert (with `hint`, how to get the
-    default back), or the `limits` it must keep to when it is out of them."""
-
-    def parse(name: str, raw: str | None) -> _N:
-        value, written = _number_setting(name, default, convert, what, hint, raw)
-        if not ok(value):  # the comparisons in `ok` are false for nan, so nan is refused too
-            raise _error(f"{name} must be {limits}, not {written}")
-        return value
-
-    return parse
-
-
-def _attempts(default: str) -> Callable[[str, str | None], int]:
-    return _bounded(
-        default,
-        int,
-        "a whole number of attempts",
-        lambda n: 0 <= n <= 1_000_000,
-        "between 0 (no limit) and 1000000 attempts",
-    )
-
-
-def _redis_url(name: str, raw: str | None) -> str | None:
-    value = _optional_text(name, raw)
-    if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
-        raise _error(
-            f"{name} must be a Redis URL such as redis://127.0.0.1:6379/0, not {value!r} "
-            "(unset it to run jobs in-process)"
-        )
-    return value
-
-
-def _exact(name: str, raw: str | None) -> str | None:
-    """The value exactly as set (an empty one too); None when unset."""
-    return raw
-
-
 class Settings:
     """Every HOSHIN_* setting, typed. Each attribute reads its variable when it is read."""
 
@@ -189,26 +84,26 @@ class Settings:
         "HOSHIN_HOME",
         "the user data folder (platformdirs)",
         "Folder for the default SQLite database and the vector cache.",
-        _optional_path,
+        parse.optional_path,
     )
     database_url = Setting(
         "HOSHIN_DATABASE_URL",
         "sqlite:///$HOSHIN_HOME/hoshin.sqlite3",
         "SQLAlchemy URL of the store; postgresql+psycopg://... for PostgreSQL.",
-        _optional_text,
+        parse.optional_text,
     )
     embedder = Setting(
         "HOSHIN_EMBEDDER",
         "minilm",
         "Embedding backend: minilm (packaged all-MiniLM-L6-v2) or hashing (tests only).",
-        _choice("minilm", ("minilm", "hashing")),
+        parse.choice("minilm", ("minilm", "hashing")),
     )
     db_pool = Setting(
         "HOSHIN_DB_POOL",
         "32",
         "PostgreSQL connections one process may hold (half kept open, half opened on demand). "
         "Keep workers x pool below the server's max_connections.",
-        _bounded(
+        parse.bounded(
             "32",
             int,
             "a whole number of connections",
@@ -221,7 +116,7 @@ class Settings:
         "HOSHIN_DEVICE",
         "auto",
         "Where the model runs: auto (CUDA when torch sees it), cpu, cuda.",
-        _text("auto"),
+        parse.text("auto"),
     )
     runtime = Setting(
         "HOSHIN_RUNTIME",
@@ -229,7 +124,7 @@ class Settings:
         "What runs the packaged model: auto (onnxruntime on the CPU, torch on a GPU), onnx or torch. "
         "Both give the same vectors; onnxruntime loads in a fraction of a second and has less "
         "overhead per call.",
-        _choice("auto", ("auto", "onnx", "torch")),
+        parse.choice("auto", ("auto", "onnx", "torch")),
     )
     precision = Setting(
         "HOSHIN_PRECISION",
@@ -237,51 +132,51 @@ class Settings:
         "fp32 or int8 (onnxruntime on the CPU only): the int8 build, made from the installed weights "
         "on first use, embeds about 1.7x as many texts per CPU second with vectors close to, not "
         "the same as, fp32's. auto means fp32: int8 moved some evaluation numbers by more than 0.005.",
-        _choice("auto", ("auto", "fp32", "int8")),
+        parse.choice("auto", ("auto", "fp32", "int8")),
     )
     model_dir = Setting(
         "HOSHIN_MODEL_DIR",
         "the user cache folder (platformdirs)",
         "Where the model exported for onnxruntime is kept (made from the installed weights on first use).",
-        _optional_path,
+        parse.optional_path,
     )
     cpu_threads = Setting(
         "HOSHIN_CPU_THREADS",
         "all cores; 1 under `hoshin serve`",
         "Threads one model call or matrix product may use (torch and BLAS). The server answers many "
         "requests at once; one thread each keeps threads from spinning against each other.",
-        _positive_whole(None, "unset it to let the libraries decide"),
+        parse.positive_whole(None, "unset it to let the libraries decide"),
     )
     cache = Setting(
         "HOSHIN_CACHE",
         "on",
         "Set to off to disable the vector cache of the batch commands.",
-        _switch(True),
+        parse.switch(True),
     )
     job_queue = Setting(
         "HOSHIN_JOB_QUEUE",
         "none (jobs run in-process)",
         "Redis URL of the background-job queue (redis://host:6379/0); `hoshin jobs worker` runs them.",
-        _redis_url,
+        parse.redis_url,
     )
     job_queue_name = Setting(
         "HOSHIN_JOB_QUEUE_NAME",
         "hoshin",
         "Name of the Redis queue; separate names keep deployments apart on one Redis.",
-        _text("hoshin"),
+        parse.text("hoshin"),
     )
     rescore_chunk = Setting(
         "HOSHIN_RESCORE_CHUNK",
         "500",
         "Ideas per transaction in a re-scoring job (smaller: finer resume after a crash).",
-        _positive_whole(500, "unset it for the default, 500"),
+        parse.positive_whole(500, "unset it for the default, 500"),
     )
     verdict_history = Setting(
         "HOSHIN_VERDICT_HISTORY",
         "10",
         "Full re-scores whose verdicts are kept whole, per organisation and record kind; older ones "
         "keep their counts by tier and theme (the newest verdict of every record is always kept).",
-        _bounded(
+        parse.bounded(
             "10",
             int,
             "a whole number of re-scores to keep",
@@ -295,7 +190,7 @@ class Settings:
         "Seconds the web app may show dashboard numbers it already built. Edits made through the "
         "app show at once, whichever worker process answers; new ideas and writes from elsewhere "
         "(CLI, jobs, servers on other machines) within this time. 0 builds the numbers for every view.",
-        _bounded(
+        parse.bounded(
             "2",
             float,
             "a number of seconds",
@@ -308,14 +203,14 @@ class Settings:
         "50",
         "Largest request body the server accepts, in MiB (file imports included); a larger one is "
         "refused with 413 before it is read or its sender signed in.",
-        _bounded("50", int, "a whole number of MiB", lambda n: 1 <= n <= 4096, "between 1 and 4096 MiB"),
+        parse.bounded("50", int, "a whole number of MiB", lambda n: 1 <= n <= 4096, "between 1 and 4096 MiB"),
     )
     secure_cookie = Setting(
         "HOSHIN_SECURE_COOKIE",
         "off",
         "on: mark the session cookie Secure (sent over HTTPS only) and ask browsers to keep to "
         "HTTPS; set it when the server is reached through TLS.",
-        _switch(False),
+        parse.switch(False),
     )
     sign_in_failures = Setting(
         "HOSHIN_SIGN_IN_FAILURES",
@@ -323,21 +218,21 @@ class Settings:
         "Sign-in attempts one user name may fail within the window; further ones are answered 429 "
         "(with Retry-After) without the password being checked. A success starts the count again. "
         "0: no limit per name.",
-        _attempts("5"),
+        parse.attempts("5"),
     )
     sign_in_address_failures = Setting(
         "HOSHIN_SIGN_IN_ADDRESS_FAILURES",
         "30",
         "Sign-in attempts one client address may fail within the window, whatever names it tries. "
         "0: no limit per address.",
-        _attempts("30"),
+        parse.attempts("30"),
     )
     sign_in_window_min = Setting(
         "HOSHIN_SIGN_IN_WINDOW_MIN",
         "15",
         "Minutes over which failed sign-ins are counted (a sliding window: each failure stops "
         "counting this long after it was made).",
-        _bounded(
+        parse.bounded(
             "15",
             float,
             "a number of minutes",
@@ -351,27 +246,29 @@ class Settings:
         "OpenID Connect provider: its issuer URL, or its discovery URL (ending in "
         "/.well-known/openid-configuration). Set it with the client id and secret and the role "
         "mapping to show 'Sign in with ...' on the sign-in page (docs/single-sign-on.md).",
-        _optional_text,
+        parse.optional_text,
     )
     oidc_client_id = Setting(
         "HOSHIN_OIDC_CLIENT_ID",
         "none",
         "The client id Hoshin is registered under at the provider.",
-        _optional_text,
+        parse.optional_text,
     )
-    oidc_client_secret = Setting("HOSHIN_OIDC_CLIENT_SECRET", "none", "That client's secret.", _optional_text)
+    oidc_client_secret = Setting(
+        "HOSHIN_OIDC_CLIENT_SECRET", "none", "That client's secret.", parse.optional_text
+    )
     oidc_name = Setting(
         "HOSHIN_OIDC_NAME",
         "single sign-on",
         "The provider's name on the button: 'Sign in with NAME'.",
-        _text("single sign-on"),
+        parse.text("single sign-on"),
     )
     oidc_role_claim = Setting(
         "HOSHIN_OIDC_ROLE_CLAIM",
         "roles",
         "The ID token claim that carries the user's roles or groups (a list or a single value); a "
         "dotted path reaches into an object, e.g. realm_access.roles.",
-        _text("roles"),
+        parse.text("roles"),
     )
     oidc_roles = Setting(
         "HOSHIN_OIDC_ROLES",
@@ -380,33 +277,33 @@ class Settings:
         "rd-leads=unit_manager:U-RD, staff=contributor, all=viewer' (or the same as a JSON object). "
         "A unit manager's unit follows a colon. A user with several gets the strongest; one with "
         "none is refused.",
-        _optional_text,
+        parse.optional_text,
     )
     oidc_organisation = Setting(
         "HOSHIN_OIDC_ORGANISATION",
         "the database's only organisation",
         "The organisation whose users sign in through the provider; a new user is created there "
         "with the mapped role, a known one gets the mapped role on every sign-in.",
-        _optional_text,
+        parse.optional_text,
     )
     oidc_username_claim = Setting(
         "HOSHIN_OIDC_USERNAME_CLAIM",
         "preferred_username",
         "The ID token claim whose value is the Hoshin user name (use one the provider controls, "
         "such as preferred_username or email in a company directory).",
-        _text("preferred_username"),
+        parse.text("preferred_username"),
     )
     oidc_scope = Setting(
         "HOSHIN_OIDC_SCOPE",
         "openid profile email",
         "The scopes asked for at the provider.",
-        _text("openid profile email"),
+        parse.text("openid profile email"),
     )
     secret_key = Setting(
         "HOSHIN_SECRET_KEY",
         "(generated per data folder)",
         "Signs session cookies; must be set outside development (api/security.py checks its strength).",
-        _exact,
+        parse.exact,
     )
 
 
@@ -506,9 +403,6 @@ def sign_in_limits() -> SignInLimits:
     )
 
 
-_ROLE_NAMES = ("admin", "strategist", "unit_manager", "contributor", "viewer")
-
-
 @dataclass(frozen=True)
 class SingleSignOn:
     """Sign-in through an OpenID Connect provider (HOSHIN_OIDC_*). `roles` maps a claim value to
@@ -541,7 +435,7 @@ def single_sign_on() -> SingleSignOn | None:
         discovery_url=discovery,
         client_id=_required_for_sign_on(Settings.oidc_client_id),
         client_secret=_required_for_sign_on(Settings.oidc_client_secret),
-        roles=_role_mapping(_required_for_sign_on(Settings.oidc_roles)),
+        roles=parse.role_mapping(_required_for_sign_on(Settings.oidc_roles)),
         name=settings.oidc_name,
         role_claim=settings.oidc_role_claim,
         organisation=settings.oidc_organisation,
@@ -553,65 +447,5 @@ def single_sign_on() -> SingleSignOn | None:
 def _required_for_sign_on(setting: Setting[str | None]) -> str:
     value = setting.value()
     if not value:
-        raise _error(f"{setting.env} must be set for single sign-on (HOSHIN_OIDC_ISSUER is set)")
+        raise parse.error(f"{setting.env} must be set for single sign-on (HOSHIN_OIDC_ISSUER is set)")
     return value
-
-
-def _role_mapping(raw: str) -> tuple[tuple[str, str, str | None], ...]:
-    """HOSHIN_OIDC_ROLES as (claim value, role, unit) triples: 'value=role[:unit], ...' or a JSON
-    object {"value": "role[:unit]"} (for claim values that hold commas or equals signs)."""
-    import json
-
-    from hoshin.errors import ConfigError
-
-    if raw.startswith("{"):
-        try:
-            pairs = json.loads(raw)
-        except ValueError as exc:
-            raise ConfigError(f"HOSHIN_OIDC_ROLES is not valid JSON: {exc}") from None
-        if not isinstance(pairs, dict) or not all(isinstance(v, str) for v in pairs.values()):
-            raise ConfigError('HOSHIN_OIDC_ROLES as JSON must map claim values to roles: {"value": "role"}')
-        entries = [(str(value), target) for value, target in pairs.items()]
-    else:
-        entries = []
-        for part in filter(None, (item.strip() for item in raw.split(","))):
-            value, equals, target = part.rpartition("=")
-            if not equals or not value.strip():
-                raise ConfigError(
-                    f"HOSHIN_OIDC_ROLES: {part!r} is not 'claim value=role' "
-                    "(e.g. hoshin-admins=admin, rd-leads=unit_manager:U-RD)"
-                )
-            entries.append((value.strip(), target))
-    mapping = []
-    for value, target in entries:
-        role, _, unit = (item.strip() for item in target.partition(":"))
-        role = role.lower().replace(" ", "_").replace("-", "_")
-        if role not in _ROLE_NAMES:
-            raise ConfigError(
-                f"HOSHIN_OIDC_ROLES: {value!r} maps to {role!r}, which is no role; use one of: "
-                + ", ".join(_ROLE_NAMES)
-            )
-        if role == "unit_manager" and not unit:
-            raise ConfigError(
-                f"HOSHIN_OIDC_ROLES: {value!r} maps to unit_manager without a unit; "
-                f"name it after a colon, e.g. {value}=unit_manager:U-RD"
-            )
-        mapping.append((value, role, unit or None))
-    if not mapping:
-        raise ConfigError("HOSHIN_OIDC_ROLES maps no claim value to a role")
-    return tuple(mapping)
-
-
-def _number_setting(
-    name: str, default: str, convert: Callable[[str], _N], what: str, hint: bool, given: str | None
-) -> tuple[_N, str]:
-    """`given` (or `default` when unset) converted, and as written; ConfigError naming the setting
-    `name` and `what` it must be when it does not convert (with `hint`, how to get the default back)."""
-    from hoshin.errors import ConfigError
-
-    raw = (default if given is None else given).strip()
-    try:
-        return convert(raw), raw
-    except ValueError:
-        tail = f" (unset it for the default, {default})" if hint else ""
-        raise ConfigError(f"{name} must be {what}, not {raw!r}{tail}") from None

@@ -1,6 +1,7 @@
 """Alignment scoring: texts (as vectors) against a mission model (as vectors) -> calibrated scores.
 
-Pure numpy; the service layer embeds the texts and passes vectors in.
+Pure numpy; the service layer embeds the texts and passes vectors in. One kernel, `align_stored`,
+does steps 1-6 given each text's hubness; `align` works the hubness out and calls it.
 
 How a text is scored, in order:
 1. its cosine to every mission vector (the whole statement, each theme, each focus area), minus a
@@ -25,8 +26,9 @@ from typing import Any
 import numpy as np
 
 from hoshin.domain.calibration import hubness, null_spread, zscore_against
+from hoshin.domain.quantised import QuantisedVectors, Vectors, row_products, rows_of
 
-__all__ = ["AlignmentResult", "EngineParams", "MissionVectors", "align", "calibrated_rows"]
+__all__ = ["AlignmentResult", "EngineParams", "MissionVectors", "align", "align_stored", "calibrated_rows"]
 
 
 @dataclass(frozen=True)
@@ -64,28 +66,6 @@ class AlignmentResult:
     centre: np.ndarray | None = None
 
 
-def _theme_z(
-    vectors: np.ndarray,
-    hub: np.ndarray,
-    targets: np.ndarray,
-    null_vectors: np.ndarray,
-    null_hub: np.ndarray,
-    weight: float,
-    keep: bool = False,
-) -> tuple[np.ndarray, np.ndarray]:
-    """z of each (text, target) pair and of each (background, target) pair, against the background.
-    With `keep` the background's side is worked out once per targets and background (_NullSide)."""
-    sims = vectors @ targets.T - weight * hub[:, None]
-    if keep:
-        side = _null_side(targets, null_vectors, null_hub, weight)
-        return side.z(sims), side.null_z
-    null = null_vectors @ targets.T - weight * null_hub[:, None]
-    # Calibrate each target column against its own background distribution.
-    z = zscore_against(sims.T, null.T).T
-    null_z = zscore_against(null.T, null.T).T
-    return z, null_z
-
-
 @dataclass(frozen=True)
 class _NullSide:
     """The background's half of step 2 for one set of targets: each target's mean and spread over
@@ -103,12 +83,6 @@ class _NullSide:
             return _NullSide(np.zeros((t, 1)), np.ones((t, 1)), null.astype(np.float64))
         mean, std = null_spread(null.T)
         return _NullSide(mean, std, ((null.T - mean) / std).T)
-
-    def z(self, sims: np.ndarray) -> np.ndarray:
-        """`sims` (n, t) in standard deviations of each target's background: zscore_against's
-        arithmetic on the same arrays, so the result is the same to the last bit."""
-        z: np.ndarray = ((sims.T - self.mean) / self.std).T
-        return z
 
 
 # Arrivals score one text at a time against the same mission: the background's side (a product of
@@ -139,6 +113,34 @@ def _null_side(
     return side
 
 
+def _calibrated(
+    items: Vectors,
+    hub: np.ndarray,
+    targets: np.ndarray,
+    background: np.ndarray,
+    bg_hub: np.ndarray,
+    weight: float,
+    keep: bool,
+    chunk: int = 65_536,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Steps 1-2: z of each (item, target) pair (float32, one pass over the items for all targets)
+    and of each (background, target) pair, each target against its own background distribution.
+    With `keep` the background's side is worked out once per targets and background (_NullSide)."""
+    side = (_null_side if keep else _NullSide.of)(targets, background, bg_hub, weight)
+    mean32, std32 = side.mean[:, 0].astype(np.float32), side.std[:, 0].astype(np.float32)
+    z = np.empty((len(items), len(targets)), dtype=np.float32)
+    for start, block in row_products(items, targets, chunk):
+        block -= weight * hub[start : start + len(block), None]
+        block -= mean32
+        block /= std32
+        z[start : start + len(block)] = block
+    return z, side.null_z
+
+
+def _background_hub(background: np.ndarray, params: EngineParams, given: np.ndarray | None) -> np.ndarray:
+    return given if given is not None else hubness(background, background, params.hub_k, exclude_self=True)
+
+
 def align(
     items: np.ndarray,
     mission: MissionVectors,
@@ -155,50 +157,68 @@ def align(
     `centre` is the feedback centre of an earlier batch (its result's `centre`): given, step 4 uses
     it instead of this batch's best texts, so a text scored alone gets the z it had in that batch.
     """
+    hub = hubness(items, background, params.hub_k)
+    return align_stored(items, hub, mission, background, params, use_feedback, centre, background_hub)
+
+
+def align_stored(
+    items: Vectors,
+    item_hub: np.ndarray,
+    mission: MissionVectors,
+    background: np.ndarray,
+    params: EngineParams = EngineParams(),
+    use_feedback: bool = True,
+    centre: np.ndarray | None = None,
+    background_hub: np.ndarray | None = None,
+) -> AlignmentResult:
+    """`align` given each item's hubness: the one implementation of steps 1-6 (`align` computes
+    the hubness and calls it).
+
+    `item_hub` is `calibration.hubness(items, background, params.hub_k)`: it depends on the text and
+    the background only, never on the mission, so a re-scoring keeps it from the first time. It makes
+    two passes over the items (mission and exclusions share one product) and keeps the n x targets
+    matrices in float32. `centre` and `background_hub` mean what they mean for `align`. `items` may
+    be int8 codes (domain/quantised.py): then z moves by about 1e-2 at most, which the dev corridor
+    data shows changes no tier (eval/eval_int8_rescore.py).
+    """
     n = len(items)
+    if len(item_hub) != n:
+        raise ValueError(f"{len(item_hub)} hubness values for {n} items")
     if n == 0:
         empty = np.zeros(0)
         return AlignmentResult(empty, empty.astype(int), empty, empty, empty.astype(int))
-    hub = hubness(items, background, params.hub_k)
-    bg_hub = (
-        background_hub
-        if background_hub is not None
-        else hubness(background, background, params.hub_k, exclude_self=True)
-    )
-
+    if not isinstance(items, QuantisedVectors):
+        items = np.asarray(items, dtype=np.float32)
+    hub = np.asarray(item_hub, dtype=np.float32)
+    bg_hub = _background_hub(background, params, background_hub)
     keep = background_hub is not None  # a kept calibration: the background's side can be kept too
-    z, null_z = _theme_z(items, hub, mission.vectors, background, bg_hub, params.hub_weight, keep)
-    adjusted = z - mission.penalties[None, :]
+    t = len(mission.vectors)
+    targets = np.concatenate([mission.vectors, mission.exclusion_vectors]).astype(np.float32)
+    all_z, all_null = _calibrated(items, hub, targets, background, bg_hub, params.hub_weight, keep)
+    z, ez = all_z[:, :t], all_z[:, t:]
+    adjusted = z - mission.penalties.astype(np.float32)[None, :]
     best = adjusted.argmax(axis=1)
-    item_score = adjusted[np.arange(n), best]
-    null_score = (null_z - mission.penalties[None, :]).max(axis=1)
-
+    rows = np.arange(n)
+    item_score = adjusted[rows, best].astype(np.float64)
+    null_score = (all_null[:, :t] - mission.penalties[None, :]).max(axis=1)
     if centre is None and use_feedback and n >= params.feedback_min_batch:
-        top = np.argsort(-item_score)[: params.feedback_k]
-        centre = items[top].mean(axis=0)
+        k = min(params.feedback_k, n)
+        top = np.argpartition(-item_score, k - 1)[:k]  # the same set argsort would give
+        top = top[np.argsort(-item_score[top], kind="stable")]
+        centre = rows_of(items, top).mean(axis=0)
         centre /= max(float(np.linalg.norm(centre)), 1e-9)
     if centre is not None:
-        fz, null_fz = _theme_z(items, hub, centre[None, :], background, bg_hub, params.hub_weight, keep)
+        fz, null_fz = _calibrated(items, hub, centre[None, :], background, bg_hub, params.hub_weight, keep)
         item_score = item_score + params.feedback_weight * fz[:, 0]
         null_score = null_score + params.feedback_weight * null_fz[:, 0]
-
     final = zscore_against(item_score, null_score)
-
-    if len(mission.exclusion_vectors):
-        ez, _ = _theme_z(items, hub, mission.exclusion_vectors, background, bg_hub, params.hub_weight, keep)
+    if ez.shape[1]:
         exclusion = ez.argmax(axis=1)
-        exclusion_z = ez[np.arange(n), exclusion]
+        exclusion_z = ez[rows, exclusion].astype(np.float64)
     else:
         exclusion = np.full(n, -1)
         exclusion_z = np.full(n, -np.inf)
-    return AlignmentResult(
-        z=final,
-        best=best,
-        best_z=z[np.arange(n), best],
-        exclusion_z=exclusion_z,
-        exclusion=exclusion,
-        centre=centre,
-    )
+    return AlignmentResult(final, best, z[rows, best].astype(np.float64), exclusion_z, exclusion, centre)
 
 
 def calibrated_rows(
@@ -213,10 +233,15 @@ def calibrated_rows(
     if len(items) == 0:
         return np.zeros((0, len(targets)))
     hub = hubness(items, background, params.hub_k)
-    bg_hub = (
-        background_hub
-        if background_hub is not None
-        else hubness(background, background, params.hub_k, exclude_self=True)
+    bg_hub = _background_hub(background, params, background_hub)
+    keep = background_hub is not None
+    z, _ = _calibrated(
+        np.asarray(items, dtype=np.float32),
+        hub,
+        np.asarray(targets, dtype=np.float32),
+        background,
+        bg_hub,
+        params.hub_weight,
+        keep,
     )
-    z, _ = _theme_z(items, hub, targets, background, bg_hub, params.hub_weight, background_hub is not None)
-    return z
+    return z.astype(np.float64)

@@ -15,7 +15,7 @@ Terms used throughout:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,12 +26,25 @@ __all__ = [
     "Coverage",
     "Gap",
     "Targets",
+    "area_text",
     "coverage",
     "dependence",
     "gaps",
+    "quoted",
 ]
 
 MAX_LEVEL = 5
+
+
+def area_text(area: Mapping[str, Any]) -> str:
+    """What an area is embedded and compared as: its name, and its description where it has one."""
+    description = area.get("description") or ""
+    return f"{area['name']}: {description}" if description else str(area["name"])
+
+
+def quoted(words: Sequence[str]) -> str:
+    """Words as a reason quotes them: 'a', 'b'."""
+    return ", ".join(repr(w) for w in words)
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from hoshin.domain.alignment import AlignmentResult, EngineParams, MissionVectors, align
-from hoshin.domain.calibration import hubness, zscore_against
-from hoshin.domain.quantised import QuantisedVectors, Vectors, quantise, row_products, rows_of
+from hoshin.domain.alignment import align_stored  # re-exported: the corridor re-scores through it here
+from hoshin.domain.quantised import QuantisedVectors, quantise
 
 __all__ = ["NearestIndex", "QuantisedVectors", "align_stored", "duplicate_groups", "quantise"]
 
@@ -161,94 +160,3 @@ def duplicate_groups(ids: Sequence[str], vectors: np.ndarray, threshold: float) 
     # A root is the smallest index of its group, so sorting on it keeps the input order.
     ordered = sorted((r for r, g in members.items() if len(g) > 1), key=lambda r: (-len(members[r]), r))
     return [members[r] for r in ordered]
-
-
-# ---- re-scoring stored vectors ------------------------------------------------------------------
-# A text's hubness (its mean cosine to its nearest background texts) depends on the text and the
-# background only, never on the mission. Computing it is most of the cost of `align` (an n x 1235
-# product and a partition); a corridor change re-scores with the hubness kept from the first time.
-
-
-def _calibrated(
-    items: Vectors,
-    hub: np.ndarray,
-    targets: np.ndarray,
-    background: np.ndarray,
-    bg_hub: np.ndarray,
-    weight: float,
-    chunk: int = 65_536,
-) -> tuple[np.ndarray, np.ndarray]:
-    """`alignment._theme_z` in float32 and in chunks: one pass over the items for all targets."""
-    null = background @ targets.T - weight * bg_hub[:, None]
-    mean = null.mean(axis=0, dtype=np.float64)
-    std = np.maximum(null.std(axis=0, dtype=np.float64), 1e-6)
-    null_z = (null - mean) / std
-    z = np.empty((len(items), len(targets)), dtype=np.float32)
-    mean32, std32 = mean.astype(np.float32), std.astype(np.float32)
-    for start, block in row_products(items, targets, chunk):
-        block -= weight * hub[start : start + len(block), None]
-        block -= mean32
-        block /= std32
-        z[start : start + len(block)] = block
-    return z, null_z
-
-
-def align_stored(
-    items: Vectors,
-    item_hub: np.ndarray,
-    mission: MissionVectors,
-    background: np.ndarray,
-    params: EngineParams = EngineParams(),
-    use_feedback: bool = True,
-    centre: np.ndarray | None = None,
-    background_hub: np.ndarray | None = None,
-) -> AlignmentResult:
-    """The same result as `domain.alignment.align` (z within 1e-4), given each item's hubness.
-
-    `item_hub` is `calibration.hubness(items, background, params.hub_k)`. Besides skipping the
-    hubness, it makes two passes over the items instead of three (mission and exclusions share one
-    product) and keeps the n x targets matrices in float32. `centre` and `background_hub` mean what
-    they mean for `align`. `items` may be int8 codes (domain/quantised.py): then z moves by about
-    1e-2 at most, which the dev corridor data shows changes no tier (eval/eval_int8_rescore.py).
-    """
-    n = len(items)
-    if len(item_hub) != n:
-        raise ValueError(f"{len(item_hub)} hubness values for {n} items")
-    if n == 0:
-        return align(rows_of(items, np.arange(0)), mission, background, params, use_feedback)
-    if not isinstance(items, QuantisedVectors):
-        items = np.asarray(items, dtype=np.float32)
-    hub = np.asarray(item_hub, dtype=np.float32)
-    bg_hub = (
-        background_hub
-        if background_hub is not None
-        else hubness(background, background, params.hub_k, exclude_self=True)
-    )
-    t = len(mission.vectors)
-    targets = np.concatenate([mission.vectors, mission.exclusion_vectors]).astype(np.float32)
-    all_z, all_null = _calibrated(items, hub, targets, background, bg_hub, params.hub_weight)
-    z, ez = all_z[:, :t], all_z[:, t:]
-    penalties = mission.penalties.astype(np.float32)
-    adjusted = z - penalties[None, :]
-    best = adjusted.argmax(axis=1)
-    rows = np.arange(n)
-    item_score = adjusted[rows, best].astype(np.float64)
-    null_score = (all_null[:, :t] - mission.penalties[None, :]).max(axis=1)
-    if centre is None and use_feedback and n >= params.feedback_min_batch:
-        k = min(params.feedback_k, n)
-        top = np.argpartition(-item_score, k - 1)[:k]  # the same set argsort would give
-        top = top[np.argsort(-item_score[top], kind="stable")]
-        centre = rows_of(items, top).mean(axis=0)
-        centre /= max(float(np.linalg.norm(centre)), 1e-9)
-    if centre is not None:
-        fz, null_fz = _calibrated(items, hub, centre[None, :], background, bg_hub, params.hub_weight)
-        item_score = item_score + params.feedback_weight * fz[:, 0]
-        null_score = null_score + params.feedback_weight * null_fz[:, 0]
-    final = zscore_against(item_score, null_score)
-    if ez.shape[1]:
-        exclusion = ez.argmax(axis=1)
-        exclusion_z = ez[rows, exclusion].astype(np.float64)
-    else:
-        exclusion = np.full(n, -1)
-        exclusion_z = np.full(n, -np.inf)
-    return AlignmentResult(final, best, z[rows, best].astype(np.float64), exclusion_z, exclusion, centre)

@@ -26,13 +26,16 @@ something up, a text is never called a contradiction, however close it is.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from hoshin.domain.lexicon import STOPWORDS, content_stems, cue_list, find_cues, is_negated, stem, tokens
+from hoshin.domain import principle_cues as cue
+from hoshin.domain.lexicon import STOPWORDS, content_stems, find_cues, is_negated, stem, tokens
+from hoshin.domain.principle_cues import CONCEPT_PROTOTYPES, CONCEPTS
+
+_CLOSE = 0.2  # a sentence this close to the principle (MiniLM cosine) is about what it protects
 
 __all__ = [
     "CONCEPTS",
@@ -43,252 +46,6 @@ __all__ = [
     "judge_principle",
     "parse_principle",
 ]
-
-# What else a sentence may name when it touches a protected value. Plain words; stemmed on load.
-_CONCEPT_WORDS = {
-    "safety": "safe, safety, test, tests, testing, check, checks, inspection, inspect, hazard, risk, "
-    "pressure, "
-    "certification, certified, accident, injury, protect, protection, guard, alarm, fire, recall, audit, "
-    "helmet, harness, leak, fail-safe, unsafe, danger, dangerous, sign-off, verify, verified, "
-    "calibrate, calibration, maintenance, durability, protective, emergency, warning, hygiene, "
-    "contamination, expiry, rules, procedure, supervision, recalibrate, hat, hats, "
-    "goggles, gloves, ppe",
-    "quality": "quality, test, testing, inspection, inspect, check, defect, defects, durable, standard, "
-    "standards, finish, materials, tolerance, rework, review, accuracy, accurate, error, errors, "
-    "mistake, mistakes, verify, confirm, fact-check, proofread, fresh, durability, sign-off",
-    "privacy": "privacy, data, personal, consent, track, tracking, cookies, share, profile, surveillance, "
-    "advertisers, email, addresses, records, files, confidential, details, information, location, "
-    "permission",
-    "environment": "environment, planet, emissions, waste, recycling, energy, carbon, pollution, plastic, "
-    "packaging, climate, water, diesel",
-    "honesty": "honesty, honest, truth, disclose, disclosure, transparent, mislead, hide, lie, report, "
-    "reporting, claims, advertising, tell, told, inform, explain, mention, results, fees, prices, terms, "
-    "risks, figures",
-    "people": "people, staff, employees, team, overtime, hours, wage, wages, pay, workload, health, "
-    "wellbeing, breaks, shifts, holidays, contracts, rest, break, sleep, fatigue, stress, burnout, "
-    "counselling, sick leave",
-    "customers": "customers, customer, service, complaints, refund, refunds, support, clients",
-    "fairness": "fair, fairness, wage, wages, price, prices, suppliers, farmers, pay, payments, paid, "
-    "growers",
-    "repair": "repair, repairs, repaired, repairable, spare, parts, technicians, manuals",
-}
-# One sentence per concept, for placing a principle's value among them by meaning.
-CONCEPT_PROTOTYPES = {
-    "safety": "keeping people safe from accidents, injury and harm",
-    "quality": "quality, accuracy and careful, correct work",
-    "privacy": "privacy and confidentiality of personal data and records",
-    "environment": "protecting the environment, nature and the climate",
-    "honesty": "honesty, telling the truth and disclosing the facts openly",
-    "people": "the health, rest and wellbeing of the people in our care",
-    "customers": "serving customers well and answering their complaints",
-    "fairness": "paying fair prices and treating partners fairly",
-    "repair": "repairing things so they last instead of replacing them",
-}
-CONCEPTS: dict[str, frozenset[str]] = {
-    name: frozenset(stem(w.strip()) for w in words.split(",")) for name, words in _CONCEPT_WORDS.items()
-}
-_SYNONYMS = {
-    stem(w.strip()): concept
-    for concept, words in _CONCEPT_WORDS.items()
-    for w in (concept, *words.split(",")[:2])
-}
-_SYNONYMS.update(
-    {
-        stem("employees"): "people",
-        stem("staff"): "people",
-        stem("workers"): "people",
-        stem("data"): "privacy",
-        stem("planet"): "environment",
-        stem("truth"): "honesty",
-        stem("tested"): "quality",
-        stem("patient"): "privacy",
-        stem("accuracy"): "quality",
-        stem("accurate"): "quality",
-        stem("fresh"): "quality",
-        stem("wellbeing"): "people",
-        stem("well-being"): "people",
-        stem("health"): "people",
-        stem("rest"): "people",
-        stem("confidential"): "privacy",
-        stem("confidentiality"): "privacy",
-        stem("records"): "privacy",
-        stem("transparent"): "honesty",
-        stem("truthful"): "honesty",
-        stem("truthfully"): "honesty",
-        stem("transparency"): "honesty",
-    }
-)
-
-_REDUCE = cue_list(
-    """cut, cuts, cutting, reduce, reduced, reducing, halve, in half, skip, skipping, drop, remove, eliminate,
-    shorten, fewer, less, loosen, relax, bypass, waive, scrap, stop, cancel, postpone, downgrade, trim,
-    lower, weaken, ignore, abolish, outsource, instead of, no longer, without, only one,
-    cancelled, canceled, scrapped, stopped, dropped, removed, halved, delay, delays, delayed, postpone,
-    postponed, anymore"""
-)
-# Words that break a principle by themselves (a negated one keeps it: "no hidden fees"), by concept.
-_VIOLATE = {
-    "honesty": cue_list(
-        "hide, hid, hidden, conceal, concealed, mislead, misleading, lie, lied, cover up, small print, "
-        "don't mention, do not mention, fake, withhold, withheld, omit, omitted, fine print, keep quiet, "
-        "never told, never tell, not tell, didn't tell, did not tell, without telling, round down, "
-        "rounded down, show only, only show, publish only, report only, only publish, only report, "
-        "look better than, exaggerate, inflate, inflated, leave out, left out, bury, buried"
-    ),
-    "quality": cue_list("untested, rushing, rushed, sloppy, shoddy, cut corners, gone downhill"),
-    "safety": cue_list("unsafe, untested, without harnesses, skip checks, cut corners"),
-    "privacy": cue_list("share, sharing, track, tracking, sell, selling, without consent", 0.5)
-    + cue_list(
-        "shared, sold, pass on, passed on, pass, passed, hand over, handed over, give, gave, send, sent, "
-        "email, emailed, post, posted, publish, published, out loud, aloud, in public, publicly, "
-        "disclose, disclosed, expose, exposed, leak, leaked, browse, by default",
-        0.5,
-    ),
-}
-# Weight 0.5 marks everyday words ("share") that break a principle only next to something it protects.
-# Cues that carry their own negation: "isn't offered anymore" reduces, it is not a negated reduction.
-_SELF_NEGATED = frozenset({"anymore", "no longer"})
-# A reduction counts only when what it reduces is protected: a protected word among the few words
-# after the cue ("cut the test programme") or just before it ("checks will be skipped").
-_OBJECT_AFTER, _OBJECT_BEFORE = 5, 3
-# Dismissing what follows ("whatever the emissions") breaks a principle that protects it.
-_DISMISS = cue_list(
-    "regardless of, whatever the, who cares about, never mind, no matter, don't bother with, "
-    "do not bother with"
-)
-# Phrases where a reducing word means something else ("a power cut", "cut open a sample"); matched
-# with the reducing cues so that, being longer, they hide the word inside them.
-_NOT_REDUCING = cue_list(
-    "power cut, power is cut, cut open, cut off the power, stop the line, drop test, cuts power, cut power, "
-    "cutting power, cuts the power, cut the power, cuts off"
-)
-_BOUNDARY = frozenset(
-    "during if when while before after so because then until unless whether which and".split()
-)
-_PASSIVE = frozenset("is are was were be been being get gets got".split())
-# Things a principle wants less of: cutting them keeps the principle, adding to them breaks it.
-_HARMS = frozenset(
-    stem(w)
-    for w in "emissions waste pollution plastic accidents injuries defects risk risks leaks complaints "
-    "overtime workload shifts errors mistakes infections contamination breaches fraud fatigue stress "
-    "burnout noise hazards dangers".split()
-)
-_INCREASE = cue_list(
-    """add, adding, extra, second, more, double, strengthen, improve, tighten, expand, introduce, extend,
-    increase, upgrade, invest in, train, additional, every, each, always, new, stricter, better, audit"""
-)
-_MOTIVE = cue_list(
-    """ship sooner, sooner, faster, speed up, save money, save, savings, cost, costs, cheaper, budget,
-    deadline, deadlines, on time, margin, margins, profit, profits, quicker, fast, cheap, cheapest,
-    lower-priced, low-cost, money, spend, spending, price, price point, expensive, bill, fees, quickly,
-    schedule, on schedule, late, rush, hurry, be first, beat, throughput, free up, more time, slow,
-    slowing, revenue, sales, easier, simpler, hassle, annoying, annoys, inconvenient, effort, bother,
-    tedious"""
-)
-
-# ---- the stance any field expresses (read only in sentences close to the principle) ----
-# Something flawed in use: the principle gives way unless the flawed thing is being got rid of.
-_FLAWED = cue_list(
-    """failed, fails, failing, not passed, uncertified, untested, unverified, unchecked, unlicensed,
-    unqualified, expired, out of date, past its, past their, past the, broken, faulty, defective, damaged,
-    worn out, wore out, wears out, unsafe, substandard, counterfeit, open defect"""
-)
-_SELF_NEGATED_FLAWS = frozenset({"not passed"})
-_GET_RID = cue_list(
-    """replace, replaced, replacing, reject, rejected, recall, recalled, ground, grounded, discard,
-    discarded, throw out, threw out, thrown out, throw away, threw away, scrap, scrapped, taken off,
-    take off, pulled, withdraw, withdrew, withdrawn, return, returned, fix, fixed, repair, repaired,
-    quarantine, destroy, destroyed, never, refuse, refused, stop, stopped, cancel, cancelled"""
-)
-# The value dismissed: a luxury, not worth it, in the way, unnoticed if dropped.
-_BELITTLE = cue_list(
-    """not worth, isn't worth, is not worth, waste of time, waste of money, luxury, overkill, red tape,
-    slow us down, slows us down, slowing us down, holds us up, too expensive, too costly, costs too much,
-    cost too much, too slow, too high, nobody can tell, no one can tell, nobody will notice,
-    no one will notice, won't notice, will not notice, fewer people notice, nobody checks, no one checks,
-    don't need, do not need, can't afford, cannot afford, can do without, nice to have, optional,
-    more than it is worth, more than it's worth, not needed"""
-)
-_NOT_BELITTLING = cue_list("not worth the risk, can't afford to, cannot afford to, don't need to worry")
-# Checks and other deeds that deliver a value; negated ("will not be recalibrated", "never told her")
-# they give it up, done after the fact ("check the quotes later") or after the act they should guard
-# ("pour the slab before the engineer has inspected") they give it up too.
-_DEEDS = frozenset(
-    stem(w)
-    for w in """test tested testing check checked checking inspect inspected inspection verify verified
-    confirm confirmed certify certified calibrate calibrated recalibrate recalibrated review reviewed audit
-    audited approve approved sign-off fact-check tell told inform informed disclose disclosed explain
-    explained consent agree agreed pay paid maintain maintained service serviced train
-    trained certificate certification licence license permit""".split()
-)
-_DEFER = cue_list(
-    "later, afterwards, after the fact, at a later date, next time, some other time, can wait, wait until, "
-    "until after"
-)
-_AHEAD = cue_list("before, ahead of, prior to")
-# The cost accepted for the value: "even if it costs us the slot", "we paid more", "at its own cost".
-_CONCEDE = cue_list(
-    """even if, even though, even when, even with, even in, although, despite, whatever, at a cost,
-    at the cost, at its own cost, at our own cost, at their own cost, at its own expense,
-    at our own expense"""
-)
-_LOSS = frozenset(
-    stem(w)
-    for w in """cost costs costing meant means mean lose lost loss fewer less late later slower longer
-    delay delayed sale sales price money expense deadline peak busy""".split()
-)
-_PAID_MORE = cue_list(
-    """paid more, pay more, pays more, paying more, spend more, spent more, spending more, costs more,
-    cost more, invest, invested, investing, at any cost, whatever it costs, whatever the cost"""
-)
-_CONSENT = cue_list(
-    """with consent, with their consent, with permission, only if they agree, only when they agree,
-    asks before, ask before, asks first, ask first, opt in, opt-in, defaults to no"""
-)
-_GIVE_UP = [c for c in _REDUCE if c.phrase != "without"] + cue_list(
-    """stretch, less often, less frequently, take down, took down, taken down, switch off, turn off,
-    do away with, get rid of, anyway, regardless, thinner, weaker, lower grade, lower-grade, inferior,
-    second-rate"""
-)
-# Pressing on with a flawed thing: "fly with the broken radar rather than cancel".
-_PRESS_ON = cue_list("rather than, anyway, regardless, still, even though, although, despite")
-_PERIL = frozenset(stem(w) for w in "risk risks danger dangerous unsafe harm hazard injury injuries".split())
-_HIDING_VERBS = frozenset(stem(w) for w in "hide conceal withhold omit bury cover lie mislead".split())
-_PURPOSE = frozenset("so to for until".split())
-_LINKS = frozenset("to and or with for".split())
-_NEGATING = frozenset("not no never without nobody none".split())
-# Time pressure: a cut made "when the queue is long" or "on busy days" is made for speed.
-_PRESSURE = cue_list(
-    "queue, busy, rush, peak, backlog, short-staffed, understaffed, behind schedule, waiting, in a hurry"
-)
-# Where the object of a cut ends: "the hand-washing step | between orders", "the side airbags | from".
-_OBJECT_END = frozenset("from in on at by between during across within".split())
-_PRONOUNS = frozenset("it them this that these those".split())
-_ABSENT = frozenset("no without lacks lacking".split())  # "has no certificate", not "not the people"
-_CLOSE = 0.2  # a sentence this close to the principle (MiniLM cosine) is about what it protects
-_FORBID = re.compile(r"\b(?:never|not|no|don't|do not|won't|will not|refuse to)\s+(\w+)", re.IGNORECASE)
-_TRADE = re.compile(
-    r"(?:trade|trades|sacrifice|sacrifices|compromise|compromises)\s+(?:on\s+)?(?P<protected>[\w\s'’-]+?)"
-    r"\s+(?:for|to)\s+(?P<traded>[\w\s'’-]+)",
-    re.IGNORECASE,
-)
-# "Drivers' rest is never traded for delivery speed": the passive says the same.
-_TRADED = re.compile(
-    r"(?P<protected>[\w\s'’-]+?)\s+(?:is|are)\s+(?:never|not)\s+(?:traded|sacrificed|compromised)\s+"
-    r"(?:for|to)\s+(?P<traded>[\w\s'’-]+)",
-    re.IGNORECASE,
-)
-_OVER = re.compile(
-    r"(?P<protected>[\w\s'’-]+?)\s+(?:before|over|above|ahead of)\s+(?P<traded>[\w\s'’-]+)", re.IGNORECASE
-)
-# Light verbs in what is traded ("to keep to the schedule", "to save money"): the thing is the noun.
-_LIGHT = frozenset(stem(w) for w in "keep save make get stay meet hit be have reach win gain".split())
-_GENERIC = frozenset(
-    stem(w)
-    for w in "we always never value values principle principles our us trade sacrifice "
-    "compromise come comes first matter matters everything ever put build builds make makes product "
-    "products".split()
-)
 
 
 @dataclass(frozen=True)
@@ -309,19 +66,19 @@ def parse_principle(text: str, concepts: frozenset[str] = frozenset()) -> Princi
     (`concepts_by_meaning`); they add to those its words name."""
     protected: set[str] = set()
     traded: set[str] = set()
-    match = _TRADED.search(text) or _TRADE.search(text) or _OVER.search(text)
+    match = cue.TRADED.search(text) or cue.TRADE.search(text) or cue.OVER.search(text)
     if match:
-        protected = content_stems(match.group("protected")) - _GENERIC
-        traded = content_stems(match.group("traded")) - _GENERIC - _LIGHT
+        protected = content_stems(match.group("protected")) - cue.GENERIC
+        traded = content_stems(match.group("traded")) - cue.GENERIC - cue.LIGHT
     if not protected:
-        protected = content_stems(text) - _GENERIC - traded
+        protected = content_stems(text) - cue.GENERIC - traded
     forbidden = {
         stem(m.group(1))
-        for m in _FORBID.finditer(text)
-        if m.group(1).lower() not in STOPWORDS and stem(m.group(1)) not in _GENERIC
+        for m in cue.FORBID.finditer(text)
+        if m.group(1).lower() not in STOPWORDS and stem(m.group(1)) not in cue.GENERIC
     }
-    kinds = {_SYNONYMS[s] for s in protected if s in _SYNONYMS} | (set(concepts) & set(CONCEPTS))
-    if forbidden & _HIDING_VERBS:
+    kinds = {cue.SYNONYMS[s] for s in protected if s in cue.SYNONYMS} | (set(concepts) & set(CONCEPTS))
+    if forbidden & cue.HIDING_VERBS:
         kinds.add("honesty")  # "we never hide trial results" protects the truth about them
     related = set(protected)
     for concept in kinds:
@@ -330,7 +87,7 @@ def parse_principle(text: str, concepts: frozenset[str] = frozenset()) -> Princi
     return Principle(
         text,
         frozenset(protected),
-        frozenset(related - _GENERIC),
+        frozenset(related - cue.GENERIC),
         frozenset(traded),
         frozenset(forbidden),
         frozenset(kinds),
@@ -341,9 +98,9 @@ def value_phrase(text: str) -> str:
     """The words of a principle that name what it protects ("patient safety" in "Patient safety comes
     before speed or cost"), for placing it among the concepts by meaning; the whole text when no
     trade-off is stated."""
-    match = _TRADED.search(text) or _TRADE.search(text) or _OVER.search(text)
+    match = cue.TRADED.search(text) or cue.TRADE.search(text) or cue.OVER.search(text)
     phrase = match.group("protected") if match else text
-    words = [t.text for t in tokens(phrase) if t.stem not in _GENERIC and t.lower not in STOPWORDS]
+    words = [t.text for t in tokens(phrase) if t.stem not in cue.GENERIC and t.lower not in STOPWORDS]
     return " ".join(words) or text
 
 
@@ -374,12 +131,12 @@ def _stance(
     forbidden = [
         t.lower for i, t in enumerate(toks) if t.stem in principle.forbidden and not is_negated(toks, i)
     ]
-    consent = [m.cue.phrase for m in find_cues(toks, _CONSENT)]
+    consent = [m.cue.phrase for m in find_cues(toks, cue.CONSENT)]
     if forbidden and hits:
         return ("supports", hits, consent) if consent else ("contradicts", hits, forbidden)
     violations: list[str] = []
     refused: list[str] = []  # a violation ruled out ("no hidden fees") keeps the principle
-    for concept, cues in _VIOLATE.items():
+    for concept, cues in cue.VIOLATE.items():
         if not CONCEPTS[concept] & principle.related:
             continue
         for m in find_cues(toks, cues):
@@ -392,12 +149,12 @@ def _stance(
         return "supports", hits, consent
     close = close or any(objects.get(phrase, False) for phrase in given_up_objects(sentence))
     # a flawed part or batch is a matter of safety and quality whatever it is
-    close = close or bool(principle.concepts & {"safety", "quality"} and find_cues(toks, _FLAWED))
+    close = close or bool(principle.concepts & {"safety", "quality"} and find_cues(toks, cue.FLAWED))
     if not hits and not violations and not close:
         return "unrelated", [], []
     if violations:
         return "contradicts", hits, violations
-    for m in find_cues(toks, _DISMISS):
+    for m in find_cues(toks, cue.DISMISS):
         if any(t.stem in principle.related for t in toks[m.last + 1 : m.last + 4]):
             return "contradicts", hits, [m.cue.phrase]
     belittled = _belittled(toks)
@@ -408,16 +165,16 @@ def _stance(
         return "supports", hits, accepted
     reduce: list[str] = []
     increase: list[str] = ["no " + r for r in refused]
-    pressed = bool(_motives(principle, toks) or find_cues(toks, _PRESSURE))
+    pressed = bool(_motives(principle, toks) or find_cues(toks, cue.PRESSURE))
     more_harm: list[str] = []
-    masked = find_cues(toks, _REDUCE + _NOT_REDUCING)
-    reductions = [m for m in masked if m.cue not in _NOT_REDUCING]
+    masked = find_cues(toks, cue.REDUCE + cue.NOT_REDUCING)
+    reductions = [m for m in masked if m.cue not in cue.NOT_REDUCING]
     starts = {m.first for m in reductions}
     for m in reductions:
         if m.cue.phrase == "without" and m.last + 1 in starts:
             continue  # "without cutting pay": the cut that follows is what is ruled out
         window = 6 if m.cue.phrase == "without" else 3
-        negated = m.cue.phrase not in _SELF_NEGATED and (
+        negated = m.cue.phrase not in cue.SELF_NEGATED and (
             is_negated(toks, m.first, window) or _after_without(toks, m.first)
         )
         # what the cut acts on: a protected word, or (under a motive or time pressure) a phrase close
@@ -431,7 +188,7 @@ def _stance(
         harm = _harm_after(toks, m.last, principle.related)
         (increase if negated or harm else reduce).append(m.cue.phrase)
     motive = _motives(principle, toks)
-    for m in find_cues(toks, _INCREASE):
+    for m in find_cues(toks, cue.INCREASE):
         if _aimed_at(principle, toks, m.first, m.last):
             motive.append(m.cue.phrase)  # "so they get more revision time": what the act is for
         elif not is_negated(toks, m.first) and not _motive_after(principle, toks, m.last):
@@ -454,7 +211,7 @@ def _stance(
 
 def _motives(principle: Principle, toks: Sequence[Any]) -> list[str]:
     """What the sentence is after that the principle ranks lower: money, time, or its own traded words."""
-    found = [m.cue.phrase for m in find_cues(toks, _MOTIVE)]
+    found = [m.cue.phrase for m in find_cues(toks, cue.MOTIVE)]
     found += [t.lower for t in toks if t.stem in principle.traded_for and t.lower not in found]
     return found
 
@@ -462,14 +219,14 @@ def _motives(principle: Principle, toks: Sequence[Any]) -> list[str]:
 def _accepted_cost(principle: Principle, toks: Sequence[Any]) -> list[str]:
     """Cue words of a cost taken on for the value ("even if it costs us the slot", "we paid more"):
     a concession whose clause names a loss of money or time, not a flaw or a danger."""
-    found = [m.cue.phrase for m in find_cues(toks, _PAID_MORE) if not is_negated(toks, m.first)]
-    for m in find_cues(toks, _CONCEDE):
+    found = [m.cue.phrase for m in find_cues(toks, cue.PAID_MORE) if not is_negated(toks, m.first)]
+    for m in find_cues(toks, cue.CONCEDE):
         clause = toks[m.last + 1 : m.last + 8]
         stems = {t.stem for t in clause}
-        flawed = find_cues(clause, _FLAWED)
-        if flawed or stems & _PERIL or stems & principle.protected:
+        flawed = find_cues(clause, cue.FLAWED)
+        if flawed or stems & cue.PERIL or stems & principle.protected:
             continue
-        if stems & (_LOSS | principle.traded_for) or find_cues(clause, _MOTIVE):
+        if stems & (cue.LOSS | principle.traded_for) or find_cues(clause, cue.MOTIVE):
             found.append(m.cue.phrase)
     return found
 
@@ -480,39 +237,39 @@ def _given_up(
     """Cue words of the value given up in a sentence close to the principle, as any field says it."""
     flaws = [
         m
-        for m in find_cues(toks, _FLAWED)
-        if m.cue.phrase in _SELF_NEGATED_FLAWS or not is_negated(toks, m.first)
+        for m in find_cues(toks, cue.FLAWED)
+        if m.cue.phrase in cue.SELF_NEGATED_FLAWS or not is_negated(toks, m.first)
     ]
-    if flaws and (motive or find_cues(toks, _PRESS_ON)) and not find_cues(toks, _GET_RID):
+    if flaws and (motive or find_cues(toks, cue.PRESS_ON)) and not find_cues(toks, cue.GET_RID):
         return [m.cue.phrase for m in flaws]
-    deeds = [i for i, t in enumerate(toks) if t.stem in _DEEDS]
-    give_ups = find_cues(toks, _GIVE_UP + _NOT_REDUCING)
+    deeds = [i for i, t in enumerate(toks) if t.stem in cue.DEEDS]
+    give_ups = find_cues(toks, cue.GIVE_UP + cue.NOT_REDUCING)
     give_up_at = {i for m in give_ups for i in range(m.first, m.last + 1)}
     for i in deeds:
         # "will not be recalibrated", "without confirming it": the deed is left undone ...
         if _undone(toks, i) and not give_up_at & set(range(max(0, i - 3), i + 4)):
             return ["not " + toks[i].lower]
-    for m in find_cues(toks, _DEFER):  # ... or put off ("check the quotes later") ...
+    for m in find_cues(toks, cue.DEFER):  # ... or put off ("check the quotes later") ...
         if any(m.first - 4 <= i < m.first for i in deeds):
             return [m.cue.phrase]
-    for m in find_cues(toks, _AHEAD):  # ... or comes after the act it should guard
+    for m in find_cues(toks, cue.AHEAD):  # ... or comes after the act it should guard
         if any(m.last < i <= m.last + 5 for i in deeds) and not any(i < m.first for i in deeds):
             return [m.cue.phrase]
     if not motive:
         return []
-    motive_at = {i for m in find_cues(toks, _MOTIVE) for i in range(m.first, m.last + 1)}
+    motive_at = {i for m in find_cues(toks, cue.MOTIVE) for i in range(m.first, m.last + 1)}
     for i, t in enumerate(toks):  # "the cheaper frame that has no safety certificate"
-        if i in motive_at or t.stem in _HARMS or not (t.stem in principle.related or t.stem in _DEEDS):
+        if i in motive_at or t.stem in cue.HARMS or not (t.stem in principle.related or t.stem in cue.DEEDS):
             continue
         near = set(range(max(0, i - 2), i + 3))
-        if any(u.lower in _ABSENT for u in toks[max(0, i - 2) : i]) and not give_up_at & near:
+        if any(u.lower in cue.ABSENT for u in toks[max(0, i - 2) : i]) and not give_up_at & near:
             return ["no " + t.lower]
     for m in give_ups:  # dropped for the sake of what the principle ranks lower
-        if m.cue in _NOT_REDUCING or is_negated(toks, m.first) or _after_without(toks, m.first):
+        if m.cue in cue.NOT_REDUCING or is_negated(toks, m.first) or _after_without(toks, m.first):
             continue
         after = toks[m.last + 1 : m.last + 4]
-        if find_cues(after, _MOTIVE) or any(
-            t.stem in principle.traded_for or t.stem in _HARMS for t in after
+        if find_cues(after, cue.MOTIVE) or any(
+            t.stem in principle.traded_for or t.stem in cue.HARMS for t in after
         ):
             continue  # "cut costs", "halve the emissions": what is cut is not the value
         obj = _object_after(sentence, toks, m.last)
@@ -520,7 +277,7 @@ def _given_up(
             principle, sentence, toks, m.last, objects
         ):
             return [m.cue.phrase]
-        if obj.lower() in _PRONOUNS and any(t.stem in principle.related for t in toks[: m.first]):
+        if obj.lower() in cue.PRONOUNS and any(t.stem in principle.related for t in toks[: m.first]):
             return [m.cue.phrase]  # "the safety rules slow us down; relax them"
     return []
 
@@ -534,24 +291,24 @@ def _close_object(
     if not objects.get(phrase, False):
         return False
     words = tokens(phrase)
-    return not find_cues(words, _MOTIVE) and not any(t.stem in principle.traded_for for t in words)
+    return not find_cues(words, cue.MOTIVE) and not any(t.stem in principle.traded_for for t in words)
 
 
 def _undone(toks: Sequence[Any], index: int) -> bool:
     """True when a negation governs token `index` itself: "will not be recalibrated", "without
     confirming", not "without panels to confirm"."""
     for t in reversed(toks[max(0, index - 2) : index]):
-        if t.lower in _LINKS:
+        if t.lower in cue.LINKS:
             return False
-        if t.lower.replace("’", "'") in _NEGATING or t.lower.endswith("n't"):
+        if t.lower.replace("’", "'") in cue.NEGATING or t.lower.endswith("n't"):
             return True
     return False
 
 
 def _belittled(toks: Sequence[Any]) -> list[str]:
     """Cue words that dismiss what they talk about ("a luxury we can't afford", "slows us down")."""
-    for m in find_cues(toks, _BELITTLE + _NOT_BELITTLING):
-        if m.cue not in _NOT_BELITTLING and not is_negated(toks, m.first):
+    for m in find_cues(toks, cue.BELITTLE + cue.NOT_BELITTLING):
+        if m.cue not in cue.NOT_BELITTLING and not is_negated(toks, m.first):
             return [m.cue.phrase]
     return []
 
@@ -559,14 +316,14 @@ def _belittled(toks: Sequence[Any]) -> list[str]:
 def _motive_after(principle: Principle, toks: Sequence[Any], index: int) -> bool:
     """True when the words after token `index` name a motive ("more revision time", "extra profit")."""
     after = toks[index + 1 : index + 4]
-    return bool(find_cues(after, _MOTIVE)) or any(t.stem in principle.traded_for for t in after)
+    return bool(find_cues(after, cue.MOTIVE)) or any(t.stem in principle.traded_for for t in after)
 
 
 def _aimed_at(principle: Principle, toks: Sequence[Any], first: int, last: int) -> bool:
     """True for more of something the principle does not protect, in a purpose clause ("so they get
     more revision time", "to sell more loaves"): the aim of the act, not an addition to the value."""
     before = toks[max(0, first - 4) : first]
-    if not any(t.lower in _PURPOSE for t in before):
+    if not any(t.lower in cue.PURPOSE for t in before):
         return False
     return not any(t.stem in principle.related for t in toks[last + 1 : last + 4])
 
@@ -594,16 +351,21 @@ def _names_protected(
 ) -> bool:
     """True when the cue spanning tokens first..last acts on something the principle protects: a
     protected word among the next few words, before a clause ends, or (passive) just before it."""
-    for n, t in enumerate(toks[last + 1 : last + 1 + _OBJECT_AFTER]):
+    for n, t in enumerate(toks[last + 1 : last + 1 + cue.OBJECT_AFTER]):
         gap = sentence[toks[last + n].end : t.start]
-        if t.lower in _BOUNDARY or t.lower == "to" and n > 0 or any(mark in gap for mark in ";:,()"):
+        if t.lower in cue.BOUNDARY or t.lower == "to" and n > 0 or any(mark in gap for mark in ";:,()"):
             break  # "without panels to confirm it": the cut acts on the panels
         if t.stem in related:
             return True
     if toks[first].lower == "instead":
         return False  # "A instead of B" reduces B, which follows
-    if first > 0 and toks[first - 1].lower in _PASSIVE or first > 1 and toks[first - 2].lower in _PASSIVE:
-        return any(t.stem in related for t in toks[max(0, first - _OBJECT_BEFORE - 1) : first])
+    if (
+        first > 0
+        and toks[first - 1].lower in cue.PASSIVE
+        or first > 1
+        and toks[first - 2].lower in cue.PASSIVE
+    ):
+        return any(t.stem in related for t in toks[max(0, first - cue.OBJECT_BEFORE - 1) : first])
     return False
 
 
@@ -611,7 +373,7 @@ def _harm_after(toks: Sequence[Any], index: int, related: frozenset[str]) -> boo
     """True when the object of the cue at token `index` is a harm ("halve the emissions"): a harm word
     comes within four words, before anything else the principle protects ("stop disclosing defects")."""
     for t in toks[index + 1 : index + 5]:
-        if t.stem in _HARMS:
+        if t.stem in cue.HARMS:
             return True
         if t.stem in related:
             return False
@@ -627,7 +389,7 @@ def given_up_objects(sentence: str) -> list[str]:
     """The phrases a sentence cuts, skips or drops ("the hand-washing step" in "Skip the hand-washing
     step when the queue is long"), for the caller to measure against what a principle protects."""
     toks = _sentence_tokens(sentence)
-    found = [_object_after(sentence, toks, m.last) for m in find_cues(toks, _REDUCE + _NOT_REDUCING)]
+    found = [_object_after(sentence, toks, m.last) for m in find_cues(toks, cue.REDUCE + cue.NOT_REDUCING)]
     return [phrase for phrase in dict.fromkeys(found) if phrase]
 
 
@@ -637,9 +399,9 @@ def _object_after(sentence: str, toks: Sequence[Any], last: int) -> str:
     for n, t in enumerate(toks[last + 1 : last + 6]):
         gap = sentence[toks[last + n].end : t.start]
         if (
-            t.lower in _BOUNDARY
-            or t.lower in _PURPOSE
-            or t.lower in _OBJECT_END
+            t.lower in cue.BOUNDARY
+            or t.lower in cue.PURPOSE
+            or t.lower in cue.OBJECT_END
             or t.lower == "because"
             or any(c in gap for c in ";:,()")
         ):
@@ -671,7 +433,7 @@ def judge_principle(
     if "contradicts" in found:
         sentence, hits, cues = found["contradicts"]
         cues = list(dict.fromkeys(cues))
-        motive = [c for c in cues if c in _MOTIVE_WORDS]
+        motive = [c for c in cues if c in cue.MOTIVE_WORDS]
         action = [c for c in cues if c not in motive]
         what = ", ".join(hits) or "what the principle protects"
         why = f"'{sentence}' weakens {what} ({', '.join(action) or 'forbidden action'})"
@@ -699,6 +461,3 @@ def judge_principle(
         "evidence": None,
         "why": "Shares no subject with the principle (" + ", ".join(sorted(principle.protected)) + ").",
     }
-
-
-_MOTIVE_WORDS = frozenset(c.phrase for c in _MOTIVE)

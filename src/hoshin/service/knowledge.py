@@ -3,10 +3,8 @@
 - `propose_needs`: the knowledge areas the mission asks for, ranked with reasons, from the built-in
   catalogue plus the organisation's own areas (`batch.rank_knowledge` does the ranking); goals and
   accepted ideas add demand. `save_needs` stores what people confirm, edit and weight.
-- `read_hr` / `map_skills` / `apply_skills`: an HR export (person, unit, skill or free-text profile,
-  level) is checked row by row, free text is mapped to stored areas with a reason and a confidence,
-  people correct the proposal, and `apply_skills` writes it in one transaction. `mapped_skills`
-  lists what is stored, each skill with its area and the reason.
+- `read_hr` / `map_skills` / `apply_skills` / `mapped_skills`: skills from an HR export, mapped to
+  areas and stored (`hoshin.service.knowledge_skills`, re-exported here).
 - `coverage_report`: the areas × units matrix, gaps ranked by how much of the mission rests on them,
   single points of failure, recommendations and areas no document covers.
 - `suggest_document_areas` / `save_document`: map a text or Markdown document to areas.
@@ -26,7 +24,8 @@ import numpy as np
 
 from hoshin.domain import knowledge as kd
 from hoshin.domain.explain import shared_words
-from hoshin.errors import InputError, NotFoundError, RowError
+from hoshin.errors import InputError, NotFoundError
+from hoshin.service.knowledge_skills import HR_COLUMNS, apply_skills, map_skills, mapped_skills, read_hr
 from hoshin.service.records import Batch
 from hoshin.service.view_memo import ViewMemo, digest
 
@@ -52,22 +51,8 @@ __all__ = [
     "documents_view",
 ]
 
-HR_COLUMNS = ("person", "unit", "skill", "profile", "level")
-MAX_HR_ROWS = 200_000
-# How peaked the choice among areas is when turning similarities into a confidence (a softmax
-# temperature): 0.05 makes a lead of 0.1 in cosine worth about e^2 ~ 7 times the runner-up.
-TEMPERATURE = 0.05
-MIN_PROFILE_CONFIDENCE = 0.35  # profile sentences below this map to nothing rather than to a guess
 DOCUMENT_AREAS = 3
-
-
-def _area_text(area: dict[str, Any]) -> str:
-    description = area.get("description") or ""
-    return f"{area['name']}: {description}" if description else str(area["name"])
-
-
-def _quoted(words: Sequence[str]) -> str:
-    return ", ".join(repr(w) for w in words)
+_area_text = kd.area_text  # the name scripts/build_catalogue_vectors.py and its test import
 
 
 # ------------------------------------------------------------------ needs
@@ -151,7 +136,7 @@ def _ranked_needs(
     candidates += [{**c, "origin": "catalogue", "stored": False, "weight": 1.0} for c in catalogue]
     rows = [{"id": c["id"], "name": c["name"], "description": c.get("description") or ""} for c in candidates]
     ranked = {r["id"]: r for r in rank_knowledge(aligner, mission_text, rows)}
-    links = _demand_links(aligner, [_area_text(c) for c in candidates], demand)
+    links = _demand_links(aligner, [kd.area_text(c) for c in candidates], demand)
     out = []
     for candidate, linked in zip(candidates, links, strict=True):
         rank = ranked[candidate["id"]]
@@ -162,7 +147,7 @@ def _ranked_needs(
             score = 1.0 - (1.0 - score) * 0.8 ** len(linked)
             first, words = linked[0]
             more = f" and {len(linked) - 1} more" if len(linked) > 1 else ""
-            why += f" {first}{more} draw{'s' if not more else ''} on it (shares {_quoted(words)})."
+            why += f" {first}{more} draw{'s' if not more else ''} on it (shares {kd.quoted(words)})."
         out.append(
             {
                 "id": candidate["id"],
@@ -204,266 +189,6 @@ def save_needs(repo: Repository, org_id: str, items: Sequence[dict[str, Any]], a
     batch = Batch(kind="knowledge_areas", source="knowledge needs", rows=rows)
     result = import_batches(repo, org_id, [batch], actor, action="knowledge.needs")[0]
     return {"created": result.created, "updated": result.updated}
-
-
-# ------------------------------------------------------------------ HR files and skill mapping
-
-
-def read_hr(path: str | Path) -> list[tuple[int, dict[str, str]]]:
-    """The rows of an HR export (CSV, XLSX, JSON, JSONL) with their row numbers; columns checked."""
-    from hoshin.io.tables import TableSpec, read_table
-
-    spec = TableSpec(required=("person", "level"), optional=("unit", "skill", "profile"), unique=None)
-    rows = read_table(path, spec)
-    if len(rows) > MAX_HR_ROWS:
-        raise InputError(f"{path}: {len(rows)} rows is more than {MAX_HR_ROWS}; split the file")
-    return list(enumerate(rows, start=2))
-
-
-def _lookup(records: list[dict[str, Any]], label: str = "name") -> dict[str, list[str]]:
-    index: dict[str, list[str]] = {}
-    for r in records:
-        for key in {str(r["id"]).strip().lower(), str(r.get(label) or "").strip().lower()}:
-            if key:
-                index.setdefault(key, [])
-                if r["id"] not in index[key]:
-                    index[key].append(r["id"])
-    return index
-
-
-def _resolve(
-    index: dict[str, list[str]], value: str, source: str, row: int, field: str, what: str, fix: str
-) -> str:
-    found = index.get(value.strip().lower(), [])
-    if not found:
-        raise RowError(source, row, field, f"unknown {what} {value!r}", fix)
-    if len(found) > 1:
-        raise RowError(
-            source, row, field, f"{value!r} names several {what}s ({', '.join(found)})", "use the id instead"
-        )
-    return found[0]
-
-
-def _level(source: str, row: int, raw: str) -> int:
-    fix = "write a whole number from 1 (basic) to 5 (expert)"
-    if not raw:
-        raise RowError(source, row, "level", "is empty", fix)
-    try:
-        number = float(raw)
-    except ValueError:
-        raise RowError(source, row, "level", f"{raw!r} is not a whole number", fix) from None
-    if not number.is_integer():
-        raise RowError(source, row, "level", f"{raw!r} is not a whole number", fix)
-    if not 1 <= number <= kd.MAX_LEVEL:
-        raise RowError(source, row, "level", f"{int(number)} is out of range", fix)
-    return int(number)
-
-
-def _sentences(text: str) -> list[str]:
-    parts = re.split(r"(?<=[.;!?])\s+|\n+", text)
-    return [p.strip(" .;") for p in parts if len(p.strip(" .;")) >= 3]
-
-
-def map_skills(
-    repo: Repository,
-    org_id: str,
-    aligner: Aligner,
-    rows: Sequence[tuple[int, dict[str, str]]],
-    source: str = "HR file",
-) -> list[dict[str, Any]]:
-    """Check every HR row, then propose a knowledge area for each skill (and each profile sentence).
-
-    Raises RowError (file, row, field, fix) for an unknown person or unit, a level outside 1..5, a
-    row with neither skill nor profile, or a row repeated. Writes nothing. Each proposal:
-    {row, person_id, person, unit_id, area_id, area, level, skill_text, confidence, why}; the
-    columns of `hoshin import skills` are among them, so a corrected file imports as it is.
-    """
-    people = repo.rows("people", org_id)
-    areas = repo.rows("knowledge_areas", org_id)
-    if not areas:
-        raise InputError("the organisation has no knowledge areas yet; confirm the needs first")
-    person_index = _lookup(people)
-    unit_index = _lookup(repo.rows("units", org_id))
-    area_index = _lookup(areas)
-    names = {p["id"]: p["name"] for p in people}
-    checked: list[tuple[int, str, str | None, int, list[str], bool]] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    fix_person = "import the person first (hoshin import people FILE) or use an id from the people list"
-    for number, row in rows:
-        person = _resolve(person_index, row.get("person", ""), source, number, "person", "person", fix_person)
-        unit = None
-        if row.get("unit", "").strip():
-            unit = _resolve(
-                unit_index,
-                row["unit"],
-                source,
-                number,
-                "unit",
-                "unit",
-                "use a unit id or name from the unit list",
-            )
-        level = _level(source, number, row.get("level", "").strip())
-        skill, profile = row.get("skill", "").strip(), row.get("profile", "").strip()
-        if not skill and not profile:
-            raise RowError(
-                source, number, "profile", "is empty and so is skill", "give a skill or a free-text profile"
-            )
-        key = (person, skill.lower(), profile.lower())
-        if key in seen:
-            raise RowError(
-                source, number, "person", "duplicate row", f"row {seen[key]} already gives this; keep one"
-            )
-        seen[key] = number
-        texts = [skill] if skill else _sentences(profile) or [profile]
-        checked.append((number, person, unit, level, texts, bool(skill)))
-    all_texts = sorted({t for *_, texts, _ in checked for t in texts})
-    best = _best_areas(aligner, all_texts, areas)
-    out = []
-    for number, person, unit, level, texts, is_skill in checked:
-        for text in texts:
-            exact = area_index.get(text.lower())
-            if exact and len(exact) == 1:
-                area_id, confidence, why = exact[0], 1.0, "names the area itself"
-            else:
-                area_id, confidence, why = best[text]
-                if not is_skill and confidence < MIN_PROFILE_CONFIDENCE:
-                    continue  # a profile sentence about something else (languages, hobbies)
-            out.append(
-                {
-                    "row": number,
-                    "person_id": person,
-                    "person": names.get(person, person),
-                    "unit_id": unit,
-                    "area_id": area_id,
-                    "area": next(a["name"] for a in areas if a["id"] == area_id),
-                    "level": level,
-                    "skill_text": text,
-                    "confidence": round(confidence, 2),
-                    "why": why,
-                }
-            )
-    return out
-
-
-def _best_areas(
-    aligner: Aligner, texts: list[str], areas: list[dict[str, Any]]
-) -> dict[str, tuple[str, float, str]]:
-    """text -> (area id, confidence 0..1, reason) for the closest area."""
-    if not texts:
-        return {}
-    area_texts = [_area_text(a) for a in areas]
-    sims = aligner.embed(texts) @ aligner.embed(area_texts).T
-    out = {}
-    for i, text in enumerate(texts):
-        row = sims[i].astype(np.float64)
-        j = int(np.argmax(row))
-        weights = np.exp((row - row[j]) / TEMPERATURE)
-        confidence = float(1.0 / weights.sum())
-        words = shared_words(text, area_texts[j])
-        if words:
-            confidence = min(1.0, confidence + 0.2)  # shared words are evidence beyond closeness
-            why = f"shares {_quoted(words)} with '{areas[j]['name']}'"
-        else:
-            why = f"closest in meaning to '{areas[j]['name']}' (similarity {row[j]:.2f}), no shared words"
-        out[text] = (areas[j]["id"], confidence, why)
-    return out
-
-
-def mapped_skills(repo: Repository, org_id: str) -> list[dict[str, Any]]:
-    """The stored skills as the people and skills view lists them, by person then area.
-
-    Each row: {person_id, person, unit_id, unit, skill_text, area_id, area, level, why}. The reason
-    is read from the words (no model runs, so the list costs no more than reading it): the words the
-    skill's text shares with its area, or that the text was mapped by meaning or by the area's name.
-    """
-    people = {p["id"]: p for p in repo.rows("people", org_id)}
-    units = {u["id"]: u["name"] for u in repo.rows("units", org_id)}
-    areas = {a["id"]: a for a in repo.rows("knowledge_areas", org_id)}
-    out = []
-    for skill in repo.rows("skills", org_id):
-        person = people.get(skill["person_id"]) or {}
-        area = areas.get(skill["area_id"]) or {"name": skill["area_id"]}
-        text = (skill.get("skill_text") or "").strip()
-        out.append(
-            {
-                "person_id": skill["person_id"],
-                "person": person.get("name") or skill["person_id"],
-                "unit_id": person.get("unit_id"),
-                "unit": units.get(person.get("unit_id") or "", ""),
-                "skill_text": text,
-                "area_id": skill["area_id"],
-                "area": area["name"],
-                "level": int(skill["level"]),
-                "why": _skill_reason(text, area),
-            }
-        )
-    out.sort(key=lambda r: (r["person"].lower(), r["person_id"], r["area"].lower()))
-    return out
-
-
-def _skill_reason(text: str, area: dict[str, Any]) -> str:
-    if not text:
-        return f"recorded against '{area['name']}' itself (no free text)"
-    words = shared_words(text, _area_text(area))
-    if words:
-        return f"shares {_quoted(words)} with '{area['name']}'"
-    return f"mapped to '{area['name']}' by meaning (no words in common)"
-
-
-def apply_skills(
-    repo: Repository, org_id: str, proposals: Sequence[dict[str, Any]], actor: str
-) -> dict[str, int]:
-    """Write (possibly corrected) mappings as skills, and people's units where a row gave one.
-
-    A person mapped to one area twice keeps the higher level. Everything is validated first and
-    written in one transaction with one audit event. Returns {skills_created, skills_updated, people_moved}.
-    """
-    from hoshin.service.importing import import_batches
-
-    if not proposals:
-        raise InputError("nothing to save: no skill was mapped to a knowledge area")
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
-    moves: dict[str, str] = {}
-    for n, p in enumerate(proposals, start=1):
-        for name in ("person_id", "area_id", "level"):
-            if p.get(name) in (None, ""):
-                raise RowError("skill mapping", n, name, "is missing", f"give every mapping a {name}")
-        key = (str(p["person_id"]), str(p["area_id"]))
-        record = {
-            "person_id": key[0],
-            "area_id": key[1],
-            "level": p["level"],
-            "skill_text": p.get("skill_text") or p.get("text"),
-        }
-        known = merged.get(key)
-        if known is None or _as_int(p["level"]) > _as_int(known["level"]):
-            merged[key] = record
-        if p.get("unit_id"):
-            moves[key[0]] = str(p["unit_id"])
-    batches = [Batch("skills", "skill mapping", list(enumerate(merged.values(), start=1)))]
-    if moves:
-        people = {r["id"]: r for r in repo.rows("people", org_id)}
-        moved = [
-            {"id": pid, "name": people[pid]["name"] if pid in people else "", "unit_id": unit}
-            for pid, unit in moves.items()
-            if pid not in people or people[pid].get("unit_id") != unit
-        ]
-        if moved:
-            batches.append(Batch("people", "skill mapping", list(enumerate(moved, start=1))))
-    results = import_batches(repo, org_id, batches, actor, action="knowledge.skills")
-    moved_count = results[1].updated + results[1].created if len(results) > 1 else 0
-    return {
-        "skills_created": results[0].created,
-        "skills_updated": results[0].updated,
-        "people_moved": moved_count,
-    }
-
-
-def _as_int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
 
 
 # ------------------------------------------------------------------ coverage and gaps
@@ -537,7 +262,7 @@ def _mission_need(
 
     if not areas:
         return np.zeros(0), []
-    texts = [_area_text(a) for a in areas]
+    texts = [kd.area_text(a) for a in areas]
     links = _demand_links(aligner, texts, _demand(repo, org_id))
     mission = repo.mission(org_id)
     if mission is None or len(areas) < 2:
@@ -562,7 +287,7 @@ def suggest_document_areas(
     areas = repo.rows("knowledge_areas", org_id)
     if not areas or not text.strip():
         return []
-    area_texts = [_area_text(a) for a in areas]
+    area_texts = [kd.area_text(a) for a in areas]
     sims = (aligner.embed([text]) @ aligner.embed(area_texts).T)[0]
     out = []
     for j in np.argsort(-sims).tolist():
@@ -574,7 +299,7 @@ def suggest_document_areas(
                 "area_id": areas[j]["id"],
                 "name": areas[j]["name"],
                 "score": round(float(sims[j]), 4),
-                "why": f"shares {_quoted(words)}",
+                "why": f"shares {kd.quoted(words)}",
             }
         )
         if len(out) >= limit:
