@@ -51,10 +51,11 @@ def test_stem_keeps_different_words_apart() -> None:
     assert stem("information") != stem("inform")
 
 
-def test_one_stemmer_for_engine_and_cues() -> None:
-    from hoshin.domain import text
+def test_one_stemmer_and_stop_word_list_for_engine_and_cues() -> None:
+    from hoshin.domain import lexicon, text
 
     assert stem is text.stem
+    assert lexicon.STOPWORDS is text.STOP_WORDS
 
 
 def test_sentences_strip_bullets_quotes_and_blank_lines() -> None:

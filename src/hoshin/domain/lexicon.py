@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
-from hoshin.domain.text import stem
+from hoshin.domain.text import STOP_WORDS, stem
 
 __all__ = [
     "STOPWORDS",
@@ -39,14 +39,8 @@ _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’»)]))\s+(
 _BULLET = re.compile(r"^\s*(?:[-*•·‣▪◦–—>]+|\d{1,2}[.)]|[a-zA-Z][.)])\s+")
 _CLAUSE_SPLIT = re.compile(r"\s*(?:;|:|\s[—–-]\s|\(|\)|\s+\band\b\s+(?=(?:we|our|to)\b))\s*", re.IGNORECASE)
 
-STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been being it its
-    this that these those we our us you your they their them he she his her i me my mine ours yours
-    will would shall should can could may might must do does did done have has had having not no nor
-    so than too very just also into onto over under about after before up down out off again then
-    there here where when which who whom whose what why how all any both each every few more most other
-    some such only own same s t don't won't can't every each one through across via per while""".split()
-)
+# The engine's stop words (`text.STOP_WORDS`) serve the cue checks too, under the name they used.
+STOPWORDS = STOP_WORDS
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ __all__ = [
 
 _WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’-](?=[^\W\d_]))*", re.UNICODE)
 
+# Also the principles check's stop words (`lexicon.STOPWORDS`). "mine" is left out: in a mining
+# company's texts it is the subject, not a pronoun.
 STOP_WORDS = frozenset(
     """
     a about above across after again against all almost also am among an and any are around as at be
@@ -41,6 +43,7 @@ STOP_WORDS = frozenset(
     which while who whom whose why will with within without would yet you your yours yourself
     yourselves new way ways well within whole able
     we're we've we'll we'd i'm you're they're it's that's there's let's
+    s t don't won't can't
     """.split()
 )
 
