@@ -35,6 +35,9 @@ def present(text: str) -> set[str]:
         ("tested", "testing"),
         ("shipped", "ship"),
         ("reliably", "reliable"),
+        ("humanity", "human"),
+        ("regional", "region"),
+        ("dangerous", "danger"),
     ],
 )
 def test_stem_makes_word_forms_meet(a: str, b: str) -> None:
@@ -43,6 +46,16 @@ def test_stem_makes_word_forms_meet(a: str, b: str) -> None:
 
 def test_stem_keeps_different_words_apart() -> None:
     assert stem("supply") != stem("sup") and stem("family") != stem("fame")
+    # Endings left out on purpose: each merged words that the cue lists keep apart.
+    assert stem("customer") != stem("custom") and stem("investments") != stem("investing")
+    assert stem("information") != stem("inform")
+
+
+def test_one_stemmer_and_stop_word_list_for_engine_and_cues() -> None:
+    from hoshin.domain import lexicon, text
+
+    assert stem is text.stem
+    assert lexicon.STOPWORDS is text.STOP_WORDS
 
 
 def test_sentences_strip_bullets_quotes_and_blank_lines() -> None:

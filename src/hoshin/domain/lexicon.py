@@ -1,8 +1,9 @@
 """Text plumbing shared by the mission, brand and principles checks: tokens, stems, sentences, cues.
 
-Everything here is deterministic and dependency-free. The stemmer is deliberately crude (it only
-has to make "families"/"family" and "produced"/"produce" meet, never to be linguistically right),
-and cue phrases are matched on stems, so the word lists can be written in plain words.
+Everything here is deterministic and dependency-free. The stemmer (`hoshin.domain.text.stem`, the
+engine's one stemmer, re-exported here) is deliberately crude: it only has to make
+"families"/"family" and "produced"/"produce" meet, never to be linguistically right, and cue
+phrases are matched on stems, so the word lists can be written in plain words.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
+
+from hoshin.domain.text import STOP_WORDS, stem
 
 __all__ = [
     "STOPWORDS",
@@ -36,14 +39,8 @@ _SENTENCE_BREAK = re.compile(r"(?:(?<=[.!?…])|(?<=[.!?…][\"'”’»)]))\s+(
 _BULLET = re.compile(r"^\s*(?:[-*•·‣▪◦–—>]+|\d{1,2}[.)]|[a-zA-Z][.)])\s+")
 _CLAUSE_SPLIT = re.compile(r"\s*(?:;|:|\s[—–-]\s|\(|\)|\s+\band\b\s+(?=(?:we|our|to)\b))\s*", re.IGNORECASE)
 
-STOPWORDS = frozenset(
-    """a an the and or but if of to in on at by for with from as is are was were be been being it its
-    this that these those we our us you your they their them he she his her i me my mine ours yours
-    will would shall should can could may might must do does did done have has had having not no nor
-    so than too very just also into onto over under about after before up down out off again then
-    there here where when which who whom whose what why how all any both each every few more most other
-    some such only own same s t don't won't can't every each one through across via per while""".split()
-)
+# The engine's stop words (`text.STOP_WORDS`) serve the cue checks too, under the name they used.
+STOPWORDS = STOP_WORDS
 
 
 @dataclass(frozen=True)
@@ -53,47 +50,6 @@ class Token:
     stem: str
     start: int  # character offsets into the source text
     end: int
-
-
-# Words whose final -ly is part of the root, not an adverb ending.
-_KEEP_LY = frozenset(
-    "family only apply supply early daily italy july reply rely ally assembly fly monopoly".split()
-)
-
-
-@lru_cache(maxsize=65_536)
-def stem(word: str) -> str:
-    """A crude suffix-stripping stem: plural, -ing, -ed, -ly and a final -e go; enough to match cues.
-
-    Kept per word (a server stems the same few thousand words in every request's principle check)."""
-    w = word.lower().replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    if len(w) <= 3 or not w.isascii():
-        return w
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith("sses"):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    if w in _KEEP_LY:
-        pass
-    elif w.endswith("bly"):
-        w = w[:-1] + "e"
-    elif w.endswith("ily") and len(w) > 6:
-        w = w[:-3] + "y"
-    elif w.endswith("ly") and len(w) > 5:
-        w = w[:-2]
-    for suffix in ("ing", "ied", "ed"):
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            w = w[: -len(suffix)] + ("y" if suffix == "ied" else "")
-            if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
-                w = w[:-1]  # running -> run, shipped -> ship
-            break
-    if w.endswith("e") and len(w) > 3:
-        w = w[:-1]
-    return w
 
 
 def tokens(text: str) -> list[Token]:
