@@ -64,3 +64,16 @@ def test_a_parent_is_read_with_the_goals_that_lean_to_it() -> None:
     assert next(plain.blocks())[1][4].argmax() == 1
     assert next(read.blocks())[1][4].argmax() == 0
     assert [int(s.argmax()) for s in next(read.blocks())[1][:4]] == [0, 0, 1, 1]
+
+
+def test_at_a_floor_of_one_words_match_by_stem_alone() -> None:
+    # "sewer" and "sewage" are close in meaning but not of one stem: no match; "treatments" and
+    # "treatment" share a stem: a full match, with no word vectors at all.
+    texts = [["sewage", "treatment"], ["road", "transport"], ["sewer", "treatments"]]
+    vectors = _unit([1, 0, 0, 0], [0, 1, 0, 0], [0.5, 0.5, 0.7, 0])
+    no_vectors = WordVectors({}, np.zeros((0, 4), dtype=np.float32))
+    (table,) = level_links(
+        [1, 1, 2], vectors, texts, no_vectors, weights=LinkWeights(siblings=0.0, word_floor=1.0)
+    )
+    assert table.evidence(0, 0) == [("treatments", "treatment")]
+    assert table.evidence(0, 1) == []

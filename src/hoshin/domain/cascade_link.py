@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -42,7 +43,8 @@ class LinkWeights:
     words: float = 0.2  # weight of the word coverage beside the cosine
     siblings: float = 0.3  # how far a parent moves towards the goals that lean to it
     same_unit: float = 0.1
-    # Two words match only above this cosine (fully at 1.0, the same word).
+    # Two words match only above this cosine (fully at 1.0, the same word); 1.0 or more: words
+    # match only when they share a stem, and no word vectors are needed.
     word_floor: float = 0.4
 
 
@@ -78,19 +80,29 @@ class WordCoverage:
         self._mine = {w: i for i, w in enumerate(mine)}
         self._theirs = {w: i for i, w in enumerate(theirs)}
         # (my words, their words): how well each of a child's words is matched by each parent word.
-        if mine and theirs:
-            a = words.vectors[[words.index[w] for w in mine]]
-            b = words.vectors[[words.index[w] for w in theirs]]
-            match = np.clip((a @ b.T - floor) / (1.0 - floor), 0.0, 1.0).astype(np.float32)
+        self._match: Any
+        self._best: Any
+        if floor >= 1.0:
+            # Words match only by stem: sparse 0/1 matrices and no product of word vectors (a
+            # tree of 10,000 goals has thousands of words on each side; the dense product and the
+            # best-per-parent pass over it were most of the checks' time).
+            by_stem: dict[str, list[int]] = {}
+            for k, w in enumerate(theirs):
+                by_stem.setdefault(stem(w), []).append(k)
+            pairs = [(i, k) for i, w in enumerate(mine) for k in by_stem.get(stem(w), [])]
+            self._match = _ones(pairs, (len(mine), len(theirs)))
+            held = [(self._theirs[w], j) for j, ws in enumerate(self._parent_words) for w in ws]
+            best = (self._match @ _ones(held, (len(theirs), len(parent_words)))).tocsr()
+            best.data = np.minimum(best.data, 1.0)  # a parent may hold two words of one stem
+            self._best = best
         else:
             match = np.zeros((len(mine), len(theirs)), dtype=np.float32)
-        self._match = match
-        # (my words, parents): the best match each parent offers a word.
-        best = np.zeros((len(mine), len(parent_words)), dtype=np.float32)
-        for j, ws in enumerate(self._parent_words):
-            if ws:
-                best[:, j] = match[:, [self._theirs[w] for w in ws]].max(axis=1)
-        self._best = best
+            if mine and theirs:
+                a = words.vectors[[words.index[w] for w in mine]]
+                b = words.vectors[[words.index[w] for w in theirs]]
+                match = np.clip((a @ b.T - floor) / (1.0 - floor), 0.0, 1.0).astype(np.float32)
+            self._match = match
+            self._best = self._best_per_parent(match)
         rows, cols, vals = [], [], []
         for r, ws in enumerate(self._child_words):
             for w in ws:
@@ -101,9 +113,31 @@ class WordCoverage:
         self._weights = csr_matrix((vals, (rows, cols)), shape=shape, dtype=np.float64)
         self._totals = np.asarray(self._weights.sum(axis=1)).ravel()
 
+    def _best_per_parent(self, match: np.ndarray) -> np.ndarray:
+        """(my words, parents): the best match each parent's words offer each of my words, taken
+        with one `maximum.reduceat` per block of parents rather than a loop over parents."""
+        best = np.zeros((match.shape[0], len(self._parent_words)), dtype=np.float32)
+        holding = [j for j, ws in enumerate(self._parent_words) if ws]
+        if not holding or not match.shape[0]:
+            return best
+        columns = [self._theirs[w] for j in holding for w in self._parent_words[j]]
+        starts = np.cumsum([0] + [len(self._parent_words[j]) for j in holding])
+        per_block = max(1, BLOCK_CELLS // max(1, match.shape[0]))  # columns gathered at once
+        first = 0
+        while first < len(holding):
+            last = first + 1
+            while last < len(holding) and starts[last + 1] - starts[first] <= per_block:
+                last += 1
+            gathered = match[:, columns[starts[first] : starts[last]]]
+            offsets = starts[first:last] - starts[first]
+            best[:, holding[first:last]] = np.maximum.reduceat(gathered, offsets, axis=1)
+            first = last
+        return best
+
     def rows(self, start: int, stop: int) -> np.ndarray:
         """(stop - start, parents) float32 coverage of children start..stop-1."""
-        held = np.asarray(self._weights[start:stop] @ self._best)
+        product = self._weights[start:stop] @ self._best
+        held = product.toarray() if hasattr(product, "toarray") else np.asarray(product)
         totals = self._totals[start:stop]
         out = np.zeros_like(held)
         np.divide(held, totals[:, None], out=out, where=totals[:, None] > 0)
@@ -118,12 +152,22 @@ class WordCoverage:
         cols = [self._theirs[w] for w in theirs]
         found = []
         for w in self._child_words[child]:
-            strengths = self._match[self._mine[w], cols]
+            row = self._match[self._mine[w]]
+            strengths = np.asarray(row.toarray()).ravel()[cols] if hasattr(row, "toarray") else row[cols]
             k = int(strengths.argmax())
             if strengths[k] > 0:
                 found.append((float(strengths[k]), w, theirs[k]))
         found.sort(key=lambda f: -f[0])
         return [(w, p) for _, w, p in found[:limit]]
+
+
+def _ones(pairs: Sequence[tuple[int, int]], shape: tuple[int, int]) -> Any:
+    """A sparse float32 matrix of `shape` with 1.0 at each (row, column) of `pairs`."""
+    from scipy.sparse import csr_matrix
+
+    rows = [r for r, _ in pairs]
+    cols = [c for _, c in pairs]
+    return csr_matrix((np.ones(len(pairs), dtype=np.float32), (rows, cols)), shape=shape)
 
 
 @dataclass(frozen=True)

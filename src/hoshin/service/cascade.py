@@ -163,13 +163,14 @@ def link_table(
     hoshin.domain.cascade_link); `raw`: the texts' vectors when the caller has them already."""
     raw = aligner.embed(texts) if raw is None else raw
     word_lists = [link_words(t) for t in texts]
-    vocabulary = sorted({w for ws in word_lists for w in ws})
+    # Word vectors only where words may match by meaning (not when they match by stem alone).
+    vocabulary = sorted({w for ws in word_lists for w in ws}) if weights.word_floor < 1.0 else []
     vectors = aligner.embed(vocabulary) if vocabulary else np.zeros((0, raw.shape[1]), dtype=np.float32)
     words = WordVectors({w: i for i, w in enumerate(vocabulary)}, vectors)
     return level_links(levels, raw, word_lists, words, general_word_rarity(), units, weights)
 
 
-_AS_WRITTEN = LinkWeights(siblings=0.0, word_floor=0.6)
+_AS_WRITTEN = LinkWeights(siblings=0.0, word_floor=1.0)
 
 
 def link_words(text: str) -> list[str]:
@@ -337,10 +338,11 @@ def check_goals_against(
     similarity = cosine_blocks(vectors)
     # The batch command's link scores, without the same-unit bonus: the checks judge the links
     # themselves and look in the goal's own unit where that is the question. Parents are read by
-    # their own text here, and only words quite close in meaning count: the checks raise alarms
+    # their own text here, and words count only where they share a stem: the checks raise alarms
     # on the gap between a given link and the best alternative, and a parent drawn towards the
     # goals that lean to it, or a loose word match ("refrigerant" and "electricity"), makes
     # alternatives look stronger than they are (on the demo tree: one false weak-parent alarm).
+    # Matching by stem also spares the checks the product of word vectors.
     tables = link_table(aligner, texts, [g.level for g in goals], raw=vectors, weights=_AS_WRITTEN)
     links = _link_facts(goals, tables)
     tree = {n: g.parents for n, g in enumerate(goals)}
