@@ -229,4 +229,8 @@ def test_stream_reports_cli_rate_peak_memory_and_agreement() -> None:
 def test_examples_benchmark_reports_both_runs_and_their_ratio() -> None:
     result = result_of(run_script("bench_triage_examples.py", "--n", "40", "--repeat", "1"))
     assert result["n"] == 40 and result["plain_s"] > 0 and result["examples_s"] > 0
-    assert result["ratio"] == pytest.approx(result["examples_s"] / result["plain_s"], rel=2e-2)
+    # The two times are printed to 0.01 s and the ratio to 0.001, and a run of 40 texts takes well
+    # under a second: the ratio of the printed times may be off by their rounding, no more.
+    plain, taught = result["plain_s"], result["examples_s"]
+    rounding = 0.005 / plain + 0.005 * taught / plain**2 + 0.0005
+    assert result["ratio"] == pytest.approx(taught / plain, abs=rounding)
