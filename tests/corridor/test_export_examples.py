@@ -121,3 +121,14 @@ def test_undoing_the_labels_clears_the_flag(org: Any, aligner: Any, taught: dict
         undo_label(org.store, org.id, aligner, idea, "rev")
     score_ideas(org.store, org.id, aligner)
     assert _decided({r["id"]: r for r in list_inbox(org.store, org.id)}) == {}
+
+
+def test_the_rest_idea_list_carries_the_flag_too(org: Any, taught: dict[str, dict[str, Any]]) -> None:
+    response = org.client("viewer", how="token").get("/api/v1/ideas", params={"limit": 50})
+    assert response.status_code == 200, response.text
+    listed = {row["id"]: row for row in response.json()}
+    assert set(listed) == set(taught)
+    for idea, row in taught.items():
+        assert listed[idea]["decided_by_example"] == bool(row["decided_by_example"]), idea
+        assert listed[idea]["example_id"] == row["example_id"], idea
+    assert listed["N-1"]["decided_by_example"] is True and listed["N-1"]["example_id"] == "T-11"

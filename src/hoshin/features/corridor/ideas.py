@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import Field
 
 from hoshin.api import schemas
 from hoshin.api.deps import Context, get_aligner, permit
@@ -74,6 +75,10 @@ class IdeaWithVerdict(schemas.IdeaPublic):
     why: str | None = None
     mission_version: int | None = None
     effective_tier: schemas.TierName | None = None
+    decided_by_example: bool | None = Field(
+        None, description="Whether reviewers' labelled ideas decided the tier (not the engine alone)."
+    )
+    example_id: str | None = Field(None, description="The labelled idea that decided it, when one did.")
 
 
 @api.get("/ideas", response_model=list[IdeaWithVerdict], tags=["ideas"], summary="List ideas")
