@@ -27,7 +27,7 @@ from hoshin.domain.cascade_checks import (
 )
 from hoshin.domain.cascade_link import LevelLinks, LinkWeights, WordVectors, level_links
 from hoshin.domain.explain import shared_words
-from hoshin.domain.lexical import IdfTable
+from hoshin.domain.lexical import IdfTable, stem_sets
 from hoshin.domain.mission import MissionModel
 from hoshin.domain.text import MISSION_FILLER, boilerplate_words, content_words, stem
 from hoshin.domain.verdict import Tier, Verdict
@@ -182,7 +182,7 @@ def link_words(text: str) -> list[str]:
 def general_word_rarity() -> IdfTable:
     """How rare each word stem is in the packaged general corpus (everyday activities, products
     and jobs): a word common there ("services", "management") is weak evidence of a link."""
-    return IdfTable([{stem(w) for w in content_words(t, MISSION_FILLER)} for t in background_texts()])
+    return IdfTable(stem_sets(background_texts()))
 
 
 def link_reason(child: str, parent: str, evidence: Sequence[tuple[str, str]] | None = None) -> str:
