@@ -270,7 +270,8 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         data, software, engineering, engineers, science, scientific, research, R&D, innovation, innovative,
         innovate, cutting-edge, state-of-the-art, automation, cloud, internet, online, platform,
         biotechnology,
-        algorithms, analytics, robotics, sensors, patented, patents, laboratory, lab, Technologie, tecnología,
+        algorithms, analytics, robotics, sensors, patented, patents, laboratory, lab, computers, computer,
+        open-source, open source, scientists, researchers, Technologie, tecnología,
         tecnologia, technologie"""
     ),
     "growth": cue_list(
@@ -308,11 +309,12 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         sustainability, sustainable, carbon, emissions, nature, future generations, the world a better place,
         a better world, make a difference, positive impact, impact, give back, charity, philanthropy,
         humanity,
-        mankind, the common good, hunger, poverty, recycle, recycles, recycling, for good, towns,
+        mankind, the common good, hunger, poverty, homelessness, inequality, pollution, landfill, earth,
+        recycle, recycles, recycling, for good, towns,
         responsibly, responsible business, welfare, wellbeing of society, Gesellschaft,
         société, sociedad, comunidad, Umwelt"""
     )
-    + cue_list("world, care, green, energy-saving, energy-efficient, local", 0.5),
+    + cue_list("world, care, green, energy-saving, energy-efficient, local, neighbour, neighbor", 0.5),
     "employees": cue_list(
         """employees, employee, staff, workforce, colleagues, co-workers, coworkers, team members, our team,
         our people, skilled people, talented people, associates, workers, crew, personnel, talent, careers,

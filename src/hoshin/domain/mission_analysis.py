@@ -10,12 +10,13 @@ the cues are strong enough alone, or when a clause is close enough to one of its
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
+from hoshin.domain.component_roles import masked_idioms, read_roles
 from hoshin.domain.lexicon import (
     BUZZWORDS,
     COMPONENT_CUES,
@@ -28,6 +29,7 @@ from hoshin.domain.lexicon import (
     phrase_around,
     split_sentences,
     split_units,
+    stem,
     tokens,
 )
 
@@ -142,16 +144,27 @@ def analyze_statement(
     unit_vectors: np.ndarray | None = None,
     prototype_vectors: dict[str, np.ndarray] | None = None,
     profile: SimilarityProfile | None = None,
+    word_classes: Mapping[str, str] | None = None,
 ) -> Analysis:
     """Analyse one statement. `units` are its clauses (split_units(text)) and `unit_vectors` their unit
-    vectors; `prototype_vectors[name]` are the vectors of PROTOTYPES[name]. Without vectors the analysis
-    uses the cue words alone."""
+    vectors; `prototype_vectors[name]` are the vectors of PROTOTYPES[name]; `word_classes` says which
+    words name a person or organisation, a thing, a place (hoshin.domain.component_roles). Without
+    vectors the analysis uses the cue words alone; without word classes it reads no roles."""
     profile = profile or SimilarityProfile()
     units = list(units) if units is not None else split_units(text)
     findings: dict[str, ComponentFinding] = {}
-    toks = tokens(text)
+    toks = masked_idioms(tokens(text))
+    roles: dict[str, str] = {}
+    for role in read_roles(text, toks, word_classes) if word_classes else ():
+        if role.component == "products" and stem(role.word) in _OTHER_COMPONENT_STEMS:
+            continue  # "Tech for good", "Profitable growth": the word is another component's cue
+        roles.setdefault(role.component, role.evidence)
     for name in COMPONENTS:
         cue_score, cue_evidence = _cue_evidence(text, toks, COMPONENT_CUES[name])
+        if name in roles:
+            # The statement's structure names this component: as strong as a cue word on its own.
+            cue_evidence = cue_evidence if cue_score >= 1.0 else roles[name]
+            cue_score = max(cue_score, 1.0)
         similarity, best_unit = 0.0, None
         if unit_vectors is not None and prototype_vectors is not None and len(units):
             sims = np.asarray(unit_vectors) @ np.asarray(prototype_vectors[name]).T
@@ -168,6 +181,15 @@ def analyze_statement(
     analysis = Analysis(findings, spec, words, readability(text))
     analysis.suggestions = suggestions_for(analysis)
     return analysis
+
+
+# Single-word cues of the components a product word could be mistaken for.
+_OTHER_COMPONENT_STEMS = frozenset(
+    cue.stems[0]
+    for name in ("technology", "growth", "philosophy", "self_concept", "public_image")
+    for cue in COMPONENT_CUES[name]
+    if len(cue.stems) == 1
+)
 
 
 def _cue_evidence(text: str, toks: Sequence[Token], cues: Sequence[Cue]) -> tuple[float, str | None]:

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 
 from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototypes, derive_attributes
-from hoshin.domain.lexicon import split_sentences, split_units
+from hoshin.domain.component_roles import WORD_CLASS_PROTOTYPES, classify_words, masked_idioms, role_words
+from hoshin.domain.lexicon import split_sentences, split_units, tokens
 from hoshin.domain.mission_analysis import PROTOTYPES, SimilarityProfile, analyze_statement
 from hoshin.domain.principles import (
     CONCEPT_PROTOTYPES,
@@ -78,13 +79,14 @@ def analyze_missions(
         by_name[name] = proto_vectors[start : start + len(PROTOTYPES[name])]
         start += len(PROTOTYPES[name])
     profile = similarity_profile(embedder)
+    word_classes = _word_classes(rows, embedder) if profile is not _UNMEASURED else None
     themes_of = _theme_finder(embedder) if with_themes else None
     out: list[dict[str, Any]] = []
     offset = 0
     for row, units in zip(rows, units_per_row, strict=True):
         vecs = unit_vectors[offset : offset + len(units)]
         offset += len(units)
-        analysis = analyze_statement(row["text"], units, vecs, by_name, profile)
+        analysis = analyze_statement(row["text"], units, vecs, by_name, profile, word_classes)
         result = analysis.as_dict()
         themes = themes_of(row["text"]) if themes_of else None
         if themes is None:
@@ -96,6 +98,23 @@ def analyze_missions(
             ]
         out.append({"id": row["id"], **result, "themes": themes})
     return out
+
+
+def _word_classes(rows: Sequence[Row], embedder: Embedder) -> dict[str, str]:
+    """Which words of the statements name a person or organisation, a thing, a place or something else.
+
+    Read from the model (each word against a few generic category words), once per batch: only a
+    model whose word vectors were measured to sort these well gets here (see _PROFILES)."""
+    words = sorted({w for row in rows for w in role_words(masked_idioms(tokens(row["text"])))})
+    classes = list(WORD_CLASS_PROTOTYPES)
+    prototypes = [p for c in classes for p in WORD_CLASS_PROTOTYPES[c]]
+    vectors = np.asarray(embedder.embed(prototypes + words), dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    by_class, start = {}, 0
+    for c in classes:
+        by_class[c] = vectors[start : start + len(WORD_CLASS_PROTOTYPES[c])]
+        start += len(WORD_CLASS_PROTOTYPES[c])
+    return classify_words(words, vectors[start:], by_class)
 
 
 def _theme_finder(embedder: Embedder) -> Any:

@@ -1,0 +1,97 @@
+"""Components read from the statement's structure: who is served, what is offered, where, by whom.
+
+The domain tests hand the word classes over themselves (the service reads them from the model), so
+each rule is checked on its own; the last tests run the packaged MiniLM end to end."""
+
+from __future__ import annotations
+
+import pytest
+
+from hoshin.domain.component_roles import masked_idioms, read_roles
+from hoshin.domain.lexicon import tokens
+from hoshin.domain.mission_analysis import analyze_statement
+from hoshin.embedding import Embedder
+
+
+def roles(text: str, classes: dict[str, str]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for role in read_roles(text, masked_idioms(tokens(text)), classes):
+        out.setdefault(role.component, []).append(role.word)
+    return out
+
+
+def test_the_phrase_after_partner_of_and_before_we_supply_is_who_is_served() -> None:
+    text = "To be the most trusted partner of the independent pharmacies we supply across Canada."
+    found = roles(text, {"pharmacies": "agent", "canada": "place", "partner": "agent"})
+    assert found["customers"][0] == "pharmacies"
+    assert found["markets"] == ["Canada"]
+    assert found["self_concept"] == ["trusted"]
+
+
+def test_the_head_of_a_phrase_is_its_last_word_of_the_class() -> None:
+    # "world's" names a place, "software" a thing: the people helped are the developers.
+    text = "To help the world's developers ship better software, faster."
+    found = roles(text, {"world": "place", "developers": "agent", "software": "thing", "ship": "thing"})
+    assert found["customers"] == ["developers"]
+    assert "world's" in found["markets"]
+
+
+def test_a_statement_that_opens_with_a_thing_names_its_product() -> None:
+    found = roles("Affordable insulin for everyone who needs it.", {"insulin": "thing", "everyone": "agent"})
+    assert found["products"] == ["insulin"]
+    assert found["customers"] == ["everyone"]
+
+
+def test_respect_for_people_is_a_value_not_a_customer() -> None:
+    found = roles("Respect for people and the environment.", {"people": "agent", "environment": "other"})
+    assert "customers" not in found
+
+
+def test_staff_are_our_people_of_a_kind_but_not_our_customers_or_peers() -> None:
+    text = "Our nurses heal, our customers return, and our returns beat our peers."
+    found = roles(text, {"nurses": "agent", "customers": "agent", "peers": "agent", "returns": "thing"})
+    assert found["employees"] == ["nurses"]
+
+
+def test_a_superlative_about_the_places_served_is_no_claim_of_strength() -> None:
+    text = "Vaccines for clinics in the poorest regions."
+    assert "self_concept" not in roles(text, {"regions": "place", "clinics": "agent", "vaccines": "thing"})
+    assert roles("The quietest dishwashers.", {"dishwashers": "thing"})["self_concept"] == ["quietest"]
+
+
+def test_idioms_are_not_read_as_customers_or_markets() -> None:
+    # Before idioms were masked, "in business" counted as customer businesses and "home" as households.
+    analysis = analyze_statement("We're in business to save our home planet.")
+    assert not analysis.components["customers"].present
+    analysis = analyze_statement("We design the quietest dishwashers on the market.")
+    assert not analysis.components["markets"].present
+
+
+def test_without_word_classes_no_roles_are_read() -> None:
+    assert roles("Affordable insulin for everyone.", {}) == {}
+
+
+@pytest.mark.model
+class TestWithTheModel:
+    @pytest.fixture(scope="class")
+    def embedder(self) -> Embedder:
+        from hoshin.embedding.minilm import MiniLMEmbedder
+
+        return MiniLMEmbedder()
+
+    def present(self, embedder: Embedder, text: str) -> dict[str, str]:
+        from hoshin.service.texts import analyze_missions
+
+        (row,) = analyze_missions([{"id": "m", "text": text}], embedder, with_themes=False)
+        return {name: c["evidence"] for name, c in row["components"].items() if c["present"]}
+
+    def test_customers_products_and_market_no_list_names(self, embedder: Embedder) -> None:
+        found = self.present(embedder, "Engineering the safest lifts for independent pharmacies in Chicago.")
+        assert "lifts" in found["products"]
+        assert "pharmacies" in found["customers"]
+        assert "Chicago" in found["markets"]
+
+    def test_in_business_to_save_the_planet_names_no_customer(self, embedder: Embedder) -> None:
+        found = self.present(embedder, "We're in business to save our home planet.")
+        assert "customers" not in found
+        assert "public_image" in found
