@@ -34,6 +34,7 @@ from typing import Any
 from hoshin.domain import principle_cues as cue
 from hoshin.domain.lexicon import STOPWORDS, content_stems, find_cues, is_negated, stem, tokens
 from hoshin.domain.principle_cues import CONCEPT_PROTOTYPES, CONCEPTS
+from hoshin.domain.principle_tradeoff import given_up_by_shape
 
 _CLOSE = 0.2  # a sentence this close to the principle (MiniLM cosine) is about what it protects
 
@@ -199,6 +200,12 @@ def _stance(
     increase += more_harm
     if reduce:
         return "contradicts", hits, reduce + motive
+    if not refused and not _adds_to_value(principle, toks):
+        # the shapes any field gives a value up in: a safeguard loosened, a choice made for money
+        # or time, figures dressed up
+        shape = given_up_by_shape(toks, principle.traded_for, "honesty" in principle.concepts)
+        if shape:
+            return "contradicts", hits, shape
     if increase and not motive:
         return "supports", hits, increase
     given_up = _given_up(principle, sentence, toks, motive, objects)
@@ -207,6 +214,17 @@ def _stance(
     if increase:
         return "supports", hits, increase
     return "neutral", hits, []
+
+
+def _adds_to_value(principle: Principle, toks: Sequence[Any]) -> bool:
+    """True when the sentence adds to what the principle protects ("add a second check", "more
+    inspectors"): a choice made for money then is not made against the value."""
+    for m in find_cues(toks, cue.INCREASE):
+        if not is_negated(toks, m.first) and any(
+            t.stem in principle.related for t in toks[m.first : m.last + 4]
+        ):
+            return True
+    return False
 
 
 def _motives(principle: Principle, toks: Sequence[Any]) -> list[str]:
