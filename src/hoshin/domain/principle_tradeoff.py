@@ -68,19 +68,32 @@ _CONCESSION = cue_list("even if, even though, even when, even with, although, th
 # Looking better than it is: "so the profit looks stronger", "make the loss appear smaller".
 _LOOK = frozenset(stem(w) for w in "look looks looked appear appears seem seems".split())
 _DRESSED = cue_list("quietly, on the quiet, massage, massaged, tweak, tweaked, adjust, adjusted")
+# Verbs whose particle, after their object, turns them into hiding or shading the facts.
+_SEPARABLE = {
+    stem("round"): ("down", "up"),
+    stem("leave"): ("out",),
+    stem("left"): ("out",),
+    stem("play"): ("down",),
+    stem("water"): ("down",),
+    stem("tone"): ("down",),
+    stem("cover"): ("up",),
+    stem("hush"): ("up",),
+    stem("keep"): ("quiet",),
+}
 _COMPARATIVE_WORDS = frozenset("better worse more less".split())
 _COPULAS = frozenset("is it's its are was were be being much far".split())
 
 
 def given_up_by_shape(
-    toks: Sequence[Any], traded_for: frozenset[str], honesty: bool
+    toks: Sequence[Any], traded_for: frozenset[str], honesty: bool, guards_lack: bool = False
 ) -> list[str]:
     """Cue words by which a sentence close to a principle gives it up (none when it does not).
 
     `traded_for`: stems of what the principle must not be traded for; `honesty`: whether it protects
-    the truth (figures dressed up count then)."""
+    the truth (figures dressed up count then); `guards_lack`: it forbids acting without a safeguard
+    ("code that has not been reviewed"), so a lack alone breaks it."""
     lacking = _lacking(toks)
-    if lacking and _permits(toks):
+    if lacking and (guards_lack or _permits(toks)):
         return lacking
     motive = _framed_motive(toks, traded_for)
     if motive and lacking:
@@ -169,6 +182,9 @@ def _preposition(toks: Sequence[Any], index: int) -> bool:
 def _dressed_up(toks: Sequence[Any]) -> list[str]:
     """Figures made to look better than they are, or changed quietly."""
     found = [m.cue.phrase for m in find_cues(toks, _DRESSED)]
+    for i, t in enumerate(toks):  # "round the loss down", "leave the readings out"
+        if t.stem in _SEPARABLE and not is_negated(toks, i, 2):
+            found += [t.lower + " " + u.lower for u in toks[i + 2 : i + 7] if u.lower in _SEPARABLE[t.stem]][:1]
     for i, t in enumerate(toks):
         if t.stem in _LOOK:
             after = toks[i + 1 : i + 3]
