@@ -261,8 +261,8 @@ TRADED = re.compile(
 )
 # "No production target justifies risking a miner's life": what comes first is ranked lower.
 JUSTIFY = re.compile(
-    r"\b(?:no|nothing|never)\s+(?:a\s+)?(?P<traded>[\w\s'’-]+?)\s+(?:justifies|justify|is worth|warrants|excuses)"
-    r"\s+(?P<protected>[\w\s'’-]+)",
+    r"\b(?:no|nothing|never)\s+(?:a\s+)?(?P<traded>[\w\s'’-]+?)\s+"
+    r"(?:justifies|justify|is worth|warrants|excuses)\s+(?P<protected>[\w\s'’-]+)",
     re.IGNORECASE,
 )
 OVER = re.compile(

@@ -46,7 +46,8 @@ _OWNERS = frozenset("own".split())
 # What an act waits on: acting "before the results come back" acts without them.
 _DONE = frozenset(
     stem(w)
-    for w in "back cleared finished completed complete done arrived returned signed approved confirmed".split()
+    for w in """back cleared finished completed complete done arrived returned signed approved
+    confirmed""".split()
 )
 # Motives: what a principle usually ranks below its value. Plain words, matched by stem.
 MOTIVE = cue_list(
@@ -60,8 +61,7 @@ MOTIVE = cue_list(
 # Where a motive is the reason for the act: after these, or a reason on its own.
 _REASON_OPENERS = frozenset("to so for because since as".split())
 _SELF_REASONS = frozenset(
-    stem(w)
-    for w in """save saves saving savings cheaper quicker faster easier simpler sooner""".split()
+    stem(w) for w in """save saves saving savings cheaper quicker faster easier simpler sooner""".split()
 )
 # A motive inside a concession is a cost accepted for the value, not a reason to give it up.
 _CONCESSION = cue_list("even if, even though, even when, even with, although, though, despite, whatever")
@@ -184,7 +184,9 @@ def _dressed_up(toks: Sequence[Any]) -> list[str]:
     found = [m.cue.phrase for m in find_cues(toks, _DRESSED)]
     for i, t in enumerate(toks):  # "round the loss down", "leave the readings out"
         if t.stem in _SEPARABLE and not is_negated(toks, i, 2):
-            found += [t.lower + " " + u.lower for u in toks[i + 2 : i + 7] if u.lower in _SEPARABLE[t.stem]][:1]
+            found += [t.lower + " " + u.lower for u in toks[i + 2 : i + 7] if u.lower in _SEPARABLE[t.stem]][
+                :1
+            ]
     for i, t in enumerate(toks):
         if t.stem in _LOOK:
             after = toks[i + 1 : i + 3]

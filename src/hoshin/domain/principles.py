@@ -89,7 +89,8 @@ def parse_principle(text: str, concepts: frozenset[str] = frozenset()) -> Princi
         stem(m.group(1))
         for m in cue.FORBID.finditer(text)
         if not _AUXILIARY_BEFORE.search(text[: m.start()])  # "accounts we have not verified"
-        and m.group(1).lower() not in STOPWORDS and stem(m.group(1)) not in cue.GENERIC | traded
+        and m.group(1).lower() not in STOPWORDS
+        and stem(m.group(1)) not in cue.GENERIC | traded
     }
     kinds = {cue.SYNONYMS[s] for s in protected if s in cue.SYNONYMS} | (set(concepts) & set(CONCEPTS))
     if forbidden & cue.HIDING_VERBS:
