@@ -11,7 +11,12 @@ Each set is measured on its own (never pooled, so a gain on one cannot hide a lo
   construction, education, automotive, journalism, pharmaceuticals, logistics), written by hand for
   fields the first set does not cover, with the stance said in many ways (a value given up for cost
   or time, a check skipped, facts hidden, a corner cut, the plain opposite) and supportive texts that
-  talk about cost ("we paid more for the certified part").
+  talk about cost ("we paid more for the certified part");
+- eval/principles_heldout.jsonl: a held-out set (issue 21) written before the stance reading of
+  principle_tradeoff.py and never tuned on: ten more fields (child care, software, rail, veterinary,
+  elder care, water utility, hospitality, accounting, mining, device repair), principles phrased as
+  "never X", "A before B", "we always X", "we protect X", "no X justifies Y", contradictions with and
+  without trade-off words, supports, and same-topic unrelated texts.
 
 The baseline calls a pair "contradicts" when the cosine similarity of text and principle reaches a
 threshold; it is given its best threshold on this very set (an optimistic baseline), and its
@@ -30,7 +35,10 @@ import numpy as np
 from hoshin.embedding import Embedder
 from hoshin.service.texts import check_principles, default_embedder
 
-SETS = [Path(__file__).with_name("principles_set.jsonl"), Path(__file__).with_name("principles_fields.jsonl")]
+SETS = [
+    Path(__file__).with_name(name)
+    for name in ("principles_set.jsonl", "principles_fields.jsonl", "principles_heldout.jsonl")
+]
 
 
 def _prf(truth: list[bool], said: list[bool]) -> tuple[float, float, float]:

@@ -229,7 +229,20 @@ def test_fields_set_with_the_model() -> None:
     from hoshin.service.texts import default_embedder
 
     precision, recall = _contradiction_pr(_fields(), default_embedder("minilm"))
-    assert precision >= 0.9 and recall >= 0.68, (precision, recall)
+    assert precision >= 0.9 and recall >= 0.78, (precision, recall)  # 0.98 / 0.80
+
+
+@pytest.mark.model
+def test_held_out_fields_with_the_model() -> None:
+    """The held-out set of issue 21 (ten fields the rules were not written from): 0.89 / 0.21 before
+    the stance reading by shape, 0.98 / 0.58 after."""
+    from hoshin.service.texts import default_embedder
+
+    path = SET.with_name("principles_heldout.jsonl")
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(items) >= 120 and len({i["field"] for i in items}) >= 2
+    precision, recall = _contradiction_pr(items, default_embedder("minilm"))
+    assert precision >= 0.9 and recall >= 0.55, (precision, recall)
 
 
 @pytest.mark.model
@@ -277,3 +290,96 @@ def test_the_model_adds_no_flags_to_texts_that_keep_the_principle() -> None:
             principle, [{"id": "p", "text": principle}], [{"id": "x", "text": text}], embedder
         )
         assert row["verdict"] != "contradicts", (principle, text, row["why"])
+
+
+@pytest.mark.model
+def test_the_issue_examples_contradict_and_same_topic_texts_stay_unrelated() -> None:
+    """Issue 21: a flawed part bought for its price and a sign-off skipped to save time contradict a
+    safety principle; texts on the same things that give nothing up stay unrelated."""
+    from hoshin.service.texts import default_embedder
+
+    embedder = default_embedder("minilm")
+    cases = [
+        (
+            "We never trade safety for cost.",
+            "Buy the cheaper brake pads that failed the durability test",
+            "contradicts",
+        ),
+        ("We never trade safety for cost.", "The brake pads are delivered on Tuesdays.", "unrelated"),
+        (
+            "Safety comes before speed or cost.",
+            "Skip the second sign-off on dosage changes to save nurse time",
+            "contradicts",
+        ),
+        ("Safety comes before speed or cost.", "Nurses record dosage changes in the new app.", "unrelated"),
+        ("Safety comes before speed or cost.", "Skip the weekly team lunch to save nurse time.", "unrelated"),
+    ]
+    for principle, text, expected in cases:
+        (row,) = check_principles(
+            principle, [{"id": "p", "text": principle}], [{"id": "x", "text": text}], embedder
+        )
+        assert row["verdict"] == expected, (principle, text, row["why"])
+
+
+@pytest.mark.parametrize(
+    ("principle", "sentence", "expected"),
+    [
+        # a rule relaxed: a permission with a safeguard left out
+        (
+            "Children's safety comes before convenience.",
+            "Parents may collect children without the pickup card.",
+            "contradicts",
+        ),
+        # a lack alone breaks a principle that guards against it
+        (
+            "We never ship code that has not been reviewed.",
+            "Merge the hotfix straight to main without a pull request.",
+            "contradicts",
+        ),
+        (
+            "We never ship code that has not been reviewed.",
+            "Every pull request needs two approvals.",
+            "supports",
+        ),
+        # a choice made for money, said as the reason
+        (
+            "Clean water before cheap water.",
+            "Test the reservoirs monthly instead of weekly to save lab fees.",
+            "contradicts",
+        ),
+        # a cost accepted for the value is not a reason to give it up
+        (
+            "Safety comes first, punctuality second.",
+            "We lowered speed limits on the line, even though journeys take longer.",
+            "supports",
+        ),
+        # figures dressed up
+        (
+            "We report figures honestly.",
+            "Round the loss down to break-even in the investor deck.",
+            "contradicts",
+        ),
+        # "so it can": an aim, not a rule relaxed (nothing strengthened either)
+        (
+            "Children's safety comes before convenience.",
+            "Fit gates so children can play without falling down the stairs.",
+            "unrelated",
+        ),
+    ],
+)
+def test_shapes_of_giving_a_value_up(principle: str, sentence: str, expected: str) -> None:
+    assert close_verdict(principle, sentence) == expected
+
+
+def test_principle_phrasings() -> None:
+    """'No X justifies Y' ranks Y above X; 'before' that only says when ranks nothing."""
+    miners = parse_principle("No production target justifies risking a miner's life.")
+    assert stem("production") in miners.traded_for and "safety" in miners.concepts
+    assert not miners.forbidden
+    owners = parse_principle("We always tell owners the full cost before treatment.")
+    assert not owners.traded_for
+    assert parse_principle("Safety before speed.").traded_for == {stem("speed")}
+    assert parse_principle("We never sign off accounts we have not verified.").guards_lack
+    assert (
+        stem("verified") not in parse_principle("We never sign off accounts we have not verified.").forbidden
+    )

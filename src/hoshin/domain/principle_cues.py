@@ -62,6 +62,8 @@ SYNONYMS = {
 }
 SYNONYMS.update(
     {
+        stem("life"): "safety",  # "risking a life", "lives come first"
+        stem("lives"): "safety",
         stem("employees"): "people",
         stem("staff"): "people",
         stem("workers"): "people",
@@ -92,7 +94,19 @@ REDUCE = cue_list(
     shorten, fewer, less, loosen, relax, bypass, waive, scrap, stop, cancel, postpone, downgrade, trim,
     lower, weaken, ignore, abolish, outsource, instead of, no longer, without, only one,
     cancelled, canceled, scrapped, stopped, dropped, removed, halved, delay, delays, delayed, postpone,
-    postponed, anymore"""
+    postponed, anymore, skipped, disable, disabled, switch off, switched off, turn off, turned off,
+    suspend, suspended, defer, deferred, abandon, abandoned"""
+)
+# Give-up verbs whose object is given up whatever it is: with an object close in meaning to the value
+# they break a principle without a motive ("skip the fridge temperature log"), unlike "cut" or "reduce",
+# which as often act on a harm ("cut theft").
+STRONG_GIVE_UP = frozenset(
+    c.phrase
+    for c in cue_list(
+        """skip, skipping, skipped, bypass, waive, disable, disabled, switch off, switched off, turn off,
+        turned off, ignore, suspend, suspended, postpone, postponed, defer, deferred, delay, delayed,
+        abandon, abandoned, scrap, scrapped"""
+    )
 )
 # Words that break a principle by themselves (a negated one keeps it: "no hidden fees"), by concept.
 VIOLATE = {
@@ -243,6 +257,12 @@ TRADE = re.compile(
 TRADED = re.compile(
     r"(?P<protected>[\w\s'’-]+?)\s+(?:is|are)\s+(?:never|not)\s+(?:traded|sacrificed|compromised)\s+"
     r"(?:for|to)\s+(?P<traded>[\w\s'’-]+)",
+    re.IGNORECASE,
+)
+# "No production target justifies risking a miner's life": what comes first is ranked lower.
+JUSTIFY = re.compile(
+    r"\b(?:no|nothing|never)\s+(?:a\s+)?(?P<traded>[\w\s'’-]+?)\s+"
+    r"(?:justifies|justify|is worth|warrants|excuses)\s+(?P<protected>[\w\s'’-]+)",
     re.IGNORECASE,
 )
 OVER = re.compile(

@@ -26,6 +26,7 @@ something up, a text is never called a contradiction, however close it is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -34,7 +35,16 @@ from typing import Any
 from hoshin.domain import principle_cues as cue
 from hoshin.domain.lexicon import STOPWORDS, content_stems, find_cues, is_negated, stem, tokens
 from hoshin.domain.principle_cues import CONCEPT_PROTOTYPES, CONCEPTS
+from hoshin.domain.principle_tradeoff import given_up_by_shape
 
+_GUARDS_LACK = re.compile(
+    r"\b(?:un\w{3,}ed|without|unless|(?:has|have|had)\s+not\s+been|(?:has|have|had)\s+not\s+\w+ed|"
+    r"(?:hasn't|haven't)\s+\w+)\b",
+    re.IGNORECASE,
+)
+_AUXILIARY_BEFORE = re.compile(r"\b(?:has|have|had|is|are|was|were)\s*$", re.IGNORECASE)
+_RANKING_VERBS = frozenset("come comes came go goes is are was first always".split())
+_PRONOUNS = frozenset("we it they i you he she".split())
 _CLOSE = 0.2  # a sentence this close to the principle (MiniLM cosine) is about what it protects
 
 __all__ = [
@@ -56,6 +66,9 @@ class Principle:
     traded_for: frozenset[str]  # what it must not be traded for ("cost"), if said
     forbidden: frozenset[str]  # stems of actions it forbids ("sell" in "never sell data")
     concepts: frozenset[str] = frozenset()  # the kinds of value it protects ("safety", "honesty")
+    # it forbids acting without a safeguard ("code that has not been reviewed", "unsupervised"): a text
+    # that acts without one breaks it with no rule relaxed or motive given
+    guards_lack: bool = False
 
 
 @lru_cache(maxsize=1024)  # an organisation's few principles are read again for every new text
@@ -66,7 +79,7 @@ def parse_principle(text: str, concepts: frozenset[str] = frozenset()) -> Princi
     (`concepts_by_meaning`); they add to those its words name."""
     protected: set[str] = set()
     traded: set[str] = set()
-    match = cue.TRADED.search(text) or cue.TRADE.search(text) or cue.OVER.search(text)
+    match = _ranking(text)
     if match:
         protected = content_stems(match.group("protected")) - cue.GENERIC
         traded = content_stems(match.group("traded")) - cue.GENERIC - cue.LIGHT
@@ -75,7 +88,9 @@ def parse_principle(text: str, concepts: frozenset[str] = frozenset()) -> Princi
     forbidden = {
         stem(m.group(1))
         for m in cue.FORBID.finditer(text)
-        if m.group(1).lower() not in STOPWORDS and stem(m.group(1)) not in cue.GENERIC
+        if not _AUXILIARY_BEFORE.search(text[: m.start()])  # "accounts we have not verified"
+        and m.group(1).lower() not in STOPWORDS
+        and stem(m.group(1)) not in cue.GENERIC | traded
     }
     kinds = {cue.SYNONYMS[s] for s in protected if s in cue.SYNONYMS} | (set(concepts) & set(CONCEPTS))
     if forbidden & cue.HIDING_VERBS:
@@ -91,14 +106,29 @@ def parse_principle(text: str, concepts: frozenset[str] = frozenset()) -> Princi
         frozenset(traded),
         frozenset(forbidden),
         frozenset(kinds),
+        bool(_GUARDS_LACK.search(text)),
     )
+
+
+def _ranking(text: str) -> re.Match[str] | None:
+    """Where a principle ranks its value above something else, in any of the ways it may say so."""
+    over = cue.OVER.search(text)
+    if over and over.group(0)[len(over.group("protected")) :].split()[0].lower() == "before":
+        # "before" ranks ("Quality comes before speed", "We repair before we replace") or only says
+        # when ("We always tell owners the full cost before treatment")
+        said_before = over.group("protected").split()[-1].lower()
+        said_after = over.group("traded").split()[0].lower()
+        short = len(over.group("protected").split()) <= 3  # "Safety before speed"
+        if not short and said_before not in _RANKING_VERBS and said_after not in _PRONOUNS:
+            over = None
+    return cue.TRADED.search(text) or cue.TRADE.search(text) or cue.JUSTIFY.search(text) or over
 
 
 def value_phrase(text: str) -> str:
     """The words of a principle that name what it protects ("patient safety" in "Patient safety comes
     before speed or cost"), for placing it among the concepts by meaning; the whole text when no
     trade-off is stated."""
-    match = cue.TRADED.search(text) or cue.TRADE.search(text) or cue.OVER.search(text)
+    match = _ranking(text)
     phrase = match.group("protected") if match else text
     words = [t.text for t in tokens(phrase) if t.stem not in cue.GENERIC and t.lower not in STOPWORDS]
     return " ".join(words) or text
@@ -181,7 +211,7 @@ def _stance(
         # in meaning to the value ("skip the hand-washing step when the queue is long")
         if not (
             _names_protected(sentence, toks, m.first, m.last, principle.related)
-            or pressed
+            or (pressed or m.cue.phrase in cue.STRONG_GIVE_UP)
             and _close_object(principle, sentence, toks, m.last, objects)
         ):
             continue
@@ -199,6 +229,14 @@ def _stance(
     increase += more_harm
     if reduce:
         return "contradicts", hits, reduce + motive
+    if not refused and not _adds_to_value(principle, toks):
+        # the shapes any field gives a value up in: a safeguard loosened, a choice made for money
+        # or time, figures dressed up
+        shape = given_up_by_shape(
+            toks, principle.traded_for, "honesty" in principle.concepts, principle.guards_lack
+        )
+        if shape:
+            return "contradicts", hits, shape
     if increase and not motive:
         return "supports", hits, increase
     given_up = _given_up(principle, sentence, toks, motive, objects)
@@ -207,6 +245,17 @@ def _stance(
     if increase:
         return "supports", hits, increase
     return "neutral", hits, []
+
+
+def _adds_to_value(principle: Principle, toks: Sequence[Any]) -> bool:
+    """True when the sentence adds to what the principle protects ("add a second check", "more
+    inspectors"): a choice made for money then is not made against the value."""
+    for m in find_cues(toks, cue.INCREASE):
+        if not is_negated(toks, m.first) and any(
+            t.stem in principle.related for t in toks[m.first : m.last + 4]
+        ):
+            return True
+    return False
 
 
 def _motives(principle: Principle, toks: Sequence[Any]) -> list[str]:
@@ -334,7 +383,7 @@ def _kept_out(toks: Sequence[Any]) -> bool:
         if t.lower == "out" and toks[i + 1].lower == "of":
             if any(
                 u.lower in ("leave", "left", "keep", "kept", "leaves", "keeps")
-                for u in toks[max(0, i - 6) : i]
+                for u in toks[max(0, i - 8) : i]
             ):
                 return True
     return False
