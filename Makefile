@@ -48,6 +48,8 @@ typecheck: install
 ## Quality per source beside raw cosine: ../shared/eval/dev when present, and every eval/sets/<source>.
 eval: install
 	$(PY) eval/run_eval.py
+	$(PY) eval/eval_components.py
+	$(PY) eval/eval_principles.py
 
 ## Speed and memory benchmarks.
 bench: install
