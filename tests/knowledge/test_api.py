@@ -107,3 +107,35 @@ def test_stored_skills_read_with_their_areas_and_reasons(app: Any, store: Any) -
     first = next(s for s in skills if (s["person_id"], s["area_id"]) == ("p02", "K-ENERGY"))
     assert first["area"] == "EU energy labelling and ecodesign" and first["level"] == 3
     assert first["why"].startswith("shares ") and first["person"] == "Elena Marković"
+
+
+def test_a_unit_manager_sees_their_units_people_and_unnamed_holders_elsewhere(app: Any, store: Any) -> None:
+    """The sales manager reads Sales' (and Service's) skills and columns; the organisation's gaps stay
+    whole, but the single holder of an area in another unit is not named."""
+    everyone = _token_client(app, "viewer", "demo-viewer")
+    manager = _token_client(app, "sales-manager", "demo-manager")
+    people = {p["id"]: p for p in store.rows("people", ORG)}
+    all_skills = everyone.get("/api/v1/knowledge/skills").json()
+    seen = manager.get("/api/v1/knowledge/skills").json()
+    assert seen and {s["unit_id"] for s in seen} <= {"U-SAL", "U-SVC"}
+    assert len(seen) == sum(1 for s in all_skills if s["unit_id"] in ("U-SAL", "U-SVC"))
+    coverage = manager.get("/api/v1/knowledge/coverage").json()
+    assert {u["id"] for u in coverage["units"]} == {"U-SAL", "U-SVC"}
+    assert all(len(row) == 2 for row in coverage["depth"]) and all(
+        len(row) == 2 for row in coverage["holders"]
+    )
+    full = everyone.get("/api/v1/knowledge/coverage").json()
+    assert len(full["units"]) == len(store.rows("units", ORG))
+    spof = {g["area_id"]: g for g in manager.get("/api/v1/knowledge/gaps", params={"only": "spof"}).json()}
+    assert set(spof) == {"K-MOTOR", "K-REFSAFE"}  # the organisation's gaps, as everyone sees them
+    for gap in spof.values():
+        named = {g["area_id"]: g for g in full["single_points_of_failure"]}[gap["area_id"]]
+        holder_unit = people[named["sole_holder"]]["unit_id"]
+        if holder_unit in ("U-SAL", "U-SVC"):
+            assert gap["sole_holder_name"] == named["sole_holder_name"]
+        else:
+            assert gap["sole_holder"] is None and named["sole_holder_name"] not in str(gap)
+    page = signed_in(app, "sales-manager", "demo-manager").get("/knowledge/skills")
+    assert page.status_code == 200
+    outsiders = {people[s["person_id"]]["name"] for s in all_skills if s["unit_id"] not in ("U-SAL", "U-SVC")}
+    assert not any(name in page.text for name in outsiders)

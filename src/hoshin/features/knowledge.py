@@ -22,6 +22,7 @@ from hoshin.service import knowledge as svc
 from hoshin.service import record_reads as reads
 from hoshin.service.auth import can
 from hoshin.service.missions import mission_of
+from hoshin.service.visibility import sight_of
 
 __all__ = ["api", "pages"]
 
@@ -183,7 +184,7 @@ def put_needs(
 @api.get("/skills")
 def get_skills(ctx: Annotated[Context, Depends(permit("skill.read"))]) -> list[dict[str, Any]]:
     """The stored skills: person, skill text, knowledge area, level and the reason for the area."""
-    return svc.mapped_skills(ctx.store, ctx.org)
+    return svc.mapped_skills(ctx.store, ctx.org, sight_of(ctx.user))
 
 
 @api.post("/skills/map")
@@ -209,7 +210,7 @@ def post_skills(
 @api.get("/coverage")
 def get_coverage(request: Request, ctx: Annotated[Context, Depends(permit("skill.read"))]) -> dict[str, Any]:
     """Areas × units (depth and holders), gaps, single points of failure, undocumented areas."""
-    return svc.coverage_report(ctx.store, ctx.org, get_aligner(request))
+    return svc.coverage_report(ctx.store, ctx.org, get_aligner(request), sight=sight_of(ctx.user))
 
 
 @api.get("/gaps")
@@ -219,7 +220,7 @@ def get_gaps(
     only: Annotated[str | None, Query(pattern="^(spof|uncovered|undocumented)$")] = None,
 ) -> list[dict[str, Any]]:
     """Gaps the mission depends on, largest first, with recommended actions."""
-    report = svc.coverage_report(ctx.store, ctx.org, get_aligner(request))
+    report = svc.coverage_report(ctx.store, ctx.org, get_aligner(request), sight=sight_of(ctx.user))
     if only:
         return report[GAP_VIEWS[only]]
     return [g for g in report["gaps"] if g["dependence"] > 0]
@@ -299,7 +300,7 @@ async def needs_submit(
 
 @pages.get("/knowledge/coverage", response_class=HTMLResponse)
 def coverage_page(request: Request, ctx: Annotated[Context, Depends(permit("skill.read"))]) -> HTMLResponse:
-    report = svc.coverage_report(ctx.store, ctx.org, get_aligner(request))
+    report = svc.coverage_report(ctx.store, ctx.org, get_aligner(request), sight=sight_of(ctx.user))
     return render(request, "knowledge/coverage.html", {"report": report, "heatmap": heatmap(report)})
 
 
@@ -313,7 +314,7 @@ def skills_page(request: Request, ctx: Annotated[Context, Depends(permit("skill.
             "can_import": can(ctx.user, "skill.import"),
             "areas": [],
             "file": None,
-            "skills": svc.mapped_skills(ctx.store, ctx.org),
+            "skills": svc.mapped_skills(ctx.store, ctx.org, sight_of(ctx.user)),
         },
     )
 

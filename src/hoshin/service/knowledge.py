@@ -28,6 +28,7 @@ from hoshin.errors import InputError, NotFoundError
 from hoshin.service.knowledge_skills import HR_COLUMNS, apply_skills, map_skills, mapped_skills, read_hr
 from hoshin.service.records import Batch
 from hoshin.service.view_memo import ViewMemo, digest
+from hoshin.service.visibility import EVERYTHING, Sight
 
 if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
@@ -195,9 +196,17 @@ def save_needs(repo: Repository, org_id: str, items: Sequence[dict[str, Any]], a
 
 
 def coverage_report(
-    repo: Repository, org_id: str, aligner: Aligner, targets: kd.Targets = kd.Targets()
+    repo: Repository,
+    org_id: str,
+    aligner: Aligner,
+    targets: kd.Targets = kd.Targets(),
+    sight: Sight = EVERYTHING,
 ) -> dict[str, Any]:
     """Everything the coverage and gaps views show, as plain data.
+
+    Gaps are the organisation's (they are counted over everyone), but a reader who may not see
+    every unit (a unit manager) gets only their units' columns, and a single holder in another unit
+    is not named.
 
     {areas: [{id, name, weight, need, demand, documented}], units: [{id, name}],
      depth: [[level per unit] per area], holders: [[count per unit] per area],
@@ -226,8 +235,13 @@ def coverage_report(
         row = g.as_dict()
         row["name"] = by_id[g.area_id]["name"]
         if g.sole_holder:
-            row["sole_holder_name"] = (people.get(g.sole_holder) or {}).get("name", g.sole_holder)
+            holder = people.get(g.sole_holder) or {}
+            if sight.sees_unit(holder.get("unit_id")):
+                row["sole_holder_name"] = holder.get("name", g.sole_holder)
+            else:
+                row["sole_holder"], row["sole_holder_name"] = None, "one person in another unit"
         gap_rows.append(row)
+    shown = [j for j, u in enumerate(units) if sight.sees_unit(u["id"])]
     return {
         "areas": [
             {
@@ -243,9 +257,9 @@ def coverage_report(
             }
             for i, a in enumerate(areas)
         ],
-        "units": [{"id": u["id"], "name": u["name"]} for u in units],
-        "depth": cov.depth.tolist(),
-        "holders": cov.holders_by_unit.tolist(),
+        "units": [{"id": units[j]["id"], "name": units[j]["name"]} for j in shown],
+        "depth": cov.depth[:, shown].tolist() if len(areas) else [],
+        "holders": cov.holders_by_unit[:, shown].tolist() if len(areas) else [],
         "gaps": gap_rows,
         "single_points_of_failure": [r for r in gap_rows if r["single_point_of_failure"]],
         "uncovered": [r for r in gap_rows if r["holders"] == 0 and r["dependence"] > 0],

@@ -22,6 +22,7 @@ from hoshin.domain import knowledge as kd
 from hoshin.domain.explain import shared_words
 from hoshin.errors import InputError, RowError
 from hoshin.service.records import Batch
+from hoshin.service.visibility import EVERYTHING, Sight
 
 if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
@@ -197,8 +198,9 @@ def _best_areas(
     return out
 
 
-def mapped_skills(repo: Repository, org_id: str) -> list[dict[str, Any]]:
-    """The stored skills as the people and skills view lists them, by person then area.
+def mapped_skills(repo: Repository, org_id: str, sight: Sight = EVERYTHING) -> list[dict[str, Any]]:
+    """The stored skills as the people and skills view lists them, by person then area; only the
+    skills of people the reader may see (a unit manager: their own units').
 
     Each row: {person_id, person, unit_id, unit, skill_text, area_id, area, level, why}. The reason
     is read from the words (no model runs, so the list costs no more than reading it): the words the
@@ -210,6 +212,8 @@ def mapped_skills(repo: Repository, org_id: str) -> list[dict[str, Any]]:
     out = []
     for skill in repo.rows("skills", org_id):
         person = people.get(skill["person_id"]) or {}
+        if not sight.sees_unit(person.get("unit_id")):
+            continue
         area = areas.get(skill["area_id"]) or {"name": skill["area_id"]}
         text = (skill.get("skill_text") or "").strip()
         out.append(
