@@ -52,15 +52,24 @@ def main() -> int:
     aligner = Aligner(create_embedder(args.embedder))
     texts = sorted({i["a"] for i in items} | {i["b"] for i in items})
     vectors = dict(zip(texts, aligner.embed(texts), strict=True))
-    pairs = [Pair(i["a"], vectors[i["a"]], i["b"], vectors[i["b"]], float(vectors[i["a"]] @ vectors[i["b"]])) for i in items]
+    pairs = [
+        Pair(i["a"], vectors[i["a"]], i["b"], vectors[i["b"]], float(vectors[i["a"]] @ vectors[i["b"]]))
+        for i in items
+    ]
     judged = judge_pairs(aligner, pairs, DEFAULT_THRESHOLD)
     raw = np.array([p.cosine for p in pairs])
     ours = np.array([j.score for j in judged])
     twin = np.array([i["kind"] == "twin" for i in items])
     tuning = np.array([i["field"] in TUNING_FIELDS for i in items])
-    print(f"{len(items)} pairs ({twin.sum()} twins, {(~twin).sum()} strangers), {len({i['field'] for i in items})} fields")
+    print(
+        f"{len(items)} pairs ({twin.sum()} twins, {(~twin).sum()} strangers), "
+        f"{len({i['field'] for i in items})} fields"
+    )
     print(f"shipped thresholds: twin score {DEFAULT_THRESHOLD}, raw cosine {RAW_THRESHOLD}\n")
-    print(f"{'half':<10}{'score':<8}{'recall@0 strangers':>20}{'AUC':>7}{'twins grouped':>15}{'strangers grouped':>19}")
+    print(
+        f"{'half':<10}{'score':<8}{'recall@0 strangers':>20}{'AUC':>7}"
+        f"{'twins grouped':>15}{'strangers grouped':>19}"
+    )
     for half, keep in (("tuning", tuning), ("held-out", ~tuning)):
         for name, scores, cut in (("raw", raw, RAW_THRESHOLD), ("twin", ours, DEFAULT_THRESHOLD)):
             s, t = scores[keep], twin[keep]
@@ -72,8 +81,13 @@ def main() -> int:
             )
     if args.pairs:
         print()
-        for item, pair, j in sorted(zip(items, pairs, judged, strict=True), key=lambda z: (z[0]["kind"], -z[2].score)):
-            print(f"{item['kind']:<9}{j.score:6.3f} (cos {pair.cosine:.3f}) {item['a']!r} / {item['b']!r}: {j.reason}")
+        for item, pair, j in sorted(
+            zip(items, pairs, judged, strict=True), key=lambda z: (z[0]["kind"], -z[2].score)
+        ):
+            print(
+                f"{item['kind']:<9}{j.score:6.3f} (cos {pair.cosine:.3f}) "
+                f"{item['a']!r} / {item['b']!r}: {j.reason}"
+            )
     return 0
 
 

@@ -142,9 +142,8 @@ def twin_reason(
         parts.append("close words " + ", ".join(f"{a!r} ~ {b!r}" for a, b in close))
     if rest_agreement is not None:
         verdict = "agrees" if twin else "differs"
-        parts.append(
-            f"the rest {verdict} ({_quoted(diff.own_a[:4])} / {_quoted(diff.own_b[:4])}: {rest_agreement:.2f})"
-        )
+        rests = f"{_quoted(diff.own_a[:4])} / {_quoted(diff.own_b[:4])}"
+        parts.append(f"the rest {verdict} ({rests}: {rest_agreement:.2f})")
     elif not diff.shared:
         parts.append("no shared words; " + ("close in meaning" if twin else "not close enough"))
     return "; ".join(parts)

@@ -50,7 +50,7 @@ MAX_MATCHES = 50
 # The twins of a new idea: how many nearest ideas by cosine are looked at, and how many of those
 # (the closest, at or above the threshold by cosine) get the twin score (a model call each).
 _LOOKED_AT = 10
-_JUDGED_AT_MOST = 8
+_JUDGED_AT_MOST = 5
 # Duplicate groups: partners per idea whose twin score is worked out (bounds the pairs judged).
 _PARTNERS_PER_IDEA = 10
 MERGED_FIELDS = ("tags", "links", "duplicate_group")
@@ -290,7 +290,9 @@ def find_duplicate_groups(
     from hoshin.service.corridor import _on_store
 
     if not isinstance(threshold, (int, float)) or not 0.0 < float(threshold) <= 1.0:
-        raise InputError(f"the threshold is a twin score between 0 (exclusive) and 1, e.g. {DEFAULT_THRESHOLD}")
+        raise InputError(
+            f"the threshold is a twin score between 0 (exclusive) and 1, e.g. {DEFAULT_THRESHOLD}"
+        )
     ideas = repo.rows("ideas", org_id)
     if len(ideas) < 2:
         return []

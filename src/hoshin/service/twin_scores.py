@@ -9,6 +9,8 @@ was given).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -48,6 +50,35 @@ def _engine(aligner: Aligner) -> Embedder:
     return embedder.inner if isinstance(embedder, CachedEmbedder) else embedder
 
 
+# Rests and words recur (an inbox has few distinct words, and the same ideas are judged again at
+# every search), so the process keeps the latest few thousand vectors: a model call for each
+# search's words took the twins of a new idea far past their 50 ms.
+_KEPT_AT_MOST = 20_000
+_kept: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_kept_guard = threading.Lock()
+
+
+def _vectors_of(aligner: Aligner, texts: Sequence[str]) -> dict[str, np.ndarray]:
+    engine = _engine(aligner)
+    found: dict[str, np.ndarray] = {}
+    with _kept_guard:
+        for text in texts:
+            vector = _kept.get((engine.model_id, text))
+            if vector is not None:
+                _kept.move_to_end((engine.model_id, text))
+                found[text] = vector
+    missing = [t for t in dict.fromkeys(texts) if t not in found]
+    if missing:
+        embedded = np.asarray(engine.embed(missing), dtype=np.float32)
+        with _kept_guard:
+            for text, vector in zip(missing, embedded, strict=True):
+                found[text] = vector
+                _kept[(engine.model_id, text)] = vector
+            while len(_kept) > _KEPT_AT_MOST:
+                _kept.popitem(last=False)
+    return found
+
+
 def judge_pairs(aligner: Aligner, pairs: Sequence[Pair], threshold: float) -> list[TwinJudgement]:
     """The twin score of each pair, with the reason, in input order."""
     out: list[TwinJudgement] = []
@@ -59,10 +90,9 @@ def judge_pairs(aligner: Aligner, pairs: Sequence[Pair], threshold: float) -> li
 def _judged(aligner: Aligner, pairs: Sequence[Pair], threshold: float) -> list[TwinJudgement]:
     diffs = [difference(p.text_a, p.text_b) for p in pairs]
     rests = sorted({r for d in diffs if d.comparable for r in (d.rest_a, d.rest_b)})
-    rest_vectors: dict[str, np.ndarray] = {}
-    if rests:
-        embedded = _engine(aligner).embed(rests)
-        rest_vectors = dict(zip(rests, np.asarray(embedded, dtype=np.float32), strict=True))
+    own = sorted({w for d in diffs for w in (*d.own_a, *d.own_b)})
+    # One model call for the rests and the words a reason may name.
+    rest_vectors = word_vectors = _vectors_of(aligner, rests + own) if rests or own else {}
     scored = []
     for pair, diff in zip(pairs, diffs, strict=True):
         agreement = None
@@ -71,13 +101,13 @@ def _judged(aligner: Aligner, pairs: Sequence[Pair], threshold: float) -> list[T
             from_a = float(pair.vector_a @ rest_vectors[diff.rest_b])
             agreement = (to_b + from_a) / 2
         scored.append((diff, agreement, twin_score(pair.cosine, agreement)))
-    own = sorted({w for d in diffs for w in (*d.own_a, *d.own_b)})
-    word_vectors = dict(zip(own, _engine(aligner).embed(own), strict=True)) if own else {}
     return [
         TwinJudgement(
             round(score, 4),
             round(pair.cosine, 4),
-            twin_reason(diff, close_words(diff.own_a, diff.own_b, word_vectors), agreement, score >= threshold),
+            twin_reason(
+                diff, close_words(diff.own_a, diff.own_b, word_vectors), agreement, score >= threshold
+            ),
         )
         for pair, (diff, agreement, score) in zip(pairs, scored, strict=True)
     ]
