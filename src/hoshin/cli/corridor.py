@@ -121,7 +121,10 @@ def override(
 @corridor.command("duplicates")
 def duplicates(
     threshold: float = typer.Option(
-        0.75, "--threshold", help="Cosine from which two ideas count as one idea said twice (0-1]."
+        0.45,  # service.duplicates.DEFAULT_THRESHOLD (not imported here: the CLI starts without numpy)
+        "--threshold",
+        help="Twin score from which two ideas count as one idea said twice (0-1]: sentence cosine "
+        "blended with how well what each says besides their shared words agrees.",
     ),
     fmt: str | None = FormatOption,
     output: Path | None = OutputOption,
@@ -130,7 +133,7 @@ def duplicates(
 ) -> None:
     """Candidate groups of near-duplicate stored ideas, largest first (merge them in the web app or API).
 
-    Example:  hoshin corridor duplicates --threshold 0.8 --format json
+    Example:  hoshin corridor duplicates --threshold 0.5 --format json
     """
     with fail_cleanly():
         from hoshin.service.corridor import store_aligner

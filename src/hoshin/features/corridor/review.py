@@ -70,7 +70,7 @@ BANDS = (
 POINT_COLOURS = {"core": "#009E73", "adjacent": "#E69F00", "off": "#D55E00", "unscored": "#000000"}
 
 Threshold = Annotated[
-    float, Query(gt=0.0, le=1.0, description="Cosine from which two ideas count as one (0-1].")
+    float, Query(gt=0.0, le=1.0, description="Twin score from which two ideas count as one (0-1].")
 ]
 
 
@@ -144,10 +144,12 @@ class SimilarRequest(schemas._In):
 class SimilarIdea(schemas._Out):
     id: str
     text: str
-    score: float
+    score: float  # the twin score (sentence cosine where no rest could be compared)
+    cosine: float
     status: str
     duplicate_group: str | None = None
     twin: bool
+    reason: str  # the shared and close words, and whether what each says besides agrees
 
 
 class MergeRequest(schemas._In):
@@ -172,11 +174,19 @@ class DuplicateIdea(schemas._Out):
     status: str
 
 
+class DuplicateLink(schemas._Out):
+    ids: list[str]
+    score: float
+    cosine: float
+    reason: str
+
+
 class DuplicateGroup(schemas._Out):
     ids: list[str]
     similarity: float
     merged: bool
     ideas: list[DuplicateIdea]
+    links: list[DuplicateLink] = []
 
 
 @api.post("/ideas/similar", response_model=list[SimilarIdea], tags=["ideas"])
@@ -350,7 +360,7 @@ def _threshold(request: Request) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise InputError(f"the threshold {raw!r} is not a number; use a cosine such as 0.75") from None
+        raise InputError(f"the threshold {raw!r} is not a number; use a twin score such as 0.45") from None
     return value
 
 

@@ -1,0 +1,119 @@
+"""Twin scores of idea pairs that sentence cosine has put close (see hoshin.domain.twins).
+
+Each pair with something to compare needs the vectors of its two remainders (each text without
+the words the pair shares). Those are embedded by the engine itself, not through the store's
+vector cache: they are throwaway strings, one pair's, and would only fill the cache. So are the
+single words a reason may name as close in meaning (a search leaves in the cache only the texts it
+was given).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from hoshin.domain.twins import Difference, close_words, difference, twin_reason, twin_score
+from hoshin.embedding.base import Embedder
+from hoshin.embedding.cache import CachedEmbedder
+
+if TYPE_CHECKING:
+    from hoshin.service.alignment import Aligner
+
+__all__ = ["PAIRS_AT_ONCE", "TwinJudgement", "judge_pairs", "plain_reason"]
+
+PAIRS_AT_ONCE = 2_000  # pairs whose remainders are embedded in one go (bounds the memory held)
+
+
+@dataclass(frozen=True)
+class TwinJudgement:
+    score: float  # the twin score the threshold applies to
+    cosine: float  # the sentence cosine it started from
+    reason: str
+
+
+@dataclass(frozen=True)
+class Pair:
+    text_a: str
+    vector_a: np.ndarray
+    text_b: str
+    vector_b: np.ndarray
+    cosine: float
+
+
+def _engine(aligner: Aligner) -> Embedder:
+    embedder = aligner.embedder
+    return embedder.inner if isinstance(embedder, CachedEmbedder) else embedder
+
+
+# Rests and words recur (an inbox has few distinct words, and the same ideas are judged again at
+# every search), so the process keeps the latest few thousand vectors: a model call for each
+# search's words took the twins of a new idea far past their 50 ms.
+_KEPT_AT_MOST = 20_000
+_kept: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_kept_guard = threading.Lock()
+
+
+def _vectors_of(aligner: Aligner, texts: Sequence[str]) -> dict[str, np.ndarray]:
+    engine = _engine(aligner)
+    found: dict[str, np.ndarray] = {}
+    with _kept_guard:
+        for text in texts:
+            vector = _kept.get((engine.model_id, text))
+            if vector is not None:
+                _kept.move_to_end((engine.model_id, text))
+                found[text] = vector
+    missing = [t for t in dict.fromkeys(texts) if t not in found]
+    if missing:
+        embedded = np.asarray(engine.embed(missing), dtype=np.float32)
+        with _kept_guard:
+            for text, vector in zip(missing, embedded, strict=True):
+                found[text] = vector
+                _kept[(engine.model_id, text)] = vector
+            while len(_kept) > _KEPT_AT_MOST:
+                _kept.popitem(last=False)
+    return found
+
+
+def judge_pairs(aligner: Aligner, pairs: Sequence[Pair], threshold: float) -> list[TwinJudgement]:
+    """The twin score of each pair, with the reason, in input order."""
+    out: list[TwinJudgement] = []
+    for start in range(0, len(pairs), PAIRS_AT_ONCE):
+        out.extend(_judged(aligner, pairs[start : start + PAIRS_AT_ONCE], threshold))
+    return out
+
+
+def _judged(aligner: Aligner, pairs: Sequence[Pair], threshold: float) -> list[TwinJudgement]:
+    diffs = [difference(p.text_a, p.text_b) for p in pairs]
+    rests = sorted({r for d in diffs if d.comparable for r in (d.rest_a, d.rest_b)})
+    own = sorted({w for d in diffs for w in (*d.own_a, *d.own_b)})
+    # One model call for the rests and the words a reason may name.
+    rest_vectors = word_vectors = _vectors_of(aligner, rests + own) if rests or own else {}
+    scored = []
+    for pair, diff in zip(pairs, diffs, strict=True):
+        agreement = None
+        if diff.comparable:
+            to_b = float(rest_vectors[diff.rest_a] @ pair.vector_b)
+            from_a = float(pair.vector_a @ rest_vectors[diff.rest_b])
+            agreement = (to_b + from_a) / 2
+        scored.append((diff, agreement, twin_score(pair.cosine, agreement)))
+    return [
+        TwinJudgement(
+            round(score, 4),
+            round(pair.cosine, 4),
+            twin_reason(
+                diff, close_words(diff.own_a, diff.own_b, word_vectors), agreement, score >= threshold
+            ),
+        )
+        for pair, (diff, agreement, score) in zip(pairs, scored, strict=True)
+    ]
+
+
+def plain_reason(text_a: str, text_b: str) -> str:
+    """The reason for a pair too far apart by cosine to be judged: the words it shares, if any."""
+    diff: Difference = difference(text_a, text_b)
+    return twin_reason(diff, [], None, False)
