@@ -50,6 +50,7 @@ eval: install
 	$(PY) eval/run_eval.py
 	$(PY) eval/eval_components.py
 	$(PY) eval/eval_principles.py
+	$(PY) eval/eval_twins.py
 
 ## Speed and memory benchmarks.
 bench: install
