@@ -37,7 +37,12 @@ from hoshin.service.texts import check_principles, default_embedder
 
 SETS = [
     Path(__file__).with_name(name)
-    for name in ("principles_set.jsonl", "principles_fields.jsonl", "principles_heldout.jsonl")
+    for name in (
+        "principles_set.jsonl",
+        "principles_fields.jsonl",
+        "principles_heldout.jsonl",
+        "principles_heldout2.jsonl",
+    )
 ]
 
 

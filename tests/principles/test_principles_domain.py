@@ -321,6 +321,39 @@ def test_the_issue_examples_contradict_and_same_topic_texts_stay_unrelated() -> 
         assert row["verdict"] == expected, (principle, text, row["why"])
 
 
+@pytest.mark.model
+def test_strong_give_ups_contradict_far_from_the_principle_words() -> None:
+    """A safeguard switched off, skipped or left out breaks a principle whose words it does not share
+    (alarms against a miner's life, a temperature log against hygiene, a merge without review), while
+    a motive or a dismissive word alone in a text on another subject does not."""
+    from hoshin.service.texts import default_embedder
+
+    embedder = default_embedder("minilm")
+    miners = "No production target justifies risking a miner's life."
+    cases = [
+        (miners, "Disable the proximity alarms to keep the shift on schedule.", "contradicts"),
+        (miners, "Disable the proximity alarms on the haul trucks.", "contradicts"),
+        (miners, "The canteen at the pithead adds a vegetarian option.", "unrelated"),
+        (
+            "We never cut corners on food hygiene.",
+            "Skip the freezer temperature checks on Sundays.",
+            "contradicts",
+        ),
+        ("We never cut corners on food hygiene.", "The kitchen gets a new menu in spring.", "unrelated"),
+        (
+            "We never ship code that has not been reviewed.",
+            "Merge the patch straight into the release branch without a second pair of eyes.",
+            "contradicts",
+        ),
+        ("Safety comes before speed or cost.", "Speed up invoicing by sending bills by email.", "unrelated"),
+    ]
+    for principle, text, expected in cases:
+        (row,) = check_principles(
+            principle, [{"id": "p", "text": principle}], [{"id": "x", "text": text}], embedder
+        )
+        assert row["verdict"] == expected, (principle, text, row["why"])
+
+
 @pytest.mark.parametrize(
     ("principle", "sentence", "expected"),
     [

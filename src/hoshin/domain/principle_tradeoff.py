@@ -26,7 +26,7 @@ from typing import Any
 
 from hoshin.domain.lexicon import cue_list, find_cues, is_negated, stem
 
-__all__ = ["given_up_by_shape"]
+__all__ = ["MOTIVE_WORDS", "given_up_by_shape"]
 
 # A rule relaxed: what may now be done.
 PERMIT = cue_list(
@@ -58,6 +58,7 @@ MOTIVE = cue_list(
     too slow, slow down, slows down, slow us down, free up, short-staffed, understaffed, short of staff,
     behind, rush, busy, more money"""
 )
+MOTIVE_WORDS = frozenset(c.phrase for c in MOTIVE)
 # Where a motive is the reason for the act: after these, or a reason on its own.
 _REASON_OPENERS = frozenset("to so for because since as".split())
 _SELF_REASONS = frozenset(

@@ -35,6 +35,7 @@ from typing import Any
 from hoshin.domain import principle_cues as cue
 from hoshin.domain.lexicon import STOPWORDS, content_stems, find_cues, is_negated, stem, tokens
 from hoshin.domain.principle_cues import CONCEPT_PROTOTYPES, CONCEPTS
+from hoshin.domain.principle_tradeoff import MOTIVE_WORDS as SHAPE_MOTIVE_WORDS
 from hoshin.domain.principle_tradeoff import given_up_by_shape
 
 _GUARDS_LACK = re.compile(
@@ -45,6 +46,12 @@ _GUARDS_LACK = re.compile(
 _AUXILIARY_BEFORE = re.compile(r"\b(?:has|have|had|is|are|was|were)\s*$", re.IGNORECASE)
 _RANKING_VERBS = frozenset("come comes came go goes is are was first always".split())
 _PRONOUNS = frozenset("we it they i you he she".split())
+# A sentence this close is loosely about the principle: only a shape that gives something up by
+# itself (a check skipped, a safeguard left out, figures dressed up) breaks it there, never a motive
+# or a dismissive word alone ("speed up invoicing" is not about safety). Measured on MiniLM: texts
+# unrelated to a principle sit mostly below 0.08, contradicting ones mostly above 0.1.
+_LOOSE = 0.08
+_WEAK_CUES = cue.MOTIVE_WORDS | SHAPE_MOTIVE_WORDS | frozenset(c.phrase for c in cue.BELITTLE + cue.DISMISS)
 _CLOSE = 0.2  # a sentence this close to the principle (MiniLM cosine) is about what it protects
 
 __all__ = [
@@ -149,13 +156,19 @@ def concepts_by_meaning(
 
 
 def _stance(
-    principle: Principle, sentence: str, close: bool = False, objects: Mapping[str, bool] | None = None
+    principle: Principle,
+    sentence: str,
+    close: bool = False,
+    objects: Mapping[str, bool] | None = None,
+    loose: bool = False,
 ) -> tuple[str, list[str], list[str]]:
     """('contradicts' | 'supports' | 'neutral' | 'unrelated', related words, cue words) for one sentence;
     `close`: the sentence is close in meaning to the principle; `objects`: for the phrases
     `given_up_objects` found, whether each is close in meaning to what the principle protects (the
-    caller measured both)."""
+    caller measured both); `loose`: the sentence is only loosely close, so what a cut acts on must be
+    known to be close to the value."""
     objects = objects or {}
+    near = close and not loose  # the whole sentence is about the principle, whatever its objects
     toks = _sentence_tokens(sentence)
     hits = sorted({t.lower for t in toks if t.stem in principle.related and t.lower not in STOPWORDS})
     forbidden = [
@@ -195,7 +208,8 @@ def _stance(
         return "supports", hits, accepted
     reduce: list[str] = []
     increase: list[str] = ["no " + r for r in refused]
-    pressed = bool(_motives(principle, toks) or find_cues(toks, cue.PRESSURE))
+    motive_named = bool(_motives(principle, toks))
+    pressed = motive_named or bool(find_cues(toks, cue.PRESSURE))
     more_harm: list[str] = []
     masked = find_cues(toks, cue.REDUCE + cue.NOT_REDUCING)
     reductions = [m for m in masked if m.cue not in cue.NOT_REDUCING]
@@ -213,6 +227,15 @@ def _stance(
             _names_protected(sentence, toks, m.first, m.last, principle.related)
             or (pressed or m.cue.phrase in cue.STRONG_GIVE_UP)
             and _close_object(principle, sentence, toks, m.last, objects)
+            # a strong give-up verb in a sentence about the principle gives up whatever it acts on
+            # ("Skip the fridge temperature log"), unless that is a harm or what is ranked lower; not
+            # when a motive is named, which may be all that brings the sentence close to a principle
+            # that names it ("skip the team lunch to save time" against "safety before speed")
+            or near
+            and not motive_named
+            and m.cue.phrase in cue.STRONG_GIVE_UP
+            and _plain_object(principle, sentence, toks, m.last)
+            and not _harm_after(toks, m.last, principle.related)
         ):
             continue
         harm = _harm_after(toks, m.last, principle.related)
@@ -245,6 +268,16 @@ def _stance(
     if increase:
         return "supports", hits, increase
     return "neutral", hits, []
+
+
+def _gives_up_by_itself(principle: Principle, cues: Sequence[str]) -> bool:
+    """True when a contradiction gives the value up by itself (a check skipped, "without", "round
+    down") with no motive named: a motive ("to save time") or a dismissive word ("optional") may be
+    all that brings a loosely close sentence near a principle that names it ("skip the team lunch to
+    save time" against "safety before speed")."""
+    weak = _WEAK_CUES | principle.traded_for
+    strong = [c for c in cues if c not in weak and stem(c) not in weak]
+    return bool(strong) and len(strong) == len(cues)
 
 
 def _adds_to_value(principle: Principle, toks: Sequence[Any]) -> bool:
@@ -329,6 +362,16 @@ def _given_up(
         if obj.lower() in cue.PRONOUNS and any(t.stem in principle.related for t in toks[: m.first]):
             return [m.cue.phrase]  # "the safety rules slow us down; relax them"
     return []
+
+
+def _plain_object(principle: Principle, sentence: str, toks: Sequence[Any], last: int) -> bool:
+    """True when a phrase follows token `last` and is not itself what the principle ranks lower."""
+    words = tokens(_object_after(sentence, toks, last))
+    return (
+        bool(words)
+        and not find_cues(words, cue.MOTIVE)
+        and not any(t.stem in principle.traded_for for t in words)
+    )
 
 
 def _close_object(
@@ -473,6 +516,10 @@ def judge_principle(
     found: dict[str, tuple[str, list[str], list[str]]] = {}
     for sentence, similarity in zip(sentences, similarities, strict=True):
         stance, hits, cues = _stance(principle, sentence, similarity >= _CLOSE * scale, objects)
+        if stance == "unrelated" and similarity >= _LOOSE * scale:
+            loose = _stance(principle, sentence, True, objects, loose=True)
+            if loose[0] == "contradicts" and _gives_up_by_itself(principle, loose[2]):
+                stance, hits, cues = loose
         if stance == "neutral" and similarity >= 0.6 * scale:
             stance = "supports"  # says much the same as the principle, without weakening it
         if stance == "unrelated" and similarity >= 0.75 * scale:
