@@ -144,3 +144,30 @@ def test_check_page_reads_an_uploaded_file_and_refuses_non_utf8(demo) -> None:
     assert good.status_code == 200 and 'id="contradictions"' in good.text
     bad = client.post("/brand/check", data=form, files={"file": ("ad.txt", b"\xff\xfe caf\xe9")})
     assert bad.status_code == 422 and "not UTF-8" in bad.text
+
+
+def test_strategist_adds_and_removes_principle_examples_through_the_form(fresh_demo) -> None:
+    client = fresh_demo.client("strategist")
+    base = {
+        "csrf_token": client.headers["X-CSRF-Token"],
+        "id-0": "P1",
+        "text-0": "We never trade safety for cost.",
+    }
+    added = {
+        **base,
+        "example-0-0-text": "Skip the second test to ship on time",
+        "example-0-0-stance": "contradicts",
+        "example-0-1-text": "Add a second inspector",
+        "example-0-1-stance": "supports",
+    }
+    assert client.post("/principles", data=added, follow_redirects=False).status_code == 303
+    page = client.get("/principles")
+    assert "Skip the second test to ship on time" in page.text and 'name="example-0-2-text"' in page.text
+    removed = {**added, "example-0-0-remove": "1"}
+    assert client.post("/principles", data=removed, follow_redirects=False).status_code == 303
+    stored = fresh_demo.store.mission(fresh_demo.org)["principles"][0]["examples"]
+    assert stored == [{"text": "Add a second inspector", "stance": "supports"}]
+    wrong = {**base, "example-0-0-text": "Skip it", "example-0-0-stance": "maybe"}
+    refused = client.post("/principles", data=wrong, follow_redirects=False)
+    assert refused.status_code == 422 and "example 1: unknown stance" in refused.text
+    assert fresh_demo.store.mission(fresh_demo.org)["principles"][0]["examples"] == stored

@@ -102,6 +102,27 @@ def test_principles_check_one_row_per_text_and_principle(tmp_path: Path) -> None
     assert rows[2]["verdict"] == "unrelated"
 
 
+def test_principles_check_reads_an_optional_examples_column(tmp_path: Path) -> None:
+    principles = write(
+        tmp_path,
+        "p.csv",
+        "id,text,examples\n"
+        "safety,We never trade safety for cost,"
+        '"contradicts: Let the crane operators work twelve-hour shifts"\n',
+    )
+    texts = write(tmp_path, "t.csv", "id,text\n1,Let the crane operators work twelve-hour shifts\n")
+    args = ["principles", "check", "--mission", MISSION, "--principles", str(principles)]
+    code, out, _ = run(*args, "--input", str(texts), "--format", "json")
+    assert code == 0
+    (row,) = json.loads(out)
+    assert row["verdict"] == "contradicts" and "the example 'Let the crane operators" in row["why"]
+    bad = write(tmp_path, "bad.csv", "id,text,examples\nsafety,We never trade safety for cost,maybe: x\n")
+    code, _, err = run(
+        "principles", "check", "--mission", MISSION, "--principles", str(bad), "--input", str(texts)
+    )
+    assert code == 2 and "principle safety, example 1: unknown stance 'maybe'" in err
+
+
 # ---------------------------------------------------------------- bad input: exit 2 and a clear message
 
 

@@ -14,7 +14,7 @@ from hoshin.cli.common import FormatOption, OutputOption, emit, fail_cleanly
 from hoshin.cli.groups import principles
 
 if TYPE_CHECKING:
-    pass
+    from typing import Any
 from hoshin.cli.common import (
     MissionOption,
     PrinciplesOption,
@@ -73,7 +73,11 @@ def flags(
     epilog=(
         "Example:\n\n"
         "  hoshin principles check --mission 'To produce reliable refrigerators.' "
-        "--principles principles.csv --input proposals.csv --format json"
+        "--principles principles.csv --input proposals.csv --format json\n\n"
+        "The principles file may have an optional 'examples' column: examples the organisation gives, "
+        "each 'contradicts: TEXT' or 'supports: TEXT', separated by ' | ' (e.g. 'contradicts: Skip "
+        "the second test to ship on time | supports: Add a second inspector'). A text close to one "
+        "takes its stance when the reading finds nothing, and the reason names the example."
     ),
 )
 def principles_check(
@@ -90,6 +94,27 @@ def principles_check(
         from hoshin.service.texts import check_principles, default_embedder
 
         text = need_mission(mission_text)
-        principle_rows = read_texts(principles_file)
+        principle_rows = read_principles(principles_file)
         rows = read_texts(input_file)
         emit(check_principles(text, principle_rows, rows, default_embedder()), fmt, output)
+
+
+def read_principles(path: Path) -> list[dict[str, Any]]:
+    """The principles file: `id,text` and an optional `examples` column ('contradicts: TEXT |
+    supports: TEXT'); the examples are checked by the principles check itself."""
+    from hoshin.io.tables import TableSpec, read_table
+
+    rows = read_table(
+        path, TableSpec(required=("id", "text"), optional=("examples",), non_empty=("id", "text"))
+    )
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        cell = row.pop("examples", "")
+        examples = []
+        for part in filter(None, (p.strip() for p in cell.split("|"))):
+            stance, _, text = part.partition(":")
+            examples.append(
+                {"stance": stance.strip(), "text": text.strip()} if text else {"stance": "", "text": part}
+            )
+        out.append({**row, "examples": examples})
+    return out

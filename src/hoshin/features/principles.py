@@ -2,7 +2,7 @@
 that contradict one) and the /principles page. They sit under the brand section of the app.
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -10,8 +10,8 @@ from pydantic import Field
 
 from hoshin.api import schemas
 from hoshin.api.deps import Context, get_aligner, permit
-from hoshin.api.params import form_rows
 from hoshin.api.rendering import render
+from hoshin.domain.principle_examples import MAX_EXAMPLE_CHARS, MAX_EXAMPLES
 from hoshin.service import brand
 from hoshin.service import record_reads as reads
 from hoshin.service.auth import can
@@ -22,11 +22,20 @@ api = APIRouter(tags=["brand"])
 pages = APIRouter(include_in_schema=False)
 
 
+class PrincipleExampleIn(schemas._In):
+    """A short text the organisation calls breaking (`contradicts`) or keeping (`supports`) the
+    principle, e.g. "Skip the second test to ship on time"."""
+
+    text: Annotated[str, Field(min_length=1, max_length=MAX_EXAMPLE_CHARS)]
+    stance: Literal["contradicts", "supports"]
+
+
 class PrincipleIn(schemas._In):
     id: schemas.Id
     text: Annotated[str, Field(min_length=1, max_length=1_000)]
     rationale: Annotated[str, Field(max_length=5_000)] = ""
     owner: schemas.Id | None = None
+    examples: list[PrincipleExampleIn] = Field(default_factory=list, max_length=MAX_EXAMPLES)
 
 
 class PrinciplesUpdate(schemas._In):
@@ -43,7 +52,8 @@ def api_principles(ctx: Annotated[Context, Depends(permit("mission.read"))]) -> 
 def api_put_principles(
     body: PrinciplesUpdate, ctx: Annotated[Context, Depends(permit("mission.update"))]
 ) -> list[dict[str, Any]]:
-    """Replace the principles (stored as a new mission version)."""
+    """Replace the principles (stored as a new mission version). Each may carry `examples`: short
+    texts labelled contradicts or supports that the principles check then recognises."""
     items = [p.model_dump() for p in body.principles]
     brand.save_principles(ctx.store, ctx.org, items, ctx.user.username, get_aligner(ctx.request))
     return brand.principles(ctx.store, ctx.org)
@@ -76,6 +86,29 @@ def principles_page(
 async def principles_save(
     request: Request, ctx: Annotated[Context, Depends(permit("mission.update"))]
 ) -> RedirectResponse:
-    rows = form_rows(await request.form(), ("id", "text", "rationale", "owner"))
+    rows = _principle_rows(await request.form())
     brand.save_principles(ctx.store, ctx.org, rows, ctx.user.username, get_aligner(request))
     return RedirectResponse("/principles?saved=1", status_code=303)
+
+
+_FIELDS = ("id", "text", "rationale", "owner")
+
+
+def _principle_rows(form: Any) -> list[dict[str, Any]]:
+    """The principles of the edit form (`text-0`, ...), each with its examples (`example-0-1-text`,
+    `example-0-1-stance`); a principle or example row left blank or ticked for removal is dropped."""
+    rows: list[dict[str, Any]] = []
+    for n in range(100):
+        if not any(f"{f}-{n}" in form for f in _FIELDS):
+            break
+        row: dict[str, Any] = {f: str(form.get(f"{f}-{n}") or "").strip() for f in _FIELDS}
+        if not any(row.values()):
+            continue
+        examples = []
+        for m in range(MAX_EXAMPLES + 1):  # one blank row more than may be kept: the "add" row
+            text = str(form.get(f"example-{n}-{m}-text") or "").strip()
+            if text and not form.get(f"example-{n}-{m}-remove"):
+                examples.append({"text": text, "stance": str(form.get(f"example-{n}-{m}-stance") or "")})
+        row["examples"] = examples
+        rows.append(row)
+    return rows

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototypes, derive_attributes
 from hoshin.domain.lexicon import split_sentences
+from hoshin.domain.principle_examples import clean_examples
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.missions import current_model, save_mission
 from hoshin.service.texts import analyze_missions, check_principles
@@ -137,22 +138,26 @@ def save_brand_attributes(
 
 
 def principles(repo: Repository, org_id: str) -> list[dict[str, Any]]:
-    """The current principles `[{id, text, rationale, owner, owner_name}]`."""
+    """The current principles `[{id, text, rationale, owner, owner_name, examples}]`; a principle
+    stored before examples existed reads with an empty list."""
     mission = _mission(repo, org_id)
     names = {p["id"]: p["name"] for p in repo.rows("people", org_id)}
     out = []
     for p in mission.get("principles") or []:
         if isinstance(p, dict) and isinstance(p.get("text"), str):
-            out.append({**p, "owner_name": names.get(p.get("owner") or "")})
+            examples = p.get("examples") if isinstance(p.get("examples"), list) else []
+            out.append({**p, "examples": examples, "owner_name": names.get(p.get("owner") or "")})
     return out
 
 
 def save_principles(
     repo: Repository, org_id: str, items: Sequence[Any], actor: str, aligner: Aligner
 ) -> dict[str, Any]:
-    """Store edited principles `{id, text, rationale, owner}` as a new mission version.
+    """Store edited principles `{id, text, rationale, owner, examples}` as a new mission version;
+    `examples` (optional) are `[{text, stance}]`, stance contradicts or supports.
 
-    InputError for an empty text, a duplicate id, or an owner who is not a person of the organisation."""
+    InputError for an empty text, a duplicate id, an owner who is not a person of the organisation, or
+    an example that is empty, too long, of an unknown stance or one too many (nothing is stored)."""
     mission = _mission(repo, org_id)
     people = repo.keys("people", org_id)
     cleaned: list[dict[str, Any]] = []
@@ -171,7 +176,11 @@ def save_principles(
         if any(p["id"] == pid for p in cleaned):
             raise InputError(f"principle id {pid!r} is used twice")
         rationale = str(item.get("rationale") or "").strip()
-        cleaned.append({"id": pid, "text": text, "rationale": rationale, "owner": owner})
+        entry: dict[str, Any] = {"id": pid, "text": text, "rationale": rationale, "owner": owner}
+        examples = clean_examples(pid, item.get("examples"))
+        if examples:  # a principle without examples is stored as before
+            entry["examples"] = examples
+        cleaned.append(entry)
     return _next_version(repo, org_id, mission, actor, aligner, principles=cleaned)
 
 
@@ -195,7 +204,10 @@ def principle_flags(
     if not stated or not texts:
         return []
     rows = [{"id": str(i), "text": r["text"][:MAX_TEXT_CHARS]} for i, r in enumerate(texts)]
-    principle_rows = [{"id": str(p.get("id") or i), "text": p["text"]} for i, p in enumerate(stated)]
+    principle_rows = [
+        {"id": str(p.get("id") or i), "text": p["text"], "examples": p.get("examples") or []}
+        for i, p in enumerate(stated)
+    ]
     by_id = {row["id"]: p for row, p in zip(principle_rows, stated, strict=True)}
     flags = []
     for result in check_principles(mission["text"], principle_rows, rows, aligner.embedder):

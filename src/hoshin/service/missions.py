@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model
+from hoshin.domain.principle_examples import clean_examples
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.audit import record_event
 
@@ -92,6 +93,8 @@ def save_mission(
     overlap = set(focus) & set(excluded)
     if overlap:
         raise InputError(f"{sorted(overlap)[0]!r} is both a focus area and an exclusion; keep it in one list")
+    if principles is not None:
+        principles = [_with_clean_examples(p, n) for n, p in enumerate(principles, start=1)]
     model = aligner.mission_model(text, focus_areas=focus, exclusions=excluded)
     with repo.transaction():
         current = repo.mission(org_id)
@@ -159,3 +162,12 @@ def mission_of(repo: Repository, org_id: str) -> dict[str, Any] | None:
 def mission_history(repo: Repository, org_id: str) -> list[dict[str, Any]]:
     """Every mission version, oldest first."""
     return repo.mission_versions(org_id)
+
+
+def _with_clean_examples(principle: Any, number: int) -> Any:
+    """A principle given with the mission, its examples checked as the principles page checks them
+    (InputError before anything is stored); other fields pass as they always did."""
+    if not isinstance(principle, dict) or "examples" not in principle:
+        return principle
+    examples = clean_examples(str(principle.get("id") or f"P{number}"), principle["examples"])
+    return {**principle, "examples": examples}

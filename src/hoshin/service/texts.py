@@ -17,6 +17,7 @@ from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototyp
 from hoshin.domain.component_roles import WORD_CLASS_PROTOTYPES, classify_words, masked_idioms, role_words
 from hoshin.domain.lexicon import split_sentences, split_units, tokens
 from hoshin.domain.mission_analysis import PROTOTYPES, SimilarityProfile, analyze_statement
+from hoshin.domain.principle_examples import EXAMPLE_CLOSE, clean_examples, closest_example, with_example
 from hoshin.domain.principles import (
     CONCEPT_PROTOTYPES,
     concepts_by_meaning,
@@ -176,16 +177,27 @@ def _topicality(
 
 
 def check_principles(
-    mission: str, principles: Sequence[Row], rows: Sequence[Row], embedder: Embedder
+    mission: str, principles: Sequence[dict[str, Any]], rows: Sequence[Row], embedder: Embedder
 ) -> list[dict[str, Any]]:
     """One result per text × principle: `{id, principle, verdict, evidence, why}`, texts in input
-    order and principles in input order within each text."""
+    order and principles in input order within each text.
+
+    A principle row may carry `examples: [{text, stance}]` (domain/principle_examples.py): a sentence
+    close to one takes its stance when the reading found nothing, and the reason names it."""
     _require_text(mission, "the mission")
     measured = similarity_profile(embedder) is not _UNMEASURED
+    examples = [clean_examples(str(p.get("id", n + 1)), p.get("examples")) for n, p in enumerate(principles)]
+    example_texts = [e["text"] for kept in examples for e in kept]
     sentences_per_row = [split_sentences(row["text"]) or [row["text"]] for row in rows]
     flat = [s for sentences in sentences_per_row for s in sentences]
-    vectors = embedder.embed([p["text"] for p in principles] + flat)
-    principle_vecs, sentence_vecs = vectors[: len(principles)], vectors[len(principles) :]
+    # the examples are embedded once per check, in the same batch as the principles and the texts
+    vectors = embedder.embed([p["text"] for p in principles] + example_texts + flat)
+    principle_vecs = vectors[: len(principles)]
+    example_vecs = vectors[len(principles) : len(principles) + len(example_texts)]
+    sentence_vecs = vectors[len(principles) + len(example_texts) :]
+    starts = np.cumsum([0] + [len(kept) for kept in examples])
+    # other models than the measured one count only near-identical wording as the same example
+    example_close = EXAMPLE_CLOSE if measured else 0.9
     parsed = _parse_principles([p["text"] for p in principles], embedder if measured else None)
     profile_scale = 1.0 if measured else 1.3
     out: list[dict[str, Any]] = []
@@ -201,6 +213,10 @@ def check_principles(
             judgement = judge_principle(
                 principle, sentences, [float(s) for s in sims], profile_scale, objects[n] if objects else None
             )
+            if examples[n]:
+                to_examples = vecs @ example_vecs[starts[n] : starts[n + 1]].T
+                match = closest_example(sentences, examples[n], to_examples.tolist())
+                judgement = with_example(judgement, match, example_close)
             out.append({"id": row["id"], "principle": principle_row["id"], **judgement})
     return out
 
@@ -250,7 +266,7 @@ _OBJECT_CLOSE = 0.3
 
 
 def _objects_near_values(
-    principles: Sequence[Row], sentences: Sequence[str], embedder: Embedder
+    principles: Sequence[dict[str, Any]], sentences: Sequence[str], embedder: Embedder
 ) -> list[dict[str, bool]]:
     """Per principle, for every phrase the sentences cut or drop: is it close to what it protects?"""
     phrases = list(dict.fromkeys(p for s in sentences for p in given_up_objects(s)))
