@@ -35,7 +35,7 @@ from hoshin.domain.explain import judge_many
 from hoshin.domain.mission import MissionModel
 from hoshin.domain.nearest import align_stored
 from hoshin.domain.quantised import QuantisedVectors
-from hoshin.domain.text import boilerplate_from_counts, strip_words, word_document_counts
+from hoshin.domain.text import boilerplate_from_counts, scored_text, word_document_counts
 from hoshin.domain.verdict import Verdict
 from hoshin.embedding import ProgressFn
 from hoshin.service.alignment import BatchContext, ScoredBatch, _headline
@@ -224,7 +224,7 @@ def _embedded(
     """Vectors as int8 codes (from the vector cache; never-seen texts are embedded) and hubness of
     the texts (from the vectors as those codes give them back, as `Aligner.score_batch` scores):
     hubs the store's vector cache keeps beside the vectors are read, not computed again."""
-    return scored_vectors(aligner, [strip_words(t, drop) for t in texts])
+    return scored_vectors(aligner, [scored_text(t, drop) for t in texts])
 
 
 def stored_ideas(
