@@ -345,7 +345,10 @@ def stored_pass(
         labelled = [(rows[n][0], rows[n][1], rows[n][3]) for n in positions]
         labels = ReviewerLabels.fit(aligner, labelled, batch.z[positions], batch.z)
     if labels is not None:
-        raw = ideas.vectors if not ideas.drop else aligner.embed_scored(texts)
+        # The labels compare the texts as written; the scored vectors are those only when no word
+        # and no exception clause was cut (text.scored_text).
+        same = not ideas.drop and all(scored_text(t, ideas.drop) == t for t in texts)
+        raw = ideas.vectors if same else aligner.embed_scored(texts)
         excluded = excluded_rows(batch.z, batch.exclusion_z, thresholds, has_exclusion)
         batch = labels.apply_to_batch(batch, raw, excluded)
     # Stored as Verdict.as_dict stores a score (the labels above read it unrounded).
