@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from hoshin.domain.mission import ThemeKind, extract_themes
-from hoshin.domain.text import without_exceptions
+from hoshin.domain.text import scored_text, without_exception_clauses, without_exceptions
 from hoshin.embedding import HashingEmbedder
 from hoshin.service.alignment import FACET_TEMPLATES, Aligner
 
@@ -40,6 +40,20 @@ def test_without_exceptions_keeps_other_parentheses() -> None:
     )
     assert without_exceptions("Room heaters (except portable electric)") == "Room heaters"
     assert without_exceptions("(except all)") == "(except all)"
+
+
+def test_exceptions_after_a_comma_leave_missions_and_scored_texts() -> None:
+    mission = "Manufacture of fabricated metal products, except machinery and equipment"
+    assert without_exceptions(mission) == "Manufacture of fabricated metal products"
+    assert all("machinery" not in t.text for t in extract_themes(mission))
+    line = "Other financial service activities, except insurance and pension funding"
+    assert without_exception_clauses(line) == "Other financial service activities"
+    # A scored text keeps its parenthesised exceptions (they name a sibling of the same field) and
+    # whatever follows a semicolon; the batch's boilerplate words go as before.
+    assert scored_text(
+        "Growing of cereals (except rice), except maize; oil seeds", frozenset({"growing"})
+    ) == ("of cereals (except rice); oil seeds")
+    assert without_exception_clauses(", except all") == ", except all"
 
 
 def test_mission_rows_leave_out_what_the_mission_excepts() -> None:

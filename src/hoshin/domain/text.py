@@ -17,9 +17,11 @@ __all__ = [
     "boilerplate_from_counts",
     "boilerplate_words",
     "content_words",
+    "scored_text",
     "stem",
     "stems",
     "strip_words",
+    "without_exception_clauses",
     "without_exceptions",
     "word_document_counts",
     "words",
@@ -181,9 +183,28 @@ def strip_words(text: str, drop: frozenset[str]) -> str:
 # "Biological Product (except Diagnostic)": the parenthesis names what the text is *not*, but an
 # embedding cannot read negation and would pull the text towards diagnostics.
 _EXCEPTION = re.compile(r"\s*\(\s*(?:except|excluding|other than|not)\b[^()]*\)", re.I)
+# "Other financial service activities, except insurance and pension funding": the same negation as
+# a clause after a comma, up to the end of the sentence part (a semicolon or a parenthesis).
+_EXCEPTION_CLAUSE = re.compile(r",\s*(?:except|excluding|other than)\b[^;()]*", re.I)
 
 
 def without_exceptions(text: str) -> str:
-    """The text without parenthesised exceptions such as "(except diagnostic)"; never empty."""
-    out = " ".join(_EXCEPTION.sub("", text).split())
+    """The text without the exceptions it names, parenthesised ("(except diagnostic)") or as a
+    clause after a comma (", except insurance"); never empty. For mission statements and themes."""
+    out = " ".join(_EXCEPTION_CLAUSE.sub("", _EXCEPTION.sub("", text)).split())
     return out or text
+
+
+def without_exception_clauses(text: str) -> str:
+    """The text without exceptions after a comma (", except insurance and pension funding"); never
+    empty. For texts that are scored: their parenthesised exceptions stay (docs/calibration.md)."""
+    if "," not in text:
+        return text
+    out = " ".join(_EXCEPTION_CLAUSE.sub("", text).split())
+    return out or text
+
+
+def scored_text(text: str, drop: frozenset[str]) -> str:
+    """What is embedded of a text to be scored: without its exception clauses and the batch's
+    boilerplate words (`strip_words`). Every path that scores texts embeds this form."""
+    return strip_words(without_exception_clauses(text), drop)

@@ -19,7 +19,7 @@ from hoshin.domain.calibration import Thresholds, hubness
 from hoshin.domain.explain import verdict_for
 from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model, theme_label
 from hoshin.domain.quantised import through_int8
-from hoshin.domain.text import boilerplate_words, strip_words, without_exceptions
+from hoshin.domain.text import boilerplate_words, scored_text, strip_words, without_exceptions
 from hoshin.domain.verdict import Verdict
 from hoshin.embedding import Embedder, ProgressFn
 
@@ -217,7 +217,7 @@ class Aligner:
         else:
             drop, prepared, centre = context.drop, context.mission, context.centre
         if vectors is None or context is None:
-            vectors = self.embed_scored([strip_words(t, drop) for t in items], progress=progress)
+            vectors = self.embed_scored([scored_text(t, drop) for t in items], progress=progress)
         result = align(
             vectors,
             prepared,

@@ -26,6 +26,7 @@ from hoshin.domain.quantised import QuantisedVectors, quantise
 from hoshin.domain.text import (
     boilerplate_from_counts,
     boilerplate_words,
+    scored_text,
     strip_words,
     without_exceptions,
     word_document_counts,
@@ -159,13 +160,13 @@ def triage_chunks(
     counts = survey.word_counts + word_document_counts([*example_texts, model.text])
     drop = boilerplate_from_counts(counts, survey.count + len(example_texts) + 1)
     prepared = aligner.prepare(model, drop)
-    examples_vectors = aligner.embed_scored([strip_words(t, drop) for t in example_texts])
+    examples_vectors = aligner.embed_scored([scored_text(t, drop) for t in example_texts])
     with tempfile.TemporaryDirectory(prefix="hoshin-vectors-", dir=folder) as scratch:
         kept = _SpilledVectors(os.path.join(scratch, "vectors.bin"))
         best = _BestLines(aligner.params.feedback_k)
         done = 0
         for chunk in read_chunks():
-            texts = [strip_words(r["text"], drop) for r in chunk]
+            texts = [scored_text(r["text"], drop) for r in chunk]
             raw = aligner.embed(texts, progress=_offset(progress, done))
             vectors = kept.append(raw)
             best.offer(vectors, _plain_z(aligner, prepared, vectors), done)

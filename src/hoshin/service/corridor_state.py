@@ -35,7 +35,7 @@ from hoshin.domain.explain import judge_many
 from hoshin.domain.mission import MissionModel
 from hoshin.domain.nearest import align_stored
 from hoshin.domain.quantised import QuantisedVectors
-from hoshin.domain.text import boilerplate_from_counts, strip_words, word_document_counts
+from hoshin.domain.text import boilerplate_from_counts, scored_text, word_document_counts
 from hoshin.domain.verdict import Verdict
 from hoshin.embedding import ProgressFn
 from hoshin.service.alignment import BatchContext, ScoredBatch, _headline
@@ -224,7 +224,7 @@ def _embedded(
     """Vectors as int8 codes (from the vector cache; never-seen texts are embedded) and hubness of
     the texts (from the vectors as those codes give them back, as `Aligner.score_batch` scores):
     hubs the store's vector cache keeps beside the vectors are read, not computed again."""
-    return scored_vectors(aligner, [strip_words(t, drop) for t in texts])
+    return scored_vectors(aligner, [scored_text(t, drop) for t in texts])
 
 
 def stored_ideas(
@@ -345,7 +345,10 @@ def stored_pass(
         labelled = [(rows[n][0], rows[n][1], rows[n][3]) for n in positions]
         labels = ReviewerLabels.fit(aligner, labelled, batch.z[positions], batch.z)
     if labels is not None:
-        raw = ideas.vectors if not ideas.drop else aligner.embed_scored(texts)
+        # The labels compare the texts as written; the scored vectors are those only when no word
+        # and no exception clause was cut (text.scored_text).
+        same = not ideas.drop and all(scored_text(t, ideas.drop) == t for t in texts)
+        raw = ideas.vectors if same else aligner.embed_scored(texts)
         excluded = excluded_rows(batch.z, batch.exclusion_z, thresholds, has_exclusion)
         batch = labels.apply_to_batch(batch, raw, excluded)
     # Stored as Verdict.as_dict stores a score (the labels above read it unrounded).
