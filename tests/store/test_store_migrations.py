@@ -197,3 +197,42 @@ def test_migration_10_reads_existing_verdicts_as_not_decided_by_an_example(store
         repo.save_verdicts("o", "idea", [("I-1", decided)], model_id="m", mission_version=1)
         (new,) = repo.verdicts("o", "idea")
         assert (new["decided_by_example"], new["example_id"]) == (True, "I-7")
+
+
+def test_migration_11_gives_word_list_themes_a_new_version_of_phrases(store_url: str) -> None:
+    statement = (
+        "We serve families across Europe with reliable refrigerators, made to last and to be repaired."
+    )
+    with open_store(store_url) as repo:
+        for org in ("old", "fresh"):
+            repo.create_organisation(org, org.title())
+        # How versions were stored before themes were phrases: the small words dropped.
+        old_themes = [{"name": "families europe", "text": "families across Europe", "kind": "whom"}]
+        repo.add_mission_version(
+            "old", statement, themes=old_themes, focus_areas=["door seals"], principles=[{"id": "P1"}]
+        )
+        phrase_themes = [{"name": "families across Europe", "text": "families across Europe", "kind": "whom"}]
+        repo.add_mission_version("fresh", statement, themes=phrase_themes)
+    engine = create_engine(store_url)
+    with engine.begin() as conn:  # back to how migration 10 left the database
+        conn.execute(text("DELETE FROM hoshin_migrations WHERE version >= 11"))
+    engine.dispose()
+    with open_store(store_url) as repo:
+        versions = repo.mission_versions("old")
+        assert [v["version"] for v in versions] == [1, 2]
+        assert versions[0]["themes"] == old_themes  # the old version is kept as it was
+        new = versions[1]
+        names = [t["name"] for t in new["themes"]]
+        assert names and all(name.lower() in statement.lower() for name in names)
+        assert "families europe" not in names
+        assert (new["text"], new["focus_areas"], new["principles"]) == (
+            statement,
+            ["door seals"],
+            [{"id": "P1"}],
+        )
+        event = repo.audit_events("old")[0]
+        assert event["action"] == "mission.create" and event["detail"]["themes_before"] == ["families europe"]
+        # A version whose themes are already phrases is left alone.
+        assert [v["version"] for v in repo.mission_versions("fresh")] == [1]
+    with open_store(store_url) as repo:  # the migration runs once
+        assert len(repo.mission_versions("old")) == 2

@@ -133,6 +133,17 @@ def _m010_verdict_examples(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE verdicts ADD COLUMN {name} {column_type}{default}"))
 
 
+def _m011_themes_as_phrases(conn: Connection) -> None:
+    """Mission themes as phrases of the statement (issue 21). Versions stored before were given
+    themes made of the statement's words with the small words dropped ("families europe" for
+    "families across Europe"). Each organisation whose current version has such themes gets a new
+    version: the same text, corridor, principles and brand attributes, the themes derived again.
+    The old version is kept (versions are never rewritten) and an audit event says why."""
+    from hoshin.store.theme_rederivation import rederive_themes
+
+    rederive_themes(conn, datetime.now(UTC).isoformat())
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
     (2, "verdict batches", _m002_verdict_batches),
@@ -144,6 +155,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (8, "sign-in attempts", _m008_sign_in_attempts),
     (9, "job table", _m009_job_table),
     (10, "verdict examples", _m010_verdict_examples),
+    (11, "themes as phrases", _m011_themes_as_phrases),
 ]
 HEAD = MIGRATIONS[-1][0]
 
