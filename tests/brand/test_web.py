@@ -171,3 +171,5 @@ def test_strategist_adds_and_removes_principle_examples_through_the_form(fresh_d
     refused = client.post("/principles", data=wrong, follow_redirects=False)
     assert refused.status_code == 422 and "example 1: unknown stance" in refused.text
     assert fresh_demo.store.mission(fresh_demo.org)["principles"][0]["examples"] == stored
+    # The form comes back with the message and what was typed, so nothing has to be typed again.
+    assert 'id="principles-error"' in refused.text and 'value="Skip it"' in refused.text

@@ -12,6 +12,7 @@ from hoshin.api import schemas
 from hoshin.api.deps import Context, get_aligner, permit
 from hoshin.api.rendering import render
 from hoshin.domain.principle_examples import MAX_EXAMPLE_CHARS, MAX_EXAMPLES
+from hoshin.errors import InputError
 from hoshin.service import brand
 from hoshin.service import record_reads as reads
 from hoshin.service.auth import can
@@ -69,25 +70,38 @@ def api_flags(ctx: Annotated[Context, Depends(permit("mission.read"))]) -> list[
 def principles_page(
     request: Request, ctx: Annotated[Context, Depends(permit("mission.read"))]
 ) -> HTMLResponse:
+    return _page(request, ctx)
+
+
+def _page(
+    request: Request, ctx: Context, draft: list[dict[str, Any]] | None = None, error: str = ""
+) -> HTMLResponse:
+    """The principles page; after a refused edit, the form again with what was typed and why."""
     return render(
         request,
         "brand/principles.html",
         {
             "principles": brand.principles(ctx.store, ctx.org),
+            "draft": draft,
+            "error": error,
             "flags": brand.all_principle_flags(ctx.store, ctx.org, get_aligner(request)),
             "people": reads.rows(ctx.store, ctx.org, "people"),
             "can_edit": can(ctx.user, "mission.update"),
             "saved": request.query_params.get("saved"),
         },
+        status_code=422 if error else 200,
     )
 
 
-@pages.post("/principles")
+@pages.post("/principles", response_model=None)
 async def principles_save(
     request: Request, ctx: Annotated[Context, Depends(permit("mission.update"))]
-) -> RedirectResponse:
+) -> RedirectResponse | HTMLResponse:
     rows = _principle_rows(await request.form())
-    brand.save_principles(ctx.store, ctx.org, rows, ctx.user.username, get_aligner(request))
+    try:
+        brand.save_principles(ctx.store, ctx.org, rows, ctx.user.username, get_aligner(request))
+    except InputError as exc:
+        return _page(request, ctx, draft=rows, error=str(exc))
     return RedirectResponse("/principles?saved=1", status_code=303)
 
 
