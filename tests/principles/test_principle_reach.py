@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from hoshin.domain.lexicon import stem, tokens
-from hoshin.domain.principle_reach import CLOSE_TO_BREAK, FAR, LOOSE, breaks_from_afar, gives_up_by_itself
+from hoshin.domain.principle_reach import (
+    CLOSE_TO_BREAK,
+    FAR,
+    LOOSE,
+    breaks_from_afar,
+    gives_up_by_itself,
+    pressed_or_aimed,
+)
 from hoshin.service.texts import check_principles
 
 
@@ -73,3 +80,33 @@ def test_same_topic_texts_that_give_nothing_up_stay_unrelated() -> None:
             principle, [{"id": "p", "text": principle}], [{"id": "x", "text": text}], embedder
         )
         assert got[0]["verdict"] == expected, (principle, text, got[0]["why"])
+
+
+def test_an_act_done_under_pressure_or_for_ease_is_named() -> None:
+    assert pressed_or_aimed(tokens("Reuse the gloves during the dinner rush."), frozenset()) == [
+        "done under pressure: rush"
+    ]
+    aimed = pressed_or_aimed(
+        tokens("Put everyone to bed at seven so the staff do not have to help."), frozenset()
+    )
+    assert aimed == ["done so that: do not have to"]
+    # an aim that opens the sentence is what the sentence is for, often the value itself
+    assert pressed_or_aimed(tokens("To keep the kitchen clean, wipe every board."), frozenset()) == []
+    assert pressed_or_aimed(tokens("The kitchen is not busy, so we close early."), frozenset()) == []
+
+
+@pytest.mark.model
+def test_close_acts_under_pressure_contradict_and_same_topic_texts_do_not() -> None:
+    from hoshin.service.texts import default_embedder
+
+    embedder = default_embedder("minilm")
+    principle = "We never cut corners on kitchen hygiene."
+    cases = {
+        "Reuse the same gloves for raw meat and vegetables during the dinner rush.": "contradicts",
+        "We hired two more cleaners so the kitchen stays spotless.": "supports",
+        "The kitchen is busy on Fridays, so we open the second grill.": "unrelated",
+    }
+    rows = [{"id": str(n), "text": t} for n, t in enumerate(cases)]
+    got = check_principles(principle, [{"id": "p", "text": principle}], rows, embedder)
+    assert [r["verdict"] for r in got] == list(cases.values()), [r["why"] for r in got]
+    assert "rush" in got[0]["why"]

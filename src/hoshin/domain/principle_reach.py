@@ -30,7 +30,8 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from hoshin.domain import principle_cues as cue
-from hoshin.domain.lexicon import stem
+from hoshin.domain.lexicon import cue_list, find_cues, is_negated, stem
+from hoshin.domain.principle_tradeoff import MOTIVE as SHAPE_MOTIVE
 from hoshin.domain.principle_tradeoff import MOTIVE_WORDS as SHAPE_MOTIVE_WORDS
 
 __all__ = [
@@ -104,3 +105,37 @@ def _motive_is_the_act(toks: Sequence[Any], motives: Sequence[str]) -> bool:
     if first in _REASON_OPENERS:
         return False
     return any(first == m.split()[0] or toks[0].stem == stem(m.split()[0]) for m in motives)
+
+
+# ---- a close sentence that gives no word of giving up, but acts under pressure or for an aim ----
+# "Use the same chopping board for raw chicken and salad during the lunch rush", "Put everyone in pads
+# at night so staff do not have to help them": the act itself is the field's own ("pads", "chopping
+# board"), what shows it gives the value up is that it is done for ease, time or money.
+_PURPOSE = cue_list("so, so that, in order to, to")
+_AIMS = cue_list(
+    """do not have to, don't have to, doesn't have to, does not have to, no need to, fit more, fit in,
+    get more, more time, finish"""
+)
+_PRESSURE = cue_list(
+    """rush, busy, peak, backlog, short-staffed, understaffed, short of staff, behind schedule,
+    behind on, running late, in a hurry, queue is long, anyway"""
+)
+
+
+def pressed_or_aimed(toks: Sequence[Any], traded_for: Collection[str]) -> list[str]:
+    """Cue words by which a sentence close to a principle, that neither gives it up nor adds to it in
+    words, acts under pressure ("during the lunch rush", "if we are short-staffed") or for an aim the
+    principle ranks lower ("so staff do not have to", "so we can fit more")."""
+    found = [
+        f"done under pressure: {m.cue.phrase}"
+        for m in find_cues(toks, _PRESSURE)
+        if not is_negated(toks, m.first, 2)
+    ]
+    for m in find_cues(toks, _PURPOSE):
+        if m.first == 0:
+            continue  # "To keep the kitchen clean, ..." opens with its aim: the aim is the value
+        after = toks[m.last + 1 : m.last + 7]
+        aims = find_cues(after, _AIMS) + find_cues(after, SHAPE_MOTIVE) + find_cues(after, cue.MOTIVE)
+        found += [f"done so that: {a.cue.phrase}" for a in aims]
+        found += [f"done for: {t.lower}" for t in after if t.stem in traded_for]
+    return list(dict.fromkeys(found))

@@ -35,7 +35,7 @@ from typing import Any
 from hoshin.domain import principle_cues as cue
 from hoshin.domain.lexicon import STOPWORDS, content_stems, find_cues, is_negated, stem, tokens
 from hoshin.domain.principle_cues import CONCEPT_PROTOTYPES, CONCEPTS
-from hoshin.domain.principle_reach import CLOSE_TO_BREAK, FAR, breaks_from_afar
+from hoshin.domain.principle_reach import CLOSE_TO_BREAK, FAR, breaks_from_afar, pressed_or_aimed
 from hoshin.domain.principle_tradeoff import given_up_by_shape
 
 _GUARDS_LACK = re.compile(
@@ -517,6 +517,9 @@ def judge_principle(
                 principle.traded_for, loose[2], _sentence_tokens(sentence), similarity / scale, near_motives
             ):
                 stance, hits, cues = loose
+        if stance == "neutral" and similarity >= _CLOSE * scale:
+            pressed = pressed_or_aimed(_sentence_tokens(sentence), principle.traded_for)
+            stance, cues = ("contradicts", pressed) if pressed else (stance, cues)
         if stance == "neutral" and similarity >= 0.6 * scale:
             stance = "supports"  # says much the same as the principle, without weakening it
         if stance == "unrelated" and similarity >= 0.75 * scale:
