@@ -16,7 +16,9 @@ Each set is measured on its own (never pooled, so a gain on one cannot hide a lo
   principle_tradeoff.py and never tuned on: ten more fields (child care, software, rail, veterinary,
   elder care, water utility, hospitality, accounting, mining, device repair), principles phrased as
   "never X", "A before B", "we always X", "we protect X", "no X justifies Y", contradictions with and
-  without trade-off words, supports, and same-topic unrelated texts.
+  without trade-off words, supports, and same-topic unrelated texts;
+- eval/principles_heldout2.jsonl and eval/principles_heldout3.jsonl: more held-out sets in new fields,
+  each written before the change it measured and never tuned on (look at their totals only).
 
 The baseline calls a pair "contradicts" when the cosine similarity of text and principle reaches a
 threshold; it is given its best threshold on this very set (an optimistic baseline), and its
@@ -42,6 +44,7 @@ SETS = [
         "principles_fields.jsonl",
         "principles_heldout.jsonl",
         "principles_heldout2.jsonl",
+        "principles_heldout3.jsonl",
     )
 ]
 

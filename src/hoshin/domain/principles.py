@@ -35,7 +35,7 @@ from typing import Any
 from hoshin.domain import principle_cues as cue
 from hoshin.domain.lexicon import STOPWORDS, content_stems, find_cues, is_negated, stem, tokens
 from hoshin.domain.principle_cues import CONCEPT_PROTOTYPES, CONCEPTS
-from hoshin.domain.principle_tradeoff import MOTIVE_WORDS as SHAPE_MOTIVE_WORDS
+from hoshin.domain.principle_reach import CLOSE_TO_BREAK, FAR, breaks_from_afar, pressed_or_aimed
 from hoshin.domain.principle_tradeoff import given_up_by_shape
 
 _GUARDS_LACK = re.compile(
@@ -46,12 +46,6 @@ _GUARDS_LACK = re.compile(
 _AUXILIARY_BEFORE = re.compile(r"\b(?:has|have|had|is|are|was|were)\s*$", re.IGNORECASE)
 _RANKING_VERBS = frozenset("come comes came go goes is are was first always".split())
 _PRONOUNS = frozenset("we it they i you he she".split())
-# A sentence this close is loosely about the principle: only a shape that gives something up by
-# itself (a check skipped, a safeguard left out, figures dressed up) breaks it there, never a motive
-# or a dismissive word alone ("speed up invoicing" is not about safety). Measured on MiniLM: texts
-# unrelated to a principle sit mostly below 0.08, contradicting ones mostly above 0.1.
-_LOOSE = 0.08
-_WEAK_CUES = cue.MOTIVE_WORDS | SHAPE_MOTIVE_WORDS | frozenset(c.phrase for c in cue.BELITTLE + cue.DISMISS)
 _CLOSE = 0.2  # a sentence this close to the principle (MiniLM cosine) is about what it protects
 
 __all__ = [
@@ -62,6 +56,7 @@ __all__ = [
     "concepts_by_meaning",
     "judge_principle",
     "parse_principle",
+    "traded_phrase",
 ]
 
 
@@ -139,6 +134,12 @@ def value_phrase(text: str) -> str:
     phrase = match.group("protected") if match else text
     words = [t.text for t in tokens(phrase) if t.stem not in cue.GENERIC and t.lower not in STOPWORDS]
     return " ".join(words) or text
+
+
+def traded_phrase(text: str) -> str:
+    """The words of a principle that name what it ranks lower ("speed or cost"); "" when none."""
+    match = _ranking(text)
+    return match.group("traded").strip() if match else ""
 
 
 def concepts_by_meaning(
@@ -270,16 +271,6 @@ def _stance(
     return "neutral", hits, []
 
 
-def _gives_up_by_itself(principle: Principle, cues: Sequence[str]) -> bool:
-    """True when a contradiction gives the value up by itself (a check skipped, "without", "round
-    down") with no motive named: a motive ("to save time") or a dismissive word ("optional") may be
-    all that brings a loosely close sentence near a principle that names it ("skip the team lunch to
-    save time" against "safety before speed")."""
-    weak = _WEAK_CUES | principle.traded_for
-    strong = [c for c in cues if c not in weak and stem(c) not in weak]
-    return bool(strong) and len(strong) == len(cues)
-
-
 def _adds_to_value(principle: Principle, toks: Sequence[Any]) -> bool:
     """True when the sentence adds to what the principle protects ("add a second check", "more
     inspectors"): a choice made for money then is not made against the value."""
@@ -400,7 +391,8 @@ def _undone(toks: Sequence[Any], index: int) -> bool:
 def _belittled(toks: Sequence[Any]) -> list[str]:
     """Cue words that dismiss what they talk about ("a luxury we can't afford", "slows us down")."""
     for m in find_cues(toks, cue.BELITTLE + cue.NOT_BELITTLING):
-        if m.cue not in cue.NOT_BELITTLING and not is_negated(toks, m.first):
+        plain = toks[m.first].lower not in ("option", "options")  # "optional" shares their stem
+        if plain and m.cue not in cue.NOT_BELITTLING and not is_negated(toks, m.first):
             return [m.cue.phrase]
     return []
 
@@ -508,18 +500,26 @@ def judge_principle(
     similarities: Sequence[float],
     scale: float = 1.0,
     objects: Mapping[str, bool] | None = None,
+    near_motives: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Verdict of one text (its sentences, and each sentence's similarity to the principle) on one
     principle: `{verdict, evidence, why}`; the evidence is the deciding sentence (None when unrelated).
     `objects`: whether each phrase `given_up_objects` found is close in meaning to what the principle
-    protects; without it only words say what a cut acts on."""
+    protects; without it only words say what a cut acts on. `near_motives`: see principle_reach."""
     found: dict[str, tuple[str, list[str], list[str]]] = {}
     for sentence, similarity in zip(sentences, similarities, strict=True):
-        stance, hits, cues = _stance(principle, sentence, similarity >= _CLOSE * scale, objects)
-        if stance == "unrelated" and similarity >= _LOOSE * scale:
+        stance, hits, cues = _stance(principle, sentence, similarity >= CLOSE_TO_BREAK * scale, objects)
+        if stance != "contradicts" and CLOSE_TO_BREAK * scale <= similarity < _CLOSE * scale:
+            stance, hits, cues = _stance(principle, sentence, False, objects)  # too far to support
+        if stance == "unrelated" and similarity >= FAR * scale:  # far, but what it gives up is plain
             loose = _stance(principle, sentence, True, objects, loose=True)
-            if loose[0] == "contradicts" and _gives_up_by_itself(principle, loose[2]):
+            if loose[0] == "contradicts" and breaks_from_afar(
+                principle.traded_for, loose[2], _sentence_tokens(sentence), similarity / scale, near_motives
+            ):
                 stance, hits, cues = loose
+        if stance == "neutral" and similarity >= _CLOSE * scale:
+            pressed = pressed_or_aimed(_sentence_tokens(sentence), principle.traded_for)
+            stance, cues = ("contradicts", pressed) if pressed else (stance, cues)
         if stance == "neutral" and similarity >= 0.6 * scale:
             stance = "supports"  # says much the same as the principle, without weakening it
         if stance == "unrelated" and similarity >= 0.75 * scale:

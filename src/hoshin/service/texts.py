@@ -15,15 +15,17 @@ import numpy as np
 
 from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototypes, derive_attributes
 from hoshin.domain.component_roles import WORD_CLASS_PROTOTYPES, classify_words, masked_idioms, role_words
-from hoshin.domain.lexicon import split_sentences, split_units, tokens
+from hoshin.domain.lexicon import STOPWORDS, split_sentences, split_units, tokens
 from hoshin.domain.mission_analysis import PROTOTYPES, SimilarityProfile, analyze_statement
 from hoshin.domain.principle_examples import EXAMPLE_CLOSE, clean_examples, closest_example, with_example
+from hoshin.domain.principle_reach import MOTIVE_NEAR, MOTIVE_PHRASES
 from hoshin.domain.principles import (
     CONCEPT_PROTOTYPES,
     concepts_by_meaning,
     given_up_objects,
     judge_principle,
     parse_principle,
+    traded_phrase,
     value_phrase,
 )
 from hoshin.embedding import Embedder, ProgressFn
@@ -203,6 +205,11 @@ def check_principles(
     out: list[dict[str, Any]] = []
     offset = 0
     objects = _objects_near_values(principles, flat, embedder) if measured else None
+    near_motives = (
+        _motives_near_traded([p["text"] for p in principles], embedder)
+        if measured
+        else [frozenset[str]()] * len(principles)
+    )
     for row, sentences in zip(rows, sentences_per_row, strict=True):
         vecs = sentence_vecs[offset : offset + len(sentences)]
         offset += len(sentences)
@@ -211,7 +218,12 @@ def check_principles(
         ):
             sims = vecs @ p_vec
             judgement = judge_principle(
-                principle, sentences, [float(s) for s in sims], profile_scale, objects[n] if objects else None
+                principle,
+                sentences,
+                [float(s) for s in sims],
+                profile_scale,
+                objects[n] if objects else None,
+                near_motives[n],
             )
             if examples[n]:
                 to_examples = vecs @ example_vecs[starts[n] : starts[n + 1]].T
@@ -279,3 +291,40 @@ def _objects_near_values(
     return [
         {phrase: bool(sim >= _OBJECT_CLOSE) for phrase, sim in zip(phrases, row, strict=True)} for row in sims
     ]
+
+
+# Per model and principle texts: which motive phrases mean what each principle ranks lower.
+_NEAR_MOTIVES: dict[tuple[str, tuple[str, ...]], list[frozenset[str]]] = {}
+
+
+def _motives_near_traded(texts: Sequence[str], embedder: Embedder) -> list[frozenset[str]]:
+    """Per principle, the motive phrases (principle_reach.MOTIVE_PHRASES) close in meaning to a word it
+    ranks lower, or to all of them ("easier" to "convenience"); none where it ranks nothing lower."""
+    key = (embedder.model_id, tuple(texts))
+    with _parsed_guard:
+        kept = _NEAR_MOTIVES.get(key)
+    if kept is not None:
+        return kept
+    motives = sorted(MOTIVE_PHRASES)
+    traded = [traded_phrase(text) for text in texts]
+    words = [
+        [traded[n]] + [t.text for t in tokens(traded[n]) if t.lower not in STOPWORDS]
+        for n in range(len(texts))
+    ]
+    flat = [w for ws in words for w in ws if w]
+    vectors = embedder.embed(motives + flat)
+    motive_vecs, word_vecs = vectors[: len(motives)], vectors[len(motives) :]
+    out, at = [], 0
+    for ws in words:
+        count = len([w for w in ws if w])
+        if not count:
+            out.append(frozenset[str]())
+            continue
+        best = (motive_vecs @ word_vecs[at : at + count].T).max(axis=1)
+        at += count
+        out.append(frozenset(m for m, sim in zip(motives, best, strict=True) if sim >= MOTIVE_NEAR))
+    with _parsed_guard:
+        if len(_NEAR_MOTIVES) >= _PARSED_AT_MOST:
+            _NEAR_MOTIVES.clear()
+        _NEAR_MOTIVES[key] = out
+    return out
