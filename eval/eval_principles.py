@@ -23,6 +23,12 @@ Each set is measured on its own (never pooled, so a gain on one cannot hide a lo
 The baseline calls a pair "contradicts" when the cosine similarity of text and principle reaches a
 threshold; it is given its best threshold on this very set (an optimistic baseline), and its
 precision at the threshold where recall first reaches 0.7 is printed too.
+
+Then the way an organisation uses the check: every text of the set against every principle of the
+set in one call. "all principles at once" is precision and recall on each text's own principle
+there, and "false alarms, other fields" how often a text is said to contradict a principle of
+another field (where a set has fields; otherwise any other principle, some of which a text may
+fairly break too).
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -101,6 +108,8 @@ def evaluate(path: Path, embedder: Embedder, errors: bool = False) -> tuple[floa
         (bp, br, bf), t = reach
         print(f"{'raw cosine at recall 0.7':<28}{bp:>10.2f}{br:>8.2f}{bf:>7.2f}   (t={t:.3f})")
 
+    _cross_alarms(items, embedder)
+
     for key in ("style", "field"):
         if not all(key in i for i in items):
             continue
@@ -117,6 +126,35 @@ def evaluate(path: Path, embedder: Embedder, errors: bool = False) -> tuple[floa
                 label = f"{item['label']:>11} said {verdict:<11}"
                 print(f"  {item['id']} {label} {item['principle']!r}: {item['text']!r}")
     return p, r
+
+
+def _cross_alarms(items: list[dict[str, Any]], embedder: Embedder) -> float:
+    """How often a text is said to contradict a principle of ANOTHER field (another principle where a
+    set has no fields): an organisation checks every text against all its principles, and a
+    principle about guests' privacy has nothing to say about a flea treatment. Each text is checked
+    against every principle of the set in one call, as the product does for one organisation."""
+    principles = list(dict.fromkeys(i["principle"] for i in items))
+    field_of = {i["principle"]: i.get("field", i["principle"]) for i in items}
+    listed = [{"id": f"P{n}", "text": text} for n, text in enumerate(principles)]
+    rows = [{"id": i["id"], "text": i["text"]} for i in items]
+    own = {i["id"]: field_of[i["principle"]] for i in items}
+    label = {(i["id"], i["principle"]): i["label"] for i in items}
+    pairs = alarms = 0
+    truth, said = [], []
+    for result in check_principles(" ".join(principles), listed, rows, embedder):
+        principle = principles[int(result["principle"][1:])]
+        if (result["id"], principle) in label:  # the text's own principle, among all the others
+            truth.append(label[(result["id"], principle)] == "contradicts")
+            said.append(result["verdict"] == "contradicts")
+        if field_of[principle] == own[result["id"]]:
+            continue
+        pairs += 1
+        alarms += result["verdict"] == "contradicts"
+    rate = alarms / pairs if pairs else 0.0
+    p, r, f = _prf(truth, said)
+    print(f"{'all principles at once':<28}{p:>10.2f}{r:>8.2f}{f:>7.2f}   (each text against every principle)")
+    print(f"{'false alarms, other fields':<28}{alarms:>6} of {pairs} text-principle pairs ({rate:.1%})")
+    return rate
 
 
 if __name__ == "__main__":

@@ -34,6 +34,7 @@ from typing import Any
 
 from hoshin.domain import principle_cues as cue
 from hoshin.domain.lexicon import STOPWORDS, content_stems, find_cues, is_negated, stem, tokens
+from hoshin.domain.principle_choice import chosen_against
 from hoshin.domain.principle_cues import CONCEPT_PROTOTYPES, CONCEPTS
 from hoshin.domain.principle_reach import CLOSE_TO_BREAK, FAR, breaks_from_afar, pressed_or_aimed
 from hoshin.domain.principle_tradeoff import given_up_by_shape
@@ -518,7 +519,8 @@ def judge_principle(
             ):
                 stance, hits, cues = loose
         if stance == "neutral" and similarity >= _CLOSE * scale:
-            pressed = pressed_or_aimed(_sentence_tokens(sentence), principle.traded_for)
+            toks = _sentence_tokens(sentence)
+            pressed = pressed_or_aimed(toks, principle.traded_for) + chosen_against(sentence, toks)
             stance, cues = ("contradicts", pressed) if pressed else (stance, cues)
         if stance == "neutral" and similarity >= 0.6 * scale:
             stance = "supports"  # says much the same as the principle, without weakening it
@@ -536,7 +538,8 @@ def judge_principle(
         why += ", which the principle protects" if hits else ""
         if motive:
             why += f", for the sake of {', '.join(motive)}"
-        return {"verdict": "contradicts", "evidence": sentence, "why": why + "."}
+        # "named": the sentence names what the principle protects, not only a shape of giving up
+        return {"verdict": "contradicts", "evidence": sentence, "why": why + ".", "named": bool(hits)}
     if "supports" in found:
         sentence, hits, cues = found["supports"]
         detail = f" ({', '.join(cues)} {', '.join(hits)})" if cues and hits else ""
@@ -550,7 +553,11 @@ def judge_principle(
         return {
             "verdict": "unrelated",
             "evidence": sentence,
-            "why": f"Mentions {', '.join(hits)} but neither strengthens nor weakens it.",
+            "why": (
+                f"Mentions {', '.join(hits)} but neither strengthens nor weakens it."
+                if hits
+                else "Is about the principle's subject but neither strengthens nor weakens it."
+            ),
         }
     return {
         "verdict": "unrelated",

@@ -17,6 +17,7 @@ from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototyp
 from hoshin.domain.component_roles import WORD_CLASS_PROTOTYPES, classify_words, masked_idioms, role_words
 from hoshin.domain.lexicon import STOPWORDS, split_sentences, split_units, tokens
 from hoshin.domain.mission_analysis import PROTOTYPES, SimilarityProfile, analyze_statement
+from hoshin.domain.principle_attribution import ATTRIBUTION_MARGIN, CLEARLY_CLOSE, attribute_contradictions
 from hoshin.domain.principle_examples import EXAMPLE_CLOSE, clean_examples, closest_example, with_example
 from hoshin.domain.principle_reach import MOTIVE_NEAR, MOTIVE_PHRASES
 from hoshin.domain.principles import (
@@ -213,10 +214,10 @@ def check_principles(
     for row, sentences in zip(rows, sentences_per_row, strict=True):
         vecs = sentence_vecs[offset : offset + len(sentences)]
         offset += len(sentences)
-        for n, (principle_row, principle, p_vec) in enumerate(
-            zip(principles, parsed, principle_vecs, strict=True)
-        ):
+        judgements, closeness = [], []
+        for n, (principle, p_vec) in enumerate(zip(parsed, principle_vecs, strict=True)):
             sims = vecs @ p_vec
+            closeness.append(float(sims.max()) if len(sims) else 0.0)
             judgement = judge_principle(
                 principle,
                 sentences,
@@ -229,7 +230,15 @@ def check_principles(
                 to_examples = vecs @ example_vecs[starts[n] : starts[n + 1]].T
                 match = closest_example(sentences, examples[n], to_examples.tolist())
                 judgement = with_example(judgement, match, example_close)
-            out.append({"id": row["id"], "principle": principle_row["id"], **judgement})
+            judgements.append(judgement)
+        ids = [str(p["id"]) for p in principles]
+        margin = ATTRIBUTION_MARGIN * profile_scale
+        for principle_id, judgement in zip(
+            ids,
+            attribute_contradictions(judgements, closeness, ids, margin, CLEARLY_CLOSE * profile_scale),
+            strict=True,
+        ):
+            out.append({"id": row["id"], "principle": principle_id, **judgement})
     return out
 
 
