@@ -18,6 +18,14 @@ Scoring every pair of a large inbox this way would need a model call per pair, s
 few pairs that sentence cosine has already put close (`candidate_pairs`): the blend can only move
 a pair below its cosine when the rest disagrees, so pairs under the threshold by cosine stay out.
 
+Measured and not kept (tuning half; held out in aggregate only): remainders' vectors made from
+single-word vectors (their mean, or the sentence less the shared words) instead of embedding the
+remainder as text lost recall on one half or the other; for strangers that swap a material or a
+part (issue 20's "recycled plastic for the door shelves", 0.468, over its twin at 0.460), word
+cosines do not tell a swap from a rewording ("plastic"/"metal" 0.69, "spanish"/"english" 0.72
+against "steel"/"metal" 0.78, "motor"/"engine" 0.73; "cabinet"/"case" 0.23 under "door"/"case"
+0.33), and rest-to-rest cosine or the weaker side of the agreement did not lift the twin over it.
+
 Pure: the caller embeds the remainders and the words (the embedder is I/O).
 """
 

@@ -149,7 +149,9 @@ class SimilarIdea(schemas._Out):
     status: str
     duplicate_group: str | None = None
     twin: bool
-    reason: str  # the shared and close words, and whether what each says besides agrees
+    # The shared words, whether what each says besides agrees, and close words where the server
+    # already keeps both words' vectors (the search makes no model call for words).
+    reason: str
 
 
 class MergeRequest(schemas._In):
