@@ -35,6 +35,7 @@ from typing import Any
 from hoshin.domain import principle_cues as cue
 from hoshin.domain.lexicon import STOPWORDS, content_stems, find_cues, is_negated, stem, tokens
 from hoshin.domain.principle_choice import chosen_against
+from hoshin.domain.principle_circumstance import acted_on_condition
 from hoshin.domain.principle_cues import CONCEPT_PROTOTYPES, CONCEPTS
 from hoshin.domain.principle_reach import CLOSE_TO_BREAK, FAR, breaks_from_afar, pressed_or_aimed
 from hoshin.domain.principle_tradeoff import given_up_by_shape
@@ -521,6 +522,7 @@ def judge_principle(
         if stance == "neutral" and similarity >= _CLOSE * scale:
             toks = _sentence_tokens(sentence)
             pressed = pressed_or_aimed(toks, principle.traded_for) + chosen_against(sentence, toks)
+            pressed += acted_on_condition(toks)
             stance, cues = ("contradicts", pressed) if pressed else (stance, cues)
         if stance == "neutral" and similarity >= 0.6 * scale:
             stance = "supports"  # says much the same as the principle, without weakening it
