@@ -7,7 +7,8 @@ import pytest
 
 from hoshin.domain.alignment import EngineParams, MissionVectors, align
 from hoshin.domain.calibration import hubness
-from hoshin.domain.nearest import NearestIndex, align_stored, duplicate_groups, quantise
+from hoshin.domain.nearest import NearestIndex, align_stored, quantise
+from hoshin.domain.twins import candidate_pairs, linked_groups
 
 
 def _unit(a: np.ndarray) -> np.ndarray:
@@ -60,10 +61,13 @@ def test_duplicate_groups_link_transitively_and_leave_singles_out(vectors: np.nd
     c = _unit((b + 0.2 * vectors[2])[None])[0]
     rows = np.stack([vectors[5], a, vectors[6], b, c, vectors[7], vectors[8], vectors[8]])
     ids = ["x", "a", "y", "b", "c", "z", "d1", "d2"]
-    assert duplicate_groups(ids, rows, 0.95) == [["a", "b", "c"], ["d1", "d2"]]
-    assert duplicate_groups(ids, rows, 1.01) == []
-    with pytest.raises(ValueError):
-        duplicate_groups(ids[:3], rows, 0.9)
+    assert _groups(ids, rows, 0.95) == [["a", "b", "c"], ["d1", "d2"]]
+    assert _groups(ids, rows, 1.01) == []
+
+
+def _groups(ids: list[str], rows: np.ndarray, floor: float) -> list[list[str]]:
+    """Cosine groups as duplicate grouping forms them: every partner looked at, linked at `floor`."""
+    return linked_groups(ids, [(a, b) for a, b, _ in candidate_pairs(rows, floor, per_row=len(rows))])
 
 
 def test_align_stored_gives_the_same_z_as_align() -> None:

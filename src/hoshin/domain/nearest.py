@@ -1,4 +1,4 @@
-"""Nearest stored ideas: a compact in-memory index and near-duplicate grouping.
+"""Nearest stored ideas: a compact in-memory index (near-duplicate grouping: hoshin.domain.twins).
 
 Vectors are kept as int8 codes with one float scale per vector (a quarter of float32: 1,000,000
 ideas x 384 dimensions take 0.38 GB plus 4 MB of scales). A search over many vectors runs in two
@@ -18,7 +18,7 @@ import numpy as np
 from hoshin.domain.alignment import align_stored  # re-exported: the corridor re-scores through it here
 from hoshin.domain.quantised import QuantisedVectors, quantise
 
-__all__ = ["NearestIndex", "QuantisedVectors", "align_stored", "duplicate_groups", "quantise"]
+__all__ = ["NearestIndex", "QuantisedVectors", "align_stored", "quantise"]
 
 # Below this many vectors the exact pass over every code is already fast: no shortlist.
 _SHORTLIST_FROM = 50_000
@@ -126,37 +126,3 @@ class NearestIndex:
                 break
             found.append((self.ids[int(rows[i]) if rows is not None else int(i)], score))
         return found
-
-
-def duplicate_groups(ids: Sequence[str], vectors: np.ndarray, threshold: float) -> list[list[str]]:
-    """Groups of ids whose vectors are linked by cosine >= threshold (transitively), largest first.
-
-    Single ids are not groups. Within a group, ids keep their input order. Works in row chunks,
-    so the full n x n similarity matrix is never held.
-    """
-    vectors = np.asarray(vectors, dtype=np.float32)
-    n = len(ids)
-    if n != len(vectors):
-        raise ValueError(f"{len(ids)} ids for {len(vectors)} vectors")
-    parent = list(range(n))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    chunk = 2_048
-    for start in range(0, n, chunk):
-        sims = vectors[start : start + chunk] @ vectors.T
-        rows, cols = np.nonzero(sims >= threshold)
-        for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-            a, b = root(start + r), root(c)
-            if a != b and start + r < c:
-                parent[max(a, b)] = min(a, b)
-    members: dict[int, list[str]] = {}
-    for i in range(n):
-        members.setdefault(root(i), []).append(ids[i])
-    # A root is the smallest index of its group, so sorting on it keeps the input order.
-    ordered = sorted((r for r, g in members.items() if len(g) > 1), key=lambda r: (-len(members[r]), r))
-    return [members[r] for r in ordered]
