@@ -20,6 +20,7 @@ __all__ = [
     "ThemeKind",
     "build_mission_model",
     "extract_themes",
+    "themes_as_json",
     "theme_label",
     "theme_phrase",
 ]
@@ -39,6 +40,11 @@ class Theme:
     name: str  # short label shown in verdicts
     text: str  # the words that are embedded and matched
     kind: str = ThemeKind.WHAT
+
+
+def themes_as_json(themes: tuple[Theme, ...] | list[Theme]) -> list[dict[str, str]]:
+    """Themes as a stored mission version holds them (mission_versions.themes)."""
+    return [{"name": t.name, "text": t.text, "kind": t.kind} for t in themes]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model
+from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model, themes_as_json
 from hoshin.domain.principle_examples import clean_examples
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.audit import record_event
@@ -31,11 +31,6 @@ __all__ = [
 ]
 
 MAX_MISSION_CHARS = 20_000
-
-
-def themes_as_json(themes: Sequence[Theme]) -> list[dict[str, str]]:
-    """Themes as the mission_versions.themes column holds them."""
-    return [{"name": t.name, "text": t.text, "kind": t.kind} for t in themes]
 
 
 def themes_from_json(raw: Any) -> tuple[Theme, ...]:

@@ -6,24 +6,21 @@ extraction (no model: themes are cut from the text by rules, hoshin.domain.missi
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import Connection, func, insert, select
 
-from hoshin.domain.mission import build_mission_model
+from hoshin.domain.mission import build_mission_model, themes_as_json
+from hoshin.domain.text import words as words_of
 from hoshin.store import schema
 
 __all__ = ["MIGRATED_BY", "is_word_list_theme", "rederive_themes"]
 
 MIGRATED_BY = "migration 11 (themes as phrases)"
-_WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 
 
 def is_word_list_theme(name: str, statement: str) -> bool:
     """True for a theme of the old kind: its words occur in the statement in order, but with words
     left out between them, so it is not a phrase of the statement ("families europe")."""
-    words = [w.lower() for w in _WORD.findall(name)]
-    text = [w.lower() for w in _WORD.findall(statement)]
+    words, text = words_of(name), words_of(statement)
     if len(words) < 2 or _contiguous(words, text):
         return False
     position = 0
@@ -59,8 +56,7 @@ def rederive_themes(conn: Connection, now: str) -> list[str]:
         themes = [th for th in row["themes"] or [] if isinstance(th, dict)]
         if not any(is_word_list_theme(str(th.get("name", "")), row["text"]) for th in themes):
             continue
-        model = build_mission_model(row["text"])
-        fresh = [{"name": th.name, "text": th.text, "kind": th.kind} for th in model.themes]
+        fresh = themes_as_json(build_mission_model(row["text"]).themes)
         version = int(row["version"]) + 1
         conn.execute(
             insert(t).values(
