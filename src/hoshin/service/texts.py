@@ -8,7 +8,7 @@ in the shape of the batch contract (DESIGN.md). None of them touches a database.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -73,15 +73,10 @@ def analyze_missions(
     readability, suggestions}`. Themes come from the alignment engine when it is installed."""
     units_per_row = [split_units(row["text"]) for row in rows]
     flat = [u for units in units_per_row for u in units]
-    names = list(PROTOTYPES)
-    prototype_texts = [p for name in names for p in PROTOTYPES[name]]
+    prototype_texts = [p for texts in PROTOTYPES.values() for p in texts]
     vectors = embedder.embed(prototype_texts + flat, progress=progress)
-    proto_vectors, unit_vectors = vectors[: len(prototype_texts)], vectors[len(prototype_texts) :]
-    by_name: dict[str, np.ndarray] = {}
-    start = 0
-    for name in names:
-        by_name[name] = proto_vectors[start : start + len(PROTOTYPES[name])]
-        start += len(PROTOTYPES[name])
+    by_name = _by_group(PROTOTYPES, vectors)
+    unit_vectors = vectors[len(prototype_texts) :]
     profile = similarity_profile(embedder)
     word_classes = _word_classes(rows, embedder) if profile is not _UNMEASURED else None
     themes_of = _theme_finder(embedder) if with_themes else None
@@ -110,15 +105,19 @@ def _word_classes(rows: Sequence[Row], embedder: Embedder) -> dict[str, str]:
     Read from the model (each word against a few generic category words), once per batch: only a
     model whose word vectors were measured to sort these well gets here (see _PROFILES)."""
     words = sorted({w for row in rows for w in role_words(masked_idioms(tokens(row["text"])))})
-    classes = list(WORD_CLASS_PROTOTYPES)
-    prototypes = [p for c in classes for p in WORD_CLASS_PROTOTYPES[c]]
+    prototypes = [p for texts in WORD_CLASS_PROTOTYPES.values() for p in texts]
     vectors = np.asarray(embedder.embed(prototypes + words), dtype=np.float32)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    by_class, start = {}, 0
-    for c in classes:
-        by_class[c] = vectors[start : start + len(WORD_CLASS_PROTOTYPES[c])]
-        start += len(WORD_CLASS_PROTOTYPES[c])
-    return classify_words(words, vectors[start:], by_class)
+    return classify_words(words, vectors[len(prototypes) :], _by_group(WORD_CLASS_PROTOTYPES, vectors))
+
+
+def _by_group(groups: Mapping[str, Sequence[str]], vectors: np.ndarray) -> dict[str, np.ndarray]:
+    """The leading rows of `vectors`, embedded from the groups' texts in order, cut back into groups."""
+    out, start = {}, 0
+    for name, texts in groups.items():
+        out[name] = vectors[start : start + len(texts)]
+        start += len(texts)
+    return out
 
 
 def _theme_finder(embedder: Embedder) -> Any:
@@ -203,6 +202,8 @@ def check_principles(
     example_close = EXAMPLE_CLOSE if measured else 0.9
     parsed = _parse_principles([p["text"] for p in principles], embedder if measured else None)
     profile_scale = 1.0 if measured else 1.3
+    ids = [str(p["id"]) for p in principles]
+    margin, clearly_close = ATTRIBUTION_MARGIN * profile_scale, CLEARLY_CLOSE * profile_scale
     out: list[dict[str, Any]] = []
     offset = 0
     objects = _objects_near_values(principles, flat, embedder) if measured else None
@@ -231,13 +232,8 @@ def check_principles(
                 match = closest_example(sentences, examples[n], to_examples.tolist())
                 judgement = with_example(judgement, match, example_close)
             judgements.append(judgement)
-        ids = [str(p["id"]) for p in principles]
-        margin = ATTRIBUTION_MARGIN * profile_scale
-        for principle_id, judgement in zip(
-            ids,
-            attribute_contradictions(judgements, closeness, ids, margin, CLEARLY_CLOSE * profile_scale),
-            strict=True,
-        ):
+        attributed = attribute_contradictions(judgements, closeness, ids, margin, clearly_close)
+        for principle_id, judgement in zip(ids, attributed, strict=True):
             out.append({"id": row["id"], "principle": principle_id, **judgement})
     return out
 
