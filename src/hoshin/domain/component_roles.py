@@ -112,7 +112,10 @@ _NOT_STAFF = frozenset(
     "owners partners communities community neighbours neighbors children families family guests "
     "patients readers people everyone we us".split()
 )
-_PLACE_BEFORE = frozenset({"in", "across", "throughout", "around", "of", "for", "from", "rural", "urban"})
+# Words after which a place-like word names where the organisation works ("in", "this town").
+_PLACE_BEFORE = frozenset(
+    {"in", "across", "throughout", "around", "of", "for", "from", "rural", "urban", "this", "our"}
+)
 
 
 @dataclass(frozen=True)
@@ -284,7 +287,7 @@ def _superlatives(toks: Sequence[Token], lowers: Sequence[str]) -> list[int]:
 def _names_a_place(toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:
     """A place-like word names a market when it is a proper name or follows "in", "across" and kin."""
     proper = i > 0 and toks[i].text[:1].isupper()
-    return proper or (i > 0 and lowers[i - 1] in _PLACE_BEFORE | {"this", "our"})
+    return proper or (i > 0 and lowers[i - 1] in _PLACE_BEFORE)
 
 
 def _phrase(

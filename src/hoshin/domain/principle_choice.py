@@ -58,7 +58,7 @@ def chosen_against(sentence: str, toks: Sequence[Any]) -> list[str]:
             continue
         clause = toks[start : _clause_end(sentence, toks, start)]
         if find_cues(clause[:2], _CONCESSION):
-            found += [f"done although it {t.lower}" for t in clause if t.stem in _HARMED][:1]
+            found += _harm_accepted(clause)
             continue
         if clause and clause[0].lower in ("so", "to", "and", "but", "which", "who", "because"):
             continue  # a purpose or another act, read elsewhere
@@ -67,9 +67,13 @@ def chosen_against(sentence: str, toks: Sequence[Any]) -> list[str]:
     for m in find_cues(toks, _CONCESSION):
         if m.first > 0 and not _after_break(sentence, toks, m.first):
             # "Keep the shaft open even though the sensors failed": a concession without a comma
-            clause = toks[m.last + 1 : _clause_end(sentence, toks, m.last + 1)]
-            found += [f"done although it {t.lower}" for t in clause if t.stem in _HARMED][:1]
+            found += _harm_accepted(toks[m.last + 1 : _clause_end(sentence, toks, m.last + 1)])
     return list(dict.fromkeys(found))
+
+
+def _harm_accepted(clause: Sequence[Any]) -> list[str]:
+    """The first harm a concession clause accepts ("even though it causes ..."), as a cue."""
+    return [f"done although it {t.lower}" for t in clause if t.stem in _HARMED][:1]
 
 
 def _after_break(sentence: str, toks: Sequence[Any], i: int) -> bool:
