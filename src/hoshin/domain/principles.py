@@ -34,6 +34,7 @@ from typing import Any
 
 from hoshin.domain import principle_cues as cue
 from hoshin.domain.lexicon import STOPWORDS, content_stems, find_cues, is_negated, stem, tokens
+from hoshin.domain.principle_aim import aim_given_up
 from hoshin.domain.principle_choice import chosen_against
 from hoshin.domain.principle_circumstance import acted_on_condition
 from hoshin.domain.principle_cues import CONCEPT_PROTOTYPES, CONCEPTS
@@ -503,11 +504,13 @@ def judge_principle(
     scale: float = 1.0,
     objects: Mapping[str, bool] | None = None,
     near_motives: frozenset[str] = frozenset(),
+    aims: Mapping[tuple[str, str], str] | None = None,
 ) -> dict[str, Any]:
     """Verdict of one text (its sentences, and each sentence's similarity to the principle) on one
     principle: `{verdict, evidence, why}`; the evidence is the deciding sentence (None when unrelated).
     `objects`: whether each phrase `given_up_objects` found is close in meaning to what the principle
-    protects; without it only words say what a cut acts on. `near_motives`: see principle_reach."""
+    protects; without it only words say what a cut acts on. `near_motives`: see principle_reach.
+    `aims`: how each purpose and concession clause leans (principle_aim.aim_given_up)."""
     found: dict[str, tuple[str, list[str], list[str]]] = {}
     for sentence, similarity in zip(sentences, similarities, strict=True):
         stance, hits, cues = _stance(principle, sentence, similarity >= CLOSE_TO_BREAK * scale, objects)
@@ -524,6 +527,9 @@ def judge_principle(
             pressed = pressed_or_aimed(toks, principle.traded_for) + chosen_against(sentence, toks)
             pressed += acted_on_condition(toks)
             stance, cues = ("contradicts", pressed) if pressed else (stance, cues)
+        if aims and stance != "contradicts" and similarity >= CLOSE_TO_BREAK * scale:
+            gave = aim_given_up(sentence, aims, cues if stance == "supports" else ())
+            stance, cues = ("contradicts", gave) if gave else (stance, cues)
         if stance == "neutral" and similarity >= 0.6 * scale:
             stance = "supports"  # says much the same as the principle, without weakening it
         if stance == "unrelated" and similarity >= 0.75 * scale:

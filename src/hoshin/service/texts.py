@@ -32,6 +32,7 @@ from hoshin.domain.principles import (
 from hoshin.embedding import Embedder, ProgressFn
 from hoshin.errors import InputError
 from hoshin.service.alignment import default_embedder  # re-exported: the CLI imports it from here
+from hoshin.service.principle_aims import aim_leanings
 
 __all__ = [
     "analyze_missions",
@@ -212,6 +213,7 @@ def check_principles(
         if measured
         else [frozenset[str]()] * len(principles)
     )
+    aims = aim_leanings([p["text"] for p in principles], flat, embedder) if measured else None
     for row, sentences in zip(rows, sentences_per_row, strict=True):
         vecs = sentence_vecs[offset : offset + len(sentences)]
         offset += len(sentences)
@@ -226,6 +228,7 @@ def check_principles(
                 profile_scale,
                 objects[n] if objects else None,
                 near_motives[n],
+                aims[n] if aims else None,
             )
             if examples[n]:
                 to_examples = vecs @ example_vecs[starts[n] : starts[n + 1]].T
