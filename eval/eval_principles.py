@@ -19,7 +19,7 @@ Each set is measured on its own (never pooled, so a gain on one cannot hide a lo
   without trade-off words, supports, and same-topic unrelated texts;
 - eval/principles_heldout2.jsonl and eval/principles_heldout3.jsonl: more held-out sets in new fields,
   each written before the change it measured; their errors were studied for the structural readings
-  of principle_object.py, so they are tuning data now;
+  of principle_aim.py, so they are tuning data now;
 - eval/principles_heldout4.jsonl: a held-out set in seven more fields (amusement park, law firm,
   charity, garment factory, forestry, museum, polling firm), written before that change and never
   tuned on (look at its totals only).
