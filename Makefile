@@ -51,6 +51,7 @@ eval: install
 	$(PY) eval/eval_components.py
 	$(PY) eval/eval_principles.py
 	$(PY) eval/eval_twins.py
+	$(PY) eval/eval_theme_lanes.py
 
 ## Speed and memory benchmarks.
 bench: install

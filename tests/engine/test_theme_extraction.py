@@ -24,7 +24,7 @@ def test_stray_words_cut_off_before_and_are_not_themes() -> None:
 
 def test_a_passive_fragment_is_not_a_product_theme() -> None:
     kinds = {t.name: t.kind for t in extract_themes(LONG_MISSION)}
-    assert kinds["repaired"] != ThemeKind.WHAT
+    assert kinds["made to last and to be repaired"] != ThemeKind.WHAT
 
 
 def test_parenthesised_exceptions_leave_the_themes() -> None:
@@ -87,3 +87,29 @@ def test_a_statement_about_itself_is_no_theme() -> None:
     """ "We're in business" says nothing the organisation is for."""
     names = [t.name for t in extract_themes("We're in business to save our home planet.")]
     assert names == ["save our home planet"]
+
+
+def test_each_part_of_a_statement_is_a_theme_of_its_own() -> None:
+    """Parts that commas separate are ideas of their own; the items of a list are not."""
+    statement = (
+        "We build open-source accounting software that small businesses and charities can trust "
+        "with their books, keep it simple enough to use without training, and protect the privacy "
+        "of every user."
+    )
+    names = [t.name for t in extract_themes(statement)]
+    assert "keep it simple enough to use without training" in names
+    assert "protect the privacy of every user" in names
+    assert "open-source accounting software" in names
+    listed = [
+        t.name
+        for t in extract_themes("We choose refrigerants, materials and methods that care for the planet.")
+    ]
+    assert "choose refrigerants, materials and methods" in listed
+
+
+def test_a_thin_part_joins_its_neighbour_instead_of_vanishing() -> None:
+    """ "made to last" is one idea with "to be repaired", not a stray "repaired"."""
+    names = [t.name for t in extract_themes(LONG_MISSION)]
+    assert "made to last and to be repaired" in names
+    assert "reliable, energy-saving refrigerators" in names
+    assert "repaired" not in names and "reliable" not in names

@@ -122,16 +122,19 @@ def theme_phrase(piece: str, max_words: int = 8) -> str:
 
     start, stop = 0, len(tokens)
     while start < stop and bare(tokens[start]) in _EDGE_WORDS | {""}:
+        if start + 1 < stop and bare(tokens[start]) in _KEPT_MARKERS and bare(tokens[start + 1]) == "to":
+            break  # "made to last" keeps its participle
         start += 1
     while stop > start and bare(tokens[stop - 1]) in _EDGE_WORDS | {""}:
         stop -= 1
     kept = tokens[start:stop]
     if len(kept) > max_words:
-        # Too long to show: end at the first "and"/"or" within reach, so the phrase is one idea
-        # ("take pride in their craft"), else at the word limit.
-        cut = next((i for i in range(2, max_words + 1) if bare(kept[i]) in ("and", "or")), max_words)
+        # Too long to show: end at the first "and"/"or" that closes a phrase of three words or
+        # more ("organize the world's information"), so the name is one idea; else at the limit
+        # ("small businesses and charities can trust").
+        cut = next((i for i in range(3, max_words + 1) if bare(kept[i]) in ("and", "or")), max_words)
         kept = kept[:cut]
-    while kept and bare(kept[-1]) in STOP_WORDS:
+    while kept and bare(kept[-1]) in STOP_WORDS | {"and", "or"}:
         kept.pop()  # a cut at max_words must not end on "of" or "and"
     phrase = " ".join(kept).strip(" ,;:-–—\"'“”()[]*")
     return phrase or theme_label(piece)
@@ -142,39 +145,94 @@ def _weak(piece: str, words_in_piece: list[str]) -> bool:
     return len(words_in_piece) == 1 and bool(_DANGLING.search(piece))
 
 
-def extract_themes(text: str, max_themes: int = 8) -> tuple[Theme, ...]:
-    """Themes of a mission statement, in the order they appear; never empty for non-empty text."""
-    themes: list[Theme] = []
-    seen: set[str] = set()
-    for clause in _SPLIT.split(without_exceptions(text)):
-        clause = clause.strip(" ,-–—\"'“”()[]*")
-        if not clause:
+# A comma starts a new part of the statement unless what follows is one word of a list
+# ("refrigerants, materials and methods"): then the comma only separates list items.
+_COMMA = re.compile(r",\s+(?!\S+\s+(?:and|or)\b)(?!\S+\s*(?:,|$))")
+# "to" after these words belongs to the phrase ("made to last", "simple enough to use", "close to
+# home"), so it does not open a new part.
+_TO_KEEPERS = frozenset("enough close made built designed able next due".split())
+# A part with fewer content words than this is too thin to be a theme on its own ("loaf", "home"):
+# it joins its neighbour, so the theme stays a contiguous phrase of the statement.
+_MIN_THEME_WORDS = 2
+_KEPT_MARKERS = frozenset({"made", "built"})
+
+
+def _parts(sentence: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) spans of a sentence, cut at its commas (not those inside a list) and at
+    the marker words; each span inherits the kind of the marker before it and leaves the marker
+    out (a comma keeps the kind it found)."""
+    cuts: list[tuple[int, int, str | None]] = [(m.start(), m.end(), None) for m in _COMMA.finditer(sentence)]
+    cuts += [(m.start(), m.end(), m.group(1).lower()) for m in _MARK.finditer(sentence)]
+    spans: list[tuple[int, int, str]] = []
+    kind = ThemeKind.WHAT
+    last = 0
+    for start, end, marker in sorted(cuts):
+        if start < last:
             continue
-        # Cut the clause at marker words; each piece inherits the marker's kind.
-        pieces: list[tuple[str, str]] = []
-        kind = ThemeKind.WHAT
-        last = 0
-        for match in _MARK.finditer(clause):
-            marker = match.group(1).lower()
+        if marker is not None:
             if kind == ThemeKind.PRINCIPLE and marker in ("for", "to", "with", "that"):
                 continue  # "who care for the planet" is one principle, not two themes
-            pieces.append((clause[last : match.start()], kind))
+            before = words(sentence[:start])[-1:]
+            if marker == "to" and before and before[0] in _TO_KEEPERS:
+                continue
+        spans.append((last, start, kind))
+        if marker is not None:
             # "We serve families with reliable fridges": after *whom*, "with" brings the *what*.
-            if marker == "with" and kind == ThemeKind.WHOM:
-                kind = ThemeKind.WHAT
-            else:
-                kind = _MARKERS[marker]
-            last = match.end()
-        pieces.append((clause[last:], kind))
-        for piece, piece_kind in pieces:
-            piece = piece.strip(" ,-–—\"'“”()[]*")
+            kind = ThemeKind.WHAT if marker == "with" and kind == ThemeKind.WHOM else _MARKERS[marker]
+        # A participle before "to" stays in its part: "made to last", not "to last".
+        kept = marker in _KEPT_MARKERS and sentence[end:].lstrip().lower().startswith("to ")
+        last = start if kept else end
+    spans.append((last, len(sentence), kind))
+    return spans
+
+
+def _joined(sentence: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Thin spans joined to a neighbour: to the next one (a lead-in such as "made" before "to
+    last"), the last one to the one before. The joined span keeps the kind of its fuller part."""
+    out: list[tuple[int, int, str]] = []
+    waiting_start = -1  # start of thin spans waiting for the next one (-1: none)
+    waiting_words = 0
+    for a, b, kind in spans:
+        n = len(content_words(sentence[a:b], MISSION_FILLER))
+        if n == 0 and waiting_start < 0:
+            continue  # nothing but function words (or nothing at all) between two cuts
+        start = waiting_start if waiting_start >= 0 else a
+        if waiting_words + n < _MIN_THEME_WORDS:
+            waiting_start, waiting_words = start, waiting_words + n
+            continue
+        out.append((start, b, kind))
+        waiting_start, waiting_words = -1, 0
+    if waiting_start >= 0:
+        if out:
+            out[-1] = (out[-1][0], len(sentence), out[-1][2])
+        elif waiting_words:
+            out.append((waiting_start, len(sentence), spans[-1][2]))
+    return out
+
+
+def extract_themes(text: str, max_themes: int = 8) -> tuple[Theme, ...]:
+    """Themes of a mission statement, in the order they appear; never empty for non-empty text.
+
+    One theme per part of the statement: sentences, then the parts of a sentence that commas
+    separate (but not the items of a list), then the parts that marker words open ("for", "who",
+    "by" ...). A part too thin to stand alone joins its neighbour, so every theme is a phrase of
+    the statement as written ("made to last and to be repaired", not "repaired")."""
+    themes: list[Theme] = []
+    seen: set[str] = set()
+    for sentence in _SPLIT.split(without_exceptions(text)):
+        for a, b, piece_kind in _joined(sentence, _parts(sentence)):
+            piece = sentence[a:b].strip(" ,-–—\"'“”()[]*")
             found = content_words(piece, MISSION_FILLER)
-            if not found or _weak(piece, found):
+            if not found:
                 continue
             if piece_kind != ThemeKind.PRINCIPLE and any(w in _PRINCIPLE_WORDS for w in found):
                 if piece_kind != ThemeKind.WHAT or len(found) <= 3:
                     piece_kind = ThemeKind.PRINCIPLE
-            if piece_kind == ThemeKind.WHAT and words(piece)[:1] and words(piece)[0] in _AUXILIARIES:
+            if (
+                piece_kind == ThemeKind.WHAT
+                and words(piece)[:1]
+                and words(piece)[0] in _AUXILIARIES | _KEPT_MARKERS
+            ):
                 piece_kind = ThemeKind.HOW
             label = " ".join(found[:5])
             if label in seen:

@@ -232,7 +232,13 @@ class Aligner:
         return ScoredBatch(verdicts, result, prepared, drop, vectors)
 
     def _verdict(self, text: str, i: int, result: AlignmentResult, mission: MissionVectors) -> Verdict:
-        best = int(result.best[i])
+        return self.verdict_in_row(text, i, result, mission, int(result.best[i]))
+
+    def verdict_in_row(
+        self, text: str, i: int, result: AlignmentResult, mission: MissionVectors, best: int
+    ) -> Verdict:
+        """Text `i`'s verdict (its score and tier as `result` gives them) told through mission row
+        `best`: the row that served it best, or another the caller picked (a goal's theme lane)."""
         theme_name = mission.names[best]
         if theme_name == "mission":
             theme_name = _headline(mission)

@@ -34,6 +34,7 @@ from hoshin.domain.verdict import Tier, Verdict
 from hoshin.embedding import ProgressFn
 from hoshin.errors import RowError
 from hoshin.service.alignment import Aligner, ScoredBatch
+from hoshin.service.theme_lanes import with_theme_lanes
 
 __all__ = [
     "CheckRun",
@@ -369,7 +370,7 @@ def check_goals_against(
                 if other != goal.id:
                     mentions.add(other, goal.id, issue)
     results.append(_summary(goals, batch, vectors, limits))
-    return CheckRun(results, batch.verdicts, mentions)
+    return CheckRun(results, with_theme_lanes(aligner, texts, batch), mentions)
 
 
 def _duplicates(goals: list[Goal], pairs: Iterator[Pair], vectors: np.ndarray, found: _Findings) -> None:

@@ -23,6 +23,7 @@ from hoshin.service.auth import Principal, subtree
 from hoshin.service.batch import link_goals
 from hoshin.service.cascade import Mentions, check_goals_against
 from hoshin.service.missions import current_model
+from hoshin.service.theme_lanes import with_theme_lanes
 from hoshin.service.visibility import EVERYTHING, Sight
 
 if TYPE_CHECKING:
@@ -198,7 +199,8 @@ def run_checks(
         mentions = run.mentions
         scored = run.verdicts
         if replace(checked, version=model.version) != model:
-            scored = aligner.score(model, [g["text"] for g in goals])
+            texts = [g["text"] for g in goals]
+            scored = with_theme_lanes(aligner, texts, aligner.score_batch(model, texts))
         verdicts = {g["id"]: v.as_dict() for g, v in zip(goals, scored, strict=True)}
         _store_changed_verdicts(repo, org_id, verdicts, aligner.embedder.model_id, mission.get("version"))
     report = CascadeReport(issues, verdicts, summary, mission.get("version"), mentions)
