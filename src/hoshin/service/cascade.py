@@ -369,8 +369,9 @@ def check_goals_against(
             for other in (names,) if isinstance(names, str) else dict.fromkeys(names):
                 if other != goal.id:
                     mentions.add(other, goal.id, issue)
-    results.append(_summary(goals, batch, vectors, limits))
-    return CheckRun(results, with_theme_lanes(aligner, texts, batch), mentions)
+    verdicts = with_theme_lanes(aligner, texts, batch)
+    results.append(_summary(goals, batch, verdicts, vectors, limits))
+    return CheckRun(results, verdicts, mentions)
 
 
 def _duplicates(goals: list[Goal], pairs: Iterator[Pair], vectors: np.ndarray, found: _Findings) -> None:
@@ -546,13 +547,21 @@ def _excluded_by_words(n: int, text: str, batch: ScoredBatch, aligner: Aligner) 
 
 
 def _summary(
-    goals: list[Goal], batch: ScoredBatch, vectors: np.ndarray, limits: CheckLimits
+    goals: list[Goal],
+    batch: ScoredBatch,
+    verdicts: list[Verdict],
+    vectors: np.ndarray,
+    limits: CheckLimits,
 ) -> dict[str, Any]:
-    """Mission themes no goal serves, and units whose goals barely touch the mission."""
+    """Mission themes no goal serves, and units whose goals barely touch the mission. A theme is
+    served by an on-mission goal it scored best or whose lane it is (`verdicts`, the theme each
+    goal stands out for), so the map never shows a goal under a theme it calls unserved."""
     mission = batch.mission
     served = {
         int(b) for b, v in zip(batch.result.best, batch.verdicts, strict=True) if v.tier is not Tier.OFF
     }
+    lanes = {v.theme for v in verdicts if v.tier is not Tier.OFF}
+    served |= {t for t, name in enumerate(mission.names) if t and name in lanes}
     closeness = vectors @ mission.vectors.T if len(goals) else np.zeros((0, len(mission.names)))
     # Several rows may carry one name (a theme split in parts); the name is served if any part is.
     covered: dict[str, bool] = {}
