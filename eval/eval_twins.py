@@ -7,9 +7,14 @@ an innovation inbox would receive them: a twin is one proposal said in other wor
 another proposal of the same field. The fields split the set in two: the tuning half (the twin
 score's weights and default threshold were chosen there) and the held-out half, never tuned on.
 eval/twins_heldout2.jsonl (same format) is a second held-out set written later, before the twin
-score's word alignment, from eight other fields, with harder strangers: the same frame with the
-object, material, place or quantity swapped ("Offer flood cover to homes near rivers" / "Offer fire
-cover to homes near forests"). It is reported in total only; --pairs does not list it.
+score's frame penalty (domain/twin_frame.py), from eight other fields, with harder strangers: the
+same frame with the object, material, place or quantity swapped ("Offer flood cover to homes near
+rivers" / "Offer fire cover to homes near forests"). It is reported in total only; --pairs does
+not list it.
+eval/twins_swaps_tuning.jsonl is tuning material of that kind for the tuning fields (written after
+heldout2, before the twin score's frame penalty was chosen on it and the tuning half), with the
+issue's own pair and its strangers; the last four (the issue's strangers against the rewording
+rather than the original) were added when the threshold was chosen.
 
 Per half and for raw sentence cosine beside the twin score (hoshin.domain.twins, scored through
 service.twin_scores as the product does):
@@ -35,6 +40,7 @@ from hoshin.service.twin_scores import Pair, judge_pairs
 
 SET = Path(__file__).with_name("twins_set.jsonl")
 HELDOUT2 = Path(__file__).with_name("twins_heldout2.jsonl")
+SWAPS = Path(__file__).with_name("twins_swaps_tuning.jsonl")
 TUNING_FIELDS = frozenset({"manufacturing", "software", "healthcare", "retail"})
 RAW_THRESHOLD = 0.75  # the cosine threshold shipped before the twin score
 
@@ -58,7 +64,8 @@ def main() -> int:
     parser.add_argument("--pairs", action="store_true", help="list every pair with its scores and reason")
     args = parser.parse_args()
     first = _read(SET)
-    items = first + _read(HELDOUT2)
+    second = _read(HELDOUT2)
+    items = first + second + _read(SWAPS)
     aligner = Aligner(create_embedder(args.embedder))
     texts = sorted({i["a"] for i in items} | {i["b"] for i in items})
     vectors = dict(zip(texts, aligner.embed(texts), strict=True))
@@ -70,9 +77,12 @@ def main() -> int:
     raw = np.array([p.cosine for p in pairs])
     ours = np.array([j.score for j in judged])
     twin = np.array([i["kind"] == "twin" for i in items])
-    in_first = np.arange(len(items)) < len(first)
+    row = np.arange(len(items))
+    in_first = row < len(first)
+    in_second = (row >= len(first)) & (row < len(first) + len(second))
+    in_swaps = row >= len(first) + len(second)
     tuning = in_first & np.array([i["field"] in TUNING_FIELDS for i in items])
-    for name, keep in ((SET.name, in_first), (HELDOUT2.name, ~in_first)):
+    for name, keep in ((SET.name, in_first), (HELDOUT2.name, in_second), (SWAPS.name, in_swaps)):
         fields = {i["field"] for i, k in zip(items, keep, strict=True) if k}
         print(
             f"{name}: {keep.sum()} pairs ({(twin & keep).sum()} twins, {(~twin & keep).sum()} strangers), "
@@ -83,7 +93,12 @@ def main() -> int:
         f"{'half':<10}{'score':<8}{'recall@0 strangers':>20}{'AUC':>7}"
         f"{'twins grouped':>15}{'strangers grouped':>19}"
     )
-    for half, keep in (("tuning", tuning), ("held-out", in_first & ~tuning), ("heldout2", ~in_first)):
+    for half, keep in (
+        ("tuning", tuning),
+        ("held-out", in_first & ~tuning),
+        ("heldout2", in_second),
+        ("swaps", in_swaps),
+    ):
         for name, scores, cut in (("raw", raw, RAW_THRESHOLD), ("twin", ours, DEFAULT_THRESHOLD)):
             s, t = scores[keep], twin[keep]
             grouped = f"{int((s[t] >= cut).sum())}/{int(t.sum())}"
@@ -95,7 +110,11 @@ def main() -> int:
     if args.pairs:
         print()
         for item, pair, j in sorted(
-            list(zip(items, pairs, judged, strict=True))[: len(first)],
+            [
+                z
+                for z, second_set in zip(zip(items, pairs, judged, strict=True), in_second, strict=True)
+                if not second_set
+            ],
             key=lambda z: (z[0]["kind"], -z[2].score),
         ):
             print(
