@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hoshin.domain.twin_frame import FRAME_FROM, frame_penalty, frame_share
 from hoshin.domain.twins import (
     candidate_pairs,
     close_words,
@@ -63,3 +64,28 @@ def test_candidate_pairs_keep_few_partners_per_row_and_groups_are_transitive() -
     assert all(i % 3 == j % 3 for i, j, _ in pairs)
     ids = [f"I-{n}" for n in range(6)]
     assert linked_groups(ids, [(4, 1), (1, 0), (2, 5)]) == [["I-0", "I-1", "I-4"], ["I-2", "I-5"]]
+
+
+def test_one_sentence_with_its_object_swapped_shares_a_frame_and_a_rewording_does_not() -> None:
+    steel = "Use recycled steel for the outer cabinet"
+    swapped = "Use recycled plastic for the door shelves"
+    reworded = "Build the fridge case from recycled sheet metal"
+    assert frame_share(steel, steel) == 1.0
+    assert frame_share(steel, swapped) > 0.5 > FRAME_FROM > frame_share(steel, reworded)
+    # Texts without words (bad input reaching the score) share no frame rather than failing.
+    assert frame_share("", steel) == 0.0 and frame_share("42 / 7", "") == 0.0
+
+
+def test_the_frame_costs_a_pair_only_above_its_floor_and_the_less_the_closer_the_sentences() -> None:
+    assert frame_penalty(FRAME_FROM, 0.3) == 0.0  # a frame at the floor is no evidence yet
+    assert frame_penalty(0.8, 1.0) == 0.0  # one sentence said twice: nothing swapped
+    assert frame_penalty(0.8, 0.5) > frame_penalty(0.6, 0.5) > frame_penalty(0.6, 0.9) > 0.0
+    # The penalty applies to pairs with rests to compare; a pair without keeps its cosine.
+    assert twin_score(0.6, 0.3, frame=0.6) < twin_score(0.6, 0.3) and twin_score(0.6, None, frame=0.9) == 0.6
+
+
+def test_a_reason_says_when_two_ideas_are_one_wording_around_other_words() -> None:
+    diff = difference("Use recycled steel for the outer cabinet", "Use recycled plastic for the door shelves")
+    reason = twin_reason(diff, [], 0.32, twin=False, frame=0.57)
+    assert reason.endswith("the same wording around other words (0.57 of the words in order)")
+    assert "same wording" not in twin_reason(diff, [], 0.32, twin=False, frame=0.2)

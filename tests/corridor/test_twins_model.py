@@ -51,3 +51,14 @@ def test_a_new_idea_shows_its_twin_and_not_the_stranger_as_a_twin(org: Any, mode
     assert not any(by_text[s]["twin"] for s in STRANGERS if s in by_text)
     # The stranger sharing 'recycled' and 'fridge' is told apart by what each says besides.
     assert "the rest differs" in by_text[STRANGERS[2]]["reason"]
+
+
+@pytest.mark.model
+def test_the_same_sentence_with_another_material_and_part_is_not_a_twin(org: Any, model_aligner: Any) -> None:
+    swapped = "Use recycled plastic for the door shelves"  # the stranger: one frame, other content
+    add(org, [swapped, "Run the compressors on a variable-speed drive"])
+    found = similar_ideas(org.store, org.id, model_aligner, STEEL, k=2)
+    stranger = next(f for f in found if f["text"] == swapped)
+    assert stranger["cosine"] >= DEFAULT_THRESHOLD  # close enough by cosine to be judged at all
+    assert not stranger["twin"] and stranger["score"] < DEFAULT_THRESHOLD
+    assert "the same wording around other words" in stranger["reason"]

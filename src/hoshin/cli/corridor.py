@@ -121,7 +121,7 @@ def override(
 @corridor.command("duplicates")
 def duplicates(
     threshold: float = typer.Option(
-        0.45,  # service.duplicates.DEFAULT_THRESHOLD (not imported here: the CLI starts without numpy)
+        0.42,  # service.duplicates.DEFAULT_THRESHOLD (not imported here: the CLI starts without numpy)
         "--threshold",
         help="Twin score from which two ideas count as one idea said twice (0-1]: sentence cosine "
         "blended with how well what each says besides their shared words agrees.",

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hoshin.domain.twin_frame import frame_share
 from hoshin.domain.twins import Difference, close_words, difference, twin_reason, twin_score
 from hoshin.embedding.base import Embedder
 from hoshin.embedding.cache import CachedEmbedder
@@ -122,20 +123,28 @@ def _judged(
     scored = []
     for pair, diff in zip(pairs, diffs, strict=True):
         agreement = None
+        score = pair.cosine
+        frame = 0.0
         if diff.comparable:
             to_b = float(rest_vectors[diff.rest_a] @ pair.vector_b)
             from_a = float(pair.vector_a @ rest_vectors[diff.rest_b])
             agreement = (to_b + from_a) / 2
-        scored.append((diff, agreement, twin_score(pair.cosine, agreement)))
+            frame = frame_share(pair.text_a, pair.text_b)
+            score = twin_score(pair.cosine, agreement, frame)
+        scored.append((diff, agreement, score, frame))
     return [
         TwinJudgement(
             round(score, 4),
             round(pair.cosine, 4),
             twin_reason(
-                diff, close_words(diff.own_a, diff.own_b, word_vectors), agreement, score >= threshold
+                diff,
+                close_words(diff.own_a, diff.own_b, word_vectors),
+                agreement,
+                score >= threshold,
+                frame,
             ),
         )
-        for pair, (diff, agreement, score) in zip(pairs, scored, strict=True)
+        for pair, (diff, agreement, score, frame) in zip(pairs, scored, strict=True)
     ]
 
 

@@ -362,7 +362,7 @@ def _threshold(request: Request) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise InputError(f"the threshold {raw!r} is not a number; use a twin score such as 0.45") from None
+        raise InputError(f"the threshold {raw!r} is not a number; use a twin score such as 0.42") from None
     return value
 
 
