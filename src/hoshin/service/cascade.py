@@ -27,6 +27,7 @@ from hoshin.domain.cascade_checks import (
 )
 from hoshin.domain.cascade_link import LevelLinks, LinkWeights, WordVectors, level_links
 from hoshin.domain.explain import shared_words
+from hoshin.domain.head_word import head_word
 from hoshin.domain.lexical import IdfTable, stem_sets
 from hoshin.domain.mission import MissionModel
 from hoshin.domain.text import MISSION_FILLER, boilerplate_words, content_words, stem
@@ -168,10 +169,15 @@ def link_table(
     vocabulary = sorted({w for ws in word_lists for w in ws}) if weights.word_floor < 1.0 else []
     vectors = aligner.embed(vocabulary) if vocabulary else np.zeros((0, raw.shape[1]), dtype=np.float32)
     words = WordVectors({w: i for i, w in enumerate(vocabulary)}, vectors)
-    return level_links(levels, raw, word_lists, words, general_word_rarity(), units, weights)
+    heads = [head_word(t) for t in texts] if weights.head else None
+    rarity = general_word_rarity()
+    return level_links(levels, raw, word_lists, words, rarity, units, weights, heads=heads)
 
 
-_AS_WRITTEN = LinkWeights(siblings=0.0, word_floor=1.0)
+# The checks read parents as written (not with the goals that lean to them), match words by stem
+# alone and leave the head word out: their weak-parent and better-parent thresholds were set on
+# these scores.
+_AS_WRITTEN = LinkWeights(siblings=0.0, word_floor=1.0, head=0.0)
 
 
 def link_words(text: str) -> list[str]:
