@@ -4,11 +4,13 @@ Usage:  python eval/eval_components.py [--set all|tuning|heldout|PATH] [--embedd
 
 Each line of a set is {"id", "text", "components": [names present], "unclear": [names]}, labelled by
 hand. Components listed in "unclear" (a reasonable reader could say either) are not scored; every
-other component is a clear label, present or absent. Three sets: components_set.jsonl, which the word
+other component is a clear label, present or absent. Four sets: components_set.jsonl, which the word
 lists were improved against; components_heldout.jsonl, written later in the style of published
 statements (idioms such as "in business", "home planet", "family-owned", "on the market"), whose
 errors showed which kinds of reading were missing (the role reading of component_roles came from
-them); and components_heldout2.jsonl, written after that change and never tuned on.
+them); components_heldout2.jsonl, written after that change and never tuned on; and
+components_heldout3.jsonl, 46 statements in the style of public bodies, charities, universities,
+co-ops, software, manufacturing, health and retail, written before the next change.
 The script prints, per component, support, precision, recall and F1, the micro average, and how
 many clear labels are wrong; --errors lists every disagreement.
 """
@@ -28,6 +30,7 @@ SETS = {
     "tuning": Path(__file__).with_name("components_set.jsonl"),
     "heldout": Path(__file__).with_name("components_heldout.jsonl"),
     "heldout2": Path(__file__).with_name("components_heldout2.jsonl"),
+    "heldout3": Path(__file__).with_name("components_heldout3.jsonl"),
 }
 
 
