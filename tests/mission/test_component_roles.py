@@ -100,6 +100,19 @@ def test_staff_are_people_not_the_organisations_assets() -> None:
     assert roles("Our miners go home safe.", {"miners": "agent"})["employees"] == ["miners"]
 
 
+def test_whoever_makes_what_is_offered_works_there_but_whoever_trusts_it_does_not() -> None:
+    classes = {"broadband": "thing", "people": "agent", "families": "agent", "dermatologists": "agent"}
+    found = roles("Broadband built and maintained by people who live there.", classes)
+    assert found["employees"] == ["people"]
+    assert "employees" not in roles("Broadband trusted by families.", classes)
+    assert "employees" not in roles("Skincare tested by dermatologists.", classes)
+
+
+def test_a_place_after_in_the_is_a_market() -> None:
+    found = roles("A dentist for every family in the valley.", {"valley": "place", "family": "agent"})
+    assert found["markets"] == ["valley"]
+
+
 def test_the_thing_before_we_and_a_verb_is_what_is_offered() -> None:
     found = roles("Our promise: every parcel we carry arrives on time.", {"parcel": "thing"})
     assert found["products"] == ["parcel"]

@@ -122,6 +122,13 @@ _OFFERED_AFTER = frozenset(
     "engineer engineers engineering manufacture manufactures manufacturing into".split()
 )
 _WORKERS_AFTER = frozenset({"our", "pay", "pays", "paying", "hire", "hires", "train", "trains"})
+# Participles of making and running what is offered: "made by", "run by" name who does the work
+# ("trusted by", "owned by", "loved by", "tested by" name others).
+_MADE = frozenset(
+    "made built designed produced crafted baked brewed grown engineered manufactured maintained run "
+    "operated staffed taught written delivered cooked sewn woven knitted developed created "
+    "assembled repaired serviced".split()
+)
 # People who are not staff even when they are "ours".
 _NOT_STAFF = frozenset(
     "customers customer clients client members member users user shareholders shareholder investors "
@@ -287,13 +294,15 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             head = head_of(THING, _phrase(text, toks, i + 1))
             if head is not None:
                 add("products", head)
-        if word in _WORKERS_AFTER:
-            # "our pharmacists", not "our own satellite network": staff are people.
+        made_by = word == "by" and i > 0 and lowers[i - 1] in _MADE
+        if word in _WORKERS_AFTER or made_by:
+            # "our pharmacists", not "our own satellite network": staff are people. "built and
+            # maintained by people who live there": whoever makes what is offered works there.
             head = head_of(_SERVED_CLASSES, _phrase(text, toks, i + 1))
             if (
                 head is not None
                 and _class(toks[head], word_classes) == AGENT
-                and bare_word(toks[head]) not in _NOT_STAFF
+                and (bare_word(toks[head]) not in _NOT_STAFF or (made_by and lowers[head] == "people"))
                 and not toks[head].text[:1].isupper()
             ):
                 add("employees", head)
@@ -398,7 +407,10 @@ def _superlatives(toks: Sequence[Token], lowers: Sequence[str]) -> list[int]:
 def _names_a_place(toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:
     """A place-like word names a market when it is a proper name or follows "in", "across" and kin."""
     proper = i > 0 and toks[i].text[:1].isupper()
-    return proper or (i > 0 and lowers[i - 1] in _PLACE_BEFORE)
+    before = i - 1
+    while before > 0 and lowers[before] in ("the", "every", "each", "all"):
+        before -= 1  # "in the valley", "across every county"
+    return proper or (before >= 0 and lowers[before] in _PLACE_BEFORE)
 
 
 def _phrase(

@@ -161,7 +161,13 @@ def analyze_statement(
             continue  # "Tech for good", "Profitable growth": the word is another component's cue
         roles.setdefault(role.component, role.evidence)
     for name in COMPONENTS:
-        cue_toks = _without_staff(toks) if name == "customers" else toks
+        cue_toks = (
+            _without_staff(toks)
+            if name == "customers"
+            else _without_world_as_market(toks)
+            if name == "public_image"
+            else toks
+        )
         cue_score, cue_evidence = _cue_evidence(text, cue_toks, COMPONENT_CUES[name], name in _NOUN_CUES)
         if name in roles:
             # The statement's structure names this component: as strong as a cue word on its own.
@@ -203,6 +209,21 @@ def _without_staff(toks: Sequence[Token]) -> list[Token]:
             for k in range(m.first, m.last + 1):
                 out[k] = Token(toks[k].text, toks[k].lower, "", toks[k].start, toks[k].end)
     return out
+
+
+def _without_world_as_market(toks: Sequence[Token]) -> list[Token]:
+    """The tokens with "world" blanked where it says how far the business reaches ("the world's
+    leading provider", "the safest lifts in the world", "around the world"), not what it owes."""
+    out = list(toks)
+    for k, t in enumerate(toks):
+        if t.lower in ("world's", "world’s") or (
+            t.lower == "world" and k > 1 and toks[k - 1].lower == "the" and toks[k - 2].lower in _REACH
+        ):
+            out[k] = Token(t.text, t.lower, "", t.start, t.end)
+    return out
+
+
+_REACH = frozenset({"in", "around", "across", "throughout", "over"})
 
 
 # Components whose strong cues are nouns (things sold, people served): only their noun forms count.

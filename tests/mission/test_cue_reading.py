@@ -1,4 +1,5 @@
-"""A cue word counts only where the word as written is one of its forms, not a stem look-alike."""
+"""Cue words count only where they mean what the cue means: a form of the cue word, not a stem
+look-alike ("care" is no "cars"), and "world" only where it is not the reach of a market."""
 
 from __future__ import annotations
 
@@ -35,3 +36,13 @@ def test_caring_for_the_planet_names_no_product() -> None:
     assert analysis.components["philosophy"].present
     analysis = analyze_statement("We repair cars and sell the news.")
     assert analysis.components["products"].present
+
+
+def test_the_worlds_leading_provider_says_how_far_it_reaches_not_what_it_owes() -> None:
+    # Without vectors only the cue words count: "world" is a weak sign of what is owed to society.
+    analysis = analyze_statement("To be the world's leading provider of payroll software.")
+    assert analysis.components["public_image"].cue_score == 0
+    analysis = analyze_statement("The safest lifts in the world.")
+    assert analysis.components["public_image"].cue_score == 0
+    analysis = analyze_statement("We leave the world better than we found it.")
+    assert analysis.components["public_image"].cue_score > 0
