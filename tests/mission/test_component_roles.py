@@ -118,6 +118,14 @@ def test_the_thing_before_we_and_a_verb_is_what_is_offered() -> None:
     assert found["products"] == ["parcel"]
 
 
+def test_a_very_long_list_of_words_is_read_without_error() -> None:
+    # Each word of a comma list may continue a list of verbs: the look back is bounded.
+    text = "We " + ", ".join(["share"] * 3000) + " people."
+    found = roles(text, {"share": "other", "people": "agent"})
+    assert "customers" not in found  # no verb list of six or fewer leads back to "we"
+    assert roles("We teach, feed and house orphans.", {"orphans": "agent"})["customers"] == ["orphans"]
+
+
 def test_without_word_classes_no_roles_are_read() -> None:
     assert roles("Affordable insulin for everyone.", {}) == {}
 

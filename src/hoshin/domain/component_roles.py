@@ -336,16 +336,34 @@ _NOT_A_VERB = _DETERMINERS | _PHRASE_END
 
 def _acts_on_object(text: str, toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:
     """Whether word i is a verb the organisation does to something that follows: the word after "we",
-    the verb of a sentence that opens with "to ..." or with an "-ing" word."""
-    if i + 1 >= len(toks) or not toks[i].stem or lowers[i] in _NOT_ACTION or lowers[i] in _NOT_A_VERB:
+    the verb of a sentence that opens with "to ..." or with an "-ing" word, or a later verb of a list
+    that starts with one ("to collect, protect and share the art": the verbs share the object)."""
+    if i + 1 >= len(toks):
         return False
+    j = i
+    for _ in range(_LONGEST_VERB_LIST):
+        if not _may_be_verb(toks[j], lowers[j]):
+            return False
+        if _acts_plainly(text, toks, j, lowers):
+            return True
+        previous = j - 2 if j > 1 and lowers[j - 1] in ("and", "or") else j - 1
+        listed = previous < j - 1 or (previous >= 0 and "," in text[toks[previous].end : toks[j].start])
+        if previous < 0 or not listed:
+            return False
+        j = previous
+    return False
+
+
+_LONGEST_VERB_LIST = 6
+
+
+def _may_be_verb(token: Token, lower: str) -> bool:
+    return bool(token.stem) and lower not in _NOT_ACTION and lower not in _NOT_A_VERB
+
+
+def _acts_plainly(text: str, toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:
     if i > 0 and lowers[i - 1] == "we":
         return True
-    # "to collect, protect and share the art": the verbs of a list share the object after the last.
-    before = i - 2 if i > 1 and lowers[i - 1] in ("and", "or") else i - 1
-    if before >= 0 and (before < i - 1 or "," in text[toks[before].end : toks[i].start]):
-        if before + 1 < len(toks) and _acts_on_object(text, toks, before, lowers):
-            return True
     if _opens_sentence(text, toks, i):
         return lowers[i].endswith("ing")
     # After "to", a verb in its plain form: no plural -s ("to grassroots groups"), no proper name.
