@@ -46,3 +46,10 @@ def test_the_worlds_leading_provider_says_how_far_it_reaches_not_what_it_owes() 
     assert analysis.components["public_image"].cue_score == 0
     analysis = analyze_statement("We leave the world better than we found it.")
     assert analysis.components["public_image"].cue_score > 0
+
+
+def test_a_long_foreign_cue_word_keeps_its_own_endings() -> None:
+    assert is_form_of("nachhaltige", "nachhaltig")
+    assert not is_form_of("caree", "care")  # short words take no foreign endings
+    analysis = analyze_statement("Wir liefern nachhaltige Produkte.")
+    assert analysis.components["philosophy"].present

@@ -24,7 +24,19 @@ def is_form_of(written: str, cue_word: str, noun: bool = False) -> bool:
         return True
     if noun:
         return bool(_noun_bases(written) & _noun_bases(cue_word))
+    if (
+        len(cue_word) >= _LONG
+        and written[len(cue_word) :] in _FOREIGN_ENDINGS
+        and written.startswith(cue_word)
+    ):
+        return True  # "nachhaltige", "sostenibles": a long cue word with another language's ending
     return bool(_bases(written) & _bases(cue_word))
+
+
+# Endings of German, French and Spanish adjectives and nouns; only on long cue words, where an
+# English word of another meaning is unlikely to begin the same way.
+_FOREIGN_ENDINGS = frozenset({"e", "en", "er", "es", "s"})
+_LONG = 7
 
 
 def _without_possessive(word: str) -> str:
