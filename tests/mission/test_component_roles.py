@@ -67,6 +67,65 @@ def test_idioms_are_not_read_as_customers_or_markets() -> None:
     assert not analysis.components["markets"].present
 
 
+def test_the_people_an_organisation_acts_on_are_served() -> None:
+    found = roles("We fly people to the islands of Greece.", {"people": "agent", "greece": "place"})
+    assert found["customers"] == ["people"]
+    found = roles("Connecting people.", {"people": "agent"})
+    assert found["customers"] == ["people"]
+
+
+def test_who_uses_what_is_offered_is_served() -> None:
+    text = "We design water filters that small towns can afford."
+    found = roles(text, {"filters": "thing", "towns": "place", "small": "thing"})
+    assert "towns" in found["customers"]
+    # A proper name after "that" is a place, not a customer.
+    assert "customers" not in roles("Tools that Europe trusts.", {"tools": "thing", "europe": "place"})
+
+
+def test_who_is_served_may_be_the_second_of_two_joined_phrases() -> None:
+    text = "Caring for animals and the people who love them."
+    found = roles(text, {"animals": "thing", "people": "agent"})
+    assert found["customers"] == ["people"]
+
+
+def test_a_plural_after_to_is_no_verb_and_a_list_of_we_clauses_serves_no_one() -> None:
+    text = "We give one percent of sales to grassroots environmental groups."
+    assert "customers" not in roles(text, {"grassroots": "agent", "groups": "organisation", "sales": "thing"})
+    assert "customers" not in roles("We grow, we learn, we share.", {"share": "agent", "learn": "agent"})
+
+
+def test_staff_are_people_not_the_organisations_assets() -> None:
+    text = "Every container is tracked by our own satellite network."
+    assert "employees" not in roles(text, {"network": "organisation", "container": "thing"})
+    assert roles("Our miners go home safe.", {"miners": "agent"})["employees"] == ["miners"]
+
+
+def test_whoever_makes_what_is_offered_works_there_but_whoever_trusts_it_does_not() -> None:
+    classes = {"broadband": "thing", "people": "agent", "families": "agent", "dermatologists": "agent"}
+    found = roles("Broadband built and maintained by people who live there.", classes)
+    assert found["employees"] == ["people"]
+    assert "employees" not in roles("Broadband trusted by families.", classes)
+    assert "employees" not in roles("Skincare tested by dermatologists.", classes)
+
+
+def test_a_place_after_in_the_is_a_market() -> None:
+    found = roles("A dentist for every family in the valley.", {"valley": "place", "family": "agent"})
+    assert found["markets"] == ["valley"]
+
+
+def test_the_thing_before_we_and_a_verb_is_what_is_offered() -> None:
+    found = roles("Our promise: every parcel we carry arrives on time.", {"parcel": "thing"})
+    assert found["products"] == ["parcel"]
+
+
+def test_a_very_long_list_of_words_is_read_without_error() -> None:
+    # Each word of a comma list may continue a list of verbs: the look back is bounded.
+    text = "We " + ", ".join(["share"] * 3000) + " people."
+    found = roles(text, {"share": "other", "people": "agent"})
+    assert "customers" not in found  # no verb list of six or fewer leads back to "we"
+    assert roles("We teach, feed and house orphans.", {"orphans": "agent"})["customers"] == ["orphans"]
+
+
 def test_without_word_classes_no_roles_are_read() -> None:
     assert roles("Affordable insulin for everyone.", {}) == {}
 
@@ -90,6 +149,13 @@ class TestWithTheModel:
         assert "lifts" in found["products"]
         assert "pharmacies" in found["customers"]
         assert "Chicago" in found["markets"]
+
+    def test_agents_are_told_apart_as_people_or_organisations(self, embedder: Embedder) -> None:
+        from hoshin.service.texts import _word_classes
+
+        classes = _word_classes([{"id": "m", "text": "nurses miners teachers hotels network"}], embedder)
+        assert [classes[w] for w in ("nurses", "miners", "teachers")] == ["agent"] * 3
+        assert classes["hotels"] != "agent" and classes["network"] != "agent"
 
     def test_in_business_to_save_the_planet_names_no_customer(self, embedder: Embedder) -> None:
         found = self.present(embedder, "We're in business to save our home planet.")

@@ -44,3 +44,20 @@ def test_one_block_per_statement_of_a_file(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "Statement a" in result.stdout and "Statement b" in result.stdout
     assert result.stdout.count("component  ") == 2
+
+
+def test_every_line_fits_an_80_column_terminal() -> None:
+    # A long statement gives long evidence and themes; the advice lines are long on their own.
+    mission = (
+        "We design, manufacture and service energy-saving refrigerators, freezers and heat pumps "
+        "for families, landlords, schools and small businesses across Germany, Austria, Switzerland "
+        "and the Netherlands, and we believe in honest prices, repairable products and fair wages."
+    )
+    result = CliRunner().invoke(app, ["mission", "analyze", "--mission", mission, "--format", "table"])
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    # Wrapping keeps every word: each piece of advice reads whole once its lines are joined.
+    joined = " ".join(line.strip() for line in lines)
+    assert "State how you intend to stay healthy: growth, profitability or long-term survival." in joined
+    assert any(line.startswith("products") for line in lines)

@@ -3,14 +3,18 @@
 The generic table (one row per record, one column per field) would put the nine components, the
 themes and the suggestions as JSON in single cells; an analysis is a small report, so it is shown as
 one: the components with their evidence, then the themes, what is missing and how to improve it.
+Every line fits an 80-column terminal: long evidence, themes and advice wrap under their own column.
 """
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import IO, Any
 
-__all__ = ["write_mission_table"]
+__all__ = ["WIDTH", "write_mission_table"]
+
+WIDTH = 80  # columns of the terminal the report is written for
 
 
 def write_mission_table(rows: Sequence[dict[str, Any]], out: IO[str]) -> None:
@@ -32,10 +36,10 @@ def _block(row: dict[str, Any]) -> list[str]:
     for name, finding in zip(names, components.values()):
         present = "yes" if finding.get("present") else "no"
         evidence = finding.get("evidence") or ""
-        lines.append(f"{name.ljust(width)}  {present.ljust(7)}  {evidence}".rstrip() + "\n")
+        lines.append(_wrapped(f"{name.ljust(width)}  {present.ljust(7)}  ", evidence))
     lines.append("\n")
-    lines.append(f"themes:   {_listed(row.get('themes'))}\n")
-    lines.append(f"missing:  {_listed([m.replace('_', ' ') for m in row.get('missing') or []])}\n")
+    lines.append(_wrapped("themes:   ", _listed(row.get("themes"))))
+    lines.append(_wrapped("missing:  ", _listed([m.replace("_", " ") for m in row.get("missing") or []])))
     if row.get("specificity") is not None:
         lines.append(f"specificity: {row['specificity']:.2f} (0 generic, 1 concrete)\n")
     readability = row.get("readability") or {}
@@ -49,8 +53,18 @@ def _block(row: dict[str, Any]) -> list[str]:
     suggestions = row.get("suggestions") or []
     if suggestions:
         lines.append("suggestions:\n")
-        lines.extend(f"  - {s}\n" for s in suggestions)
+        lines.extend(_wrapped("  - ", s) for s in suggestions)
     return lines
+
+
+def _wrapped(label: str, text: str) -> str:
+    """`label` then `text`, wrapped at WIDTH with the continuation lines under the text's first column."""
+    if not text:
+        return label.rstrip() + "\n"
+    body = textwrap.wrap(
+        text, width=WIDTH, initial_indent=label, subsequent_indent=" " * len(label), break_on_hyphens=False
+    )
+    return "\n".join(body) + "\n"
 
 
 def _listed(values: Any) -> str:

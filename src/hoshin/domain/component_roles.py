@@ -6,8 +6,11 @@ words no list holds. This module reads the statement's structure instead: the ph
 "serve", "help" or "partner of" names who is served; the object of "make", "design" or "sell", or
 a statement that opens with a noun phrase ("Affordable insulin for ..."), names what is offered;
 "our X" or "by X" for a kind of person names the people who work there; a place name says where.
+The object of any verb the organisation does ("we fly people", "connecting people") names whom it
+serves or what it offers, and so does the subject of a clause about what it offers ("filters that
+small towns can afford").
 
-Whether a word names a person or organisation, a thing, a place or something else comes from the
+Whether a word names a person, an organisation, a thing, a place or something else comes from the
 caller as `word_classes` (the service asks the embedding model which of a few generic category
 words each one is closest to, see WORD_CLASS_PROTOTYPES), so this module stays free of any model.
 Without classes the roles are not read and the analysis falls back to cue words alone.
@@ -29,15 +32,22 @@ __all__ = [
     "bare_word",
     "classify_words",
     "masked_idioms",
+    "masked_in_house",
     "read_roles",
     "role_words",
 ]
 
-AGENT, THING, PLACE, OTHER = "agent", "thing", "place", "other"
+AGENT, ORGANISATION, THING, PLACE, OTHER = "agent", "organisation", "thing", "place", "other"
+PERSON = "person"  # prototypes that tell a person from an organisation among the agents
+# Who can be served: a person or an organisation. Only a person can be on the staff.
+_SERVED_CLASSES = frozenset({AGENT, ORGANISATION})
 
 # Generic category words, never the words of any one statement: a word belongs to the class whose
 # three closest prototypes are closest on average.
 WORD_CLASS_PROTOTYPES: dict[str, tuple[str, ...]] = {
+    # Not classes of their own: an agent is a person or an organisation by these.
+    PERSON: ("person", "people", "workers", "professionals", "experts", "employees"),
+    ORGANISATION: ("organisations", "companies", "businesses", "institutions", "firms"),
     AGENT: (
         "people",
         "person",
@@ -81,6 +91,11 @@ IDIOMS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("home", "planet"), "home"),
     (("our", "home"), "home"),
     (("at", "home"), "home"),
+    # "go home safe": home as where someone goes, not a household served or a house sold
+    (("go", "home"), "home"),
+    (("goes", "home"), "home"),
+    (("come", "home"), "home"),
+    (("back", "home"), "home"),
     (("on", "the", "market"), "market"),
     (("to", "market"), "market"),
 )
@@ -88,7 +103,8 @@ _IDIOM_WORDS = frozenset({"family-owned", "family-run", "home-grown", "homegrown
 
 _DETERMINERS = frozenset(
     "the a an our their its his her your every each all any more most some many this that these those "
-    "one two three four five ten hundred thousand million millions".split()
+    "one two three four five ten hundred hundreds thousand thousands million millions billion "
+    "billions".split()
 )
 # Words that end the phrase after a trigger: a new clause, a preposition, a conjunction.
 _PHRASE_END = frozenset(
@@ -106,6 +122,13 @@ _OFFERED_AFTER = frozenset(
     "engineer engineers engineering manufacture manufactures manufacturing into".split()
 )
 _WORKERS_AFTER = frozenset({"our", "pay", "pays", "paying", "hire", "hires", "train", "trains"})
+# Participles of making and running what is offered: "made by", "run by" name who does the work
+# ("trusted by", "owned by", "loved by", "tested by" name others).
+_MADE = frozenset(
+    "made built designed produced crafted baked brewed grown engineered manufactured maintained run "
+    "operated staffed taught written delivered cooked sewn woven knitted developed created "
+    "assembled repaired serviced".split()
+)
 # People who are not staff even when they are "ours".
 _NOT_STAFF = frozenset(
     "customers customer clients client members member users user shareholders shareholder investors "
@@ -148,6 +171,19 @@ def masked_idioms(toks: Sequence[Token]) -> list[Token]:
     return out
 
 
+def masked_in_house(toks: Sequence[Token]) -> list[Token]:
+    """The tokens with the phrase after "our own" blanked: "our own drivers", "our own bakers" are the
+    organisation's staff or assets, never the customers a cue word would otherwise take them for."""
+    out = list(toks)
+    for i in range(len(toks) - 1):
+        if toks[i].lower == "own" and i > 0 and toks[i - 1].lower in ("our", "its"):
+            for j in range(i + 1, min(i + 4, len(toks))):
+                if toks[j].lower in _PHRASE_END:
+                    break
+                out[j] = _blank(toks[j])
+    return out
+
+
 def _blank(token: Token) -> Token:
     return Token(token.text, token.lower, "", token.start, token.end)
 
@@ -160,20 +196,34 @@ def role_words(toks: Sequence[Token]) -> set[str]:
 def classify_words(
     words: Sequence[str], word_vectors: np.ndarray, prototype_vectors: Mapping[str, np.ndarray]
 ) -> dict[str, str]:
-    """Each word's class: the class whose three closest prototypes (unit vectors) are closest on average."""
+    """Each word's class: the class whose three closest prototypes (unit vectors) are closest on average.
+
+    People and organisations are first one class (who can be served), then told apart by their two
+    closest prototypes: the staff a statement names must be people, not "our hotels"."""
     if not len(words):
         return {}
-    classes = list(prototype_vectors)
-    scores = np.stack(
-        [
-            np.sort(np.asarray(word_vectors) @ np.asarray(prototype_vectors[c]).T, axis=1)[:, -3:].mean(
-                axis=1
-            )
-            for c in classes
-        ],
-        axis=1,
-    )
-    return {word: classes[int(np.argmax(row))] for word, row in zip(words, scores, strict=True)}
+    vectors = np.asarray(word_vectors)
+    groups = {
+        name: np.asarray(protos) for name, protos in prototype_vectors.items() if name not in _AGENT_KINDS
+    }
+    classes = list(groups)
+    scores = np.stack([_closest_mean(vectors, groups[c], 3) for c in classes], axis=1)
+    out = {word: classes[int(np.argmax(row))] for word, row in zip(words, scores, strict=True)}
+    if PERSON in prototype_vectors and ORGANISATION in prototype_vectors:
+        person = _closest_mean(vectors, np.asarray(prototype_vectors[PERSON]), 2)
+        organisation = _closest_mean(vectors, np.asarray(prototype_vectors[ORGANISATION]), 2)
+        for k, word in enumerate(words):
+            if out[word] == AGENT and organisation[k] > person[k]:
+                out[word] = ORGANISATION
+    return out
+
+
+_AGENT_KINDS = frozenset({PERSON, ORGANISATION})
+
+
+def _closest_mean(vectors: np.ndarray, prototypes: np.ndarray, n: int) -> np.ndarray:
+    """For each vector, the mean similarity of its `n` closest prototypes."""
+    return np.asarray(np.sort(vectors @ prototypes.T, axis=1)[:, -n:].mean(axis=1))
 
 
 def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]) -> list[RoleFinding]:
@@ -187,10 +237,22 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             RoleFinding(component, toks[index].text, phrase_around(text, toks, index, index, reach=3))
         )
 
-    def head_of(kind: str, indices: Sequence[int]) -> int | None:
+    def served_head(indices: Sequence[int], places: bool = True) -> int | None:
+        # Who is served: people or organisations other than staff, or a kind of place written in
+        # lower case ("for cities", "small towns"): its people and councils, not a market's name.
+        head = head_of(_SERVED_CLASSES, indices)
+        if head is not None and (bare_word(toks[head]) not in _NOT_STAFF or lowers[head] in _SERVED_ANYWAY):
+            return head
+        head = head_of(PLACE, indices) if places else None
+        if head is not None and toks[head].text.islower() and lowers[head].endswith("s"):
+            return head
+        return None
+
+    def head_of(kind: str | frozenset[str], indices: Sequence[int]) -> int | None:
         # English noun phrases end in their head ("the world's developers", "durable park benches"):
         # the last word of the class is the head; words ending in -ing or -ly are rarely heads.
-        heads = [j for j in indices if _may_head(toks[j]) and _class(toks[j], word_classes) == kind]
+        kinds = {kind} if isinstance(kind, str) else kind
+        heads = [j for j in indices if _may_head(toks[j]) and _class(toks[j], word_classes) in kinds]
         return heads[-1] if heads else None
 
     lowers = [t.lower for t in toks]
@@ -198,24 +260,49 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
         after_partner = word in ("of", "to", "for") and i > 0 and lowers[i - 1] in _PARTNER
         served = word in _SERVED_AFTER and not (word == "for" and i > 0 and lowers[i - 1] in _FOR_AS_OBJECT)
         if served or after_partner:
-            head = head_of(AGENT, _phrase(text, toks, i + 1))
-            if head is not None and (
-                bare_word(toks[head]) not in _NOT_STAFF or lowers[head] in _SERVED_ANYWAY
-            ):
+            for phrase in _conjuncts(text, toks, i + 1):
+                head = served_head(phrase)
+                if head is not None:
+                    add("customers", head)
+                    break
+        if word == "that" and i > 0 and (lowers[i - 1] == "so" or _class(toks[i - 1], word_classes) == THING):
+            # "filters that small towns can afford", "so that clinics can use them": the subject of
+            # a clause about what is offered is who uses it.
+            head = served_head(_phrase(text, toks, i + 1))
+            if head is not None and head > i + 1:
                 add("customers", head)
+        # Verbs the triggers above do not already read ("serve", "make", "hire" and kin).
+        read_above = served or word in _OFFERED_AFTER or word in _WORKERS_AFTER
+        if not read_above and lowers[i + 1 : i + 2] != ["our"] and _acts_on_object(text, toks, i, lowers):
+            # "We fly people", "Connecting people", "to keep 2 billion people moving": the people
+            # the organisation acts on are the ones it serves, a thing it acts on is what it offers.
+            head = served_head(_phrase(text, toks, i + 1), places=False)
+            if head is not None:
+                add("customers", head)
+            head = head_of(THING, _phrase(text, toks, i + 1))
+            if head is not None:
+                add("products", head)
         if word == "we" and 0 < i < len(lowers) - 1 and lowers[i + 1] in _SERVED_AFTER:
             # "the pharmacies we supply": the phrase before "we" is who is served.
-            if toks[i - 1].stem and _class(toks[i - 1], word_classes) == AGENT:
+            if toks[i - 1].stem and _class(toks[i - 1], word_classes) in _SERVED_CLASSES:
                 add("customers", i - 1)
+        if word == "we" and 0 < i < len(lowers) - 1 and _acts_on_object(text, toks, i + 1, lowers):
+            # "every parcel we carry", "the bread we bake": the thing before "we" is what is offered.
+            if toks[i - 1].stem and _class(toks[i - 1], word_classes) == THING:
+                add("products", i - 1)
         if word in _OFFERED_AFTER:
             head = head_of(THING, _phrase(text, toks, i + 1))
             if head is not None:
                 add("products", head)
-        if word in _WORKERS_AFTER:
-            head = head_of(AGENT, _phrase(text, toks, i + 1))
+        made_by = word == "by" and i > 0 and lowers[i - 1] in _MADE
+        if word in _WORKERS_AFTER or made_by:
+            # "our pharmacists", not "our own satellite network": staff are people. "built and
+            # maintained by people who live there": whoever makes what is offered works there.
+            head = head_of(_SERVED_CLASSES, _phrase(text, toks, i + 1))
             if (
                 head is not None
-                and bare_word(toks[head]) not in _NOT_STAFF
+                and _class(toks[head], word_classes) == AGENT
+                and (bare_word(toks[head]) not in _NOT_STAFF or (made_by and lowers[head] == "people"))
                 and not toks[head].text[:1].isupper()
             ):
                 add("employees", head)
@@ -235,6 +322,57 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
     if opening is not None:
         add("products", opening)
     return found
+
+
+# Words after "we" that are no verb of acting on someone.
+_NOT_ACTION = frozenset(
+    "are is were was be been will would can could shall should may might must do does did have has had "
+    "also always all each both".split()
+)
+
+
+_NOT_A_VERB = _DETERMINERS | _PHRASE_END
+
+
+def _acts_on_object(text: str, toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:
+    """Whether word i is a verb the organisation does to something that follows: the word after "we",
+    the verb of a sentence that opens with "to ..." or with an "-ing" word, or a later verb of a list
+    that starts with one ("to collect, protect and share the art": the verbs share the object)."""
+    if i + 1 >= len(toks):
+        return False
+    j = i
+    for _ in range(_LONGEST_VERB_LIST):
+        if not _may_be_verb(toks[j], lowers[j]):
+            return False
+        if _acts_plainly(text, toks, j, lowers):
+            return True
+        previous = j - 2 if j > 1 and lowers[j - 1] in ("and", "or") else j - 1
+        listed = previous < j - 1 or (previous >= 0 and "," in text[toks[previous].end : toks[j].start])
+        if previous < 0 or not listed:
+            return False
+        j = previous
+    return False
+
+
+_LONGEST_VERB_LIST = 6
+
+
+def _may_be_verb(token: Token, lower: str) -> bool:
+    return bool(token.stem) and lower not in _NOT_ACTION and lower not in _NOT_A_VERB
+
+
+def _acts_plainly(text: str, toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:
+    if i > 0 and lowers[i - 1] == "we":
+        return True
+    if _opens_sentence(text, toks, i):
+        return lowers[i].endswith("ing")
+    # After "to", a verb in its plain form: no plural -s ("to grassroots groups"), no proper name.
+    plain = not lowers[i].endswith("s") or lowers[i].endswith("ss")
+    return lowers[i - 1] == "to" and plain and toks[i].text.islower()
+
+
+def _opens_sentence(text: str, toks: Sequence[Token], i: int) -> bool:
+    return i == 0 or any(ch in ".!?;:" for ch in text[toks[i - 1].end : toks[i].start])
 
 
 # Nouns whose "for" says what the feeling or payment is about, not whom the organisation serves.
@@ -287,13 +425,20 @@ def _superlatives(toks: Sequence[Token], lowers: Sequence[str]) -> list[int]:
 def _names_a_place(toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:
     """A place-like word names a market when it is a proper name or follows "in", "across" and kin."""
     proper = i > 0 and toks[i].text[:1].isupper()
-    return proper or (i > 0 and lowers[i - 1] in _PLACE_BEFORE)
+    before = i - 1
+    while before > 0 and lowers[before] in ("the", "every", "each", "all"):
+        before -= 1  # "in the valley", "across every county"
+    return proper or (before >= 0 and lowers[before] in _PLACE_BEFORE)
 
 
 def _phrase(
     text: str, toks: Sequence[Token], start: int, allow_commas: bool = False, reach: int = 4
 ) -> list[int]:
     """The words of the short phrase that starts at `start`, determiners skipped, up to a clause break."""
+    if 0 < start < len(toks) and any(
+        ch in text[toks[start - 1].end : toks[start].start] for ch in ",;:.!?()—–\n"
+    ):
+        return []  # "to collect, protect and share": the word before the comma has no phrase after it
     i = start
     while i < len(toks) and toks[i].lower in _DETERMINERS:
         i += 1
@@ -306,6 +451,20 @@ def _phrase(
         if j + 1 < len(toks) and any(ch in text[toks[j].end : toks[j + 1].start] for ch in marks):
             break
     return out
+
+
+def _conjuncts(text: str, toks: Sequence[Token], start: int) -> list[list[int]]:
+    """The phrase at `start` and those joined to it by "and" or "or" ("for animals and the people who
+    love them"): each may be the one that names who is served."""
+    phrases = [_phrase(text, toks, start)]
+    while len(phrases) < 3 and phrases[-1]:
+        after = phrases[-1][-1] + 1
+        if after >= len(toks) or toks[after].lower not in ("and", "or"):
+            break
+        if any(ch in text[toks[after - 1].end : toks[after].start] for ch in ";:.!?()—–\n"):
+            break
+        phrases.append(_phrase(text, toks, after + 1))
+    return phrases
 
 
 def _class(token: Token, word_classes: Mapping[str, str]) -> str | None:

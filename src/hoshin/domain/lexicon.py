@@ -291,7 +291,7 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         equality, inclusion, inclusive, diversity, justice, human rights, sustainability, sustainable, planet,
         environment, environmental, green, eco-friendly, conscience, Werte, valeurs, valores, ética, éthique,
         nachhaltig, durable, sostenible, integrität, kind, kindness, brave, curious, curiosity, with heart,
-        independent, independence, welcoming, deserve, deserves, respeto, honnêteté"""
+        welcoming, deserve, deserves, respeto, honnêteté"""
     )
     + cue_list("value, care, quality, safety, safe, purpose, mission-driven, open, heart", 0.5),
     "self_concept": cue_list(

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from hoshin.domain.component_roles import masked_idioms, read_roles
+from hoshin.domain.component_roles import masked_idioms, masked_in_house, read_roles
 from hoshin.domain.lexicon import (
     BUZZWORDS,
     COMPONENT_CUES,
@@ -32,6 +32,7 @@ from hoshin.domain.lexicon import (
     stem,
     tokens,
 )
+from hoshin.domain.word_forms import is_form_of
 
 __all__ = [
     "COMPONENTS",
@@ -160,7 +161,14 @@ def analyze_statement(
             continue  # "Tech for good", "Profitable growth": the word is another component's cue
         roles.setdefault(role.component, role.evidence)
     for name in COMPONENTS:
-        cue_score, cue_evidence = _cue_evidence(text, toks, COMPONENT_CUES[name])
+        cue_toks = (
+            _without_staff(toks)
+            if name == "customers"
+            else _without_world_as_market(toks)
+            if name == "public_image"
+            else toks
+        )
+        cue_score, cue_evidence = _cue_evidence(text, cue_toks, COMPONENT_CUES[name], name in _NOUN_CUES)
         if name in roles:
             # The statement's structure names this component: as strong as a cue word on its own.
             cue_evidence = cue_evidence if cue_score >= 1.0 else roles[name]
@@ -192,16 +200,68 @@ _OTHER_COMPONENT_STEMS = frozenset(
 )
 
 
-def _cue_evidence(text: str, toks: Sequence[Token], cues: Sequence[Cue]) -> tuple[float, str | None]:
-    """Summed weight of the cues found (repeats of one cue count once) and the phrase around the strongest."""
-    matches = find_cues(toks, cues)
-    if not matches:
-        return 0.0, None
+def _without_staff(toks: Sequence[Token]) -> list[Token]:
+    """The tokens with the staff a statement names blanked ("our people", "our own drivers"): the
+    people who work for the organisation are not the customers a cue word would take them for."""
+    out = masked_in_house(toks)
+    for m in find_cues(toks, COMPONENT_CUES["employees"]):
+        if m.cue.weight >= 1.0:
+            for k in range(m.first, m.last + 1):
+                out[k] = Token(toks[k].text, toks[k].lower, "", toks[k].start, toks[k].end)
+    return out
+
+
+def _without_world_as_market(toks: Sequence[Token]) -> list[Token]:
+    """The tokens with "world" blanked where it says how far the business reaches ("the world's
+    leading provider", "the safest lifts in the world", "around the world"), not what it owes."""
+    out = list(toks)
+    for k, t in enumerate(toks):
+        if t.lower in ("world's", "world’s") or (
+            t.lower == "world" and k > 1 and toks[k - 1].lower == "the" and toks[k - 2].lower in _REACH
+        ):
+            out[k] = Token(t.text, t.lower, "", t.start, t.end)
+    return out
+
+
+_REACH = frozenset({"in", "around", "across", "throughout", "over"})
+
+
+# Components whose strong cues are nouns (things sold, people served): only their noun forms count.
+_NOUN_CUES = frozenset({"products", "customers"})
+
+
+def _cue_evidence(
+    text: str, toks: Sequence[Token], cues: Sequence[Cue], nouns: bool = False
+) -> tuple[float, str | None]:
+    """Summed weight of the cues found (repeats of one cue count once) and the phrase around the strongest.
+
+    A match counts only where each word as written is a form of the cue's word: the stems of "care"
+    and "cars" agree, the words do not (hoshin.domain.word_forms)."""
+    found: list[tuple[float, int, int]] = []  # weight, first and last token of each match
     seen: dict[tuple[str, ...], float] = {}
-    for m in matches:
-        seen[m.cue.stems] = m.cue.weight
-    strongest = max(matches, key=lambda m: (m.cue.weight, -m.first))
-    return sum(seen.values()), phrase_around(text, toks, strongest.first, strongest.last, reach=2)
+    for m in find_cues(toks, cues):
+        # Cues with the same stems ("fair", "fairly", "fairness") are one cue to the matcher: the
+        # match stands if the words as written are a form of any of them, with that one's weight.
+        written = [t.lower for t in toks[m.first : m.last + 1]]
+        weights = [
+            cue.weight
+            for cue in cues
+            if cue.stems == m.cue.stems and _written_as(written, cue, nouns and cue.weight >= 1.0)
+        ]
+        if weights:
+            found.append((max(weights), m.first, m.last))
+            seen[m.cue.stems] = max(weights)
+    if not found:
+        return 0.0, None
+    weight, first, last = max(found, key=lambda f: (f[0], -f[1]))
+    return sum(seen.values()), phrase_around(text, toks, first, last, reach=2)
+
+
+def _written_as(written: Sequence[str], cue: Cue, noun: bool) -> bool:
+    words = [t.lower for t in tokens(cue.phrase)]
+    return len(words) == len(written) and all(
+        is_form_of(w, c, noun=noun) for w, c in zip(written, words, strict=True)
+    )
 
 
 # ---------------------------------------------------------------- specificity
