@@ -29,10 +29,15 @@ class Thresholds:
     core: float
     adjacent: float
     note: str = ""
+    # With a batch to learn from, core also needs a z within this many sd of the batch's best texts
+    # (domain/tier_bounds.py); None keeps the two bounds fixed.
+    core_margin: float | None = None
 
     def __post_init__(self) -> None:
         if not self.core > self.adjacent:
             raise ValueError(f"core threshold {self.core} must be above adjacent threshold {self.adjacent}")
+        if self.core_margin is not None and not self.core_margin > 0:
+            raise ValueError(f"core margin {self.core_margin} must be above 0")
 
 
 def hubness(

@@ -33,14 +33,32 @@ def _quote(words: list[str]) -> str:
 # The scores a tier's verdicts may carry, as people read them (two decimals on the pages, four in
 # JSON): core 0.70 and up, adjacent 0.40 to 0.69, off 0.39 and below. score_from_z puts the cut
 # points at exactly 0.7 and 0.4, so a z a hair under the core one scored 0.6999 and read "adjacent
-# (0.70)". Only scores within 0.01 under a cut point move, onto the edge of their own band.
+# (0.70)". Each tier's scores are therefore drawn into the band it reads as (adjacent 0.40-0.70
+# onto 0.40-0.69, off 0-0.40 onto 0-0.39; core as it is). Drawn in, not cut off: cutting gave every
+# z in the last 0.01 under a cut point the same score, and those ties were then ordered by input
+# position, not by z (a batch's own core bound, domain/tier_bounds.py, can widen that stretch to
+# 0.2 sd and cost a ranked list its order).
 _READS_AS = np.array([(0.70, 1.0), (0.40, 0.69), (0.0, 0.39)])  # rows: core, adjacent, off
+_NATURAL = np.array([(0.70, 1.0), (0.40, 0.70), (0.0, 0.40)])  # what score_from_z gives each tier
 _TIER_ROW = {Tier.CORE: 0, Tier.ADJACENT: 1, Tier.OFF: 2}  # judge_many's tier codes
 
 
+def _drawn_in(scores: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """`scores` of tiers `rows` (judge_many's codes), each mapped linearly from its tier's natural
+    range onto the band it reads as, so the order of the scores is kept."""
+    low, high = _READS_AS[rows, 0], _READS_AS[rows, 1]
+    nat_low, nat_high = _NATURAL[rows, 0], _NATURAL[rows, 1]
+    drawn: np.ndarray = np.clip(low + (scores - nat_low) * (high - low) / (nat_high - nat_low), low, high)
+    return drawn
+
+
 def _as_read(score: float, tier: Tier) -> float:
-    low, high = _READS_AS[_TIER_ROW[tier]]
-    return min(max(score, float(low)), float(high))
+    """`_drawn_in` for one score (plain floats: one verdict at a time is the common call)."""
+    row = _TIER_ROW[tier]
+    low, high = float(_READS_AS[row, 0]), float(_READS_AS[row, 1])
+    nat_low, nat_high = float(_NATURAL[row, 0]), float(_NATURAL[row, 1])
+    drawn = low + (score - nat_low) * (high - low) / (nat_high - nat_low)
+    return min(max(drawn, low), high)
 
 
 def judge(
@@ -76,8 +94,7 @@ def judge_many(
     tiers[excluded] = 2
     # The 0..1 mapping is calibration's; one call per verdict keeps it in one place.
     scores = np.fromiter((score_from_z(v, thresholds) for v in capped.tolist()), np.float64, len(z))
-    bands = _READS_AS[tiers]
-    return np.clip(scores, bands[:, 0], bands[:, 1]), tiers
+    return _drawn_in(scores, tiers.astype(np.intp)), tiers
 
 
 def reason(
@@ -100,6 +117,10 @@ def reason(
         )
     words = shared_words(text, theme_text)
     strength = f"{z:.1f} sd above generic activities"
+    if tier is Tier.ADJACENT:
+        # A batch may raise the core bound above the shipped one (domain/tier_bounds.py): an idea at
+        # 5 sd then reads adjacent, and the reason says where core starts.
+        strength += f", core from {thresholds.core:.1f}"
     if tier is Tier.CORE:
         lead = f"Core: serves the theme '{theme_name}'"
     elif tier is Tier.ADJACENT:

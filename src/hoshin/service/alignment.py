@@ -20,6 +20,7 @@ from hoshin.domain.explain import verdict_for
 from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model, theme_label
 from hoshin.domain.quantised import through_int8
 from hoshin.domain.text import boilerplate_words, scored_text, strip_words, without_exceptions
+from hoshin.domain.tier_bounds import batch_thresholds, best_values
 from hoshin.domain.verdict import Verdict
 from hoshin.embedding import Embedder, ProgressFn
 
@@ -56,7 +57,13 @@ _PENALTY = {ThemeKind.FOCUS: 0.0}
 def default_thresholds() -> Thresholds:
     """Tier thresholds shipped with Hoshin (data/thresholds.json; see docs/calibration.md)."""
     raw = json.loads(resources.files("hoshin.data").joinpath("thresholds.json").read_text("utf-8"))
-    return Thresholds(core=float(raw["core"]), adjacent=float(raw["adjacent"]), note=raw.get("note", ""))
+    margin = raw.get("core_margin")
+    return Thresholds(
+        core=float(raw["core"]),
+        adjacent=float(raw["adjacent"]),
+        note=raw.get("note", ""),
+        core_margin=float(margin) if margin is not None else None,
+    )
 
 
 def default_embedder(backend: str | None = None) -> Embedder:
@@ -84,6 +91,9 @@ class BatchContext:
     drop: frozenset[str]
     mission: MissionVectors
     centre: np.ndarray | None
+    # The tier bounds the batch's verdicts used (its core bound may sit above the shipped one,
+    # domain/tier_bounds.py); None: the aligner's own.
+    thresholds: Thresholds | None = None
 
 
 @dataclass(frozen=True)
@@ -95,10 +105,11 @@ class ScoredBatch:
     # The lines' vectors as they were scored (boilerplate words out, through int8), for callers that
     # compare the lines with one another (the example learner) without embedding them again.
     vectors: np.ndarray | None = None
+    thresholds: Thresholds | None = None  # the bounds the verdicts used
 
     @property
     def context(self) -> BatchContext:
-        return BatchContext(self.drop, self.mission, self.result.centre)
+        return BatchContext(self.drop, self.mission, self.result.centre, self.thresholds)
 
 
 class Aligner:
@@ -200,6 +211,7 @@ class Aligner:
         context: BatchContext | None = None,
         explain: Sequence[int] | None = None,
         vectors: np.ndarray | None = None,
+        batch_bounds: bool = False,
     ) -> ScoredBatch:
         """Verdicts for `texts` as one batch; with `context` (an earlier batch's), as more lines of
         that batch. `model` must be the model that batch was scored against.
@@ -207,7 +219,9 @@ class Aligner:
         `explain` limits the verdicts (each with its reason, the costly part of a large batch) to
         the texts at those positions, in that order; the alignment still covers every text.
         `vectors` (with `context` only) are the texts' vectors as `embed_scored` gave them for the
-        context's boilerplate words, when the caller kept them: nothing is embedded again."""
+        context's boilerplate words, when the caller kept them: nothing is embedded again.
+        `batch_bounds` (triage of ideas) lets the batch set its own core bound from its best texts
+        (`batch_thresholds`); with `context`, the context's bounds apply whatever it says."""
         items = list(texts)
         if context is None:
             # Words that most lines of the batch share (and the mission, too) say nothing about fit.
@@ -227,18 +241,44 @@ class Aligner:
             background_hub=self.background_hub,
             centre=centre,
         )
+        if context is not None:
+            thresholds = context.thresholds or self.thresholds
+        elif batch_bounds:
+            thresholds = self.batch_thresholds(result.z)
+        else:
+            thresholds = self.thresholds
         positions = range(len(items)) if explain is None else explain
-        verdicts = [self._verdict(items[i], i, result, prepared) for i in positions]
-        return ScoredBatch(verdicts, result, prepared, drop, vectors)
+        verdicts = [self._verdict(items[i], i, result, prepared, thresholds) for i in positions]
+        return ScoredBatch(verdicts, result, prepared, drop, vectors, thresholds)
 
-    def _verdict(self, text: str, i: int, result: AlignmentResult, mission: MissionVectors) -> Verdict:
-        return self.verdict_in_row(text, i, result, mission, int(result.best[i]))
+    def batch_thresholds(self, z: np.ndarray) -> Thresholds:
+        """The tier bounds for a batch of ideas whose calibrated scores are `z` (all of them):
+        core within the shipped margin of its best texts, as many as the feedback step uses."""
+        return self.batch_thresholds_from(best_values(z, self.params.feedback_k), len(z))
+
+    def batch_thresholds_from(self, best: np.ndarray, count: int) -> Thresholds:
+        """`batch_thresholds` from the batch's highest z (`best`) and its size, for a batch read
+        in chunks."""
+        return batch_thresholds(best, count, self.thresholds, self.params.feedback_min_batch)
+
+    def _verdict(
+        self, text: str, i: int, result: AlignmentResult, mission: MissionVectors, thresholds: Thresholds
+    ) -> Verdict:
+        return self.verdict_in_row(text, i, result, mission, int(result.best[i]), thresholds)
 
     def verdict_in_row(
-        self, text: str, i: int, result: AlignmentResult, mission: MissionVectors, best: int
+        self,
+        text: str,
+        i: int,
+        result: AlignmentResult,
+        mission: MissionVectors,
+        best: int,
+        thresholds: Thresholds | None = None,
     ) -> Verdict:
-        """Text `i`'s verdict (its score and tier as `result` gives them) told through mission row
-        `best`: the row that served it best, or another the caller picked (a goal's theme lane)."""
+        """Text `i`'s verdict (its score and tier as `result` and `thresholds` give them; None: the
+        shipped bounds) told through mission row `best`: the row that served it best, or another
+        the caller picked (a goal's theme lane)."""
+        thresholds = thresholds or self.thresholds
         theme_name = mission.names[best]
         if theme_name == "mission":
             theme_name = _headline(mission)
@@ -248,7 +288,7 @@ class Aligner:
             float(result.z[i]),
             theme_name,
             mission.texts[best],
-            self.thresholds,
+            thresholds,
             exclusion_name=mission.exclusion_names[exclusion] if exclusion >= 0 else None,
             exclusion_z=float(result.exclusion_z[i]),
         )

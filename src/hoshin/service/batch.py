@@ -12,7 +12,7 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import count, islice
 from typing import IO, Any, TypeVar
 
@@ -31,6 +31,7 @@ from hoshin.domain.text import (
     without_exceptions,
     word_document_counts,
 )
+from hoshin.domain.tier_bounds import best_values
 from hoshin.domain.verdict import Verdict
 from hoshin.embedding import ProgressFn
 from hoshin.errors import RowError
@@ -72,7 +73,7 @@ def triage(
         batch = aligner.score_batch(model, texts + [e.text for e in examples], progress=progress)
         verdicts = judge_by_examples(aligner, batch, texts, examples)
     else:
-        verdicts = aligner.score(model, texts, progress=progress)
+        verdicts = aligner.score_batch(model, texts, progress=progress, batch_bounds=True).verdicts
     out = [{"id": r["id"], "text": r["text"], **v.as_dict()} for r, v in zip(rows, verdicts)]
     out.sort(key=lambda row: -row["score"])
     return out
@@ -175,7 +176,12 @@ def triage_chunks(
             best.offer(examples_vectors, _plain_z(aligner, prepared, examples_vectors), done)
         feedback = survey.count + len(examples) >= aligner.params.feedback_min_batch
         context = BatchContext(drop, prepared, best.centre() if feedback else None)
-        reference = _z_spread(aligner, context, kept, examples_vectors) if examples else None
+        if examples:
+            reference = _z_spread(aligner, context, kept, examples_vectors)
+        else:  # the whole batch's best z set its core bound, as `triage` sets it for one batch
+            reference = None
+            best_z = _best_z(aligner, context, kept)
+            context = replace(context, thresholds=aligner.batch_thresholds_from(best_z, survey.count))
         for chunk, vectors in zip(read_chunks(), kept.chunks(), strict=True):
             texts = [r["text"] for r in chunk]
             if examples:
@@ -206,7 +212,7 @@ def _one_batch(
     if examples:
         batch = aligner.score_batch(model, texts + [e.text for e in examples], progress=progress)
         return _rows(rows, judge_by_examples(aligner, batch, texts, examples))
-    return _rows(rows, aligner.score(model, texts, progress=progress))
+    return _rows(rows, aligner.score_batch(model, texts, progress=progress, batch_bounds=True).verdicts)
 
 
 def _rows(rows: Sequence[Row], verdicts: Sequence[Verdict]) -> list[dict[str, Any]]:
@@ -260,6 +266,28 @@ class _BestLines:
         return centre
 
 
+def _final_z(aligner: Aligner, context: BatchContext, vectors: np.ndarray) -> np.ndarray:
+    """Each line's z as the batch scores it (with the batch's feedback centre)."""
+    result = align(
+        vectors,
+        context.mission,
+        aligner.background,
+        aligner.params,
+        background_hub=aligner.background_hub,
+        centre=context.centre,
+    )
+    return np.asarray(result.z, dtype=np.float64)
+
+
+def _best_z(aligner: Aligner, context: BatchContext, kept: _SpilledVectors) -> np.ndarray:
+    """The highest z of the whole batch, as many as its feedback step uses, chunk by chunk."""
+    k = aligner.params.feedback_k
+    best = np.zeros(0)
+    for vectors in kept.chunks():
+        best = best_values(np.concatenate([best, _final_z(aligner, context, vectors)]), k)
+    return best
+
+
 def _z_spread(
     aligner: Aligner, context: BatchContext, kept: _SpilledVectors, examples_vectors: np.ndarray
 ) -> tuple[float, float]:
@@ -269,17 +297,7 @@ def _z_spread(
     for vectors in [*kept.chunks(), examples_vectors]:
         if not len(vectors):
             continue
-        z = np.asarray(
-            align(
-                vectors,
-                context.mission,
-                aligner.background,
-                aligner.params,
-                background_hub=aligner.background_hub,
-                centre=context.centre,
-            ).z,
-            dtype=np.float64,
-        )
+        z = _final_z(aligner, context, vectors)
         n, chunk_mean = len(z), float(z.mean())
         chunk_m2 = float(((z - chunk_mean) ** 2).sum())
         delta = chunk_mean - mean

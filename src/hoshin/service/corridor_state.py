@@ -138,7 +138,9 @@ def full_pass(
 ) -> tuple[list[Verdict], CorridorState]:
     """Verdicts for every idea as one batch, and the state that scores more ideas like them."""
     started = time.perf_counter()
-    scored = aligner.score_batch(model, [idea["text"] for idea in ideas], progress=progress)
+    scored = aligner.score_batch(
+        model, [idea["text"] for idea in ideas], progress=progress, batch_bounds=True
+    )
     labels = fit_labels(aligner, model, ideas, np.asarray(scored.result.z, dtype=np.float64))
     verdicts = labelled_verdicts(labels, aligner, ideas, scored)
     took = time.perf_counter() - started
@@ -318,7 +320,7 @@ def stored_pass(
         background_hub=aligner.background_hub,
     )
     clock = time_phase(phases, "align", clock)
-    thresholds = aligner.thresholds
+    thresholds = aligner.batch_thresholds(result.z)
     has_exclusion = len(prepared.exclusion_names) > 0
     scores, tiers = judge_many(result.z, thresholds, result.exclusion_z, has_exclusion)
     row_names = tuple(_headline(prepared) if name == "mission" else name for name in prepared.names)
@@ -359,7 +361,7 @@ def stored_pass(
     overridden = sum(1 for row in rows if row[3] is not None)
     counts = (len(rows), overridden, sum(1 for row in rows if row[2] != "new"))
     took = time.perf_counter() - started
-    context = BatchContext(ideas.drop, prepared, result.centre)
+    context = BatchContext(ideas.drop, prepared, result.centre, thresholds)
     state = CorridorState(model, context, labels, counts, time.monotonic(), took)
     return StoredPass(batch, state, ideas)
 

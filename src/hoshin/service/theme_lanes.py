@@ -41,7 +41,7 @@ def with_theme_lanes(aligner: Aligner, texts: Sequence[str], batch: ScoredBatch)
             continue
         rows = [r for r, name in enumerate(mission.names) if r and name == lane]
         row = rows[int(np.argmax(z[i, rows]))]
-        told = aligner.verdict_in_row(texts[i], i, batch.result, mission, row)
+        told = aligner.verdict_in_row(texts[i], i, batch.result, mission, row, batch.thresholds)
         out[i] = Verdict(
             verdict.score, verdict.tier, told.theme, told.why, verdict.decided_by_example, verdict.example_id
         )
