@@ -155,6 +155,7 @@ _TO_KEEPERS = frozenset("enough close made built designed able next due".split()
 # it joins its neighbour, so the theme stays a contiguous phrase of the statement.
 _MIN_THEME_WORDS = 2
 _KEPT_MARKERS = frozenset({"made", "built"})
+_LEADING_JOIN = re.compile(r"^(?:and|or|but)\s+", re.I)
 
 
 def _parts(sentence: str) -> list[tuple[int, int, str]]:
@@ -222,6 +223,7 @@ def extract_themes(text: str, max_themes: int = 8) -> tuple[Theme, ...]:
     for sentence in _SPLIT.split(without_exceptions(text)):
         for a, b, piece_kind in _joined(sentence, _parts(sentence)):
             piece = sentence[a:b].strip(" ,-–—\"'“”()[]*")
+            piece = _LEADING_JOIN.sub("", piece)  # "and keeps food fresh" -> "keeps food fresh"
             found = content_words(piece, MISSION_FILLER)
             if not found:
                 continue
