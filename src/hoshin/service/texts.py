@@ -17,9 +17,10 @@ from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototyp
 from hoshin.domain.component_roles import WORD_CLASS_PROTOTYPES, classify_words, masked_idioms, role_words
 from hoshin.domain.lexicon import STOPWORDS, split_sentences, split_units, tokens
 from hoshin.domain.mission_analysis import PROTOTYPES, SimilarityProfile, analyze_statement
+from hoshin.domain.principle_acts import with_act_broken
 from hoshin.domain.principle_attribution import ATTRIBUTION_MARGIN, CLEARLY_CLOSE, attribute_contradictions
 from hoshin.domain.principle_examples import EXAMPLE_CLOSE, clean_examples, closest_example, with_example
-from hoshin.domain.principle_reach import MOTIVE_NEAR, MOTIVE_PHRASES
+from hoshin.domain.principle_reach import CLOSE_TO_BREAK, MOTIVE_NEAR, MOTIVE_PHRASES
 from hoshin.domain.principles import (
     CONCEPT_PROTOTYPES,
     concepts_by_meaning,
@@ -32,6 +33,7 @@ from hoshin.domain.principles import (
 from hoshin.embedding import Embedder, ProgressFn
 from hoshin.errors import InputError
 from hoshin.service.alignment import default_embedder  # re-exported: the CLI imports it from here
+from hoshin.service.principle_acts import acts_broken
 from hoshin.service.principle_aims import aim_leanings
 
 __all__ = [
@@ -214,6 +216,7 @@ def check_principles(
         else [frozenset[str]()] * len(principles)
     )
     aims = aim_leanings([p["text"] for p in principles], flat, embedder) if measured else None
+    broken = acts_broken([p["text"] for p in principles], flat, embedder) if measured else None
     for row, sentences in zip(rows, sentences_per_row, strict=True):
         vecs = sentence_vecs[offset : offset + len(sentences)]
         offset += len(sentences)
@@ -230,6 +233,10 @@ def check_principles(
                 near_motives[n],
                 aims[n] if aims else None,
             )
+            if broken:
+                judgement = with_act_broken(
+                    judgement, sentences, [float(s) for s in sims], broken[n], CLOSE_TO_BREAK * profile_scale
+                )
             if examples[n]:
                 to_examples = vecs @ example_vecs[starts[n] : starts[n + 1]].T
                 match = closest_example(sentences, examples[n], to_examples.tolist())
