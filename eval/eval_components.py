@@ -1,6 +1,6 @@
 """Precision and recall of mission component detection on hand-labelled statements.
 
-Usage:  python eval/eval_components.py [--set all|tuning|heldout|heldout2|heldout3|PATH]
+Usage:  python eval/eval_components.py [--set all|tuning|heldout|heldout2|heldout3|heldout4|PATH]
                                       [--embedder minilm|hashing] [--errors]
 
 Each line of a set is {"id", "text", "components": [names present], "unclear": [names]}, labelled by
@@ -12,7 +12,9 @@ errors showed which kinds of reading were missing (the role reading of component
 them); components_heldout2.jsonl, written after that change. The errors of heldout and heldout2
 were later studied too (readings of the people acted on, of who uses what is offered, staff as
 people, cue words checked against their written forms), so both are tuning data now;
-components_heldout3.jsonl was written before that work and only its totals were looked at.
+components_heldout3.jsonl was written before that work and only its totals were looked at;
+components_heldout4.jsonl (46 statements of many fields and styles, written before the reading of
+trades, verbless slogans and cue words by position) likewise: totals only.
 The script prints, per component, support, precision, recall and F1, the micro average, and how
 many clear labels are wrong; --errors lists every disagreement.
 """
@@ -33,6 +35,7 @@ SETS = {
     "heldout": Path(__file__).with_name("components_heldout.jsonl"),
     "heldout2": Path(__file__).with_name("components_heldout2.jsonl"),
     "heldout3": Path(__file__).with_name("components_heldout3.jsonl"),
+    "heldout4": Path(__file__).with_name("components_heldout4.jsonl"),
 }
 
 

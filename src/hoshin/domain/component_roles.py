@@ -23,10 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hoshin.domain.cue_position import plural_noun_reading
 from hoshin.domain.lexicon import Token, phrase_around
 
 __all__ = [
     "IDIOMS",
+    "OTHERS_AS_SUBJECT",
     "WORD_CLASS_PROTOTYPES",
     "RoleFinding",
     "bare_word",
@@ -35,12 +37,20 @@ __all__ = [
     "masked_in_house",
     "read_roles",
     "role_words",
+    "word_class",
 ]
 
 AGENT, ORGANISATION, THING, PLACE, OTHER = "agent", "organisation", "thing", "place", "other"
 PERSON = "person"  # prototypes that tell a person from an organisation among the agents
+# A kind of business named by what it offers ("bakery", "clinic", "bookshop"): an organisation one
+# can serve, and, where the statement names itself so, what is offered.
+# A trade word keeps its class for every other reading, written "trade:<class>" ("trade:place" for
+# "museum": one still works "in museums").
+TRADE = "trade"
 # Who can be served: a person or an organisation. Only a person can be on the staff.
 _SERVED_CLASSES = frozenset({AGENT, ORGANISATION})
+# Who, as the subject of a value word, is someone other than the organisation ("customers trust").
+OTHERS_AS_SUBJECT = _SERVED_CLASSES | {PLACE, TRADE}
 
 # Generic category words, never the words of any one statement: a word belongs to the class whose
 # three closest prototypes are closest on average.
@@ -62,6 +72,9 @@ WORD_CLASS_PROTOTYPES: dict[str, tuple[str, ...]] = {
         "members",
         "families",
     ),
+    # Not a class of its own either: an organisation or thing closer to these than to any class is
+    # a kind of business (a place of business named by its trade, never a statement's own word).
+    TRADE: ("shop", "store", "restaurant", "clinic", "factory", "studio", "salon", "garage"),
     THING: ("products", "goods", "services", "things", "equipment", "food", "tools", "software"),
     PLACE: ("country", "city", "region", "town", "continent", "nation"),
     OTHER: (
@@ -204,7 +217,9 @@ def classify_words(
         return {}
     vectors = np.asarray(word_vectors)
     groups = {
-        name: np.asarray(protos) for name, protos in prototype_vectors.items() if name not in _AGENT_KINDS
+        name: np.asarray(protos)
+        for name, protos in prototype_vectors.items()
+        if name not in _AGENT_KINDS and name != TRADE
     }
     classes = list(groups)
     scores = np.stack([_closest_mean(vectors, groups[c], 3) for c in classes], axis=1)
@@ -215,6 +230,13 @@ def classify_words(
         for k, word in enumerate(words):
             if out[word] == AGENT and organisation[k] > person[k]:
                 out[word] = ORGANISATION
+    if TRADE in prototype_vectors:
+        # A person stays a person ("our dentists" are staff); anything else closer to the kinds of
+        # business than to every class names a trade.
+        trade = _closest_mean(vectors, np.asarray(prototype_vectors[TRADE]), 3)
+        for k, word in enumerate(words):
+            if out[word] != AGENT and trade[k] > scores[k].max():
+                out[word] = f"{TRADE}:{out[word]}"
     return out
 
 
@@ -231,8 +253,11 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
 
     `toks` may have idiom words blanked (empty stem, see masked_idioms): those play no role."""
     found: list[RoleFinding] = []
+    served_at: set[int] = set()
 
     def add(component: str, index: int) -> None:
+        if component == "customers":
+            served_at.add(index)
         found.append(
             RoleFinding(component, toks[index].text, phrase_around(text, toks, index, index, reach=3))
         )
@@ -260,11 +285,11 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
         after_partner = word in ("of", "to", "for") and i > 0 and lowers[i - 1] in _PARTNER
         served = word in _SERVED_AFTER and not (word == "for" and i > 0 and lowers[i - 1] in _FOR_AS_OBJECT)
         if served or after_partner:
-            for phrase in _conjuncts(text, toks, i + 1):
-                head = served_head(phrase)
-                if head is not None:
-                    add("customers", head)
-                    break
+            heads = [served_head(phrase) for phrase in _conjuncts(text, toks, i + 1)]
+            served_heads = [h for h in heads if h is not None]
+            if served_heads:
+                add("customers", served_heads[0])
+                served_at.update(served_heads)  # "for banks and hospitals": all of them are served
         if word == "that" and i > 0 and (lowers[i - 1] == "so" or _class(toks[i - 1], word_classes) == THING):
             # "filters that small towns can afford", "so that clinics can use them": the subject of
             # a clause about what is offered is who uses it.
@@ -295,7 +320,8 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             if head is not None:
                 add("products", head)
         made_by = word == "by" and i > 0 and lowers[i - 1] in _MADE
-        if word in _WORKERS_AFTER or made_by:
+        as_verb = not plural_noun_reading(toks, i, word[:-1])  # "Denmark's trains" train nobody
+        if (word in _WORKERS_AFTER and as_verb) or made_by:
             # "our pharmacists", not "our own satellite network": staff are people. "built and
             # maintained by people who live there": whoever makes what is offered works there.
             head = head_of(_SERVED_CLASSES, _phrase(text, toks, i + 1))
@@ -318,10 +344,40 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             word.endswith(("'s", "’s")) or (i > 1 and lowers[i - 2] == "in")
         ):
             add("markets", i)
-    opening = head_of(THING, _phrase(text, toks, 0, allow_commas=True))
+    opening_phrase = _phrase(text, toks, 0, allow_commas=True)
+    opening = head_of(THING, opening_phrase)
     if opening is not None:
         add("products", opening)
+    for i in _offered_by_trade(text, toks, opening_phrase, word_classes, served_at):
+        add("products", i)
     return found
+
+
+def _offered_by_trade(
+    text: str,
+    toks: Sequence[Token],
+    opening: Sequence[int],
+    word_classes: Mapping[str, str],
+    served: set[int],
+) -> list[int]:
+    """Words that name what is offered by naming who offers it: a kind of business not read as one
+    that is served ("a family-owned bakery", "The museum exists to", "in twelve veterinary clinics"),
+    or a statement that opens with a person for someone ("A dentist for every family")."""
+    lowers = [t.lower for t in toks]
+    out = [
+        i
+        for i, t in enumerate(toks)
+        if i not in served
+        and _may_head(t)
+        and _is_trade(t, word_classes)
+        and not _acts_on_object(text, toks, i, lowers)  # "we hire, train and promote": a verb
+    ]
+    if opening and toks[0].lower in ("a", "an"):
+        before_for = [j - 1 for j in opening if lowers[j] == "for" and j - 1 in opening]
+        last = before_for[0] if before_for else None
+        if last is not None and _class(toks[last], word_classes) == AGENT and lowers[last] not in _NOT_STAFF:
+            out.append(last)
+    return out
 
 
 # Words after "we" that are no verb of acting on someone.
@@ -468,4 +524,14 @@ def _conjuncts(text: str, toks: Sequence[Token], start: int) -> list[list[int]]:
 
 
 def _class(token: Token, word_classes: Mapping[str, str]) -> str | None:
-    return word_classes.get(bare_word(token))
+    return word_class(word_classes, bare_word(token))
+
+
+def _is_trade(token: Token, word_classes: Mapping[str, str]) -> bool:
+    return word_classes.get(bare_word(token), "").startswith(TRADE + ":")
+
+
+def word_class(word_classes: Mapping[str, str], word: str) -> str | None:
+    """The class of `word` for reading roles: a trade word's own class ("trade:place" -> "place")."""
+    found = word_classes.get(word)
+    return found.partition(":")[2] if found and found.startswith(TRADE + ":") else found

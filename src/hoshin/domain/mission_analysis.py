@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from hoshin.domain.component_roles import masked_idioms, masked_in_house, read_roles
+from hoshin.domain.component_roles import OTHERS_AS_SUBJECT, masked_idioms, masked_in_house, read_roles
+from hoshin.domain.cue_position import done_by_others, plural_noun_reading, repeated_slogan
 from hoshin.domain.lexicon import (
     BUZZWORDS,
     COMPONENT_CUES,
@@ -168,7 +169,17 @@ def analyze_statement(
             if name == "public_image"
             else toks
         )
-        cue_score, cue_evidence = _cue_evidence(text, cue_toks, COMPONENT_CUES[name], name in _NOUN_CUES)
+        cue_score, cue_evidence = _cue_evidence(
+            text,
+            cue_toks,
+            COMPONENT_CUES[name],
+            name in _NOUN_CUES,
+            word_classes if name == "philosophy" else None,
+        )
+        if name == "philosophy" and cue_score < 1.0:
+            slogan = repeated_slogan(text)
+            if slogan is not None:
+                cue_score, cue_evidence = 1.0, slogan
         if name in roles:
             # The statement's structure names this component: as strong as a cue word on its own.
             cue_evidence = cue_evidence if cue_score >= 1.0 else roles[name]
@@ -231,22 +242,34 @@ _NOUN_CUES = frozenset({"products", "customers"})
 
 
 def _cue_evidence(
-    text: str, toks: Sequence[Token], cues: Sequence[Cue], nouns: bool = False
+    text: str,
+    toks: Sequence[Token],
+    cues: Sequence[Cue],
+    nouns: bool = False,
+    subjects: Mapping[str, str] | None = None,
 ) -> tuple[float, str | None]:
     """Summed weight of the cues found (repeats of one cue count once) and the phrase around the strongest.
 
     A match counts only where each word as written is a form of the cue's word: the stems of "care"
-    and "cars" agree, the words do not (hoshin.domain.word_forms)."""
+    and "cars" agree, the words do not (hoshin.domain.word_forms); where a one-word cue written with
+    an -s reads as a plural noun by its place ("Denmark's trains"), only a noun cue stands. With
+    `subjects` (word classes) a cue done by someone else ("customers trust") does not count."""
     found: list[tuple[float, int, int]] = []  # weight, first and last token of each match
     seen: dict[tuple[str, ...], float] = {}
     for m in find_cues(toks, cues):
         # Cues with the same stems ("fair", "fairly", "fairness") are one cue to the matcher: the
         # match stands if the words as written are a form of any of them, with that one's weight.
         written = [t.lower for t in toks[m.first : m.last + 1]]
+        if subjects is not None and done_by_others(toks, m.first, subjects, OTHERS_AS_SUBJECT):
+            continue
         weights = [
             cue.weight
             for cue in cues
-            if cue.stems == m.cue.stems and _written_as(written, cue, nouns and cue.weight >= 1.0)
+            if cue.stems == m.cue.stems
+            and _written_as(written, cue, nouns and cue.weight >= 1.0)
+            and not (
+                cue.phrase.lower() in _VERB_CUES and plural_noun_reading(toks, m.first, cue.phrase.lower())
+            )
         ]
         if weights:
             found.append((max(weights), m.first, m.last))
@@ -255,6 +278,20 @@ def _cue_evidence(
         return 0.0, None
     weight, first, last = max(found, key=lambda f: (f[0], -f[1]))
     return sum(seen.values()), phrase_around(text, toks, first, last, reach=2)
+
+
+def _verb_cues() -> frozenset[str]:
+    """One-word cues the lists also hold as an -ing form ("train" and "training our", "hire" and
+    "hiring"): verbs, whose -s form after an article or a possessive is another word, a noun."""
+    firsts = {cue.phrase.lower().split()[0] for cues in COMPONENT_CUES.values() for cue in cues}
+    return frozenset(
+        w
+        for w in firsts
+        if " " not in w and (w + "ing" in firsts or (w.endswith("e") and w[:-1] + "ing" in firsts))
+    )
+
+
+_VERB_CUES = _verb_cues()
 
 
 def _written_as(written: Sequence[str], cue: Cue, noun: bool) -> bool:

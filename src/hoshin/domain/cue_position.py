@@ -1,0 +1,92 @@
+"""How a cue word reads where it stands: a noun or a verb, the organisation's act or someone else's.
+
+A cue list matches words; the words around a match say what it means. Three readings live here:
+
+- A word in -s right after a possessive, an article or a number is a plural noun, never a verb:
+  "Denmark's trains" are no staff being trained, even though "train" is a cue for employees.
+- A value word right after someone else as its subject is what they do, not what the organisation
+  holds: "shops across Ireland trust (our software)" states no value of the writer's.
+- A slogan without a verb that repeats its opening word over three or more short parts ("Healthy
+  soil, healthy food, healthy people", "zero emissions, zero waste, zero accidents") states what
+  the organisation stands for: the repetition is the rhetoric of a creed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from hoshin.domain.lexicon import Token
+
+__all__ = ["done_by_others", "plural_noun_reading", "repeated_slogan"]
+
+# Words after which the next word is a noun: articles, possessive pronouns and numbers.
+_NOUN_BEFORE = frozenset("a an the this that these those its their his her my your every each".split())
+_NUMBER = re.compile(r"^\d")
+
+
+def plural_noun_reading(toks: Sequence[Token], index: int, cue_word: str) -> bool:
+    """Whether token `index`, written as the cue word with an added -s, reads as a plural noun there.
+
+    A verb's -s form cannot follow an article, a possessive or a number; a noun's plural can. When the
+    cue word was written as a verb ("train", "hire") the noun of the same spelling is another word."""
+    written = toks[index].lower
+    if written == cue_word or not written.endswith("s") or index == 0:
+        return False
+    before = toks[index - 1].lower
+    return before in _NOUN_BEFORE or before.endswith(("'s", "’s", "s'", "s’")) or bool(_NUMBER.match(before))
+
+
+# The organisation speaking of itself: as a subject these make the value its own.
+_SELF = frozenset({"we", "i", "us", "our", "company", "team"})
+
+
+def done_by_others(
+    toks: Sequence[Token], index: int, word_classes: Mapping[str, str] | None, others: frozenset[str]
+) -> bool:
+    """Whether the cue at `index` is a bare verb whose subject, just before it, is someone other than
+    the organisation: a plural noun of a kind in `others` ("customers trust") or a proper name mid-
+    sentence ("shops across Ireland trust"). "Customer trust" (a singular modifier) stays a value."""
+    if index == 0 or word_classes is None:
+        return False
+    word, subject = toks[index].lower, toks[index - 1]
+    if word.endswith(("ing", "ed")) or subject.lower in _SELF:
+        return False
+    proper = subject.text[:1].isupper() and index > 1
+    plural = subject.lower.endswith("s") and not subject.lower.endswith("ss")
+    found = word_classes.get(subject.lower, "")
+    return (proper or plural) and (found in others or found.partition(":")[0] in others)
+
+
+_PARTS = re.compile(r"[,;:.!?]+|\band\b")
+_LEADING_FILLER = frozenset({"a", "an", "the", "our"})
+# Parts that open with these are clauses ("we teach, we discover"), not verbless phrases.
+_CLAUSE_OPENERS = frozenset({"we", "i", "you", "they", "it", "to"})
+_LONGEST_PART = 5
+_FEWEST_PARTS = 3
+
+
+def repeated_slogan(text: str) -> str | None:
+    """The run of parts of a verbless slogan that open with the same word, or None.
+
+    Three or more consecutive short parts (five words at most, commas or "and" between them) whose
+    first word after an article is the same: "Healthy soil, healthy food, healthy people"."""
+    parts = [p.strip() for p in _PARTS.split(text) if p.strip()]
+    leads = [_lead(p) for p in parts]
+    run_start = 0
+    for k in range(1, len(parts) + 1):
+        if k < len(parts) and leads[k] is not None and leads[k] == leads[run_start]:
+            continue
+        if leads[run_start] is not None and k - run_start >= _FEWEST_PARTS:
+            return ", ".join(parts[run_start:k])
+        run_start = k
+    return None
+
+
+def _lead(part: str) -> str | None:
+    words = part.lower().split()
+    while words and words[0] in _LEADING_FILLER:
+        words = words[1:]
+    if not words or len(words) > _LONGEST_PART or words[0] in _CLAUSE_OPENERS:
+        return None
+    return words[0]
