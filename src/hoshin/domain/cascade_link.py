@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 
+from hoshin.domain.evidence_words import quotable
 from hoshin.domain.lexical import IdfTable
 from hoshin.domain.text import stem
 
@@ -167,12 +168,14 @@ class WordCoverage:
     def evidence(self, child: int, parent: int, limit: int = 4) -> list[tuple[str, str]]:
         """The child's words the parent matched, the head word first, then strongest first, each
         with the parent word that matched it (the same word, or the closest one in meaning)."""
-        theirs = self._parent_words[parent]
+        # Only words a reason may quote (domain/evidence_words.py) are offered: the scores were
+        # made with every word, and the reason names the best of the quotable ones.
+        theirs = [w for w in self._parent_words[parent] if quotable(w)]
         if not theirs:
             return []
         cols = [self._theirs[w] for w in theirs]
         found = []
-        for w in self._child_words[child]:
+        for w in filter(quotable, self._child_words[child]):
             row = self._match[self._mine[w]]
             strengths = np.asarray(row.toarray()).ravel()[cols] if hasattr(row, "toarray") else row[cols]
             k = int(strengths.argmax())

@@ -7,10 +7,11 @@ from functools import lru_cache
 import numpy as np
 
 from hoshin.domain.calibration import Thresholds, score_from_z
+from hoshin.domain.evidence_words import quotable_words, quote
 from hoshin.domain.text import MISSION_FILLER, stems
 from hoshin.domain.verdict import Tier, Verdict
 
-__all__ = ["judge", "judge_many", "reason", "shared_words", "verdict_for"]
+__all__ = ["judge", "judge_many", "quotable_shared_words", "reason", "shared_words", "verdict_for"]
 
 
 @lru_cache(maxsize=1024)
@@ -26,8 +27,10 @@ def shared_words(text: str, evidence: str, limit: int = 4) -> list[str]:
     return [word for key, word in mine.items() if key in theirs][:limit]
 
 
-def _quote(words: list[str]) -> str:
-    return ", ".join(f"'{w}'" for w in words)
+def quotable_shared_words(text: str, evidence: str, limit: int = 4) -> list[str]:
+    """`shared_words` a reason may quote (domain/evidence_words.py): the checks that ask whether two
+    texts share a word at all keep `shared_words`, so no verdict moves with what a sentence shows."""
+    return quotable_words(shared_words(text, evidence, limit=len(text)), limit)
 
 
 # The scores a tier's verdicts may carry, as people read them (two decimals on the pages, four in
@@ -109,13 +112,13 @@ def reason(
     """The `why` sentence of the verdict `verdict_for` gives for the same arguments."""
     _, tier, excluded = judge(z, thresholds, exclusion_z, exclusion_name is not None)
     if excluded:
-        words = shared_words(text, exclusion_name or "")
-        because = f" (shares {_quote(words)})" if words else ""
+        words = quotable_shared_words(text, exclusion_name or "")
+        because = f" (shares {quote(words)})" if words else ""
         return (
             f"Off: matches the exclusion '{exclusion_name}'{because} more closely than any mission theme "
             f"(nearest theme: '{theme_name}')."
         )
-    words = shared_words(text, theme_text)
+    words = quotable_shared_words(text, theme_text)
     strength = f"{z:.1f} sd above generic activities"
     if tier is Tier.ADJACENT:
         # A batch may raise the core bound above the shipped one (domain/tier_bounds.py): an idea at
@@ -128,7 +131,7 @@ def reason(
     else:
         lead = f"Off: no closer to the mission than generic activities; nearest theme '{theme_name}'"
     if words:
-        evidence = f"shared words {_quote(words)}"
+        evidence = f"shared words {quote(words)}"
     elif tier is Tier.OFF:
         evidence = "no shared words"
     else:

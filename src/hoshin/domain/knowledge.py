@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from hoshin.domain.evidence_words import quotable_words, quote
+
 __all__ = [
     "Action",
     "Coverage",
@@ -43,8 +45,9 @@ def area_text(area: Mapping[str, Any]) -> str:
 
 
 def quoted(words: Sequence[str]) -> str:
-    """Words as a reason quotes them: 'a', 'b'."""
-    return ", ".join(repr(w) for w in words)
+    """The words a reason may quote (domain/evidence_words.py), quoted: 'a', 'b' ('' when none may
+    be: the caller then says the match is one of meaning)."""
+    return quote(quotable_words(words))
 
 
 @dataclass(frozen=True)

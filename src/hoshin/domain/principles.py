@@ -33,6 +33,7 @@ from functools import lru_cache
 from typing import Any
 
 from hoshin.domain import principle_cues as cue
+from hoshin.domain.evidence_words import quotable_words
 from hoshin.domain.lexicon import STOPWORDS, content_stems, find_cues, is_negated, stem, tokens
 from hoshin.domain.principle_aim import aim_given_up
 from hoshin.domain.principle_choice import chosen_against
@@ -541,16 +542,18 @@ def judge_principle(
         cues = list(dict.fromkeys(cues))
         motive = [c for c in cues if c in cue.MOTIVE_WORDS]
         action = [c for c in cues if c not in motive]
-        what = ", ".join(hits) or "what the principle protects"
+        shown = quotable_words(hits)  # named as evidence: no function or generic word
+        what = ", ".join(shown) or "what the principle protects"
         why = f"'{sentence}' weakens {what} ({', '.join(action) or 'forbidden action'})"
-        why += ", which the principle protects" if hits else ""
+        why += ", which the principle protects" if shown else ""
         if motive:
             why += f", for the sake of {', '.join(motive)}"
         # "named": the sentence names what the principle protects, not only a shape of giving up
         return {"verdict": "contradicts", "evidence": sentence, "why": why + ".", "named": bool(hits)}
     if "supports" in found:
         sentence, hits, cues = found["supports"]
-        detail = f" ({', '.join(cues)} {', '.join(hits)})" if cues and hits else ""
+        shown = quotable_words(hits)
+        detail = f" ({', '.join(cues)} {', '.join(shown)})" if cues and shown else ""
         return {
             "verdict": "supports",
             "evidence": sentence,
@@ -558,6 +561,7 @@ def judge_principle(
         }
     if "neutral" in found:
         sentence, hits, _ = found["neutral"]
+        hits = quotable_words(hits)
         return {
             "verdict": "unrelated",
             "evidence": sentence,

@@ -50,6 +50,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hoshin.domain.evidence_words import quotable_pairs, quotable_words, quote
 from hoshin.domain.text import content_words, stem
 from hoshin.domain.twin_frame import FRAME_FROM, frame_penalty
 
@@ -151,10 +152,6 @@ def close_words(
     return pairs
 
 
-def _quoted(words_: Sequence[str]) -> str:
-    return ", ".join(repr(w) for w in words_)
-
-
 def twin_reason(
     diff: Difference,
     close: Sequence[tuple[str, str]],
@@ -165,18 +162,22 @@ def twin_reason(
     """Why two texts are (or are not) one idea: the words they share, the words close in meaning,
     whether what each says besides agrees, and, where it cost the pair, that the two are one
     sentence with other words swapped in (`frame`: the frame share, see domain/twin_frame.py)."""
+    # Only words a reason may quote are named (domain/evidence_words.py); the score used them all.
+    shared = quotable_words(diff.shared)
+    shown_close = quotable_pairs(close)
     parts = []
-    if diff.shared:
-        parts.append(f"shares {_quoted(diff.shared)}")
-    if close:
-        parts.append("close words " + ", ".join(f"{a!r} ~ {b!r}" for a, b in close))
+    if shared:
+        parts.append(f"shares {quote(shared)}")
+    if shown_close:
+        parts.append("close words " + ", ".join(f"{a!r} ~ {b!r}" for a, b in shown_close))
     if rest_agreement is not None:
         verdict = "agrees" if twin else "differs"
-        rests = f"{_quoted(diff.own_a[:4])} / {_quoted(diff.own_b[:4])}"
-        parts.append(f"the rest {verdict} ({rests}: {rest_agreement:.2f})")
+        own_a, own_b = quotable_words(diff.own_a, 4), quotable_words(diff.own_b, 4)
+        rests = f"{quote(own_a) or '-'} / {quote(own_b) or '-'}: " if own_a or own_b else ""
+        parts.append(f"the rest {verdict} ({rests}{rest_agreement:.2f})")
         if frame > FRAME_FROM and not twin:
             parts.append(f"the same wording around other words ({frame:.2f} of the words in order)")
-    elif not diff.shared:
+    elif not shared:
         parts.append("no shared words; " + ("close in meaning" if twin else "not close enough"))
     return "; ".join(parts)
 

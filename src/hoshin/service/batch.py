@@ -20,7 +20,8 @@ import numpy as np
 
 from hoshin.domain.alignment import MissionVectors, align, calibrated_rows
 from hoshin.domain.calibration import score_from_z
-from hoshin.domain.explain import shared_words
+from hoshin.domain.evidence_words import quote
+from hoshin.domain.explain import quotable_shared_words
 from hoshin.domain.mission import ThemeKind
 from hoshin.domain.quantised import QuantisedVectors, quantise
 from hoshin.domain.text import (
@@ -447,20 +448,16 @@ def rank_knowledge(
         z = float(z_all[i])
         theme = themes[int(nearest[i])] if nearest is not None else None
         serves = f"the theme '{theme.name}'" if theme else "the mission"
-        words = shared_words(strip_words(texts[i], drop), statement)
+        words = quotable_shared_words(strip_words(texts[i], drop), statement)
         strength = f"{z:.1f} sd above generic activities"
         if words:
-            why = f"Needed for {serves}: shares {_quoted(words)} with the mission ({strength})."
+            why = f"Needed for {serves}: shares {quote(words)} with the mission ({strength})."
         else:
             why = f"Needed for {serves}: close in meaning, no shared words ({strength})."
         score = score_from_z(z, aligner.thresholds)
         out.append({"id": row["id"], "name": row.get("name", ""), "score": round(score, 4), "why": why})
     out.sort(key=lambda r: -r["score"])
     return out
-
-
-def _quoted(words: list[str]) -> str:
-    return ", ".join(repr(w) for w in words)
 
 
 def link_goals(

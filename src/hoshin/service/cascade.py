@@ -26,7 +26,8 @@ from hoshin.domain.cascade_checks import (
     iter_duplicate_pairs,
 )
 from hoshin.domain.cascade_link import LevelLinks, LinkWeights, WordVectors, level_links
-from hoshin.domain.explain import shared_words
+from hoshin.domain.evidence_words import quotable_pairs, quotable_words, quote
+from hoshin.domain.explain import quotable_shared_words, shared_words
 from hoshin.domain.head_word import head_word
 from hoshin.domain.lexical import IdfTable, stem_sets
 from hoshin.domain.mission import MissionModel
@@ -196,13 +197,12 @@ def link_reason(child: str, parent: str, evidence: Sequence[tuple[str, str]] | N
     """Why a parent suits a goal, in words: the words they share, and, given the word pairs that
     matched (`LevelLinks.evidence`), the parent's words close in meaning to the goal's."""
     if evidence is None:
-        words = shared_words(child, parent)
-        return f"shares {', '.join(repr(w) for w in words)}" if words else NO_SHARED_WORDS
-    same = [mine for mine, theirs in evidence if stem(mine) == stem(theirs)]
-    near = [f"{mine!r} ~ {theirs!r}" for mine, theirs in evidence if stem(mine) != stem(theirs)]
-    parts = ([f"shares {', '.join(repr(w) for w in same)}"] if same else []) + (
-        [f"close words {', '.join(near)}"] if near else []
-    )
+        words = quotable_shared_words(child, parent)
+        return f"shares {quote(words)}" if words else NO_SHARED_WORDS
+    shown = quotable_pairs(evidence)
+    same = [mine for mine, theirs in shown if stem(mine) == stem(theirs)]
+    near = [f"{mine!r} ~ {theirs!r}" for mine, theirs in shown if stem(mine) != stem(theirs)]
+    parts = ([f"shares {quote(same)}"] if same else []) + ([f"close words {', '.join(near)}"] if near else [])
     return "; ".join(parts) if parts else NO_SHARED_WORDS
 
 
@@ -387,7 +387,7 @@ def _duplicates(goals: list[Goal], pairs: Iterator[Pair], vectors: np.ndarray, f
     for pair in pairs:
         i, j = pair.first, pair.second
         tail = (
-            f"{float(vectors[i] @ vectors[j]):.2f}; both speak of {_quote(pair.words)}). "
+            f"{float(vectors[i] @ vectors[j]):.2f}{_speak_of(pair.words)}). "
             "Merge the two or agree which unit owns it."
         )
         found.issues[i].append({"kind": "duplicate", "detail": label[j] + tail})
@@ -400,7 +400,8 @@ def _conflict(other: Goal, subject: tuple[str, ...], this_cuts: bool) -> _Found:
     cuts, raises = ("this goal", f"'{other.text}'") if this_cuts else (f"'{other.text}'", "this goal")
     return _issue(
         "conflict",
-        f"Pulls against {_name(other)} on {_quote(subject)}: {cuts} cuts cost or time, while {raises} "
+        f"Pulls against {_name(other)} on {_quote(subject) or 'the same subject'}: {cuts} cuts cost or time, "
+        f"while {raises} "
         "raises quality, durability or safety. Agree the trade-off with its owner before either goes ahead.",
         other.id,
     )
@@ -412,8 +413,14 @@ def _name(goal: Goal) -> str:
 
 @lru_cache(maxsize=4096)
 def _quote(words: tuple[str, ...]) -> str:
-    # Cached: in a large tree the same few shared words back thousands of findings.
-    return ", ".join(f"'{w}'" for w in words)
+    """The words of a finding a reason may quote, quoted ('' when none may be); cached: in a large
+    tree the same few shared words back thousands of findings."""
+    return quote(quotable_words(words))
+
+
+def _speak_of(words: tuple[str, ...]) -> str:
+    shown = _quote(words)
+    return f"; both speak of {shown}" if shown else "; close in meaning"
 
 
 def _weak_parents(

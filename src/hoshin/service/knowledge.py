@@ -148,7 +148,9 @@ def _ranked_needs(
             score = 1.0 - (1.0 - score) * 0.8 ** len(linked)
             first, words = linked[0]
             more = f" and {len(linked) - 1} more" if len(linked) > 1 else ""
-            why += f" {first}{more} draw{'s' if not more else ''} on it (shares {kd.quoted(words)})."
+            shown = kd.quoted(words)
+            because = f"shares {shown}" if shown else "close in meaning"
+            why += f" {first}{more} draw{'s' if not more else ''} on it ({because})."
         out.append(
             {
                 "id": candidate["id"],
@@ -313,7 +315,7 @@ def suggest_document_areas(
                 "area_id": areas[j]["id"],
                 "name": areas[j]["name"],
                 "score": round(float(sims[j]), 4),
-                "why": f"shares {kd.quoted(words)}",
+                "why": f"shares {kd.quoted(words)}" if kd.quoted(words) else "close in meaning",
             }
         )
         if len(out) >= limit:

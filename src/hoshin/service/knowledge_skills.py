@@ -191,6 +191,7 @@ def _best_areas(
         words = shared_words(text, area_texts[j])
         if words:
             confidence = min(1.0, confidence + 0.2)  # shared words are evidence beyond closeness
+        if kd.quoted(words):
             why = f"shares {kd.quoted(words)} with '{areas[j]['name']}'"
         else:
             why = f"closest in meaning to '{areas[j]['name']}' (similarity {row[j]:.2f}), no shared words"
@@ -236,9 +237,9 @@ def mapped_skills(repo: Repository, org_id: str, sight: Sight = EVERYTHING) -> l
 def _skill_reason(text: str, area: dict[str, Any]) -> str:
     if not text:
         return f"recorded against '{area['name']}' itself (no free text)"
-    words = shared_words(text, kd.area_text(area))
-    if words:
-        return f"shares {kd.quoted(words)} with '{area['name']}'"
+    shown = kd.quoted(shared_words(text, kd.area_text(area)))
+    if shown:
+        return f"shares {shown} with '{area['name']}'"
     return f"mapped to '{area['name']}' by meaning (no words in common)"
 
 
