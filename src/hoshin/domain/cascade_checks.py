@@ -7,9 +7,13 @@ The cut-offs live in `CheckLimits` and were set on the demo organisation (see ea
 - duplicates: cosine of the two goal texts >= 0.70. On the demo goals the planted duplicate pair
   sits at 0.74 and the closest unrelated pairs (two different compressor tests, the two sides of
   the seal conflict) at 0.65; pairs where one goal is an ancestor of the other are never duplicates
-  (a key result often restates its objective);
+  (a key result often restates its objective), nor are two goals that pull opposite ways on one
+  subject (service/cascade_rivals.py). 0.67 found more rewordings on eval/cascade_pairs_set.jsonl
+  (F1 tuning 0.33 -> 0.63, held out 0.55 -> 0.62) but 52% more pairs in the templated tree of
+  bench/bench_cascade.py (0.79 -> 1.20 million), and was not kept;
 - conflicts: a shared subject (cosine >= 0.35 and a shared content word) where one goal only uses
-  cost-cutting words and the other only quality-raising words;
+  cost-cutting words and the other only quality-raising words; and, of any kind, two goals close
+  enough in meaning (the same cosine) that pull opposite ways on one subject (domain/goal_pull.py);
 - weak parent: the given parent's link score is at least 0.20 below the best candidate's and at
   most half of it (on the demo the planted case has 0.10 against 0.36; the nearest ordinary goal
   0.22 against 0.40);

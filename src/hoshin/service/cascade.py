@@ -36,6 +36,7 @@ from hoshin.domain.verdict import Tier, Verdict
 from hoshin.embedding import ProgressFn
 from hoshin.errors import RowError
 from hoshin.service.alignment import Aligner, ScoredBatch
+from hoshin.service.cascade_rivals import add_rivalries, rival_pairs
 from hoshin.service.theme_lanes import with_theme_lanes
 
 __all__ = [
@@ -361,11 +362,16 @@ def check_goals_against(
     suggested = _weak_parents(goals, links, limits, found)
     _orphans(goals, batch, links, found)
     _off_mission(goals, batch, links, suggested, above, vectors, limits, aligner, found)
-    _duplicates(goals, iter_duplicate_pairs(texts, similarity, above, limits, common), vectors, found)
-    for pair in conflicting_pairs(texts, similarity, above, limits, common):
+    rivals = rival_pairs(texts, similarity, above, limits)
+    opposed = {(r.first, r.second) for r in rivals}  # read alike, pull apart: no duplicates
+    dupes = iter_duplicate_pairs(texts, similarity, above, limits, common)
+    _duplicates(goals, (p for p in dupes if (p.first, p.second) not in opposed), vectors, found)
+    traded = conflicting_pairs(texts, similarity, above, limits, common)
+    for pair in traded:
         cost, quality = goals[pair.first], goals[pair.second]
         found.add(pair.first, _conflict(quality, pair.words, this_cuts=True))
         found.add(pair.second, _conflict(cost, pair.words, this_cuts=False))
+    add_rivalries(goals, rivals, {frozenset((p.first, p.second)) for p in traded}, found.add)
 
     results: list[dict[str, Any]] = []
     mentions = Mentions()

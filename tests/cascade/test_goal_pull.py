@@ -1,0 +1,110 @@
+"""Which way a goal pulls on what, and the rival pairs of goals that pull opposite ways."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hoshin.domain.cascade_checks import CheckLimits
+from hoshin.domain.goal_pull import opposed_subjects, pulls
+from hoshin.service.cascade_rivals import RIVALS_PER_GOAL, rival_pairs
+
+
+def _ways(text: str) -> set[tuple[str, str]]:
+    return {(p.way, s) for p in pulls(text) for s in p.shown}
+
+
+def test_a_direction_word_acts_on_the_thing_after_it() -> None:
+    assert ("down", "nurses") in _ways("Cut spending on agency nurses by 25%")  # the spending measures nurses
+    assert ("up", "nurses") in _ways("Bring in more agency nurses so every shift is staffed")
+    assert ("down", "review") in _ways("Discharge patients faster by dropping the second senior review")
+
+
+def test_a_direction_word_that_ends_its_clause_acts_on_the_words_before_it() -> None:
+    assert ("up", "branch") in _ways("Keep every neighbourhood branch open and add a reading room")
+
+
+def test_scope_after_the_object_is_not_its_subject() -> None:
+    # Cutting the fee per member does not pull against having more members.
+    cut_fee, grow = pulls("Cut the fee per member by 10%"), pulls("Grow members in the north")
+    assert opposed_subjects(cut_fee, grow) is None
+
+
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        ("Cut spending on agency nurses by 25%", "Bring in more agency nurses at night", ("cut", "more")),
+        ("Close the two smallest shops to save rent", "Keep every shop open on Sundays", ("close", "open")),
+        ("Buy all paint centrally", "Let each depot choose its own paint", ("centrally", "own")),
+    ],
+)
+def test_opposite_ways_on_one_subject_are_opposed(a: str, b: str, expected: tuple[str, str]) -> None:
+    found = opposed_subjects(pulls(a), pulls(b))
+    assert found is not None and found[:2] == expected
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Cut yearly customer churn to 3%", "Raise the yearly renewal rate to 97%"),  # one intent
+        ("Halve patient falls", "Reduce patient falls at night"),  # same way
+        ("Sell more fridges in Central Europe", "Test every fridge in our own laboratory"),  # no control axis
+        ("Cut the energy use of the offices", "Grow research on renewable energy"),  # energy is no subject
+    ],
+)
+def test_compatible_goals_are_not_opposed(a: str, b: str) -> None:
+    assert opposed_subjects(pulls(a), pulls(b)) is None
+
+
+@pytest.mark.parametrize("text", ["", "2027", "Cut", "Raise the"])
+def test_goals_without_a_subject_pull_on_nothing(text: str) -> None:
+    assert opposed_subjects(pulls(text), pulls("Cut spending on agency nurses")) is None
+
+
+def _blocks(sim: np.ndarray):  # noqa: ANN202
+    return lambda rows, cols: sim[np.ix_(rows, cols)]
+
+
+def test_rivals_need_closeness_and_no_ancestry() -> None:
+    texts = ["Cut spending on agency nurses", "Bring in more agency nurses", "Hire more agency nurses"]
+    sim = np.array([[1.0, 0.6, 0.2], [0.6, 1.0, 0.8], [0.2, 0.8, 1.0]], dtype=np.float32)
+    found = rival_pairs(texts, _blocks(sim), [set(), set(), set()], CheckLimits(conflict_cosine=0.35))
+    assert [(r.first, r.second, r.first_word, r.second_word) for r in found] == [(0, 1, "cut", "more")]
+    assert rival_pairs(texts, _blocks(sim), [set(), {0}, set()], CheckLimits()) == []
+
+
+def test_each_goal_keeps_only_its_closest_rivals() -> None:
+    texts = ["Cut spending on agency nurses"]
+    texts += [f"Bring in more agency nurses in ward {n}" for n in range(10)]
+    sim = np.full((11, 11), 0.5, dtype=np.float32)
+    np.fill_diagonal(sim, 1.0)
+    found = rival_pairs(texts, _blocks(sim), [set()] * 11, CheckLimits())
+    # Each of the ten keeps the cutting goal; the cutting goal's own list is capped, but the
+    # pair is found from either side.
+    assert {(r.first, r.second) for r in found} == {(0, n) for n in range(1, 11)}
+    assert RIVALS_PER_GOAL < 10
+
+
+@pytest.mark.model
+def test_check_reports_a_rivalry_with_its_words_and_not_as_a_duplicate() -> None:
+    from hoshin.embedding import create_embedder
+    from hoshin.service.alignment import Aligner
+    from hoshin.service.cascade import check_goals
+
+    def goal(id_: str, text: str, level: int, parent: str, unit: str) -> dict[str, str]:
+        return {"id": id_, "text": text, "level": str(level), "parent_id": parent, "unit": unit}
+
+    rows = [
+        goal("B1", "Keep the clinic safe and affordable", 1, "", "Board"),
+        goal("F1", "Cut spending on agency nurses by 25%", 2, "B1", "Finance"),
+        goal("N1", "Bring in more agency nurses so every night shift is fully staffed", 2, "B1", "Nursing"),
+        goal("N2", "Discharge patients faster by dropping the second senior review", 2, "B1", "Nursing"),
+        goal("Q1", "Require a second senior review before every discharge", 2, "B1", "Quality"),
+    ]
+    result = check_goals(Aligner(create_embedder("minilm")), "Safe care for our town.", rows)
+    issues = {(row["id"], i["kind"]): i["detail"] for row in result[:-1] for i in row["issues"]}
+    assert "N1" in issues[("F1", "conflict")] and "'cut'" in issues[("F1", "conflict")]
+    assert "'nurses'" in issues[("N1", "conflict")]
+    assert "Q1" in issues[("N2", "conflict")] and "'dropping'" in issues[("N2", "conflict")]
+    # The two discharge goals read alike (cosine above the duplicate cut-off) but pull apart.
+    assert ("N2", "duplicate") not in issues and ("Q1", "duplicate") not in issues
