@@ -232,8 +232,9 @@ def extract_themes(text: str, max_themes: int = 8) -> tuple[Theme, ...]:
     One theme per part of the statement: sentences, then the parts of a sentence that commas
     separate (but not the items of a list), then the parts that marker words open ("for", "who",
     "by" ...) and those `theme_cuts` finds without one ("gives *children* *expert care*"). The
-    organisation naming itself ("Our clinic gives") is left out. A part too thin to stand alone joins its neighbour, so every theme is a phrase of
-    the statement as written ("made to last and to be repaired", not "repaired")."""
+    organisation naming itself ("Our clinic gives") is left out. A part too thin to stand alone
+    joins its neighbour, so every theme is a phrase of the statement as written ("made to last and
+    to be repaired", not "repaired")."""
     themes: list[Theme] = []
     seen: set[str] = set()
     for whole in _SPLIT.split(without_exceptions(text)):
