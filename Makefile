@@ -52,6 +52,7 @@ eval: install
 	$(PY) eval/eval_principles.py
 	$(PY) eval/eval_twins.py
 	$(PY) eval/eval_theme_lanes.py
+	$(PY) eval/eval_themes.py
 
 ## Speed and memory benchmarks.
 bench: install
