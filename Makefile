@@ -52,6 +52,7 @@ eval: install
 	$(PY) eval/eval_principles.py
 	$(PY) eval/eval_twins.py
 	$(PY) eval/eval_theme_lanes.py
+	$(PY) eval/eval_themes.py
 	$(PY) eval/eval_cascade_pairs.py
 
 ## Speed and memory benchmarks.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -100,15 +99,12 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     assert "Example:" in result.stdout and "--db" in result.stdout
 
 
-def test_help_is_fast_and_loads_no_database_or_model_code() -> None:
+def test_help_loads_no_database_or_model_code() -> None:
+    """`hoshin --help` must not import the database layer, torch or openpyxl (how fast it starts
+    is a benchmark, bench/bench_cli_startup.py, not a timed test)."""
     code = (
-        "import sys, time; t = time.perf_counter(); import hoshin.cli; "
-        "print(time.perf_counter() - t); "
+        "import sys; import hoshin.cli; "
         "print(any(m.split('.')[0] in ('sqlalchemy', 'torch', 'openpyxl') for m in sys.modules))"
     )
-    started = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    seconds, heavy = done.stdout.split()
-    assert heavy == "False"
-    assert float(seconds) < 0.3, f"importing the CLI took {seconds}s"
-    assert time.perf_counter() - started < 5
+    assert done.stdout.split() == ["False"]

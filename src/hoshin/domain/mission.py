@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from hoshin.domain.text import MISSION_FILLER, STOP_WORDS, content_words, without_exceptions, words
+from hoshin.domain.theme_cuts import extra_cuts, is_receiver_phrase, lead_in_end, protected_spans
 
 __all__ = [
     "MissionModel",
@@ -159,15 +160,27 @@ _LEADING_JOIN = re.compile(r"^(?:and|or|but)\s+", re.I)
 
 
 def _parts(sentence: str) -> list[tuple[int, int, str]]:
-    """(start, end, kind) spans of a sentence, cut at its commas (not those inside a list) and at
-    the marker words; each span inherits the kind of the marker before it and leaves the marker
-    out (a comma keeps the kind it found)."""
-    cuts: list[tuple[int, int, str | None]] = [(m.start(), m.end(), None) for m in _COMMA.finditer(sentence)]
-    cuts += [(m.start(), m.end(), m.group(1).lower()) for m in _MARK.finditer(sentence)]
+    """(start, end, kind) spans of a sentence, cut at its commas (not those inside a list), at
+    the marker words and at the cuts `theme_cuts` finds without one; each span inherits the kind
+    of the marker before it and leaves the marker out (a comma keeps the kind it found)."""
+    # (start, end, marker word or None, kind the cut sets or None)
+    cuts: list[tuple[int, int, str | None, str | None]] = [
+        (m.start(), m.end(), None, None) for m in _COMMA.finditer(sentence)
+    ]
+    protected = protected_spans(sentence)
+    cuts += [
+        (m.start(), m.end(), m.group(1).lower(), None)
+        for m in _MARK.finditer(sentence)
+        if not any(a <= m.start() < b for a, b in protected)
+    ]
+    cuts += [
+        (c.start, c.end, None, c.kind)
+        for c in extra_cuts(sentence, ThemeKind.WHAT, ThemeKind.WHOM, ThemeKind.PRINCIPLE)
+    ]
     spans: list[tuple[int, int, str]] = []
     kind = ThemeKind.WHAT
     last = 0
-    for start, end, marker in sorted(cuts):
+    for start, end, marker, set_kind in sorted(cuts, key=lambda c: (c[0], c[1])):
         if start < last:
             continue
         if marker is not None:
@@ -177,7 +190,9 @@ def _parts(sentence: str) -> list[tuple[int, int, str]]:
             if marker == "to" and before and before[0] in _TO_KEEPERS:
                 continue
         spans.append((last, start, kind))
-        if marker is not None:
+        if set_kind is not None:
+            kind = set_kind
+        elif marker is not None:
             # "We serve families with reliable fridges": after *whom*, "with" brings the *what*.
             kind = ThemeKind.WHAT if marker == "with" and kind == ThemeKind.WHOM else _MARKERS[marker]
         # A participle before "to" stays in its part: "made to last", not "to last".
@@ -216,11 +231,14 @@ def extract_themes(text: str, max_themes: int = 8) -> tuple[Theme, ...]:
 
     One theme per part of the statement: sentences, then the parts of a sentence that commas
     separate (but not the items of a list), then the parts that marker words open ("for", "who",
-    "by" ...). A part too thin to stand alone joins its neighbour, so every theme is a phrase of
-    the statement as written ("made to last and to be repaired", not "repaired")."""
+    "by" ...) and those `theme_cuts` finds without one ("gives *children* *expert care*"). The
+    organisation naming itself ("Our clinic gives") is left out. A part too thin to stand alone
+    joins its neighbour, so every theme is a phrase of the statement as written ("made to last and
+    to be repaired", not "repaired")."""
     themes: list[Theme] = []
     seen: set[str] = set()
-    for sentence in _SPLIT.split(without_exceptions(text)):
+    for whole in _SPLIT.split(without_exceptions(text)):
+        sentence = whole[lead_in_end(whole) :]
         for a, b, piece_kind in _joined(sentence, _parts(sentence)):
             piece = sentence[a:b].strip(" ,-–—\"'“”()[]*")
             piece = _LEADING_JOIN.sub("", piece)  # "and keeps food fresh" -> "keeps food fresh"
@@ -236,11 +254,14 @@ def extract_themes(text: str, max_themes: int = 8) -> tuple[Theme, ...]:
                 and words(piece)[0] in _AUXILIARIES | _KEPT_MARKERS
             ):
                 piece_kind = ThemeKind.HOW
+            name = theme_phrase(piece)
+            if piece_kind == ThemeKind.WHAT and is_receiver_phrase(name):
+                piece_kind = ThemeKind.WHOM  # "to everyone in the valley": who is served
             label = " ".join(found[:5])
             if label in seen:
                 continue
             seen.add(label)
-            themes.append(Theme(name=theme_phrase(piece), text=piece, kind=piece_kind))
+            themes.append(Theme(name=name, text=piece, kind=piece_kind))
     if not themes and text.strip():
         themes.append(Theme(name=theme_phrase(text.strip()), text=text.strip(), kind=ThemeKind.WHAT))
     return tuple(themes[:max_themes])
