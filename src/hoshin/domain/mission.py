@@ -90,9 +90,6 @@ _PRINCIPLE_WORDS = frozenset(
     "planet sustainable sustainability safe safety trust responsible responsibility values value "
     "transparent transparency quality".split()
 )
-# A fragment that ends in "and"/"or" was cut in the middle of a coordination ("Each one is
-# designed and | built by ..."): with a single content word it is a stray verb, not a theme.
-_DANGLING = re.compile(r"\b(?:and|or)\s*$", re.I)
 # A fragment that opens with an auxiliary ("to be repaired") describes how the product is treated,
 # not a thing the organisation makes: it may be a theme, but not a *what* with parts and materials.
 _AUXILIARIES = frozenset("be is are was were been being".split())
@@ -139,11 +136,6 @@ def theme_phrase(piece: str, max_words: int = 8) -> str:
         kept.pop()  # a cut at max_words must not end on "of" or "and"
     phrase = " ".join(kept).strip(" ,;:-–—\"'“”()[]*")
     return phrase or theme_label(piece)
-
-
-def _weak(piece: str, words_in_piece: list[str]) -> bool:
-    """A stray fragment left by the split: one content word cut off before "and"/"or"."""
-    return len(words_in_piece) == 1 and bool(_DANGLING.search(piece))
 
 
 # A comma starts a new part of the statement unless what follows is one word of a list

@@ -9,6 +9,7 @@ from the organisation's other goals. Score and tier do not change, nor do off-mi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -42,7 +43,5 @@ def with_theme_lanes(aligner: Aligner, texts: Sequence[str], batch: ScoredBatch)
         rows = [r for r, name in enumerate(mission.names) if r and name == lane]
         row = rows[int(np.argmax(z[i, rows]))]
         told = aligner.verdict_in_row(texts[i], i, batch.result, mission, row, batch.thresholds)
-        out[i] = Verdict(
-            verdict.score, verdict.tier, told.theme, told.why, verdict.decided_by_example, verdict.example_id
-        )
+        out[i] = replace(verdict, theme=told.theme, why=told.why)
     return out
