@@ -5,6 +5,8 @@ each rule is checked on its own; the last tests run the packaged MiniLM end to e
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from hoshin.domain.component_roles import masked_idioms, read_roles
@@ -132,20 +134,10 @@ def test_without_word_classes_no_roles_are_read() -> None:
 
 @pytest.mark.model
 class TestWithTheModel:
-    @pytest.fixture(scope="class")
-    def embedder(self) -> Embedder:
-        from hoshin.embedding.minilm import MiniLMEmbedder
-
-        return MiniLMEmbedder()
-
-    def present(self, embedder: Embedder, text: str) -> dict[str, str]:
-        from hoshin.service.texts import analyze_missions
-
-        (row,) = analyze_missions([{"id": "m", "text": text}], embedder, with_themes=False)
-        return {name: c["evidence"] for name, c in row["components"].items() if c["present"]}
-
-    def test_customers_products_and_market_no_list_names(self, embedder: Embedder) -> None:
-        found = self.present(embedder, "Engineering the safest lifts for independent pharmacies in Chicago.")
+    def test_customers_products_and_market_no_list_names(
+        self, stated_components: Callable[[str], dict[str, str]]
+    ) -> None:
+        found = stated_components("Engineering the safest lifts for independent pharmacies in Chicago.")
         assert "lifts" in found["products"]
         assert "pharmacies" in found["customers"]
         assert "Chicago" in found["markets"]
@@ -157,7 +149,9 @@ class TestWithTheModel:
         assert [classes[w] for w in ("nurses", "miners", "teachers")] == ["agent"] * 3
         assert classes["hotels"] != "agent" and classes["network"] != "agent"
 
-    def test_in_business_to_save_the_planet_names_no_customer(self, embedder: Embedder) -> None:
-        found = self.present(embedder, "We're in business to save our home planet.")
+    def test_in_business_to_save_the_planet_names_no_customer(
+        self, stated_components: Callable[[str], dict[str, str]]
+    ) -> None:
+        found = stated_components("We're in business to save our home planet.")
         assert "customers" not in found
         assert "public_image" in found

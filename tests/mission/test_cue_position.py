@@ -4,6 +4,8 @@ Domain tests hand the word classes over themselves; the last class runs the pack
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from hoshin.domain.component_roles import masked_idioms, read_roles, word_class
@@ -72,18 +74,6 @@ def test_a_statement_opening_with_a_person_for_someone_offers_their_service() ->
 
 @pytest.mark.model
 class TestWithTheModel:
-    @pytest.fixture(scope="class")
-    def embedder(self) -> Embedder:
-        from hoshin.embedding.minilm import MiniLMEmbedder
-
-        return MiniLMEmbedder()
-
-    def found(self, embedder: Embedder, text: str) -> dict[str, str]:
-        from hoshin.service.texts import analyze_missions
-
-        (row,) = analyze_missions([{"id": "m", "text": text}], embedder, with_themes=False)
-        return {name: c["evidence"] for name, c in row["components"].items() if c["present"]}
-
     def test_kinds_of_business_are_trades_and_generic_organisations_are_not(self, embedder: Embedder) -> None:
         from hoshin.service.texts import _word_classes
 
@@ -93,11 +83,11 @@ class TestWithTheModel:
         assert classes["bakery"].startswith("trade:") and classes["restaurant"].startswith("trade:")
         assert not any(classes[w].startswith("trade") for w in ("company", "organisation", "nurses"))
 
-    def test_the_museum_and_the_bakery_offer_something(self, embedder: Embedder) -> None:
-        assert "products" in self.found(
-            embedder, "The museum exists to collect and share the art of the Pacific."
+    def test_the_museum_and_the_bakery_offer_something(
+        self, stated_components: Callable[[str], dict[str, str]]
+    ) -> None:
+        assert "products" in stated_components(
+            "The museum exists to collect and share the art of the Pacific."
         )
-        assert "products" in self.found(embedder, "We are a family-owned bakery in Leeds.")
-        assert "products" not in self.found(
-            embedder, "Our people are our strength: we hire, train and promote."
-        )
+        assert "products" in stated_components("We are a family-owned bakery in Leeds.")
+        assert "products" not in stated_components("Our people are our strength: we hire, train and promote.")
