@@ -48,10 +48,9 @@ def _knowledge(aligner: Aligner, case: dict[str, Any]) -> list[Result]:
     ]
 
 
-def _cascade(aligner: Aligner, case: dict[str, Any]) -> list[Result]:
-    from hoshin.service.cascade import check_goals
-
-    rows = [
+def cascade_rows(case: dict[str, Any]) -> list[dict[str, str]]:
+    """The acceptance cascade case's goals as the rows `cascade check` and `cascade link` read."""
+    return [
         {
             "id": g["id"],
             "text": g["text"],
@@ -61,6 +60,12 @@ def _cascade(aligner: Aligner, case: dict[str, Any]) -> list[Result]:
         }
         for g in case["goals"]
     ]
+
+
+def _cascade(aligner: Aligner, case: dict[str, Any]) -> list[Result]:
+    from hoshin.service.cascade import check_goals
+
+    rows = cascade_rows(case)
     out = {
         r["id"]: {i["kind"] for i in r["issues"]}
         for r in check_goals(aligner, case["mission"], rows)

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from acceptance import cascade_rows
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from hoshin.data.corpora import background_texts
@@ -248,18 +249,7 @@ def cascade(
     trees = list(_hierarchies(40 if quick else 150)) + [_demo_goals(demo)]
     case = acceptance.get("cascade")
     if case:
-        trees.append(
-            [
-                {
-                    "id": g["id"],
-                    "text": g["text"],
-                    "level": str(g["level"]),
-                    "parent_id": g.get("parent_hint", ""),
-                    "unit": g.get("unit", ""),
-                }
-                for g in case["goals"]
-            ]
-        )
+        trees.append(cascade_rows(case))
     for rows in trees:
         out = link_goals(aligner, rows)
         audit.keep("link", out)
