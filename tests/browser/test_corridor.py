@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -61,9 +62,10 @@ def test_a_strategist_merges_a_group_and_undoes_it(browser, live_server, login) 
     merged = browser.find_element(By.CSS_SELECTOR, "table[aria-labelledby=merged]").text
     assert all(i in merged for i in ids)
     browser.find_element(By.XPATH, f"//button[contains(., 'Undo merge') and contains(., '{ids[0]}')]").click()
-    WebDriverWait(browser, 15).until(
-        lambda d: any("is undone" in p.text for p in d.find_elements(By.CSS_SELECTOR, "p.notice"))
-    )
+    # The merge page's notice goes stale while the undo page loads: a notice found just before the
+    # page is replaced is read again on the next poll instead of failing the test.
+    wait = WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,))
+    wait.until(lambda d: any("is undone" in p.text for p in d.find_elements(By.CSS_SELECTOR, "p.notice")))
     assert f"merge into idea {ids[0]} is undone" in browser.find_element(By.CSS_SELECTOR, "p.notice").text
 
 
@@ -96,7 +98,9 @@ def test_a_strategist_teaches_the_corridor_with_one_click_and_undoes_it(browser,
     browser.find_element(By.CSS_SELECTOR, f"form[action='/ideas/teach/undo'] input[value='{idea}']")
     undo = browser.find_element(By.CSS_SELECTOR, "form[action='/ideas/teach/undo'] button[type=submit]")
     undo.click()
-    wait.until(lambda d: "undone" in d.find_element(By.ID, "teach-result").text)
+    WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: "undone" in d.find_element(By.ID, "teach-result").text
+    )
     assert not browser.find_elements(By.CSS_SELECTOR, ".error")
 
 
