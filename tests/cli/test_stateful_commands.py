@@ -83,6 +83,7 @@ def test_mission_show_analyses_the_stored_mission(demo_url: str) -> None:
         stored = repo.mission(ORG)
         versions = repo.mission_versions(ORG)
     assert current["version"] == stored["version"] and current["text"] == stored["text"]
+    assert current["theme_rules"] == stored["theme_rules"]  # the rules its themes came from
     assert current["components"]["customers"]["present"] and isinstance(current["missing"], list)
     history = rows_of(demo_url, "mission", "show", "--history")
     assert [h["version"] for h in history] == sorted((v["version"] for v in versions), reverse=True)

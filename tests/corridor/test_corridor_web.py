@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from corridor.support import state
+from hoshin.domain.mission import THEME_RULES_VERSION
 from hoshin.service.corridor import score_ideas
 from support import csrf_of
 
@@ -78,6 +79,9 @@ def test_mission_page_previews_then_saves_the_corridor(org: Any) -> None:
         mission["version"] == 2 and mission["focus_areas"] == [focus] and mission["exclusions"] == ["sport"]
     )
     assert {v["mission_version"] for v in org.store.verdicts(org.id, "idea")} == {2}
+    # The saved version's themes are the engine's: the page says under which rules.
+    assert mission["theme_rules"] == THEME_RULES_VERSION
+    assert f"Themes derived under theme rules {THEME_RULES_VERSION}." in client.get("/mission").text
 
 
 def test_viewers_see_the_mission_but_cannot_edit_the_corridor(org: Any) -> None:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, text
 
 from hoshin.service.jobs import JobStore
+from hoshin.service.missions import themes_for_text
 from hoshin.service.verdict_reasons import open_store
 from hoshin.store import HEAD, apply_migrations
 from hoshin.store.migrations import current_version
@@ -211,8 +212,9 @@ def test_migration_11_gives_word_list_themes_a_new_version_of_phrases(store_url:
         repo.add_mission_version(
             "old", statement, themes=old_themes, focus_areas=["door seals"], principles=[{"id": "P1"}]
         )
-        phrase_themes = [{"name": "families across Europe", "text": "families across Europe", "kind": "whom"}]
-        repo.add_mission_version("fresh", statement, themes=phrase_themes)
+        # Phrase themes as the rules of today derive them (older phrase themes are the theme
+        # rules upgrade's work: tests/store/test_theme_rules_upgrade.py).
+        repo.add_mission_version("fresh", statement, themes=themes_for_text(statement))
     engine = create_engine(store_url)
     with engine.begin() as conn:  # back to how migration 10 left the database
         conn.execute(text("DELETE FROM hoshin_migrations WHERE version >= 11"))

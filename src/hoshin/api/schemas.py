@@ -73,6 +73,9 @@ class MissionPublic(_Out):
     focus_areas: list[str] = []
     exclusions: list[str] = []
     themes: list[Any] = []
+    # The generation of the theme rules the themes were derived under; 0: given by people; null:
+    # not known or no themes stored.
+    theme_rules: int | None = None
     principles: list[Any] = []
     brand_attributes: list[Any] = []
     created_at: str

@@ -16,6 +16,8 @@ from hoshin.domain.text import MISSION_FILLER, STOP_WORDS, content_words, withou
 from hoshin.domain.theme_cuts import extra_cuts, is_receiver_phrase, lead_in_end, protected_spans
 
 __all__ = [
+    "THEMES_BY_HAND",
+    "THEME_RULES_VERSION",
     "MissionModel",
     "Theme",
     "ThemeKind",
@@ -25,6 +27,19 @@ __all__ = [
     "theme_label",
     "theme_phrase",
 ]
+
+
+# The generation of the rules that cut a statement into themes: this module's extract_themes and
+# theme_phrase, and theme_cuts. Raise it by one in the same change whenever those rules change
+# which themes a statement gets (a new marker word, a new cut, a different name). Each stored
+# mission version records the generation its themes were derived under, and when a store opens,
+# every organisation whose current version is older gets a version with themes derived again
+# (store/theme_rederivation.py). 1: word lists ("families europe"); 2: phrases of the statement
+# (issue 21, migration 11); 3: comma cuts, thin parts joined, verbs of giving.
+THEME_RULES_VERSION = 3
+# What a mission version records instead when people gave its themes (an import file with its own
+# themes): no generation of the rules applies, so no rule change replaces them.
+THEMES_BY_HAND = 0
 
 
 class ThemeKind:

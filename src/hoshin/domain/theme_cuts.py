@@ -11,7 +11,8 @@ ideas meet with no such word between them, and some marker words do not start a 
 - "software that *small businesses* can *trust with their books*": in a relative clause the words
   before a modal verb are who acts (a receiver), the rest is what they do.
 - "Our clinic gives ...", "At Northwind we move ...": the organisation naming itself is no idea.
-Pure functions over the sentence text; no parser, no I/O.
+Pure functions over the sentence text; no parser, no I/O. A change here that changes the themes a
+statement gets must raise `mission.THEME_RULES_VERSION`, so stored missions get them derived again.
 """
 
 from __future__ import annotations

@@ -164,6 +164,8 @@ def _load(
                 },
                 created_by=str(version.get("created_by") or actor),
                 created_at=version.get("created_at"),
+                # Not known for a backup made before it was recorded: settled when a store opens.
+                theme_rules=_theme_rules(version.get("theme_rules")),
             )
         import_batches(repo, org_id, batches, actor, action="restore", detail={"file": source})
         for checkin in _rows(data.get("checkins", []), source, "checkins"):
@@ -209,3 +211,9 @@ def _open(path: Path, mode: str) -> IO[str]:
         # Text mode, so a text stream; the stubs can only tell that from a literal mode.
         return cast(IO[str], gzip.open(path, mode + "t", encoding="utf-8"))
     return open(path, mode, encoding="utf-8")
+
+
+def _theme_rules(value: Any) -> int | None:
+    """A backed-up version's theme rules generation; None (not known) for anything but a whole
+    number from 0 up."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None

@@ -375,8 +375,10 @@ def image_gap(repo: Repository, org_id: str, aligner: Aligner) -> dict[str, Any]
 
 def mission_analysis(repo: Repository, org_id: str, aligner: Aligner) -> list[dict[str, Any]]:
     """The analysis of every mission version, newest first: `{version, created_at, created_by, text,
-    components, missing, specificity, suggestions, themes, focus_areas, exclusions}`. The corridor
-    is there because a version may change only it: without it two such versions read as identical."""
+    components, missing, specificity, suggestions, themes, theme_rules, focus_areas, exclusions}`.
+    The corridor is there because a version may change only it: without it two such versions read
+    as identical; theme_rules tells a version whose themes were only derived again from the one
+    before (domain.mission.THEME_RULES_VERSION; 0: themes given by people)."""
     versions = repo.mission_versions(org_id)
     if not versions:
         raise NotFoundError("no mission yet: save one on the mission page (or load the demo: `hoshin demo`)")
@@ -393,6 +395,7 @@ def mission_analysis(repo: Repository, org_id: str, aligner: Aligner) -> list[di
                 "created_at": version["created_at"],
                 "created_by": version["created_by"],
                 "text": version["text"],
+                "theme_rules": version.get("theme_rules"),
                 "focus_areas": list(version.get("focus_areas") or []),
                 "exclusions": list(version.get("exclusions") or []),
             }

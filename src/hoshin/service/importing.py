@@ -214,14 +214,19 @@ def _write_mission(repo: Repository, org_id: str, record: dict[str, Any], actor:
     if current is not None:
         # Fields the file leaves out keep their current value.
         wanted = {name: record[name] if name in record else current[name] for name in _MISSION_FIELDS}
+    from hoshin.domain.mission import THEME_RULES_VERSION, THEMES_BY_HAND
+    from hoshin.service.missions import themes_for_text
+
+    derived = themes_for_text(wanted["text"])
     if not record.get("themes"):
         # The engine's themes for this text, so every stored version shows what it is matched against.
-        from hoshin.service.missions import themes_for_text
-
-        wanted["themes"] = themes_for_text(wanted["text"])
+        wanted["themes"] = derived
     if current is not None and all(current[name] == wanted[name] for name in _MISSION_FIELDS):
         return ImportResult("mission", 0, 0)
-    repo.add_mission_version(org_id, created_by=actor, **wanted)
+    # Themes the file brings are a person's unless they are exactly what the rules derive (a file
+    # exported from Hoshin): those given by hand are never replaced when the rules change.
+    rules = THEME_RULES_VERSION if wanted["themes"] == derived else THEMES_BY_HAND
+    repo.add_mission_version(org_id, created_by=actor, theme_rules=rules, **wanted)
     return ImportResult("mission", 1 if current is None else 0, 0 if current is None else 1)
 
 

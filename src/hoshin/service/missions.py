@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model, themes_as_json
+from hoshin.domain.mission import (
+    THEME_RULES_VERSION,
+    MissionModel,
+    Theme,
+    ThemeKind,
+    build_mission_model,
+    themes_as_json,
+)
 from hoshin.domain.principle_examples import clean_examples
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.audit import record_event
@@ -106,6 +113,7 @@ def save_mission(
             principles=list(principles),
             brand_attributes=list(brand_attributes),
             created_by=actor,
+            theme_rules=THEME_RULES_VERSION,
         )
         record_event(
             repo,

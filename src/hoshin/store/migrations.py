@@ -2,7 +2,11 @@
 
 Each migration is a function of an open connection, run inside the same transaction that records
 it, so a failed migration leaves the database at the previous version. `apply_migrations` is called
-whenever a store is opened and by `hoshin init`; on a database at head it does nothing.
+whenever a store is opened and by `hoshin init`; on a database at head it does nothing but one
+check: after the numbered migrations it brings stored mission themes to the current theme rules
+(`theme_rederivation.upgrade_theme_rules`). That step is keyed on a constant of the domain, not on a
+migration number, because the rules change with releases: a numbered migration runs once, but
+every raise of THEME_RULES_VERSION must derive stale themes again.
 
 To change the schema: edit schema.py to the new head, and append a migration here that takes an
 existing database from the previous version to it with explicit DDL (never edit an old one).
@@ -144,6 +148,15 @@ def _m011_themes_as_phrases(conn: Connection) -> None:
     rederive_themes(conn, datetime.now(UTC).isoformat())
 
 
+def _m012_theme_rules(conn: Connection) -> None:
+    """mission_versions.theme_rules: the generation of the theme rules a version's themes were
+    derived under. Versions stored before read null (not known); `upgrade_theme_rules`, run right
+    after the migrations, settles them (a database created at head has the column already)."""
+    have = {c["name"] for c in inspect(conn).get_columns(schema.mission_versions.name)}
+    if "theme_rules" not in have:
+        conn.execute(text("ALTER TABLE mission_versions ADD COLUMN theme_rules INTEGER"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
     (2, "verdict batches", _m002_verdict_batches),
@@ -156,6 +169,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (9, "job table", _m009_job_table),
     (10, "verdict examples", _m010_verdict_examples),
     (11, "themes as phrases", _m011_themes_as_phrases),
+    (12, "theme rules version", _m012_theme_rules),
 ]
 HEAD = MIGRATIONS[-1][0]
 
@@ -187,4 +201,9 @@ def apply_migrations(engine: Engine) -> list[int]:
                 )
             )
             done.append(version)
+        from hoshin.store.theme_rederivation import upgrade_theme_rules
+
+        # Not a numbered migration: it must run again whenever THEME_RULES_VERSION is raised. On a
+        # store whose current versions are all settled it is one query.
+        upgrade_theme_rules(conn, datetime.now(UTC).isoformat())
         return done

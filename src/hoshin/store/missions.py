@@ -31,8 +31,11 @@ class Missions(Organisations):
         created_by: str = "cli",
         created_at: str | None = None,
         version: int | None = None,
+        theme_rules: int | None = None,
     ) -> int:
-        """Store a new mission version (it becomes the current one); returns its number."""
+        """Store a new mission version (it becomes the current one); returns its number.
+        `theme_rules`: the generation of the theme rules that derived `themes`, THEMES_BY_HAND when
+        people gave them, None when not known (domain.mission.THEME_RULES_VERSION)."""
         t = schema.mission_versions
         with self.transaction() as conn:
             self.organisation(org_id)
@@ -53,6 +56,7 @@ class Missions(Organisations):
                     principles=list(principles),
                     created_at=created_at or now_iso(),
                     created_by=created_by,
+                    theme_rules=theme_rules,
                 )
             )
         return version

@@ -79,6 +79,10 @@ mission_versions = Table(
     Column("principles", JSON, nullable=False),
     Column("created_at", String(STAMP), nullable=False),
     Column("created_by", String(NAME), nullable=False),
+    # The generation of the theme rules (domain.mission.THEME_RULES_VERSION) its themes were derived
+    # under; THEMES_BY_HAND (0) when people gave them; null when not known (stored before migration
+    # 12, or no themes stored).
+    Column("theme_rules", Integer),
     PrimaryKeyConstraint("organisation_id", "version"),
 )
 
