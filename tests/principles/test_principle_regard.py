@@ -1,5 +1,6 @@
 """Principles of respect and equal treatment: people sorted and treated worse, contempt shown, and
-"only some" against a principle that covers every one (domain/principle_regard.py, principles.py)."""
+"only some" against a principle that covers every one (domain/principle_regard.py, principles.py);
+and telling others what a privacy principle keeps."""
 
 from __future__ import annotations
 
@@ -104,3 +105,11 @@ def test_with_the_model_sorting_applicants_contradicts_and_anonymising_does_not(
     verdicts = {r["id"]: r["verdict"] for r in out}
     assert verdicts["sorted"] == "contradicts"
     assert verdicts["kept"] != "contradicts" and verdicts["far"] == "unrelated"
+
+
+def test_telling_others_what_a_privacy_principle_keeps_breaks_it() -> None:
+    principle = parse_principle("We protect our patients' privacy.")
+    verdict = judge_principle(principle, ["The nurse told the neighbours which patient had the scan."], [0.3])
+    assert verdict["verdict"] == "contradicts" and "told" in verdict["why"]
+    kept = judge_principle(principle, ["Staff never tell anyone which patient had the scan."], [0.3])
+    assert kept["verdict"] != "contradicts"

@@ -140,7 +140,8 @@ VIOLATE = {
     + cue_list(
         "shared, sold, pass on, passed on, pass, passed, hand over, handed over, give, gave, send, sent, "
         "email, emailed, post, posted, publish, published, out loud, aloud, in public, publicly, "
-        "disclose, disclosed, expose, exposed, leak, leaked, browse, by default",
+        "disclose, disclosed, expose, exposed, leak, leaked, browse, by default, tell, tells, told, reveal, "
+        "reveals, revealed, shout, shouted, call out, called out",
         0.5,
     ),
     # Everyday words of contempt: they break a principle of respect only in a sentence about it.
