@@ -26,6 +26,9 @@ Each set is measured on its own (never pooled, so a gain on one cannot hide a lo
 - eval/principles_heldout5.jsonl: a held-out set in seven more fields (ski resort, translation agency,
   youth sports club, hair salon, ride hailing, winery, dating app), written before the negated-act
   and forbidden-act readings and never tuned on (totals only).
+- eval/principles_heldout6.jsonl: a held-out set in seven more fields (housing association, call
+  centre, coffee roaster, game studio, event venue, dry cleaner, supermarket), written before the
+  respect and equal-treatment readings of principle_regard.py and never tuned on (totals only).
 
 The baseline calls a pair "contradicts" when the cosine similarity of text and principle reaches a
 threshold; it is given its best threshold on this very set (an optimistic baseline), and its
@@ -61,6 +64,7 @@ SETS = [
         "principles_heldout3.jsonl",
         "principles_heldout4.jsonl",
         "principles_heldout5.jsonl",
+        "principles_heldout6.jsonl",
     )
 ]
 

@@ -13,6 +13,7 @@ from hoshin.domain.principle_reach import (
     gives_up_by_itself,
     pressed_or_aimed,
 )
+from hoshin.domain.principles import parse_principle
 from hoshin.service.texts import check_principles
 
 
@@ -110,3 +111,12 @@ def test_close_acts_under_pressure_contradict_and_same_topic_texts_do_not() -> N
     got = check_principles(principle, [{"id": "p", "text": principle}], rows, embedder)
     assert [r["verdict"] for r in got] == list(cases.values()), [r["why"] for r in got]
     assert "rush" in got[0]["why"]
+
+
+def test_a_check_skipped_in_a_sentence_naming_what_the_principle_ranks_lower_is_given_up_for_it() -> None:
+    traded = parse_principle("No deadline justifies unsafe handling of chemicals.").traded_for
+    skipped = tokens("Skip the fume cupboard check today; the grant deadline is Friday.")
+    assert "skip for: deadline" in pressed_or_aimed(skipped, traded)
+    kept = tokens("Never skip the fume cupboard check, whatever the deadline.")
+    assert not any(c.startswith("skip for") for c in pressed_or_aimed(kept, traded))
+    assert not any(c.startswith("skip for") for c in pressed_or_aimed(tokens("Skip the team lunch."), traded))

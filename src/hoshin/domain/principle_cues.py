@@ -39,6 +39,14 @@ _CONCEPT_WORDS = {
     "fairness": "fair, fairness, wage, wages, price, prices, suppliers, farmers, pay, payments, paid, "
     "growers",
     "repair": "repair, repairs, repaired, repairable, spare, parts, technicians, manuals",
+    "animals": "animal, animals, welfare, enclosure, enclosures, habitat, enrichment, yard, cage, cages, "
+    "pen, pens, space, shelter, vet, pain, suffering, distress, comfort, quiet, retreat",
+    # how people are treated face to face, and whether all of them alike (issue 21 item 4)
+    "dignity": "dignity, respect, respectful, disrespect, courtesy, courteous, polite, politely, rude, "
+    "rudely, kindness, patience, patient, humiliate, humiliating, insult, mock, embarrass, embarrassing",
+    "equality": "equal, equally, same, fair, fairly, unfair, everyone, whoever, whatever, background, "
+    "discriminate, discrimination, bias, biased, favour, favor, favouritism, exclude, excluded, "
+    "priority, merit",
 }
 # One sentence per concept, for placing a principle's value among them by meaning.
 CONCEPT_PROTOTYPES = {
@@ -51,6 +59,9 @@ CONCEPT_PROTOTYPES = {
     "customers": "serving customers well and answering their complaints",
     "fairness": "paying fair prices and treating partners fairly",
     "repair": "repairing things so they last instead of replacing them",
+    "dignity": "treating people with dignity, respect and courtesy",
+    "equality": "treat everyone the same whoever they are, whatever background",
+    "animals": "the welfare, health and comfort of the animals in our care",
 }
 CONCEPTS: dict[str, frozenset[str]] = {
     name: frozenset(stem(w.strip()) for w in words.split(",")) for name, words in _CONCEPT_WORDS.items()
@@ -85,13 +96,19 @@ SYNONYMS.update(
         stem("transparent"): "honesty",
         stem("truthful"): "honesty",
         stem("truthfully"): "honesty",
+        # "the same treatment, whoever they are", "whatever their background": everyone alike
+        stem("same"): "equality",
+        stem("whoever"): "equality",
+        stem("background"): "equality",
+        stem("alike"): "equality",
         stem("transparency"): "honesty",
     }
 )
 
 REDUCE = cue_list(
     """cut, cuts, cutting, reduce, reduced, reducing, halve, in half, skip, skipping, drop, remove, eliminate,
-    shorten, fewer, less, loosen, relax, bypass, waive, scrap, stop, cancel, postpone, downgrade, trim,
+    shorten, shrink, shrinks, shrank, fewer, less, loosen, relax, bypass, waive, scrap, stop, cancel,
+    postpone, downgrade, trim,
     lower, weaken, ignore, abolish, outsource, instead of, no longer, without, only one,
     cancelled, canceled, scrapped, stopped, dropped, removed, halved, delay, delays, delayed, postpone,
     postponed, anymore, skipped, disable, disabled, switch off, switched off, turn off, turned off,
@@ -123,7 +140,23 @@ VIOLATE = {
     + cue_list(
         "shared, sold, pass on, passed on, pass, passed, hand over, handed over, give, gave, send, sent, "
         "email, emailed, post, posted, publish, published, out loud, aloud, in public, publicly, "
-        "disclose, disclosed, expose, exposed, leak, leaked, browse, by default",
+        "disclose, disclosed, expose, exposed, leak, leaked, browse, by default, tell, tells, told, reveal, "
+        "reveals, revealed, shout, shouted, call out, called out",
+        0.5,
+    ),
+    # Everyday words of contempt: they break a principle of respect only in a sentence about it.
+    "dignity": cue_list(
+        "mock, mocks, mocked, mocking, ridicule, ridiculed, laugh at, laughed at, laughing at, make fun of, "
+        "made fun of, joke about, joked about, joking about, jokes about, shout at, shouted at, shouting at, "
+        "shout, shouted, yell, yelled, yelling, insult, insulted, insulting, humiliate, humiliated, "
+        "belittle, belittled, talk down to, talked down to, in front of everyone, in front of other, "
+        "in front of the, rude, rudely, disrespect, disrespectful, embarrass, embarrassed, shame, shamed",
+        0.5,
+    ),
+    # Treating some people worse for who they are: the words; principle_regard reads the shapes.
+    "equality": cue_list(
+        "discriminate, discriminated, discriminating, favour, favoured, favor, favored, favouritism, "
+        "favoritism, exclude, excluded, excluding, shut out, bar, barred, blacklist, blacklisted",
         0.5,
     ),
 }
@@ -187,7 +220,8 @@ BELITTLE = cue_list(
     """not worth, isn't worth, is not worth, waste of time, waste of money, luxury, overkill, red tape,
     slow us down, slows us down, slowing us down, holds us up, too expensive, too costly, costs too much,
     cost too much, too slow, too high, nobody can tell, no one can tell, nobody will notice,
-    no one will notice, won't notice, will not notice, fewer people notice, nobody checks, no one checks,
+    no one will notice, won't notice, will not notice, nobody will see, no one will see, nobody will know,
+    no one will know, fewer people notice, nobody checks, no one checks,
     don't need, do not need, can't afford, cannot afford, can do without, nice to have, optional,
     more than it is worth, more than it's worth, not needed"""
 )
@@ -236,6 +270,12 @@ GIVE_UP = [c for c in REDUCE if c.phrase != "without"] + cue_list(
 PRESS_ON = cue_list("rather than, anyway, regardless, still, even though, although, despite")
 PERIL = frozenset(stem(w) for w in "risk risks danger dangerous unsafe harm hazard injury injuries".split())
 HIDING_VERBS = frozenset(stem(w) for w in "hide conceal withhold omit bury cover lie mislead".split())
+# A principle whose act is telling or showing ("We report results as they are", "Every ingredient is
+# listed on the label") protects the truth of what it tells, whatever its words for it.
+TELLING_VERBS = frozenset(
+    stem(w)
+    for w in "report reports disclose discloses list listed publish publishes tell say declare".split()
+)
 PURPOSE = frozenset("so to for until".split())
 LINKS = frozenset("to and or with for".split())
 NEGATING = frozenset("not no never without nobody none".split())

@@ -140,4 +140,10 @@ def pressed_or_aimed(toks: Sequence[Any], traded_for: Collection[str]) -> list[s
         aims = find_cues(after, _AIMS) + find_cues(after, SHAPE_MOTIVE) + find_cues(after, cue.MOTIVE)
         found += [f"done so that: {a.cue.phrase}" for a in aims]
         found += [f"done for: {t.lower}" for t in after if t.stem in traded_for]
+    # something skipped or waived in a sentence that names what the principle ranks lower ("Skip the
+    # waste labelling this week; we have a grant deadline"): given up for it, however it is joined
+    traded = [t.lower for t in toks if t.stem in traded_for]
+    for m in find_cues(toks, cue.REDUCE):
+        if traded and m.cue.phrase in cue.STRONG_GIVE_UP and not is_negated(toks, m.first):
+            found.append(f"{m.cue.phrase} for: {traded[0]}")
     return list(dict.fromkeys(found))

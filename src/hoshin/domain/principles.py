@@ -40,6 +40,7 @@ from hoshin.domain.principle_choice import chosen_against
 from hoshin.domain.principle_circumstance import acted_on_condition
 from hoshin.domain.principle_cues import CONCEPT_PROTOTYPES, CONCEPTS
 from hoshin.domain.principle_reach import CLOSE_TO_BREAK, FAR, breaks_from_afar, pressed_or_aimed
+from hoshin.domain.principle_regard import IMPARTIAL, UNIVERSAL, only_some, treated_unequally
 from hoshin.domain.principle_tradeoff import given_up_by_shape
 
 _GUARDS_LACK = re.compile(
@@ -99,6 +100,8 @@ def parse_principle(text: str, concepts: frozenset[str] = frozenset()) -> Princi
         and stem(m.group(1)) not in cue.GENERIC | traded
     }
     kinds = {cue.SYNONYMS[s] for s in protected if s in cue.SYNONYMS} | (set(concepts) & set(CONCEPTS))
+    if IMPARTIAL.search(text):
+        kinds.add("equality")  # "whatever their background": everyone it covers treated alike
     if forbidden & cue.HIDING_VERBS:
         kinds.add("honesty")  # "we never hide trial results" protects the truth about them
     related = set(protected)
@@ -193,6 +196,10 @@ def _stance(
                 (refused if is_negated(toks, m.first) else violations).append(m.cue.phrase)
     if "honesty" in principle.concepts and _kept_out(toks):
         violations.append("kept out")
+    if principle.concepts & {"equality", "dignity"} and near:  # some treated worse than others
+        violations += treated_unequally(toks)
+    elif near and UNIVERSAL.search(principle.text):  # "every valid claim" against "pay only some"
+        violations += only_some(toks)
     if violations and consent:
         return "supports", hits, consent
     close = close or any(objects.get(phrase, False) for phrase in given_up_objects(sentence))
@@ -216,6 +223,7 @@ def _stance(
     motive_named = bool(_motives(principle, toks))
     pressed = motive_named or bool(find_cues(toks, cue.PRESSURE))
     more_harm: list[str] = []
+    named = False  # some increase acts on what the principle protects, not "the extra nitrogen"
     masked = find_cues(toks, cue.REDUCE + cue.NOT_REDUCING)
     reductions = [m for m in masked if m.cue not in cue.NOT_REDUCING]
     starts = {m.first for m in reductions}
@@ -252,6 +260,7 @@ def _stance(
         elif not is_negated(toks, m.first) and not _motive_after(principle, toks, m.last):
             harm = _harm_after(toks, m.last, principle.related)
             (more_harm if harm else increase).append(m.cue.phrase)
+            named = named or harm or any(t.stem in principle.related for t in toks[m.first : m.last + 4])
     if more_harm and motive and not reduce:
         return "contradicts", hits, more_harm + motive  # more overtime to ship sooner
     increase += more_harm
@@ -260,18 +269,24 @@ def _stance(
     if not refused and not _adds_to_value(principle, toks):
         # the shapes any field gives a value up in: a safeguard loosened, a choice made for money
         # or time, figures dressed up
-        shape = given_up_by_shape(
-            toks, principle.traded_for, "honesty" in principle.concepts, principle.guards_lack
+        # a principle whose act is telling ("Every ingredient is listed on the label") is broken by
+        # facts dressed up too, though its words are not honesty's
+        honest = "honesty" in principle.concepts or (
+            "privacy" not in principle.concepts and bool(principle.protected & cue.TELLING_VERBS)
         )
+        shape = given_up_by_shape(toks, principle.traded_for, honest, principle.guards_lack)
         if shape:
             return "contradicts", hits, shape
+    # an increase of something the principle does not name supports it without a cue word, so that
+    # a purpose that leans to gain may still overrule it (principle_aim)
+    shown = increase if named else []
     if increase and not motive:
-        return "supports", hits, increase
+        return "supports", hits, shown
     given_up = _given_up(principle, sentence, toks, motive, objects)
     if given_up:
         return "contradicts", hits, given_up + motive
     if increase:
-        return "supports", hits, increase
+        return "supports", hits, shown
     return "neutral", hits, []
 
 
