@@ -1,6 +1,6 @@
 """Precision and recall of mission component detection on hand-labelled statements.
 
-Usage:  python eval/eval_components.py [--set all|tuning|heldout|heldout2|heldout3|heldout4|PATH]
+Usage:  python eval/eval_components.py [--set all|tuning|heldout|heldout2|heldout3|heldout4|heldout5|PATH]
                                       [--embedder minilm|hashing] [--errors]
 
 Each line of a set is {"id", "text", "components": [names present], "unclear": [names]}, labelled by
@@ -36,6 +36,7 @@ SETS = {
     "heldout2": Path(__file__).with_name("components_heldout2.jsonl"),
     "heldout3": Path(__file__).with_name("components_heldout3.jsonl"),
     "heldout4": Path(__file__).with_name("components_heldout4.jsonl"),
+    "heldout5": Path(__file__).with_name("components_heldout5.jsonl"),
 }
 
 
