@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 
 from hoshin.domain.lexicon import Token
 
-__all__ = ["done_by_others", "plural_noun_reading", "repeated_slogan"]
+__all__ = ["done_by_others", "names_or_describes_others", "plural_noun_reading", "repeated_slogan"]
 
 # Words after which the next word is a noun: articles, possessive pronouns and numbers.
 _NOUN_BEFORE = frozenset("a an the this that these those its their his her my your every each".split())
@@ -56,6 +56,22 @@ def done_by_others(
     plural = subject.lower.endswith("s") and not subject.lower.endswith("ss")
     found = word_classes.get(subject.lower, "")
     return (proper or plural) and (found in others or found.partition(":")[0] in others)
+
+
+def names_or_describes_others(
+    toks: Sequence[Token], first: int, last: int, word_classes: Mapping[str, str]
+) -> bool:
+    """Whether a value word is part of a name ("the hospital trust", "the Harbour Trust") or says what
+    the people served are like ("a bookshop for curious readers"): no value the organisation holds."""
+    before = toks[first - 1] if first > 0 else None
+    if before is not None and first == last:
+        trade = word_classes.get(before.lower, "").startswith("trade:")
+        titled = toks[first].text[:1].isupper() and before.text[:1].isupper() and first > 1
+        if (trade or titled) and before.end + 1 >= toks[first].start:
+            return True
+    after = toks[last + 1] if last + 1 < len(toks) else None
+    served = after is not None and word_classes.get(after.lower, "") in ("agent", "organisation")
+    return served and any(t.lower == "for" for t in toks[max(0, first - 2) : first])
 
 
 _PARTS = re.compile(r"[,;:.!?]+|\band\b")
