@@ -320,7 +320,15 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             if toks[i - 1].stem and class_of(toks[i - 1], word_classes) == THING:
                 add("products", i - 1)
         if word in _OFFERED_AFTER:
-            head = head_of(THING, phrase_at(text, toks, i + 1))
+            object_phrase = phrase_at(text, toks, i + 1)
+            head = head_of(THING, object_phrase)
+            if head is None and object_phrase:
+                # "We make weather forecasts": a plural the model puts among the abstract words is
+                # still something made ("make a difference" is singular).
+                last = object_phrase[-1]
+                plural = lowers[last].endswith("s") and not lowers[last].endswith("ss")
+                if plural and _may_head(toks[last]) and class_of(toks[last], word_classes) == OTHER:
+                    head = last
             if head is not None:
                 add("products", head)
         made_by = word == "by" and i > 0 and lowers[i - 1] in _MADE

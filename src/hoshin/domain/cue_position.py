@@ -18,7 +18,13 @@ from collections.abc import Mapping, Sequence
 
 from hoshin.domain.lexicon import Token
 
-__all__ = ["done_by_others", "names_or_describes_others", "plural_noun_reading", "repeated_slogan"]
+__all__ = [
+    "done_by_others",
+    "names_or_describes_others",
+    "plural_noun_reading",
+    "repeated_slogan",
+    "terse_commands",
+]
 
 # Words after which the next word is a noun: articles, possessive pronouns and numbers.
 _NOUN_BEFORE = frozenset("a an the this that these those its their his her my your every each".split())
@@ -106,3 +112,27 @@ def _lead(part: str) -> str | None:
     if not words or len(words) > _LONGEST_PART or words[0] in _CLAUSE_OPENERS:
         return None
     return words[0]
+
+
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+_NOT_A_COMMAND = (
+    _LEADING_FILLER | _CLAUSE_OPENERS | frozenset("this these those its their every each".split())
+)
+_FEWEST_COMMANDS = 3
+_LONGEST_COMMAND = 7
+
+
+def terse_commands(text: str) -> str | None:
+    """The statement, when it is three or more short sentences that each open with a command or a
+    bare word ("Listen first. Keep promises. Leave things better than we found them."): a creed of
+    how to behave, not a description of what is sold. None otherwise."""
+    sentences = [s.strip() for s in _SENTENCES.split(text.strip()) if s.strip()]
+    if len(sentences) < _FEWEST_COMMANDS:
+        return None
+    for sentence in sentences:
+        words = sentence.rstrip(".!?").split()
+        if not 1 < len(words) <= _LONGEST_COMMAND or "," in sentence:
+            return None
+        if words[0].lower() in _NOT_A_COMMAND or not words[0][:1].isalpha():
+            return None
+    return text.strip()

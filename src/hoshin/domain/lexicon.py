@@ -292,7 +292,7 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         environment, environmental, green, eco-friendly, conscience, Werte, valeurs, valores, ética, éthique,
         nachhaltig, durable, sostenible, integrität, kind, kindness, brave, curious, curiosity, with heart,
         welcoming, deserve, deserves, respeto, honnêteté, at the centre of, at the center of,
-        at the heart of"""
+        at the heart of, living wage, fair trade, fairtrade, share our profits"""
     )
     + cue_list("value, care, quality, safety, safe, purpose, mission-driven, open, heart", 0.5),
     "self_concept": cue_list(

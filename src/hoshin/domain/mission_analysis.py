@@ -22,6 +22,7 @@ from hoshin.domain.cue_position import (
     names_or_describes_others,
     plural_noun_reading,
     repeated_slogan,
+    terse_commands,
 )
 from hoshin.domain.lexicon import (
     BUZZWORDS,
@@ -186,7 +187,7 @@ def analyze_statement(
             word_classes if name == "philosophy" else None,
         )
         if name == "philosophy" and cue_score < 1.0:
-            slogan = repeated_slogan(text)
+            slogan = repeated_slogan(text) or terse_commands(text)
             if slogan is not None:
                 cue_score, cue_evidence = 1.0, slogan
         if name in roles:
