@@ -135,3 +135,17 @@ def test_a_plural_object_of_a_making_verb_is_made_even_when_abstract() -> None:
     classes = {"forecasts": "other", "difference": "other", "weather": "other"}
     assert roles("We make weather forecasts.", classes)["products"] == ["forecasts"]
     assert "products" not in roles("We make a difference.", classes)
+
+
+def test_an_adjective_for_people_in_a_condition_names_who_is_served() -> None:
+    assert roles("Feeding Glasgow's hungry, one meal at a time.", {})["customers"] == ["hungry"]
+    assert roles("Beds for the homeless in Leeds.", {})["customers"] == ["homeless"]
+    assert "customers" not in roles("Food for hungry children.", {})  # an adjective before its noun
+    assert "customers" not in roles("We never go hungry.", {})
+
+
+def test_a_compound_led_by_a_cue_word_counts_as_that_word() -> None:
+    assert "technology" in present("Science-led skincare, sold in 30 countries.")
+    assert "customers" in present("A customer-focused bank.")
+    assert "technology" not in present("Skincare, sold in 30 countries.")
+    assert "self_concept" in present("A family-owned bakery.")  # other compounds keep their own cue

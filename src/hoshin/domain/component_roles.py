@@ -25,7 +25,13 @@ import numpy as np
 
 from hoshin.domain.cue_position import plural_noun_reading
 from hoshin.domain.lexicon import CONCRETE_NOUNS, Token, phrase_around
-from hoshin.domain.role_claims import GROUPS_OF_STAFF, first_group, list_of_values, owns_itself
+from hoshin.domain.role_claims import (
+    GROUPS_OF_STAFF,
+    first_group,
+    list_of_values,
+    owns_itself,
+    people_by_condition,
+)
 from hoshin.domain.role_phrases import (
     AGENT,
     DETERMINERS,
@@ -379,6 +385,8 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             and _names_a_place(toks, i, lowers)
         ):
             add("markets", i)
+    for i in people_by_condition(text, toks):
+        add("customers", i)
     for i in sorted(superlatives):
         # "the poorest regions" ranks the places served, not the organisation.
         if not any(class_of(toks[j], word_classes) == PLACE for j in range(i + 1, min(i + 3, len(toks)))):

@@ -161,7 +161,7 @@ def analyze_statement(
     profile = profile or SimilarityProfile()
     units = list(units) if units is not None else split_units(text)
     findings: dict[str, ComponentFinding] = {}
-    written = tokens(text)
+    written = _compounds_read(tokens(text))
     toks = masked_idioms(written)
     roles: dict[str, str] = {}
     for role in read_roles(text, toks, word_classes) if word_classes else ():
@@ -210,6 +210,21 @@ def analyze_statement(
     analysis = Analysis(findings, spec, words, readability(text))
     analysis.suggestions = suggestions_for(analysis)
     return analysis
+
+
+# Second halves of a compound that say the first half is what matters ("science-led", "data-driven").
+_LED_BY = frozenset("led driven based powered enabled focused centred centered first".split())
+
+
+def _compounds_read(toks: Sequence[Token]) -> list[Token]:
+    """The tokens with "science-led", "customer-focused" and kin read as their first half, so its cue
+    counts ("science" for technology); every other word keeps its stem."""
+    out = list(toks)
+    for k, t in enumerate(toks):
+        first, dash, last = t.lower.rpartition("-")
+        if dash and first and "-" not in first and last in _LED_BY:
+            out[k] = Token(t.text, first, stem(first), t.start, t.end)
+    return out
 
 
 # Single-word cues of the components a product word could be mistaken for.

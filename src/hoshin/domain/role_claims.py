@@ -12,6 +12,7 @@ from hoshin.domain.lexicon import CONCRETE_NOUNS, Token
 from hoshin.domain.role_phrases import (
     AGENT,
     ORGANISATION,
+    PHRASE_END,
     SERVED_AFTER,
     SERVED_CLASSES,
     THING,
@@ -20,7 +21,7 @@ from hoshin.domain.role_phrases import (
     phrase_at,
 )
 
-__all__ = ["GROUPS_OF_STAFF", "first_group", "list_of_values", "owns_itself"]
+__all__ = ["GROUPS_OF_STAFF", "first_group", "list_of_values", "owns_itself", "people_by_condition"]
 
 # "a team of data scientists": the people the organisation is made of
 GROUPS_OF_STAFF = frozenset({"team", "teams", "crew", "crews", "staff", "group"})
@@ -71,3 +72,26 @@ def list_of_values(
 
 def _opens_part(text: str, toks: Sequence[Token], j: int) -> bool:
     return "," in text[toks[j - 1].end : toks[j].start] or toks[j - 1].lower in ("and", "or")
+
+
+# Adjectives that English uses as nouns for the people in that condition ("the homeless").
+_CONDITIONS = frozenset(
+    "hungry homeless poor sick elderly vulnerable lonely bereaved disabled unemployed needy "
+    "injured displaced dying".split()
+)
+
+
+def people_by_condition(text: str, toks: Sequence[Token]) -> list[int]:
+    """ "Feeding Glasgow's hungry", "shelter for the homeless": an adjective after "the" or a
+    possessive, with no noun after it, names the people served."""
+    out = []
+    for i, t in enumerate(toks):
+        if t.lower not in _CONDITIONS or i == 0:
+            continue
+        before = toks[i - 1].lower
+        if before != "the" and not before.endswith(("'s", "’s")):
+            continue
+        ends = i + 1 == len(toks) or toks[i + 1].lower in PHRASE_END
+        if ends or any(ch in text[t.end : toks[i + 1].start] for ch in ",;:.!?()—–\n"):
+            out.append(i)
+    return out
