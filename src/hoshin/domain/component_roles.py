@@ -24,7 +24,33 @@ from dataclasses import dataclass
 import numpy as np
 
 from hoshin.domain.cue_position import plural_noun_reading
-from hoshin.domain.lexicon import Token, phrase_around
+from hoshin.domain.lexicon import CONCRETE_NOUNS, Token, phrase_around
+from hoshin.domain.role_claims import (
+    GROUPS_OF_STAFF,
+    first_group,
+    list_of_values,
+    owns_itself,
+    people_by_condition,
+)
+from hoshin.domain.role_phrases import (
+    AGENT,
+    DETERMINERS,
+    ORGANISATION,
+    OTHER,
+    PERSON,
+    PHRASE_END,
+    PLACE,
+    SERVED_AFTER,
+    SERVED_CLASSES,
+    THING,
+    TRADE,
+    bare_word,
+    class_of,
+    conjuncts,
+    is_trade,
+    phrase_at,
+    word_class,
+)
 
 __all__ = [
     "IDIOMS",
@@ -40,17 +66,8 @@ __all__ = [
     "word_class",
 ]
 
-AGENT, ORGANISATION, THING, PLACE, OTHER = "agent", "organisation", "thing", "place", "other"
-PERSON = "person"  # prototypes that tell a person from an organisation among the agents
-# A kind of business named by what it offers ("bakery", "clinic", "bookshop"): an organisation one
-# can serve, and, where the statement names itself so, what is offered.
-# A trade word keeps its class for every other reading, written "trade:<class>" ("trade:place" for
-# "museum": one still works "in museums").
-TRADE = "trade"
-# Who can be served: a person or an organisation. Only a person can be on the staff.
-_SERVED_CLASSES = frozenset({AGENT, ORGANISATION})
 # Who, as the subject of a value word, is someone other than the organisation ("customers trust").
-OTHERS_AS_SUBJECT = _SERVED_CLASSES | {PLACE, TRADE}
+OTHERS_AS_SUBJECT = SERVED_CLASSES | {PLACE, TRADE}
 
 # Generic category words, never the words of any one statement: a word belongs to the class whose
 # three closest prototypes are closest on average.
@@ -110,24 +127,15 @@ IDIOMS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("come", "home"), "home"),
     (("back", "home"), "home"),
     (("on", "the", "market"), "market"),
+    # "a family business" names the owners, not families served
+    (("family", "business"), "family"),
+    (("family", "business"), "business"),
+    (("family", "company"), "family"),
+    (("family", "firm"), "family"),
     (("to", "market"), "market"),
 )
 _IDIOM_WORDS = frozenset({"family-owned", "family-run", "home-grown", "homegrown"})
 
-_DETERMINERS = frozenset(
-    "the a an our their its his her your every each all any more most some many this that these those "
-    "one two three four five ten hundred hundreds thousand thousands million millions billion "
-    "billions".split()
-)
-# Words that end the phrase after a trigger: a new clause, a preposition, a conjunction.
-_PHRASE_END = frozenset(
-    "that who which whose where when while because so to in at by with without from on of into "
-    "through across around throughout and or but as than we they it is are be".split()
-)
-_SERVED_AFTER = frozenset(
-    "for serve serves serving served help helps helping supply supplies supplying let lets "
-    "enable enables enabling empower empowers empowering".split()
-)
 _PARTNER = frozenset({"partner", "partners", "provider", "supplier", "friend"})
 _OFFERED_AFTER = frozenset(
     "make makes making build builds building design designs designing produce produces producing "
@@ -161,15 +169,6 @@ class RoleFinding:
     evidence: str  # the phrase around it, as written
 
 
-def bare_word(token: Token) -> str:
-    """The token lower-cased without a possessive ending ("world's" -> "world")."""
-    word = token.lower
-    for ending in ("'s", "’s", "s'", "s’"):
-        if word.endswith(ending) and len(word) > len(ending) + 1:
-            return word[: -len(ending)] + ("s" if ending.startswith("s") else "")
-    return word
-
-
 def masked_idioms(toks: Sequence[Token]) -> list[Token]:
     """The tokens with the words of known idioms blanked (empty stem), so no cue matches them."""
     out = list(toks)
@@ -191,7 +190,7 @@ def masked_in_house(toks: Sequence[Token]) -> list[Token]:
     for i in range(len(toks) - 1):
         if toks[i].lower == "own" and i > 0 and toks[i - 1].lower in ("our", "its"):
             for j in range(i + 1, min(i + 4, len(toks))):
-                if toks[j].lower in _PHRASE_END:
+                if toks[j].lower in PHRASE_END:
                     break
                 out[j] = _blank(toks[j])
     return out
@@ -203,7 +202,7 @@ def _blank(token: Token) -> Token:
 
 def role_words(toks: Sequence[Token]) -> set[str]:
     """The words whose class `read_roles` may need: every word that could head a phrase."""
-    return {bare_word(t) for t in toks if t.lower not in _DETERMINERS and t.lower not in _PHRASE_END}
+    return {bare_word(t) for t in toks if t.lower not in DETERMINERS and t.lower not in PHRASE_END}
 
 
 def classify_words(
@@ -230,6 +229,10 @@ def classify_words(
         for k, word in enumerate(words):
             if out[word] == AGENT and organisation[k] > person[k]:
                 out[word] = ORGANISATION
+            elif out[word] != AGENT and person[k] >= scores[k].max() + _CLEARLY_A_PERSON:
+                # Trades and professions ("engineers", "technicians") sit far from the collective
+                # agent words (communities, institutions) but clearly nearest the words for people.
+                out[word] = AGENT
     if TRADE in prototype_vectors:
         # A person stays a person ("our dentists" are staff); anything else closer to the kinds of
         # business than to every class names a trade.
@@ -241,6 +244,8 @@ def classify_words(
 
 
 _AGENT_KINDS = frozenset({PERSON, ORGANISATION})
+# How much nearer the person prototypes than every class a word must be to name a person.
+_CLEARLY_A_PERSON = 0.05
 
 
 def _closest_mean(vectors: np.ndarray, prototypes: np.ndarray, n: int) -> np.ndarray:
@@ -265,7 +270,7 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
     def served_head(indices: Sequence[int], places: bool = True) -> int | None:
         # Who is served: people or organisations other than staff, or a kind of place written in
         # lower case ("for cities", "small towns"): its people and councils, not a market's name.
-        head = head_of(_SERVED_CLASSES, indices)
+        head = head_of(SERVED_CLASSES, indices)
         if head is not None and (bare_word(toks[head]) not in _NOT_STAFF or lowers[head] in _SERVED_ANYWAY):
             return head
         head = head_of(PLACE, indices) if places else None
@@ -277,23 +282,28 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
         # English noun phrases end in their head ("the world's developers", "durable park benches"):
         # the last word of the class is the head; words ending in -ing or -ly are rarely heads.
         kinds = {kind} if isinstance(kind, str) else kind
-        heads = [j for j in indices if _may_head(toks[j]) and _class(toks[j], word_classes) in kinds]
+        heads = [j for j in indices if _may_head(toks[j]) and class_of(toks[j], word_classes) in kinds]
         return heads[-1] if heads else None
 
     lowers = [t.lower for t in toks]
+    superlatives = set(_superlatives(toks, lowers))
     for i, word in enumerate(lowers):
         after_partner = word in ("of", "to", "for") and i > 0 and lowers[i - 1] in _PARTNER
-        served = word in _SERVED_AFTER and not (word == "for" and i > 0 and lowers[i - 1] in _FOR_AS_OBJECT)
+        served = word in SERVED_AFTER and not (word == "for" and i > 0 and lowers[i - 1] in _FOR_AS_OBJECT)
         if served or after_partner:
-            heads = [served_head(phrase) for phrase in _conjuncts(text, toks, i + 1)]
+            heads = [served_head(phrase) for phrase in conjuncts(text, toks, i + 1)]
             served_heads = [h for h in heads if h is not None]
             if served_heads:
                 add("customers", served_heads[0])
                 served_at.update(served_heads)  # "for banks and hospitals": all of them are served
-        if word == "that" and i > 0 and (lowers[i - 1] == "so" or _class(toks[i - 1], word_classes) == THING):
+        if (
+            word == "that"
+            and i > 0
+            and (lowers[i - 1] == "so" or class_of(toks[i - 1], word_classes) == THING)
+        ):
             # "filters that small towns can afford", "so that clinics can use them": the subject of
             # a clause about what is offered is who uses it.
-            head = served_head(_phrase(text, toks, i + 1))
+            head = served_head(phrase_at(text, toks, i + 1))
             if head is not None and head > i + 1:
                 add("customers", head)
         # Verbs the triggers above do not already read ("serve", "make", "hire" and kin).
@@ -301,22 +311,30 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
         if not read_above and lowers[i + 1 : i + 2] != ["our"] and _acts_on_object(text, toks, i, lowers):
             # "We fly people", "Connecting people", "to keep 2 billion people moving": the people
             # the organisation acts on are the ones it serves, a thing it acts on is what it offers.
-            head = served_head(_phrase(text, toks, i + 1), places=False)
+            head = served_head(phrase_at(text, toks, i + 1), places=False)
             if head is not None:
                 add("customers", head)
-            head = head_of(THING, _phrase(text, toks, i + 1))
+            head = head_of(THING, phrase_at(text, toks, i + 1))
             if head is not None:
                 add("products", head)
-        if word == "we" and 0 < i < len(lowers) - 1 and lowers[i + 1] in _SERVED_AFTER:
+        if word == "we" and 0 < i < len(lowers) - 1 and lowers[i + 1] in SERVED_AFTER:
             # "the pharmacies we supply": the phrase before "we" is who is served.
-            if toks[i - 1].stem and _class(toks[i - 1], word_classes) in _SERVED_CLASSES:
+            if toks[i - 1].stem and class_of(toks[i - 1], word_classes) in SERVED_CLASSES:
                 add("customers", i - 1)
         if word == "we" and 0 < i < len(lowers) - 1 and _acts_on_object(text, toks, i + 1, lowers):
             # "every parcel we carry", "the bread we bake": the thing before "we" is what is offered.
-            if toks[i - 1].stem and _class(toks[i - 1], word_classes) == THING:
+            if toks[i - 1].stem and class_of(toks[i - 1], word_classes) == THING:
                 add("products", i - 1)
         if word in _OFFERED_AFTER:
-            head = head_of(THING, _phrase(text, toks, i + 1))
+            object_phrase = phrase_at(text, toks, i + 1)
+            head = head_of(THING, object_phrase)
+            if head is None and object_phrase:
+                # "We make weather forecasts": a plural the model puts among the abstract words is
+                # still something made ("make a difference" is singular).
+                last = object_phrase[-1]
+                plural = lowers[last].endswith("s") and not lowers[last].endswith("ss")
+                if plural and _may_head(toks[last]) and class_of(toks[last], word_classes) == OTHER:
+                    head = last
             if head is not None:
                 add("products", head)
         made_by = word == "by" and i > 0 and lowers[i - 1] in _MADE
@@ -324,19 +342,54 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
         if (word in _WORKERS_AFTER and as_verb) or made_by:
             # "our pharmacists", not "our own satellite network": staff are people. "built and
             # maintained by people who live there": whoever makes what is offered works there.
-            head = head_of(_SERVED_CLASSES, _phrase(text, toks, i + 1))
+            phrase = phrase_at(text, toks, i + 1)
+            if word == "our":
+                phrase = first_group(phrase, toks, word_classes)  # "Our nurses visit patients"
+            head = head_of(SERVED_CLASSES, phrase)
             if (
                 head is not None
-                and _class(toks[head], word_classes) == AGENT
+                and class_of(toks[head], word_classes) == AGENT
                 and (bare_word(toks[head]) not in _NOT_STAFF or (made_by and lowers[head] == "people"))
                 and not toks[head].text[:1].isupper()
             ):
                 add("employees", head)
-        if _may_head(toks[i]) and _class(toks[i], word_classes) == PLACE and _names_a_place(toks, i, lowers):
+        if word == "of" and i > 0 and lowers[i - 1] in GROUPS_OF_STAFF:
+            # "a team of data scientists": the people the organisation is made of
+            head = head_of(AGENT, phrase_at(text, toks, i + 1))
+            if head is not None and bare_word(toks[head]) not in _NOT_STAFF:
+                add("employees", head)
+        if word == "independent" and owns_itself(text, toks, i, word_classes):
+            add("self_concept", i)
+        if (
+            word == "the"
+            and 1 < i < len(toks) - 1
+            and lowers[i - 1] in ("be", "are")
+            and lowers[i - 2] in ("to", "we")
+            and not superlatives.intersection((i + 1, i + 2))  # read below: "the most trusted"
+        ):
+            # "To be the airline people choose first", "We are the only company that": one of a kind
+            add("self_concept", i + 1)
+        if (
+            i > 0
+            and lowers[i - 1] == "we"
+            and lowers[i + 1 : i + 2] in (["to"], ["for"])
+            and word not in _NOT_OFFERED
+            and _may_be_verb(toks[i], word)
+            and served_head(phrase_at(text, toks, i + 2), places=False) is not None
+        ):
+            # "We lend to people the banks turn away": with no object, the verb itself is the service
+            add("products", i)
+        if (
+            _may_head(toks[i])
+            and class_of(toks[i], word_classes) == PLACE
+            and _names_a_place(toks, i, lowers)
+        ):
             add("markets", i)
-    for i in _superlatives(toks, lowers):
+    for i in people_by_condition(text, toks):
+        add("customers", i)
+    for i in sorted(superlatives):
         # "the poorest regions" ranks the places served, not the organisation.
-        if not any(_class(toks[j], word_classes) == PLACE for j in range(i + 1, min(i + 3, len(toks)))):
+        if not any(class_of(toks[j], word_classes) == PLACE for j in range(i + 1, min(i + 3, len(toks)))):
             add("self_concept", i)
     for i, word in enumerate(lowers[:-1]):
         # "the world's developers", "the safest lifts in the world": the whole world is the market.
@@ -344,13 +397,22 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             word.endswith(("'s", "’s")) or (i > 1 and lowers[i - 2] == "in")
         ):
             add("markets", i)
-    opening_phrase = _phrase(text, toks, 0, allow_commas=True)
+    opening_phrase = phrase_at(text, toks, 0, allow_commas=True)
     opening = head_of(THING, opening_phrase)
-    if opening is not None:
+    values = list_of_values(text, toks, opening_phrase, word_classes)
+    if opening is not None and not values:
         add("products", opening)
-    for i in _offered_by_trade(text, toks, opening_phrase, word_classes, served_at):
+    not_trades = served_at | set(opening_phrase) if values else served_at
+    for i in _offered_by_trade(text, toks, opening_phrase, word_classes, not_trades):
         add("products", i)
     return found
+
+
+# Verbs of "we ... to/for someone" that name no service.
+_NOT_OFFERED = frozenset(
+    "work works exist exists belong belongs listen listens answer answers care cares matter matters "
+    "stand stands speak speaks talk talks look looks".split()
+)
 
 
 def _offered_by_trade(
@@ -369,25 +431,35 @@ def _offered_by_trade(
         for i, t in enumerate(toks)
         if i not in served
         and _may_head(t)
-        and _is_trade(t, word_classes)
+        and is_trade(t, word_classes)
         and not _acts_on_object(text, toks, i, lowers)  # "we hire, train and promote": a verb
     ]
     if opening and toks[0].lower in ("a", "an"):
         before_for = [j - 1 for j in opening if lowers[j] == "for" and j - 1 in opening]
         last = before_for[0] if before_for else None
-        if last is not None and _class(toks[last], word_classes) == AGENT and lowers[last] not in _NOT_STAFF:
+        if (
+            last is not None
+            and class_of(toks[last], word_classes) == AGENT
+            and lowers[last] not in _NOT_STAFF
+        ):
             out.append(last)
+        elif last is not None and last - 1 in opening and class_of(toks[last], word_classes) == ORGANISATION:
+            # "An accounting firm for musicians", "A software company for ...": the modifier is the trade
+            modifier = toks[last - 1]
+            if modifier.lower.endswith("ing") or modifier.stem in CONCRETE_NOUNS:
+                out.append(last - 1)
     return out
 
 
 # Words after "we" that are no verb of acting on someone.
 _NOT_ACTION = frozenset(
     "are is were was be been will would can could shall should may might must do does did have has had "
-    "also always all each both".split()
+    # verbs that say what the organisation is, not what it does to someone ("to remain a company")
+    "remain remains stay stays become becomes also always all each both".split()
 )
 
 
-_NOT_A_VERB = _DETERMINERS | _PHRASE_END
+_NOT_A_VERB = DETERMINERS | PHRASE_END
 
 
 def _acts_on_object(text: str, toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:
@@ -447,7 +519,9 @@ def _may_head(token: Token) -> bool:
 _NOT_A_ROLE = frozenset(
     "stakeholders stakeholder peers competitors competition rivals own within profits "
     # words about the statement itself, not about what is offered
-    "vision mission purpose aim goal goals ambition drive".split()
+    "vision mission purpose aim goal goals ambition drive "
+    # pronouns name no kind of customer, place or product ("who work for us")
+    "us we them you it".split()
 )
 
 _SERVED_ANYWAY = frozenset({"people", "everyone", "families", "customers", "clients", "users", "patients"})
@@ -485,53 +559,3 @@ def _names_a_place(toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool
     while before > 0 and lowers[before] in ("the", "every", "each", "all"):
         before -= 1  # "in the valley", "across every county"
     return proper or (before >= 0 and lowers[before] in _PLACE_BEFORE)
-
-
-def _phrase(
-    text: str, toks: Sequence[Token], start: int, allow_commas: bool = False, reach: int = 4
-) -> list[int]:
-    """The words of the short phrase that starts at `start`, determiners skipped, up to a clause break."""
-    if 0 < start < len(toks) and any(
-        ch in text[toks[start - 1].end : toks[start].start] for ch in ",;:.!?()—–\n"
-    ):
-        return []  # "to collect, protect and share": the word before the comma has no phrase after it
-    i = start
-    while i < len(toks) and toks[i].lower in _DETERMINERS:
-        i += 1
-    out: list[int] = []
-    marks = ";:.!?()—–\n" if allow_commas else ",;:.!?()—–\n"
-    for j in range(i, min(len(toks), i + reach)):
-        if toks[j].lower in _PHRASE_END:
-            break
-        out.append(j)
-        if j + 1 < len(toks) and any(ch in text[toks[j].end : toks[j + 1].start] for ch in marks):
-            break
-    return out
-
-
-def _conjuncts(text: str, toks: Sequence[Token], start: int) -> list[list[int]]:
-    """The phrase at `start` and those joined to it by "and" or "or" ("for animals and the people who
-    love them"): each may be the one that names who is served."""
-    phrases = [_phrase(text, toks, start)]
-    while len(phrases) < 3 and phrases[-1]:
-        after = phrases[-1][-1] + 1
-        if after >= len(toks) or toks[after].lower not in ("and", "or"):
-            break
-        if any(ch in text[toks[after - 1].end : toks[after].start] for ch in ";:.!?()—–\n"):
-            break
-        phrases.append(_phrase(text, toks, after + 1))
-    return phrases
-
-
-def _class(token: Token, word_classes: Mapping[str, str]) -> str | None:
-    return word_class(word_classes, bare_word(token))
-
-
-def _is_trade(token: Token, word_classes: Mapping[str, str]) -> bool:
-    return word_classes.get(bare_word(token), "").startswith(TRADE + ":")
-
-
-def word_class(word_classes: Mapping[str, str], word: str) -> str | None:
-    """The class of `word` for reading roles: a trade word's own class ("trade:place" -> "place")."""
-    found = word_classes.get(word)
-    return found.partition(":")[2] if found and found.startswith(TRADE + ":") else found

@@ -18,7 +18,13 @@ from collections.abc import Mapping, Sequence
 
 from hoshin.domain.lexicon import Token
 
-__all__ = ["done_by_others", "plural_noun_reading", "repeated_slogan"]
+__all__ = [
+    "done_by_others",
+    "names_or_describes_others",
+    "plural_noun_reading",
+    "repeated_slogan",
+    "terse_commands",
+]
 
 # Words after which the next word is a noun: articles, possessive pronouns and numbers.
 _NOUN_BEFORE = frozenset("a an the this that these those its their his her my your every each".split())
@@ -58,6 +64,22 @@ def done_by_others(
     return (proper or plural) and (found in others or found.partition(":")[0] in others)
 
 
+def names_or_describes_others(
+    toks: Sequence[Token], first: int, last: int, word_classes: Mapping[str, str]
+) -> bool:
+    """Whether a value word is part of a name ("the hospital trust", "the Harbour Trust") or says what
+    the people served are like ("a bookshop for curious readers"): no value the organisation holds."""
+    before = toks[first - 1] if first > 0 else None
+    if before is not None and first == last:
+        trade = word_classes.get(before.lower, "").startswith("trade:")
+        titled = toks[first].text[:1].isupper() and before.text[:1].isupper() and first > 1
+        if (trade or titled) and before.end + 1 >= toks[first].start:
+            return True
+    after = toks[last + 1] if last + 1 < len(toks) else None
+    served = after is not None and word_classes.get(after.lower, "") in ("agent", "organisation")
+    return served and any(t.lower == "for" for t in toks[max(0, first - 2) : first])
+
+
 _PARTS = re.compile(r"[,;:.!?]+|\band\b")
 _LEADING_FILLER = frozenset({"a", "an", "the", "our"})
 # Parts that open with these are clauses ("we teach, we discover"), not verbless phrases.
@@ -90,3 +112,27 @@ def _lead(part: str) -> str | None:
     if not words or len(words) > _LONGEST_PART or words[0] in _CLAUSE_OPENERS:
         return None
     return words[0]
+
+
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+_NOT_A_COMMAND = (
+    _LEADING_FILLER | _CLAUSE_OPENERS | frozenset("this these those its their every each".split())
+)
+_FEWEST_COMMANDS = 3
+_LONGEST_COMMAND = 7
+
+
+def terse_commands(text: str) -> str | None:
+    """The statement, when it is three or more short sentences that each open with a command or a
+    bare word ("Listen first. Keep promises. Leave things better than we found them."): a creed of
+    how to behave, not a description of what is sold. None otherwise."""
+    sentences = [s.strip() for s in _SENTENCES.split(text.strip()) if s.strip()]
+    if len(sentences) < _FEWEST_COMMANDS:
+        return None
+    for sentence in sentences:
+        words = sentence.rstrip(".!?").split()
+        if not 1 < len(words) <= _LONGEST_COMMAND or "," in sentence:
+            return None
+        if words[0].lower() in _NOT_A_COMMAND or not words[0][:1].isalpha():
+            return None
+    return text.strip()

@@ -271,7 +271,7 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         innovate, cutting-edge, state-of-the-art, automation, cloud, internet, online, platform,
         biotechnology,
         algorithms, analytics, robotics, sensors, patented, patents, laboratory, lab, computers, computer,
-        open-source, open source, scientists, researchers, Technologie, tecnología,
+        open-source, open source, scientists, researchers, 3D printing, 3D-printed, Technologie, tecnología,
         tecnologia, technologie"""
     ),
     "growth": cue_list(
@@ -291,7 +291,8 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         equality, inclusion, inclusive, diversity, justice, human rights, sustainability, sustainable, planet,
         environment, environmental, green, eco-friendly, conscience, Werte, valeurs, valores, ética, éthique,
         nachhaltig, durable, sostenible, integrität, kind, kindness, brave, curious, curiosity, with heart,
-        welcoming, deserve, deserves, respeto, honnêteté"""
+        welcoming, deserve, deserves, respeto, honnêteté, at the centre of, at the center of,
+        at the heart of, living wage, fair trade, fairtrade, share our profits"""
     )
     + cue_list("value, care, quality, safety, safe, purpose, mission-driven, open, heart", 0.5),
     "self_concept": cue_list(
@@ -300,7 +301,9 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         number one,
         excellence, excel, expert, experts, expertise, specialist, specialists, know-how, heritage, tradition,
         since, renowned, trusted brand, first choice, strength, strengths, competence, only company,
-        proven, experience, decades of, craftsmanship, meilleur, führend, líder"""
+        proven, experience, decades of, craftsmanship, meilleur, führend, líder,
+        family business, family company, family firm, family-owned, family-run, cooperative,
+        co-operative, co-op, employee-owned, worker-owned, owned by"""
     )
     + cue_list("best, the best, world-class", 0.5),
     "public_image": cue_list(
@@ -310,7 +313,9 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         a better world, make a difference, positive impact, impact, give back, charity, philanthropy,
         humanity,
         mankind, the common good, hunger, poverty, homelessness, inequality, pollution, landfill, earth,
-        recycle, recycles, recycling, for good, towns,
+        recycle, recycles, recycling, for good, towns, renewable, renewables, clean energy, low-energy,
+        low-carbon, zero-carbon, net zero, energy use, organic, wildlife, biodiversity, habitats,
+        wetlands, pollinators, without harming, hungry,
         responsibly, responsible business, welfare, wellbeing of society, Gesellschaft,
         société, sociedad, comunidad, Umwelt"""
     )
@@ -321,7 +326,7 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         workplace, place to work, great place to work, employer, hire, hiring, train, training our,
         develop our
         people, jobs, advisers, bakers, our own drivers, engineers and craftspeople, craftspeople,
-        craftsmen, artisans, volunteers, Mitarbeiter,
+        craftsmen, artisans, volunteers, people who work, who work for us, who work here, Mitarbeiter,
         Mitarbeitende, employés, empleados, dipendenti, medewerkers, collaborateurs, équipe"""
     )
     + cue_list("people who, team, skilled, talented, built by, made by, handmade", 0.5),

@@ -17,7 +17,13 @@ from typing import Any
 import numpy as np
 
 from hoshin.domain.component_roles import OTHERS_AS_SUBJECT, masked_idioms, masked_in_house, read_roles
-from hoshin.domain.cue_position import done_by_others, plural_noun_reading, repeated_slogan
+from hoshin.domain.cue_position import (
+    done_by_others,
+    names_or_describes_others,
+    plural_noun_reading,
+    repeated_slogan,
+    terse_commands,
+)
 from hoshin.domain.lexicon import (
     BUZZWORDS,
     COMPONENT_CUES,
@@ -155,7 +161,8 @@ def analyze_statement(
     profile = profile or SimilarityProfile()
     units = list(units) if units is not None else split_units(text)
     findings: dict[str, ComponentFinding] = {}
-    toks = masked_idioms(tokens(text))
+    written = _compounds_read(tokens(text))
+    toks = masked_idioms(written)
     roles: dict[str, str] = {}
     for role in read_roles(text, toks, word_classes) if word_classes else ():
         if role.component == "products" and stem(role.word) in _OTHER_COMPONENT_STEMS:
@@ -167,6 +174,9 @@ def analyze_statement(
             if name == "customers"
             else _without_world_as_market(toks)
             if name == "public_image"
+            # "family-owned", "family-run" are blanked as idioms for the other components only
+            else written
+            if name == "self_concept"
             else toks
         )
         cue_score, cue_evidence = _cue_evidence(
@@ -177,7 +187,7 @@ def analyze_statement(
             word_classes if name == "philosophy" else None,
         )
         if name == "philosophy" and cue_score < 1.0:
-            slogan = repeated_slogan(text)
+            slogan = repeated_slogan(text) or terse_commands(text)
             if slogan is not None:
                 cue_score, cue_evidence = 1.0, slogan
         if name in roles:
@@ -202,6 +212,21 @@ def analyze_statement(
     return analysis
 
 
+# Second halves of a compound that say the first half is what matters ("science-led", "data-driven").
+_LED_BY = frozenset("led driven based powered enabled focused centred centered first".split())
+
+
+def _compounds_read(toks: Sequence[Token]) -> list[Token]:
+    """The tokens with "science-led", "customer-focused" and kin read as their first half, so its cue
+    counts ("science" for technology); every other word keeps its stem."""
+    out = list(toks)
+    for k, t in enumerate(toks):
+        first, dash, last = t.lower.rpartition("-")
+        if dash and first and "-" not in first and last in _LED_BY:
+            out[k] = Token(t.text, first, stem(first), t.start, t.end)
+    return out
+
+
 # Single-word cues of the components a product word could be mistaken for.
 _OTHER_COMPONENT_STEMS = frozenset(
     cue.stems[0]
@@ -217,7 +242,9 @@ def _without_staff(toks: Sequence[Token]) -> list[Token]:
     out = masked_in_house(toks)
     for m in find_cues(toks, COMPONENT_CUES["employees"]):
         if m.cue.weight >= 1.0:
-            for k in range(m.first, m.last + 1):
+            # "the people who work for us": whoever the clause is about is staff too
+            first = m.first - 1 if m.first > 0 and toks[m.first].lower == "who" else m.first
+            for k in range(first, m.last + 1):
                 out[k] = Token(toks[k].text, toks[k].lower, "", toks[k].start, toks[k].end)
     return out
 
@@ -260,7 +287,10 @@ def _cue_evidence(
         # Cues with the same stems ("fair", "fairly", "fairness") are one cue to the matcher: the
         # match stands if the words as written are a form of any of them, with that one's weight.
         written = [t.lower for t in toks[m.first : m.last + 1]]
-        if subjects is not None and done_by_others(toks, m.first, subjects, OTHERS_AS_SUBJECT):
+        if subjects is not None and (
+            done_by_others(toks, m.first, subjects, OTHERS_AS_SUBJECT)
+            or names_or_describes_others(toks, m.first, m.last, subjects)
+        ):
             continue
         weights = [
             cue.weight
