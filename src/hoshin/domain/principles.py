@@ -21,7 +21,7 @@ principle's value is also placed among the known concepts by meaning, so "accura
 bring the checks and the cares of their kind.
 
 Agreement and unrelatedness are kept apart from contradiction on purpose: without a cue that gives
-something up, a text is never called a contradiction, however close it is.
+something up, this reading never calls a text a contradiction, however close (principle_meaning may).
 """
 
 from __future__ import annotations

@@ -27,8 +27,10 @@ CONCEDED_VALUE = 0.08
 def aim_leanings(
     principles: Sequence[str], sentences: Sequence[str], embedder: Embedder
 ) -> list[dict[tuple[str, str], str]]:
-    """Per principle, for every (kind, clause) of the sentences: "gain", "value" or "" (see the
-    domain module). A concession is read only for a principle that names what it ranks lower."""
+    """Per principle, for every (kind, clause) of the sentences: "gain", "care" (an aim not for
+    gain and closer to the principle's value than to what it ranks lower), "value" or "" (see the
+    domain module). A concession, or an aim for the value, is read only for a principle that names
+    what it ranks lower."""
     found = list(dict.fromkeys(c for s in sentences for c in clauses(s)))
     if not found:
         return [{} for _ in principles]
@@ -54,6 +56,10 @@ def aim_leanings(
         for k, (kind, clause) in enumerate(found):
             if kind == AIM and leans_to_gain[k]:
                 leaning[(kind, clause)] = "gain"
+            elif kind == AIM and traded[n] and to_value[n, k] >= CONCEDED_VALUE:
+                # done for the value itself ("so the crew can rest"); only the reading by meaning
+                # asks (principle_meaning)
+                leaning[(kind, clause)] = "care"
             elif kind == CONCEDED and traded[n] and to_value[n, k] >= CONCEDED_VALUE:
                 leaning[(kind, clause)] = "value"
         out.append(leaning)

@@ -18,8 +18,11 @@ from hoshin.domain.component_roles import WORD_CLASS_PROTOTYPES, classify_words,
 from hoshin.domain.lexicon import STOPWORDS, split_sentences, split_units, tokens
 from hoshin.domain.mission_analysis import PROTOTYPES, SimilarityProfile, analyze_statement
 from hoshin.domain.principle_acts import with_act_broken
+from hoshin.domain.principle_aim import AIM
+from hoshin.domain.principle_aim import clauses as aim_clauses
 from hoshin.domain.principle_attribution import ATTRIBUTION_MARGIN, CLEARLY_CLOSE, attribute_contradictions
 from hoshin.domain.principle_examples import EXAMPLE_CLOSE, clean_examples, closest_example, with_example
+from hoshin.domain.principle_meaning import given_up_prototype, with_meaning
 from hoshin.domain.principle_reach import CLOSE_TO_BREAK, MOTIVE_NEAR, MOTIVE_PHRASES
 from hoshin.domain.principles import (
     CONCEPT_PROTOTYPES,
@@ -200,6 +203,15 @@ def check_principles(
     principle_vecs = vectors[: len(principles)]
     example_vecs = vectors[len(principles) : len(principles) + len(example_texts)]
     sentence_vecs = vectors[len(principles) + len(example_texts) :]
+    # each principle given up (principle_meaning), only for the model its margins were measured on;
+    # a batch of its own, so the batch above stays what it is for every other model
+    given_up_vecs = (
+        embedder.embed(
+            [given_up_prototype(value_phrase(p["text"]), traded_phrase(p["text"])) for p in principles]
+        )
+        if measured and principles
+        else None
+    )
     starts = np.cumsum([0] + [len(kept) for kept in examples])
     # other models than the measured one count only near-identical wording as the same example
     example_close = EXAMPLE_CLOSE if measured else 0.9
@@ -241,11 +253,34 @@ def check_principles(
                 to_examples = vecs @ example_vecs[starts[n] : starts[n + 1]].T
                 match = closest_example(sentences, examples[n], to_examples.tolist())
                 judgement = with_example(judgement, match, example_close)
+            if (
+                given_up_vecs is not None
+            ):  # the last resort: what no reading nor example decided, read by meaning
+                whole = vecs.mean(axis=0)  # the text as a whole: one short aside must not decide
+                whole = whole / (np.linalg.norm(whole) or 1.0)
+                judgement = with_meaning(
+                    judgement,
+                    sentences,
+                    [float(s) for s in sims],
+                    [float(s) for s in vecs @ given_up_vecs[n]],
+                    (float(whole @ p_vec), float(whole @ given_up_vecs[n])),
+                    [_read_by_words(s, aims[n] if aims else {}) for s in sentences],
+                )
             judgements.append(judgement)
         attributed = attribute_contradictions(judgements, closeness, ids, margin, clearly_close)
         for principle_id, judgement in zip(ids, attributed, strict=True):
             out.append({"id": row["id"], "principle": principle_id, **judgement})
     return out
+
+
+def _read_by_words(sentence: str, leanings: Mapping[tuple[str, str], str]) -> bool:
+    """True when the word readings already weighed what the sentence does and found no breach, so
+    the reading by meaning must not overrule them: it names an aim that leans to the value ("so the
+    crew can rest"), or it cuts or drops something, whose object the readings measured against the
+    value ("Cut the electricity used to build one fridge by 30%" against "Every watt counts")."""
+    aims = [clause for kind, clause in aim_clauses(sentence) if kind == AIM]
+    cared = any(leanings.get((AIM, clause)) == "care" for clause in aims)
+    return cared or bool(given_up_objects(sentence))
 
 
 # Parsed principles, by model and principle texts: every idea the app stores is checked against the
