@@ -1,6 +1,6 @@
 """Precision and recall of mission component detection on hand-labelled statements.
 
-Usage:  python eval/eval_components.py [--set all|tuning|heldout|heldout2|heldout3|heldout4|heldout5|PATH]
+Usage:  python eval/eval_components.py [--set all|tuning|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|PATH]
                                       [--embedder minilm|hashing] [--errors]
 
 Each line of a set is {"id", "text", "components": [names present], "unclear": [names]}, labelled by
@@ -40,6 +40,7 @@ SETS = {
     "heldout3": Path(__file__).with_name("components_heldout3.jsonl"),
     "heldout4": Path(__file__).with_name("components_heldout4.jsonl"),
     "heldout5": Path(__file__).with_name("components_heldout5.jsonl"),
+    "heldout6": Path(__file__).with_name("components_heldout6.jsonl"),
 }
 
 
