@@ -1,6 +1,6 @@
 """Precision and recall of mission component detection on hand-labelled statements.
 
-Usage:  python eval/eval_components.py [--set all|tuning|heldout|heldout2|heldout3|heldout4|heldout5|heldout6|PATH]
+Usage:  python eval/eval_components.py [--set all|tuning|heldout|heldout2..heldout6|PATH]
                                       [--embedder minilm|hashing] [--errors]
 
 Each line of a set is {"id", "text", "components": [names present], "unclear": [names]}, labelled by
