@@ -27,11 +27,13 @@ from hoshin.domain.cue_position import plural_noun_reading
 from hoshin.domain.lexicon import CONCRETE_NOUNS, Token, phrase_around
 from hoshin.domain.role_claims import (
     GROUPS_OF_STAFF,
+    PEOPLE_READ_AS_THINGS,
     first_group,
     list_of_values,
     owns_itself,
     people_by_condition,
 )
+from hoshin.domain.role_claims import superlatives as find_superlatives
 from hoshin.domain.role_phrases import (
     AGENT,
     DETERMINERS,
@@ -51,6 +53,7 @@ from hoshin.domain.role_phrases import (
     phrase_at,
     word_class,
 )
+from hoshin.domain.role_verbs import listed_and_third_person_verbs, made_before, trains_for_others
 
 __all__ = [
     "IDIOMS",
@@ -135,26 +138,25 @@ IDIOMS: tuple[tuple[tuple[str, ...], str], ...] = (
     (("to", "market"), "market"),
 )
 _IDIOM_WORDS = frozenset({"family-owned", "family-run", "home-grown", "homegrown"})
+# Words before "care" that name a service of health or social care, not a value.
+_KINDS_OF_CARE = frozenset(
+    "cancer maternity dental eye child elderly social palliative hospice foster respite patient primary "
+    "urgent intensive emergency nursing personal residential day pet skin foot health hospital "
+    "mental end-of-life".split()
+)
 
 _PARTNER = frozenset({"partner", "partners", "provider", "supplier", "friend"})
 _OFFERED_AFTER = frozenset(
     "make makes making build builds building design designs designing produce produces producing "
     "sell sells selling offer offers offering provide provides providing deliver delivers delivering "
-    "engineer engineers engineering manufacture manufactures manufacturing into".split()
+    "engineer engineers engineering manufacture manufactures manufacturing into grow grows".split()
 )
 _WORKERS_AFTER = frozenset({"our", "pay", "pays", "paying", "hire", "hires", "train", "trains"})
-# Participles of making and running what is offered: "made by", "run by" name who does the work
-# ("trusted by", "owned by", "loved by", "tested by" name others).
-_MADE = frozenset(
-    "made built designed produced crafted baked brewed grown engineered manufactured maintained run "
-    "operated staffed taught written delivered cooked sewn woven knitted developed created "
-    "assembled repaired serviced".split()
-)
 # People who are not staff even when they are "ours".
 _NOT_STAFF = frozenset(
     "customers customer clients client members member users user shareholders shareholder investors "
     "owners partners communities community neighbours neighbors children families family guests "
-    "patients readers people everyone we us".split()
+    "patients readers people everyone we us membership".split()
 )
 # Words after which a place-like word names where the organisation works ("in", "this town").
 _PLACE_BEFORE = frozenset(
@@ -174,8 +176,8 @@ def masked_idioms(toks: Sequence[Token]) -> list[Token]:
     out = list(toks)
     lowers = [t.lower for t in toks]
     for i in range(len(toks)):
-        if lowers[i] in _IDIOM_WORDS:
-            out[i] = _blank(toks[i])
+        if lowers[i] in _IDIOM_WORDS or (lowers[i] == "care" and i > 0 and lowers[i - 1] in _KINDS_OF_CARE):
+            out[i] = _blank(toks[i])  # "cancer care" is a service, not the value "care"
         for idiom, blanked in IDIOMS:
             if tuple(lowers[i : i + len(idiom)]) == idiom:
                 j = i + idiom.index(blanked)
@@ -223,6 +225,7 @@ def classify_words(
     classes = list(groups)
     scores = np.stack([_closest_mean(vectors, groups[c], 3) for c in classes], axis=1)
     out = {word: classes[int(np.argmax(row))] for word, row in zip(words, scores, strict=True)}
+    out.update({word: AGENT for word in words if word in PEOPLE_READ_AS_THINGS})
     if PERSON in prototype_vectors and ORGANISATION in prototype_vectors:
         person = _closest_mean(vectors, np.asarray(prototype_vectors[PERSON]), 2)
         organisation = _closest_mean(vectors, np.asarray(prototype_vectors[ORGANISATION]), 2)
@@ -259,10 +262,15 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
     `toks` may have idiom words blanked (empty stem, see masked_idioms): those play no role."""
     found: list[RoleFinding] = []
     served_at: set[int] = set()
+    staff_at: set[int] = set()
 
     def add(component: str, index: int) -> None:
         if component == "customers":
             served_at.add(index)
+        if component == "employees":
+            staff_at.add(index)
+        elif component == "products" and index in staff_at:
+            return  # "Our mechanics are trained by ...": the staff named are not what is offered
         found.append(
             RoleFinding(component, toks[index].text, phrase_around(text, toks, index, index, reach=3))
         )
@@ -286,7 +294,11 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
         return heads[-1] if heads else None
 
     lowers = [t.lower for t in toks]
-    superlatives = set(_superlatives(toks, lowers))
+    superlatives = set(find_superlatives(toks, lowers))
+    plain = [
+        i for i, t in enumerate(toks) if _may_be_verb(t, lowers[i]) and _acts_plainly(text, toks, i, lowers)
+    ]
+    verbs = listed_and_third_person_verbs(text, toks, plain)
     for i, word in enumerate(lowers):
         after_partner = word in ("of", "to", "for") and i > 0 and lowers[i - 1] in _PARTNER
         served = word in SERVED_AFTER and not (word == "for" and i > 0 and lowers[i - 1] in _FOR_AS_OBJECT)
@@ -308,11 +320,15 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
                 add("customers", head)
         # Verbs the triggers above do not already read ("serve", "make", "hire" and kin).
         read_above = served or word in _OFFERED_AFTER or word in _WORKERS_AFTER
-        if not read_above and lowers[i + 1 : i + 2] != ["our"] and _acts_on_object(text, toks, i, lowers):
+        if (
+            not read_above
+            and lowers[i + 1 : i + 2] != ["our"]
+            and _acts_on_object(text, toks, i, lowers, verbs)
+        ):
             # "We fly people", "Connecting people", "to keep 2 billion people moving": the people
             # the organisation acts on are the ones it serves, a thing it acts on is what it offers.
             head = served_head(phrase_at(text, toks, i + 1), places=False)
-            if head is not None:
+            if head is not None and word not in _OPENS_OWN:
                 add("customers", head)
             head = head_of(THING, phrase_at(text, toks, i + 1))
             if head is not None:
@@ -321,7 +337,7 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             # "the pharmacies we supply": the phrase before "we" is who is served.
             if toks[i - 1].stem and class_of(toks[i - 1], word_classes) in SERVED_CLASSES:
                 add("customers", i - 1)
-        if word == "we" and 0 < i < len(lowers) - 1 and _acts_on_object(text, toks, i + 1, lowers):
+        if word == "we" and 0 < i < len(lowers) - 1 and _acts_on_object(text, toks, i + 1, lowers, verbs):
             # "every parcel we carry", "the bread we bake": the thing before "we" is what is offered.
             if toks[i - 1].stem and class_of(toks[i - 1], word_classes) == THING:
                 add("products", i - 1)
@@ -337,9 +353,11 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
                     head = last
             if head is not None:
                 add("products", head)
-        made_by = word == "by" and i > 0 and lowers[i - 1] in _MADE
+        made_by = word == "by" and made_before(text, toks, i)
         as_verb = not plural_noun_reading(toks, i, word[:-1])  # "Denmark's trains" train nobody
-        if (word in _WORKERS_AFTER and as_verb) or made_by:
+        if word in ("train", "trains") and trains_for_others(text, toks, i):
+            add("products", i)  # "We train nurses for hospitals across Wales": training is the service
+        elif (word in _WORKERS_AFTER and as_verb) or made_by:
             # "our pharmacists", not "our own satellite network": staff are people. "built and
             # maintained by people who live there": whoever makes what is offered works there.
             phrase = phrase_at(text, toks, i + 1)
@@ -392,13 +410,25 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
         if not any(class_of(toks[j], word_classes) == PLACE for j in range(i + 1, min(i + 3, len(toks)))):
             add("self_concept", i)
     for i, word in enumerate(lowers[:-1]):
-        # "the world's developers", "the safest lifts in the world": the whole world is the market.
+        # "the world's developers", "the safest lifts in the world", "lead the world": the whole world
+        # is the market.
         if bare_word(toks[i]) == "world" and (
-            word.endswith(("'s", "’s")) or (i > 1 and lowers[i - 2] == "in")
+            word.endswith(("'s", "’s"))
+            or (i > 1 and lowers[i - 2] == "in")
+            or (i > 1 and lowers[i - 1] == "the" and lowers[i - 2] in ("lead", "leads", "leading"))
         ):
             add("markets", i)
     opening_phrase = phrase_at(text, toks, 0, allow_commas=True)
     opening = head_of(THING, opening_phrase)
+    before_for = next((j - 1 for j in opening_phrase[2:] if lowers[j] == "for"), None)
+    if (
+        before_for is not None
+        and lowers[before_for].endswith("ing")
+        and class_of(toks[before_for], word_classes) == THING
+    ):
+        opening = (
+            before_for  # "Recycled plastic fencing for farms": a noun in -ing before "for" heads the phrase
+        )
     values = list_of_values(text, toks, opening_phrase, word_classes)
     if opening is not None and not values:
         add("products", opening)
@@ -407,6 +437,10 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
         add("products", i)
     return found
 
+
+# Verbs whose object is the organisation's own outlets ("open twenty new stores", "runs cafes"), not
+# whom it serves.
+_OPENS_OWN = frozenset("open opens opening close closes closing run runs running own owns owning".split())
 
 # Verbs of "we ... to/for someone" that name no service.
 _NOT_OFFERED = frozenset(
@@ -462,7 +496,9 @@ _NOT_ACTION = frozenset(
 _NOT_A_VERB = DETERMINERS | PHRASE_END
 
 
-def _acts_on_object(text: str, toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:
+def _acts_on_object(
+    text: str, toks: Sequence[Token], i: int, lowers: Sequence[str], verbs: frozenset[int] = frozenset()
+) -> bool:
     """Whether word i is a verb the organisation does to something that follows: the word after "we",
     the verb of a sentence that opens with "to ..." or with an "-ing" word, or a later verb of a list
     that starts with one ("to collect, protect and share the art": the verbs share the object)."""
@@ -472,8 +508,8 @@ def _acts_on_object(text: str, toks: Sequence[Token], i: int, lowers: Sequence[s
     for _ in range(_LONGEST_VERB_LIST):
         if not _may_be_verb(toks[j], lowers[j]):
             return False
-        if _acts_plainly(text, toks, j, lowers):
-            return True
+        if j in verbs or _acts_plainly(text, toks, j, lowers):
+            return True  # `verbs`: third-person and listed verbs (role_verbs)
         previous = j - 2 if j > 1 and lowers[j - 1] in ("and", "or") else j - 1
         listed = previous < j - 1 or (previous >= 0 and "," in text[toks[previous].end : toks[j].start])
         if previous < 0 or not listed:
@@ -521,35 +557,12 @@ _NOT_A_ROLE = frozenset(
     # words about the statement itself, not about what is offered
     "vision mission purpose aim goal goals ambition drive "
     # pronouns name no kind of customer, place or product ("who work for us")
-    "us we them you it".split()
+    "us we them you it "
+    # money the organisation takes in, not people ("to grow sales")
+    "sales".split()
 )
 
 _SERVED_ANYWAY = frozenset({"people", "everyone", "families", "customers", "clients", "users", "patients"})
-
-
-# Words in -est that are no superlatives.
-_NOT_SUPERLATIVE = frozenset(
-    "interest forest harvest rest test west guest nest request contest chest quest crest protest "
-    "honest modest earnest manifest invest digest suggest arrest".split()
-)
-
-
-def _superlatives(toks: Sequence[Token], lowers: Sequence[str]) -> list[int]:
-    """ "the most trusted partner", "the quietest dishwashers": a claim to be better than the rest.
-
-    Only a superlative that qualifies a following word counts ("deserve the best" claims nothing)."""
-    out = []
-    for i in range(1, len(toks) - 1):
-        if lowers[i - 1] not in ("the", "our", "world's", "world’s"):
-            continue
-        word = lowers[i]
-        if word == "most" and i + 2 < len(toks):
-            out.append(i + 1)
-        elif word.endswith("est") and len(word) > 5 and word not in _NOT_SUPERLATIVE:
-            out.append(i)
-        elif word in ("best", "leading", "largest", "first"):
-            out.append(i)
-    return out
 
 
 def _names_a_place(toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:

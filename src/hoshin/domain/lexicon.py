@@ -254,7 +254,8 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         Brazil, Mexico, Canada, Kenya, Nigeria, Egypt, South Africa, Indonesia, Vietnam, Philippines,
         USA, United States,
         every continent, every country, countries, markets, market, region, regions, emerging markets,
-        city, cities, rural, urban, metropolitan, neighbourhood, Bavaria, California, Texas, London, Paris,
+        city, cities, rural, urban, metropolitan, neighbourhood, continents, county, counties, borough,
+        province, provinces, Bavaria, California, Texas, London, Paris,
         Berlin, Tokyo, New York, Welt, monde, mundo, mondo, Europa, weltweit, mondial"""
     )
     + cue_list(
@@ -271,7 +272,8 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         innovate, cutting-edge, state-of-the-art, automation, cloud, internet, online, platform,
         biotechnology,
         algorithms, analytics, robotics, sensors, patented, patents, laboratory, lab, computers, computer,
-        open-source, open source, scientists, researchers, 3D printing, 3D-printed, Technologie, tecnología,
+        open-source, open source, scientists, researchers, 3D printing, 3D-printed, chips, microchips,
+        semiconductors, Technologie, tecnología,
         tecnologia, technologie"""
     ),
     "growth": cue_list(
@@ -280,7 +282,7 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         earnings, long-term success, sustainable growth, survive, survival, expand, expansion, market share,
         economic value, value for our owners, dividend, Wachstum, croissance, crecimiento, rentable"""
     )
-    + cue_list("grow, growing, long-term, thrive, lead the market", 0.5),
+    + cue_list("grow, growing, long-term, thrive, lead the market, sales", 0.5),
     "philosophy": cue_list(
         """values, our values, core values, beliefs, believe, belief, integrity, honesty, honest, ethics,
         ethical, ethically,
@@ -303,7 +305,7 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         since, renowned, trusted brand, first choice, strength, strengths, competence, only company,
         proven, experience, decades of, craftsmanship, meilleur, führend, líder,
         family business, family company, family firm, family-owned, family-run, cooperative,
-        co-operative, co-op, employee-owned, worker-owned, owned by"""
+        co-operative, co-op, employee-owned, worker-owned, owned by, than anyone else, than any other"""
     )
     + cue_list("best, the best, world-class", 0.5),
     "public_image": cue_list(
@@ -315,7 +317,8 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         mankind, the common good, hunger, poverty, homelessness, inequality, pollution, landfill, earth,
         recycle, recycles, recycling, for good, towns, renewable, renewables, clean energy, low-energy,
         low-carbon, zero-carbon, net zero, energy use, organic, wildlife, biodiversity, habitats,
-        wetlands, pollinators, without harming, hungry,
+        wetlands, pollinators, without harming, hungry, less waste, less plastic,
+        fewer chemicals, fewer pesticides,
         responsibly, responsible business, welfare, wellbeing of society, Gesellschaft,
         société, sociedad, comunidad, Umwelt"""
     )
@@ -326,7 +329,8 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         workplace, place to work, great place to work, employer, hire, hiring, train, training our,
         develop our
         people, jobs, advisers, bakers, our own drivers, engineers and craftspeople, craftspeople,
-        craftsmen, artisans, volunteers, people who work, who work for us, who work here, Mitarbeiter,
+        craftsmen, artisans, volunteers, people who work, who work for us, who work here, our drivers,
+        Mitarbeiter,
         Mitarbeitende, employés, empleados, dipendenti, medewerkers, collaborateurs, équipe"""
     )
     + cue_list("people who, team, skilled, talented, built by, made by, handmade", 0.5),

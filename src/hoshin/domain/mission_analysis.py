@@ -39,6 +39,7 @@ from hoshin.domain.lexicon import (
     stem,
     tokens,
 )
+from hoshin.domain.role_verbs import trains_for_others
 from hoshin.domain.word_forms import is_form_of
 
 __all__ = [
@@ -177,6 +178,8 @@ def analyze_statement(
             # "family-owned", "family-run" are blanked as idioms for the other components only
             else written
             if name == "self_concept"
+            else _without_training_for_others(text, toks)
+            if name == "employees"
             else toks
         )
         cue_score, cue_evidence = _cue_evidence(
@@ -247,6 +250,17 @@ def _without_staff(toks: Sequence[Token]) -> list[Token]:
             for k in range(first, m.last + 1):
                 out[k] = Token(toks[k].text, toks[k].lower, "", toks[k].start, toks[k].end)
     return out
+
+
+def _without_training_for_others(text: str, toks: Sequence[Token]) -> list[Token]:
+    """The tokens with "train" blanked where it trains people for someone else ("We train nurses for
+    hospitals"): a service offered, not the care an employer takes of its own staff."""
+    return [
+        Token(t.text, t.lower, "", t.start, t.end)
+        if t.lower in ("train", "trains") and trains_for_others(text, toks, k)
+        else t
+        for k, t in enumerate(toks)
+    ]
 
 
 def _without_world_as_market(toks: Sequence[Token]) -> list[Token]:
@@ -324,8 +338,14 @@ def _verb_cues() -> frozenset[str]:
 _VERB_CUES = _verb_cues()
 
 
+# Cue words that count only as written: "returns" (on money), never "to return the river".
+_ONLY_AS_WRITTEN = frozenset({"returns"})
+
+
 def _written_as(written: Sequence[str], cue: Cue, noun: bool) -> bool:
     words = [t.lower for t in tokens(cue.phrase)]
+    if words[0] in _ONLY_AS_WRITTEN:
+        return list(written) == words
     return len(words) == len(written) and all(
         is_form_of(w, c, noun=noun) for w, c in zip(written, words, strict=True)
     )

@@ -21,10 +21,37 @@ from hoshin.domain.role_phrases import (
     phrase_at,
 )
 
-__all__ = ["GROUPS_OF_STAFF", "first_group", "list_of_values", "owns_itself", "people_by_condition"]
+__all__ = [
+    "GROUPS_OF_STAFF",
+    "PEOPLE_READ_AS_THINGS",
+    "first_group",
+    "list_of_values",
+    "owns_itself",
+    "people_by_condition",
+    "superlatives",
+]
+
+# Trades of people the model puts among things ("drivers" near device drivers, "mechanics" near
+# physics): always people, so "our drivers" are staff and "for drivers" are served.
+PEOPLE_READ_AS_THINGS = frozenset(
+    "driver drivers mechanic mechanics conductors cleaners cooks fitters installers pickers".split()
+)
 
 # "a team of data scientists": the people the organisation is made of
-GROUPS_OF_STAFF = frozenset({"team", "teams", "crew", "crews", "staff", "group"})
+GROUPS_OF_STAFF = frozenset(
+    {
+        "team",
+        "teams",
+        "crew",
+        "crews",
+        "staff",
+        "group",
+        "cooperative",
+        "co-operative",
+        "co-op",
+        "partnership",
+    }
+)
 
 
 def first_group(phrase: Sequence[int], toks: Sequence[Token], word_classes: Mapping[str, str]) -> list[int]:
@@ -93,5 +120,30 @@ def people_by_condition(text: str, toks: Sequence[Token]) -> list[int]:
             continue
         ends = i + 1 == len(toks) or toks[i + 1].lower in PHRASE_END
         if ends or any(ch in text[t.end : toks[i + 1].start] for ch in ",;:.!?()—–\n"):
+            out.append(i)
+    return out
+
+
+# Words in -est that are no superlatives.
+_NOT_SUPERLATIVE = frozenset(
+    "interest forest harvest rest test west guest nest request contest chest quest crest protest "
+    "honest modest earnest manifest invest digest suggest arrest".split()
+)
+
+
+def superlatives(toks: Sequence[Token], lowers: Sequence[str]) -> list[int]:
+    """ "the most trusted partner", "the quietest dishwashers": a claim to be better than the rest.
+
+    Only a superlative that qualifies a following word counts ("deserve the best" claims nothing)."""
+    out = []
+    for i in range(1, len(toks) - 1):
+        if lowers[i - 1] not in ("the", "our", "world's", "world’s"):
+            continue
+        word = lowers[i]
+        if word == "most" and i + 2 < len(toks):
+            out.append(i + 1)
+        elif word.endswith("est") and len(word) > 5 and word not in _NOT_SUPERLATIVE:
+            out.append(i)
+        elif word in ("best", "leading", "largest", "first"):
             out.append(i)
     return out

@@ -1,0 +1,149 @@
+"""Verbs the organisation does that the plain readings of component_roles miss.
+
+component_roles reads a verb as something the organisation does when it follows "we", "to", or opens
+a sentence in -ing. Two common shapes escape that:
+
+- A sentence about the organisation in the third person: "The college welcomes adults", "The
+  council's library service lends books". The first word in -s after a short subject that opens
+  the sentence is its verb.
+- Later verbs of a list whose objects sit between them: "we prevent fires, answer every call and
+  keep residents safe", "lends books, runs reading groups and gives free access to ...". A word of
+  the same form (plain, -s or -ing) right after a comma or "and" in the same sentence is one more
+  verb of the same subject.
+
+Without a tagger this is a guess by position and form; a noun of a list ("boats, ships and barges")
+can pass for a verb, but its "object" then is the next item's conjunction, which names nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hoshin.domain.lexicon import CONCRETE_NOUNS, Token
+from hoshin.domain.role_phrases import DETERMINERS, PHRASE_END
+
+__all__ = ["listed_and_third_person_verbs", "made_before", "trains_for_others"]
+
+# A list of verbs is read for at most this many verbs, over at most this many words: as far as
+# component_roles reads a list back, and no quadratic walk over a very long comma list.
+_LONGEST_LIST = 6
+_LIST_REACH = 40
+# How many words a subject may have before its verb ("The council's library service lends").
+_LONGEST_SUBJECT = 5
+_SUBJECT_OPENERS = frozenset({"the", "our", "this"})
+# Words in -s that are no verbs of a third-person subject.
+_NOT_VERBS = frozenset("is was has does its this thus us plus as always perhaps".split())
+
+
+def listed_and_third_person_verbs(
+    text: str, toks: Sequence[Token], first_verbs: Sequence[int]
+) -> frozenset[int]:
+    """Indices of words that act as the organisation's verbs: third-person verbs after an opening
+    subject, and the later verbs of a list that starts at one of `first_verbs` or at those."""
+    found = set(_third_person_verbs(text, toks))
+    listed: set[int] = set()
+    for start in sorted(set(first_verbs) | found):
+        if start not in listed:
+            listed.update(_listed_after(text, toks, start))
+    return frozenset(found | listed)
+
+
+def _third_person_verbs(text: str, toks: Sequence[Token]) -> list[int]:
+    out = []
+    for start in range(len(toks)):
+        if not _opens_sentence(text, toks, start) or toks[start].lower not in _SUBJECT_OPENERS:
+            continue
+        for j in range(start + 1, min(len(toks), start + 1 + _LONGEST_SUBJECT)):
+            if _breaks_before(text, toks, j) or toks[j].lower in PHRASE_END:
+                break
+            word = toks[j].lower
+            if "'" in word or "’" in word:
+                continue  # "the council's library"
+            if word.endswith("s") and not word.endswith("ss"):
+                # The verb of a singular subject, with an object after it ("welcomes adults").
+                singular = not toks[j - 1].lower.endswith("s") or toks[j - 1].lower.endswith("ss")
+                if _verb_form(toks, j) and singular and j > start + 1:
+                    out.append(j)
+                break
+    return out
+
+
+def _listed_after(text: str, toks: Sequence[Token], start: int) -> list[int]:
+    """Words after a comma or "and" in the sentence of verb `start` that share its form."""
+    form = _form(toks[start].lower)
+    out: list[int] = []
+    for j in range(start + 2, min(len(toks), start + _LIST_REACH)):
+        if len(out) >= _LONGEST_LIST - 1:
+            break
+        if any(ch in text[toks[j - 1].end : toks[j].start] for ch in ".!?;:"):
+            break
+        joined = toks[j - 1].lower == "and" or "," in text[toks[j - 1].end : toks[j].start]
+        if joined and _form(toks[j].lower) == form and _verb_form(toks, j):
+            out.append(j)
+    return out
+
+
+def _form(word: str) -> str:
+    if word.endswith("ing"):
+        return "ing"
+    return "s" if word.endswith("s") and not word.endswith("ss") else "plain"
+
+
+def _verb_form(toks: Sequence[Token], j: int) -> bool:
+    """A lower-case word that is no known thing, with a word after it that could start an object."""
+    t = toks[j]
+    return (
+        bool(t.stem)
+        and t.text.islower()
+        and t.lower not in _NOT_VERBS
+        and t.lower not in DETERMINERS
+        and t.lower not in PHRASE_END
+        and t.stem not in CONCRETE_NOUNS
+        and j + 1 < len(toks)
+        and toks[j + 1].lower not in PHRASE_END
+    )
+
+
+def _opens_sentence(text: str, toks: Sequence[Token], i: int) -> bool:
+    return i == 0 or any(ch in ".!?;:" for ch in text[toks[i - 1].end : toks[i].start])
+
+
+def _breaks_before(text: str, toks: Sequence[Token], j: int) -> bool:
+    return any(ch in ",;:.!?()—–\n" for ch in text[toks[j - 1].end : toks[j].start])
+
+
+# How far after "train" a "for" may say whom the training is for.
+_TRAINING_REACH = 10
+
+
+def trains_for_others(text: str, toks: Sequence[Token], i: int) -> bool:
+    """Whether "train" at `i` trains people for someone else ("We train nurses for hospitals across
+    Wales"): then training is the service offered, not the care an employer takes of its staff."""
+    if i + 1 < len(toks) and toks[i + 1].lower in ("our", "its", "them", "us"):
+        return False
+    for j in range(i + 1, min(len(toks), i + _TRAINING_REACH)):
+        if any(ch in ".!?;:" for ch in text[toks[j - 1].end : toks[j].start]):
+            return False
+        if toks[j].lower == "for":
+            return True
+    return False
+
+
+# Participles of making and running what is offered: "made by", "run by" name who does the work
+# ("trusted by", "owned by", "loved by", "tested by" name others).
+_MADE = frozenset(
+    "made built designed produced crafted baked brewed grown engineered manufactured maintained run "
+    "operated staffed taught written delivered cooked sewn woven knitted developed created "
+    "assembled repaired serviced rolled forged milled roasted printed harvested picked caught packed "
+    "prepared restored".split()
+)
+
+
+def made_before(text: str, toks: Sequence[Token], i: int) -> bool:
+    """Whether "by" at i closes "made ... by" in one clause ("rolled in Port Talbot by people")."""
+    for j in range(i - 1, max(-1, i - 5), -1):
+        if toks[j].lower in _MADE:
+            return True
+        if j == 0 or any(ch in ",;:.!?()" for ch in text[toks[j - 1].end : toks[j].start]):
+            return False
+    return False
