@@ -360,21 +360,20 @@ def nearest_pairs(
     for start in range(0, count, step):
         rows = everyone[start : start + step]
         close = np.array(block_of(rows, everyone), dtype=np.float32)  # a copy: masked below
-        close[np.arange(len(rows)), rows] = -np.inf
+        close[np.isnan(close)] = -np.inf  # a broken vector is close to nothing
+        within = np.arange(len(rows))
+        close[within, rows] = -np.inf
         for r, n in enumerate(rows.tolist()):
             if apart[n]:
                 close[r, list(apart[n])] = -np.inf
-        close[~(close >= floor)] = -np.inf  # NaN too
-        searching = np.flatnonzero(np.isfinite(close).any(axis=1))
-        if not len(searching):
-            continue
-        ranked = close[searching]
-        best = np.argpartition(-ranked, keep - 1, axis=1)[:, :keep]
-        for r, n in enumerate(rows[searching].tolist()):
-            for m in best[r].tolist():
-                value = float(ranked[r, m])
-                if np.isfinite(value):
-                    found[(min(n, m), max(n, m))] = value
+        # The closest, then the next: a few passes of argmax cost far less than sorting each row.
+        for _ in range(keep):
+            best = np.argmax(close, axis=1)
+            value = close[within, best]
+            hit = np.flatnonzero(value >= floor)
+            for n, m, c in zip(rows[hit].tolist(), best[hit].tolist(), value[hit].tolist(), strict=True):
+                found[(n, m) if n < m else (m, n)] = c
+            close[within, best] = -np.inf
     return found
 
 
