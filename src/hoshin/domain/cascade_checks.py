@@ -4,7 +4,7 @@ The service layer embeds the goals and scores them against the mission; these fu
 numbers (similarities, link scores, verdict scores) and the texts, and decide which goals to flag.
 
 The cut-offs live in `CheckLimits` and were set on the demo organisation (see each field's note):
-- duplicates: each goal's DUPLICATES_PER_GOAL closest other goals (not its ancestors or
+- duplicates: each goal's three closest other goals (`duplicates_per_goal`) (not its ancestors or
   descendants, since a key result often restates its objective, nor a goal it pulls against, see
   service/cascade_rivals.py), kept where the two texts' cosine is >= 0.67 and they share a content
   word, or where the cosine is >= 0.45 and they state the same figure ("99.95%", "3,000"). The
