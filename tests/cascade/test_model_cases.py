@@ -170,3 +170,23 @@ def test_an_off_mission_goal_is_flagged_whatever_parent_it_hangs_under(aligner: 
     found = _findings(check_goals(aligner, "To produce reliable refrigerators.", rows))
     assert ("off-mission", "S1") in found
     assert ("off-mission", "S2") not in found and ("off-mission", "R1") not in found
+
+
+def test_goals_stating_one_target_in_other_words_are_duplicates(aligner: Aligner) -> None:
+    # Rewordings with few words in common are found by the figure both state; two goals that only
+    # happen to share a percentage are not.
+    rows = [
+        _goal("B1", "Give every guest a stay they want to repeat", 1, unit="Board"),
+        _goal("IT1", "Keep the booking site up 99.9% of every month", 2, "B1", "IT"),
+        _goal("OP1", "Hold availability of online reservations at 99.9% or better", 2, "B1", "Operations"),
+        _goal("MK1", "Grow the cafe loyalty scheme to 4,500 members", 2, "B1", "Marketing"),
+        _goal("FB1", "Sign up 4,500 regular guests to our rewards card", 2, "B1", "Cafe"),
+        _goal("HK1", "Cut laundry energy use by 12%", 2, "B1", "Housekeeping"),
+        _goal("FB2", "Raise bar sales by 12%", 2, "B1", "Cafe"),
+    ]
+    result = check_goals(aligner, "We run friendly seaside hotels that guests come back to.", rows)
+    duplicates = {goal for kind, goal in _findings(result) if kind == "duplicate"}
+    assert duplicates == {"IT1", "OP1", "MK1", "FB1"}
+    assert "OP1 (Operations)" in _detail(result, "IT1", "duplicate")
+    assert "both state '99.9%'" in _detail(result, "IT1", "duplicate")
+    assert "both state '4,500'" in _detail(result, "FB1", "duplicate")

@@ -4,13 +4,14 @@ The service layer embeds the goals and scores them against the mission; these fu
 numbers (similarities, link scores, verdict scores) and the texts, and decide which goals to flag.
 
 The cut-offs live in `CheckLimits` and were set on the demo organisation (see each field's note):
-- duplicates: cosine of the two goal texts >= 0.70. On the demo goals the planted duplicate pair
-  sits at 0.74 and the closest unrelated pairs (two different compressor tests, the two sides of
-  the seal conflict) at 0.65; pairs where one goal is an ancestor of the other are never duplicates
-  (a key result often restates its objective), nor are two goals that pull opposite ways on one
-  subject (service/cascade_rivals.py). 0.67 found more rewordings on eval/cascade_pairs_set.jsonl
-  (F1 tuning 0.33 -> 0.63, held out 0.55 -> 0.62) but 52% more pairs in the templated tree of
-  bench/bench_cascade.py (0.79 -> 1.20 million), and was not kept;
+- duplicates: each goal's three closest other goals (`duplicates_per_goal`) (not its ancestors or
+  descendants, since a key result often restates its objective, nor a goal it pulls against, see
+  service/cascade_rivals.py), kept where the two texts' cosine is >= 0.67 and they share a content
+  word, or where the cosine is >= 0.45 and they state the same figure ("99.95%", "3,000"). The
+  cut-offs were chosen on the tuning half of eval/cascade_pairs_set.jsonl (rewordings there sit at
+  0.68-0.81, the closest compatible pair at 0.65; on the demo the planted pair sits at 0.74). A
+  threshold alone made a templated tree of 10,000 goals (bench/bench_cascade.py) hold 0.8 million
+  pairs; a few closest per goal keep the findings readable and the count linear in the goals;
 - conflicts: a shared subject (cosine >= 0.35 and a shared content word) where one goal only uses
   cost-cutting words and the other only quality-raising words; and, of any kind, two goals close
   enough in meaning (the same cosine) that pull opposite ways on one subject (domain/goal_pull.py);
@@ -28,7 +29,7 @@ The cut-offs live in `CheckLimits` and were set on the demo organisation (see ea
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,9 +46,10 @@ __all__ = [
     "cosine_blocks",
     "direction",
     "duplicate_pairs",
+    "figures",
     "is_mission_neutral",
     "is_weak_parent",
-    "iter_duplicate_pairs",
+    "nearest_pairs",
     "shared_subject_words",
 ]
 
@@ -63,7 +65,9 @@ class Issue:
 
 @dataclass(frozen=True)
 class CheckLimits:
-    duplicate_cosine: float = 0.70
+    duplicate_cosine: float = 0.67  # with a shared content word
+    duplicate_figure_cosine: float = 0.45  # with a shared figure ("99.95%"), fewer words in common
+    duplicates_per_goal: int = 3  # the closest other goals a goal may be a duplicate of (as searcher)
     conflict_cosine: float = 0.35
     weak_parent_gap: float = 0.20  # best candidate's link score minus the given parent's
     weak_parent_ratio: float = 0.50  # the given parent's link score as a share of the best one
@@ -72,12 +76,17 @@ class CheckLimits:
     weak_unit_score: float = 0.25  # a unit whose goals' mean score is below this is weak
     theme_cover_cosine: float = 0.45  # a goal this close to a theme serves it
 
+    def __post_init__(self) -> None:
+        if self.duplicates_per_goal < 1:
+            raise ValueError(f"duplicates_per_goal must be 1 or more, not {self.duplicates_per_goal}")
+
 
 @dataclass(frozen=True)
 class Pair:
     first: int
     second: int
     words: tuple[str, ...]  # the shared words that back the finding
+    figures: tuple[str, ...] = ()  # the figures both state ("99.95%"), as the first goal writes them
 
 
 # ---------------------------------------------------------------------------- cue lexicons
@@ -275,30 +284,18 @@ def _as_blocks(similarity: np.ndarray | Similarity) -> Similarity:
 
 
 def _close_pairs(
-    similarity: np.ndarray | Similarity,
-    rows: np.ndarray,
-    cols: np.ndarray,
-    cutoff: float,
-    upper: bool = False,
+    similarity: np.ndarray | Similarity, rows: np.ndarray, cols: np.ndarray, cutoff: float
 ) -> Iterator[tuple[list[int], list[int]]]:
     """Blocks of (i, j) with similarity >= cutoff, i from `rows` and j from `cols` (both ascending),
-    as two equally long lists, in row order then column order; with `upper` only pairs with i < j
-    (rows and cols the same goals)."""
+    as two equally long lists, in row order then column order."""
     if not len(rows) or not len(cols):
         return
     block_of = _as_blocks(similarity)
     size = max(1, BLOCK_CELLS // len(cols))
     for start in range(0, len(rows), size):
         r = rows[start : start + size]
-        # In the upper triangle a block of rows never pairs with columns before its first row.
-        c = cols[np.searchsorted(cols, r[0], side="right") :] if upper else cols
-        if not len(c):
-            break
-        hit = block_of(r, c) >= cutoff
-        if upper:
-            hit &= c[None, :] > r[:, None]
-        a, b = np.nonzero(hit)  # row-major order
-        yield r[a].tolist(), c[b].tolist()
+        a, b = np.nonzero(block_of(r, cols) >= cutoff)  # row-major order
+        yield r[a].tolist(), cols[b].tolist()
 
 
 def _pairs_sharing_words(
@@ -318,32 +315,102 @@ def _pairs_sharing_words(
                 yield Pair(i, j, shared)
 
 
+# A figure as goals write targets: "3,000", "99.95%", "48"; not part of a word or code ("Q3",
+# "COVID-19", "v2.1").
+_FIGURE = re.compile(r"(?<![\w.,-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?%)?(?![\w%]|[.,]\d)")
+
+
+def figures(text: str) -> dict[str, str]:
+    """The figures a goal states that can tell it apart (normalised -> as written): percentages,
+    decimals and whole numbers from 10 up, but not years ("by 2027" is in many unrelated goals) nor
+    small counts ("2 branches", which numbers a different thing in every goal)."""
+    out: dict[str, str] = {}
+    for match in _FIGURE.finditer(text):
+        written = match.group()
+        key = written.replace(",", "").replace(" ", "")
+        if "%" not in key and "." not in key:
+            value = int(key)
+            if value < 10 or ("," not in written and 1900 <= value <= 2100):
+                continue
+        out.setdefault(key, written)
+    return out
+
+
+def nearest_pairs(
+    similarity: np.ndarray | Similarity,
+    count: int,
+    apart: Sequence[Set[int]],
+    per_goal: int,
+    floor: float,
+) -> dict[tuple[int, int], float]:
+    """(i, j) with i < j -> cosine, where j is one of the `per_goal` closest goals to i, or i one
+    of the closest to j, with cosine >= `floor`; goals in `apart[n]` are never paired with n. At
+    most per_goal * count pairs, however many goals read alike."""
+    if per_goal < 1:
+        raise ValueError(f"per_goal must be 1 or more, not {per_goal}")
+    if len(apart) != count:
+        raise ValueError(f"apart has {len(apart)} entries for {count} goals")
+    found: dict[tuple[int, int], float] = {}
+    if count < 2:
+        return found
+    block_of = _as_blocks(similarity)
+    everyone = np.arange(count)
+    keep = min(per_goal, count - 1)
+    step = max(1, BLOCK_CELLS // count)
+    for start in range(0, count, step):
+        rows = everyone[start : start + step]
+        close = np.array(block_of(rows, everyone), dtype=np.float32)  # a copy: masked below
+        close[np.isnan(close)] = -np.inf  # a broken vector is close to nothing
+        within = np.arange(len(rows))
+        close[within, rows] = -np.inf
+        for r, n in enumerate(rows.tolist()):
+            if apart[n]:
+                close[r, list(apart[n])] = -np.inf
+        # The closest, then the next: a few passes of argmax cost far less than sorting each row.
+        for _ in range(keep):
+            best = np.argmax(close, axis=1)
+            value = close[within, best]
+            hit = np.flatnonzero(value >= floor)
+            for n, m, c in zip(rows[hit].tolist(), best[hit].tolist(), value[hit].tolist(), strict=True):
+                found[(n, m) if n < m else (m, n)] = c
+            close[within, best] = -np.inf
+    return found
+
+
 def duplicate_pairs(
     texts: Sequence[str],
     similarity: np.ndarray | Similarity,
     above: Sequence[set[int]],
     limits: CheckLimits = CheckLimits(),
     ignore: frozenset[str] = frozenset(),
+    apart: Iterable[tuple[int, int]] = (),
 ) -> list[Pair]:
-    """Pairs of goals that say the same thing: very close in meaning and sharing at least one
-    content word, and not one the ancestor of the other. `similarity` is the full matrix or, for
-    thousands of goals, a function that gives it block by block (see `cosine_blocks`)."""
-    return list(iter_duplicate_pairs(texts, similarity, above, limits, ignore))
-
-
-def iter_duplicate_pairs(
-    texts: Sequence[str],
-    similarity: np.ndarray | Similarity,
-    above: Sequence[set[int]],
-    limits: CheckLimits = CheckLimits(),
-    ignore: frozenset[str] = frozenset(),
-) -> Iterator[Pair]:
-    """`duplicate_pairs` one at a time, in the same order: a tree of templated goals can hold a
-    million pairs, and a caller that turns each into issues need not hold them all."""
-    everyone = np.arange(len(texts))
-    # Only the pairs above the cut-off are looked at word by word.
-    close = _close_pairs(similarity, everyone, everyone, limits.duplicate_cosine, upper=True)
-    return _pairs_sharing_words(texts, close, above, _skipped(ignore, skip_cues=False))
+    """Pairs of goals that say the same thing, first goal first: one among the few closest goals
+    of the other, very close in meaning and sharing a content word, or close and stating the same
+    figure; never one the ancestor of the other, nor a pair in `apart` (goals that pull opposite
+    ways). `similarity` is the full matrix or, for thousands of goals, a function that gives it
+    block by block (see `cosine_blocks`)."""
+    never = [set(mine) for mine in above]
+    for n, mine in enumerate(above):
+        for a in mine:
+            never[a].add(n)
+    for i, j in apart:
+        never[i].add(j)
+        never[j].add(i)
+    floor = min(limits.duplicate_cosine, limits.duplicate_figure_cosine)
+    close = nearest_pairs(similarity, len(texts), never, limits.duplicates_per_goal, floor)
+    stems_of = _StemsOf(texts)
+    skip = _skipped(ignore, skip_cues=False)
+    found = []
+    for (i, j), cosine in sorted(close.items()):
+        words = _shared(stems_of[i], stems_of[j], skip) if cosine >= limits.duplicate_cosine else ()
+        same: tuple[str, ...] = ()
+        if cosine >= limits.duplicate_figure_cosine:
+            theirs = figures(texts[j])
+            same = tuple(written for key, written in figures(texts[i]).items() if key in theirs)
+        if words or same:
+            found.append(Pair(i, j, words, same))
+    return found
 
 
 def conflicting_pairs(

@@ -7,7 +7,7 @@ Kinds: orphan, off-mission, duplicate, conflict, weak-parent (see hoshin.domain.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -21,9 +21,9 @@ from hoshin.domain.cascade_checks import (
     ancestors,
     conflicting_pairs,
     cosine_blocks,
+    duplicate_pairs,
     is_mission_neutral,
     is_weak_parent,
-    iter_duplicate_pairs,
 )
 from hoshin.domain.cascade_link import LevelLinks, LinkWeights, WordVectors, level_links
 from hoshin.domain.evidence_words import quotable_pairs, quotable_words, quote
@@ -363,9 +363,8 @@ def check_goals_against(
     _orphans(goals, batch, links, found)
     _off_mission(goals, batch, links, suggested, above, vectors, limits, aligner, found)
     rivals = rival_pairs(texts, similarity, above, limits)
-    opposed = {(r.first, r.second) for r in rivals}  # read alike, pull apart: no duplicates
-    dupes = iter_duplicate_pairs(texts, similarity, above, limits, common)
-    _duplicates(goals, (p for p in dupes if (p.first, p.second) not in opposed), vectors, found)
+    opposed = [(r.first, r.second) for r in rivals]  # read alike, pull apart: no duplicates
+    _duplicates(goals, duplicate_pairs(texts, similarity, above, limits, common, opposed), vectors, found)
     traded = conflicting_pairs(texts, similarity, above, limits, common)
     for pair in traded:
         cost, quality = goals[pair.first], goals[pair.second]
@@ -386,16 +385,15 @@ def check_goals_against(
     return CheckRun(results, verdicts, mentions)
 
 
-def _duplicates(goals: list[Goal], pairs: Iterator[Pair], vectors: np.ndarray, found: _Findings) -> None:
-    """Both goals of each duplicate pair get an issue naming the other. A tree of templated goals
-    can hold a million such pairs, so the parts of the sentence are made once per goal and pair."""
+def _duplicates(goals: list[Goal], pairs: Sequence[Pair], vectors: np.ndarray, found: _Findings) -> None:
+    """Both goals of each duplicate pair get an issue naming the other and the evidence: the
+    words both speak of, the figures both state."""
     label = [f"Says much the same as {_name(g)}: '{g.text}' (similarity " for g in goals]
     for pair in pairs:
         i, j = pair.first, pair.second
-        tail = (
-            f"{float(vectors[i] @ vectors[j]):.2f}{_speak_of(pair.words)}). "
-            "Merge the two or agree which unit owns it."
-        )
+        said = _speak_of(pair.words) if pair.words or not pair.figures else ""
+        said += f"; both state {quote(pair.figures)}" if pair.figures else ""
+        tail = f"{float(vectors[i] @ vectors[j]):.2f}{said}). Merge the two or agree which unit owns it."
         found.issues[i].append({"kind": "duplicate", "detail": label[j] + tail})
         found.names[i].append(goals[j].id)
         found.issues[j].append({"kind": "duplicate", "detail": label[i] + tail})
