@@ -85,6 +85,9 @@ def test_mission_show_analyses_the_stored_mission(demo_url: str) -> None:
     assert current["version"] == stored["version"] and current["text"] == stored["text"]
     assert current["theme_rules"] == stored["theme_rules"]  # the rules its themes came from
     assert current["components"]["customers"]["present"] and isinstance(current["missing"], list)
+    # The demo maker names refrigerators: the HS entry for the compressors made for them is listed.
+    [compressors] = [p for p in current["part_of"] if p["code"] == "8414.30"]
+    assert compressors["source"] == "HS 2022" and compressors["product"] == "refrigerators"
     history = rows_of(demo_url, "mission", "show", "--history")
     assert [h["version"] for h in history] == sorted((v["version"] for v in versions), reverse=True)
 

@@ -59,6 +59,8 @@ def test_mission_page_previews_then_saves_the_corridor(org: Any) -> None:
     client = org.client("strategist")
     page = client.get("/mission").text
     assert "Themes" in page and "refrigerators" in page and 'action="/mission/corridor"' in page
+    # The parts the mission's product draws in are listed with their source.
+    assert "<strong>compressors</strong>" in page and "HS 2022 8414.30" in page
     token = csrf_of(page)
     before = state(org)
     focus = org.store.get("ideas", org.id, "I-2")["text"]

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from hoshin.domain.calibration import hubness, null_spread, zscore_against
+from hoshin.domain.part_of import PartEvidence
 from hoshin.domain.quantised import QuantisedVectors, Vectors, row_products, rows_of
 
 __all__ = ["AlignmentResult", "EngineParams", "MissionVectors", "align", "align_stored", "calibrated_rows"]
@@ -52,6 +53,9 @@ class MissionVectors:
     penalties: np.ndarray  # (t,) subtracted from each row's z before taking the best
     exclusion_names: tuple[str, ...]
     exclusion_vectors: np.ndarray  # (e, d), may be empty
+    # Nomenclature entries tied to a product the mission names (domain/part_of.py): an idea naming
+    # one of their parts is core at least. Found once per mission model, never per idea.
+    parts: tuple[PartEvidence, ...] = ()
 
 
 @dataclass(frozen=True)

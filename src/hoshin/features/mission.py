@@ -96,6 +96,7 @@ def _mission_page(
             "can_edit": can(ctx.user, "mission.update"),
             "proposal": proposal or {"focus_areas": [], "exclusions": []},
             "changes": changes,
+            "part_of": brand.mission_part_of(get_aligner(request), mission) if mission else [],
         },
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -18,6 +18,7 @@ from hoshin.domain.alignment import AlignmentResult, EngineParams, MissionVector
 from hoshin.domain.calibration import Thresholds, hubness
 from hoshin.domain.explain import verdict_for
 from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model, theme_label
+from hoshin.domain.part_of import PartEvidence, PartOfEntry, expansion, lift_parts
 from hoshin.domain.quantised import through_int8
 from hoshin.domain.text import boilerplate_words, scored_text, strip_words, without_exceptions
 from hoshin.domain.tier_bounds import batch_thresholds, best_values
@@ -106,6 +107,9 @@ class ScoredBatch:
     # compare the lines with one another (the example learner) without embedding them again.
     vectors: np.ndarray | None = None
     thresholds: Thresholds | None = None  # the bounds the verdicts used
+    # Positions whose verdict part-of evidence made core (domain/part_of.py): their z in `result`
+    # is the engine's own, below the tier they show, so a caller re-telling a verdict leaves them.
+    lifted: frozenset[int] = frozenset()
 
     @property
     def context(self) -> BatchContext:
@@ -121,6 +125,7 @@ class Aligner:
         thresholds: Thresholds | None = None,
         params: EngineParams | None = None,
         background: Sequence[str] | None = None,
+        part_of: Sequence[PartOfEntry] | None = None,
     ) -> None:
         self.embedder = embedder if embedder is not None else default_embedder()
         self.thresholds = thresholds or default_thresholds()
@@ -128,6 +133,8 @@ class Aligner:
         self._background_texts = list(background) if background is not None else None
         self._background: np.ndarray | None = None
         self._background_hub: np.ndarray | None = None
+        # The shipped HS 2022 extract unless given (an empty list turns part-of evidence off).
+        self.part_of = tuple(part_of) if part_of is not None else shipped_part_of()
 
     # ------------------------------------------------------------------ building blocks
     def mission_model(
@@ -189,7 +196,12 @@ class Aligner:
             penalties=np.array([p for _, _, p in rows], dtype=np.float32),
             exclusion_names=tuple(model.exclusions),
             exclusion_vectors=vectors[len(texts) :],
+            parts=self.part_evidence(model),
         )
+
+    def part_evidence(self, model: MissionModel) -> tuple[PartEvidence, ...]:
+        """The nomenclature entries tied to a product the mission names (domain/part_of.py)."""
+        return expansion(model, self.part_of)
 
     # ------------------------------------------------------------------ the use case
     def score(
@@ -247,9 +259,15 @@ class Aligner:
             thresholds = self.batch_thresholds(result.z)
         else:
             thresholds = self.thresholds
+        # The verdicts read the lifted z; the batch keeps the engine's own, which the example
+        # learner and the reviewers' labels compare ideas by (as the chunked and stored paths do).
+        told, lifted = _lift_parts(items, result, prepared, thresholds)
         positions = range(len(items)) if explain is None else explain
-        verdicts = [self._verdict(items[i], i, result, prepared, thresholds) for i in positions]
-        return ScoredBatch(verdicts, result, prepared, drop, vectors, thresholds)
+        verdicts = [self._verdict(items[i], i, told, prepared, thresholds) for i in positions]
+        for n, i in enumerate(positions):
+            if i in lifted:
+                verdicts[n] = replace(verdicts[n], why=lifted[i].reason())
+        return ScoredBatch(verdicts, result, prepared, drop, vectors, thresholds, frozenset(lifted))
 
     def batch_thresholds(self, z: np.ndarray) -> Thresholds:
         """The tier bounds for a batch of ideas whose calibrated scores are `z` (all of them):
@@ -292,6 +310,30 @@ class Aligner:
             exclusion_name=mission.exclusion_names[exclusion] if exclusion >= 0 else None,
             exclusion_z=float(result.exclusion_z[i]),
         )
+
+
+def _lift_parts(
+    items: Sequence[str], result: AlignmentResult, mission: MissionVectors, thresholds: Thresholds
+) -> tuple[AlignmentResult, dict[int, PartEvidence]]:
+    """`result` with the ideas that name a part tied to the mission's product raised to core."""
+    z, lifted = lift_parts(items, result.z, result.exclusion_z, mission.parts, thresholds)
+    return (replace(result, z=z) if lifted else result), lifted
+
+
+def shipped_part_of() -> tuple[PartOfEntry, ...]:
+    """The shipped extract (data/part_of.json); missing or unreadable data gives none."""
+    return _shipped_part_of()
+
+
+@lru_cache(maxsize=1)
+def _shipped_part_of() -> tuple[PartOfEntry, ...]:
+    from hoshin.domain.part_of import parse_entries
+
+    path = resources.files("hoshin.data").joinpath("part_of.json")
+    try:
+        return parse_entries(json.loads(path.read_text("utf-8")))
+    except (OSError, ValueError):
+        return ()
 
 
 def _headline(mission: MissionVectors) -> str:

@@ -17,7 +17,7 @@ from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototyp
 from hoshin.domain.lexicon import split_sentences
 from hoshin.domain.principle_examples import clean_examples
 from hoshin.errors import InputError, NotFoundError
-from hoshin.service.missions import current_model, save_mission
+from hoshin.service.missions import current_model, save_mission, themes_from_json
 from hoshin.service.texts import analyze_missions, check_principles
 from hoshin.service.view_memo import ViewMemo, digest
 
@@ -375,10 +375,12 @@ def image_gap(repo: Repository, org_id: str, aligner: Aligner) -> dict[str, Any]
 
 def mission_analysis(repo: Repository, org_id: str, aligner: Aligner) -> list[dict[str, Any]]:
     """The analysis of every mission version, newest first: `{version, created_at, created_by, text,
-    components, missing, specificity, suggestions, themes, theme_rules, focus_areas, exclusions}`.
-    The corridor is there because a version may change only it: without it two such versions read
-    as identical; theme_rules tells a version whose themes were only derived again from the one
-    before (domain.mission.THEME_RULES_VERSION; 0: themes given by people)."""
+    components, missing, specificity, suggestions, themes, theme_rules, focus_areas, exclusions,
+    part_of}`. The corridor is there because a version may change only it: without it two such
+    versions read as identical; theme_rules tells a version whose themes were only derived again from
+    the one before (domain.mission.THEME_RULES_VERSION; 0: themes given by people). `part_of` lists
+    the nomenclature entries the version's products draw in (ideas naming their parts are core at
+    least; domain/part_of.py), each with its source and code."""
     versions = repo.mission_versions(org_id)
     if not versions:
         raise NotFoundError("no mission yet: save one on the mission page (or load the demo: `hoshin demo`)")
@@ -398,6 +400,20 @@ def mission_analysis(repo: Repository, org_id: str, aligner: Aligner) -> list[di
                 "theme_rules": version.get("theme_rules"),
                 "focus_areas": list(version.get("focus_areas") or []),
                 "exclusions": list(version.get("exclusions") or []),
+                "part_of": mission_part_of(aligner, version),
             }
         )
     return list(reversed(out))
+
+
+def mission_part_of(aligner: Aligner, version: dict[str, Any]) -> list[dict[str, str]]:
+    """The nomenclature entries a stored mission version draws in, each `{part, use, code, product,
+    source}`: ideas naming one of the parts are core at least (domain/part_of.py)."""
+    stored = themes_from_json(version.get("themes"))
+    model = aligner.mission_model(
+        version["text"],
+        tuple(version.get("focus_areas") or ()),
+        tuple(version.get("exclusions") or ()),
+        themes=stored or None,
+    )
+    return [evidence.as_dict() for evidence in aligner.part_evidence(model)]

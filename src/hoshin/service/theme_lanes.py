@@ -38,7 +38,7 @@ def with_theme_lanes(aligner: Aligner, texts: Sequence[str], batch: ScoredBatch)
     lanes = distinct_themes(z[:, 1:], themes, whole="")
     out = list(batch.verdicts)
     for i, (verdict, lane) in enumerate(zip(batch.verdicts, lanes, strict=True)):
-        if verdict.tier is Tier.OFF or not lane or lane == verdict.theme:
+        if verdict.tier is Tier.OFF or not lane or lane == verdict.theme or i in batch.lifted:
             continue
         rows = [r for r, name in enumerate(mission.names) if r and name == lane]
         row = rows[int(np.argmax(z[i, rows]))]
