@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
 
 from hoshin.domain.mission import build_mission_model
-from hoshin.domain.part_of import PartOfEntry, evidence_for, expansion, parse_entries, word_key
+from hoshin.domain.part_of import (
+    PartOfEntry,
+    evidence_for,
+    expansion,
+    parse_entries,
+    stored_removals,
+    word_key,
+)
 from hoshin.service.alignment import shipped_part_of
 
 COMPRESSORS = PartOfEntry("8414.30", "compressors", "refrigerating equipment", ("freezers", "refrigerators"))
@@ -173,3 +181,26 @@ def test_an_exclusion_still_rules_a_part_out() -> None:
         "To produce reliable refrigerators.", (COMPRESSORS,), exclusions=("brushless compressor motor",)
     )
     assert out[IDEAS[0]]["tier"] == "off" and "exclusion" in out[IDEAS[0]]["why"]
+
+
+def test_an_entry_a_strategist_removed_draws_in_nothing_but_stays_listable() -> None:
+    model = build_mission_model("To produce reliable refrigerators.")
+    removed = replace(model, removed_parts=frozenset({"8414.30"}))
+    assert expansion(removed, (COMPRESSORS,)) == ()
+    assert [e.entry.code for e in expansion(removed, (COMPRESSORS,), with_removed=True)] == ["8414.30"]
+
+
+def test_stored_removals_skip_what_is_malformed_and_keep_each_code_once() -> None:
+    raw = [
+        {"code": "8414.30", "removed_by": "ada", "removed_at": "2026-12-01"},
+        {"code": "8414.30", "removed_by": "ben"},
+        {"code": ""},
+        {"removed_by": "ada"},
+        "8414.30",
+        {"code": "4011.10", "removed_by": 7},
+    ]
+    assert stored_removals(raw) == [
+        {"code": "8414.30", "removed_by": "ada", "removed_at": "2026-12-01"},
+        {"code": "4011.10", "removed_by": "", "removed_at": ""},
+    ]
+    assert stored_removals(None) == [] and stored_removals({"code": "8414.30"}) == []

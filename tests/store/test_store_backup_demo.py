@@ -17,6 +17,10 @@ from hoshin.service.verdict_reasons import open_store
 ORG_FILE = Path(__file__).parent / "fixtures" / "organisation.json"
 
 
+# A part-of entry a strategist removed (service/part_of_removals.py): a backup keeps it.
+REMOVAL = {"code": "8414.30", "removed_by": "ada", "removed_at": "2026-06-01T00:00:00+00:00"}
+
+
 def _comparable(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     data.pop("created_at")
@@ -25,7 +29,9 @@ def _comparable(data: dict[str, Any]) -> dict[str, Any]:
 
 def _enrich(repo: Any) -> None:
     """History beyond the demo: a second mission version, check-ins, verdicts."""
-    repo.add_mission_version("coolco", "To keep kitchens cold.", focus_areas=["quiet"], created_by="ada")
+    repo.add_mission_version(
+        "coolco", "To keep kitchens cold.", focus_areas=["quiet"], created_by="ada", removed_parts=[REMOVAL]
+    )
     repo.add_checkin("coolco", "G-C1", "2026-06-01", 1.9, "on track")
     repo.save_verdicts(
         "coolco",
@@ -69,7 +75,7 @@ def test_backup_is_gzip_when_asked_and_restore_into_other_db_is_complete(loaded:
     with open_store(f"sqlite:///{tmp_path / 'other.sqlite3'}") as other:
         restore_file(other, path, "test")
         assert _comparable(backup_data(other, "coolco"))["records"] == data["records"]
-        assert [m["version"] for m in other.mission_versions("coolco")] == [1, 2]
+        assert [m["removed_parts"] for m in other.mission_versions("coolco")] == [[], [REMOVAL]]
         assert other.checkins("coolco")[0]["note"] == "on track"
         assert other.find_user("ben")["password_hash"] == loaded.find_user("ben")["password_hash"]
 

@@ -238,3 +238,19 @@ def test_migration_11_gives_word_list_themes_a_new_version_of_phrases(store_url:
         assert [v["version"] for v in repo.mission_versions("fresh")] == [1]
     with open_store(store_url) as repo:  # the migration runs once
         assert len(repo.mission_versions("old")) == 2
+
+
+def test_migration_13_reads_earlier_versions_as_removing_no_part_of_entry(store_url: str) -> None:
+    with open_store(store_url) as repo:
+        repo.create_organisation("o", "Org")
+        repo.add_mission_version("o", "To produce reliable refrigerators.", themes=[], theme_rules=0)
+    engine = create_engine(store_url)
+    with engine.begin() as conn:  # back to how migration 12 left the database
+        conn.execute(text("ALTER TABLE mission_versions DROP COLUMN removed_parts"))
+        conn.execute(text("DELETE FROM hoshin_migrations WHERE version >= 13"))
+    engine.dispose()
+    removal = {"code": "8414.30", "removed_by": "ada", "removed_at": "2026-12-01T00:00:00+00:00"}
+    with open_store(store_url) as repo:
+        assert repo.mission("o")["removed_parts"] == []
+        repo.add_mission_version("o", "To produce reliable refrigerators.", removed_parts=[removal])
+        assert [v["removed_parts"] for v in repo.mission_versions("o")] == [[], [removal]]

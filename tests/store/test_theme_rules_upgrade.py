@@ -56,6 +56,7 @@ def test_stale_themes_get_a_new_version_and_the_old_one_is_kept(store_url: str) 
             exclusions=["ice cream"],
             principles=[{"id": "P1", "text": "We repair"}],
             brand_attributes=[{"name": "reliable"}],
+            removed_parts=[{"code": "8414.30", "removed_by": "ada", "removed_at": "2026-06-01"}],
         )
         idea = {"id": "I-1", "text": "Door seals", "override_tier": "core", "override_version": 1}
         repo.upsert("ideas", "o", [idea])
@@ -66,7 +67,7 @@ def test_stale_themes_get_a_new_version_and_the_old_one_is_kept(store_url: str) 
         assert new["version"] == 2 and new["created_by"] == UPGRADED_BY
         assert new["themes"] == themes_for_text(STATEMENT)
         assert new["theme_rules"] == THEME_RULES_VERSION
-        for field in ("text", "focus_areas", "exclusions", "principles", "brand_attributes"):
+        for field in ("text", "focus_areas", "exclusions", "principles", "brand_attributes", "removed_parts"):
             assert new[field] == old[field]
         (event,) = repo.audit_events("o")
         assert (event["action"], event["record_id"], event["username"]) == (

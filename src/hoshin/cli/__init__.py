@@ -17,6 +17,7 @@ from hoshin.cli import (  # noqa: F401  (they register commands; the order is th
     jobs,
     knowledge,
     mission,
+    mission_part_of,
     principles,
     report,
 )

@@ -71,6 +71,8 @@ class MissionModel:
     exclusions: tuple[str, ...] = ()
     version: int = 1
     principles: tuple[str, ...] = field(default=())
+    # Codes of part-of entries a strategist removed from this mission's expansion (domain/part_of.py).
+    removed_parts: frozenset[str] = frozenset()
 
     def with_corridor(self, focus_areas: tuple[str, ...], exclusions: tuple[str, ...]) -> MissionModel:
         return replace(self, focus_areas=tuple(focus_areas), exclusions=tuple(exclusions))

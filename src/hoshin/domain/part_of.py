@@ -9,7 +9,9 @@ used in refrigerating equipment", HS 8414.30). Hoshin ships a small extract of s
 Once per mission model (never per idea), `expansion` keeps the entries whose product is a product
 the mission itself names: the head noun of one of its "what" themes or focus areas. An idea that
 names the part of one of them (`evidence_for`: the part's head noun among its words) is then core
-at least, with a reason citing the entry. The gate is the head noun: "Manufacture of basic metals"
+at least, with a reason citing the entry. A strategist may remove an entry that is wrong for their
+organisation (its code is kept on the mission version, `MissionModel.removed_parts`): the expansion
+then leaves it out, and no idea is lifted by it. The gate is the head noun: "Manufacture of basic metals"
 is headed by "metals", which no entry names as the product a part is used in, so industry-wide
 missions are left alone unless they name a product outright.
 """
@@ -35,6 +37,7 @@ __all__ = [
     "expansion",
     "lift_parts",
     "parse_entries",
+    "stored_removals",
     "word_key",
 ]
 
@@ -110,6 +113,25 @@ def parse_entries(raw: Any) -> tuple[PartOfEntry, ...]:
     return tuple(found)
 
 
+def stored_removals(raw: Any) -> list[dict[str, str]]:
+    """The removals a mission version keeps (`{code, removed_by, removed_at}`), each code once;
+    anything malformed is skipped, so bad data means fewer removals, never a failed triage."""
+    found: dict[str, dict[str, str]] = {}
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("code"), str) or not item["code"]:
+            continue
+        by, at = item.get("removed_by"), item.get("removed_at")
+        found.setdefault(
+            item["code"],
+            {
+                "code": item["code"],
+                "removed_by": by if isinstance(by, str) else "",
+                "removed_at": at if isinstance(at, str) else "",
+            },
+        )
+    return list(found.values())
+
+
 def mission_products(model: MissionModel) -> dict[str, str]:
     """Key -> word of the products the mission names: the head noun of each "what" theme and focus
     area ("reliable refrigerators" -> refrigerators), and of each theme read as a principle, as a
@@ -122,13 +144,18 @@ def mission_products(model: MissionModel) -> dict[str, str]:
     return {word_key(h): h for h in heads if h}
 
 
-def expansion(model: MissionModel, entries: tuple[PartOfEntry, ...]) -> tuple[PartEvidence, ...]:
-    """The entries tied to a product the mission names, in the order given."""
+def expansion(
+    model: MissionModel, entries: tuple[PartOfEntry, ...], *, with_removed: bool = False
+) -> tuple[PartEvidence, ...]:
+    """The entries tied to a product the mission names, in the order given; those a strategist
+    removed (`model.removed_parts`) are left out unless `with_removed` (to list them as removed)."""
     products = mission_products(model)
     if not products:
         return ()
     tied = []
     for entry in entries:
+        if entry.code in model.removed_parts and not with_removed:
+            continue
         for product in entry.products:
             if word_key(product) in products:
                 tied.append(PartEvidence(entry, products[word_key(product)]))

@@ -1,6 +1,9 @@
 """The mission: its versions (`GET|POST|PUT /api/v1/mission`, `GET /api/v1/mission/versions`), the
 /mission page with its corridor form (preview, then save), and the analysis of every version
-(`GET /api/v1/mission/analysis`, /mission/analysis).
+(`GET /api/v1/mission/analysis`, /mission/analysis). The part-of entries the mission draws in are
+listed (`GET /api/v1/mission/part-of`, the mission page), and a strategist may remove one that is
+wrong for the organisation and restore it (`POST /api/v1/mission/part-of/{code}/remove|restore`,
+the buttons on the page): each a new mission version, then fresh verdicts for every idea.
 """
 
 from typing import Annotated, Any
@@ -12,11 +15,12 @@ from hoshin.api import schemas
 from hoshin.api.deps import Context, get_aligner, permit
 from hoshin.api.params import checked, lines
 from hoshin.api.rendering import render
-from hoshin.errors import NotFoundError
+from hoshin.errors import ConflictError, InputError, NotFoundError
 from hoshin.service import brand
 from hoshin.service.auth import can
 from hoshin.service.corridor import preview_corridor, rescore_every_idea
 from hoshin.service.missions import current_model, mission_history, mission_of, save_mission
+from hoshin.service.part_of_removals import remove_part, restore_part
 
 __all__ = ["api", "pages"]
 
@@ -81,8 +85,48 @@ def api_mission_analysis(ctx: Annotated[Context, Depends(permit("mission.read"))
     return brand.mission_analysis(ctx.store, ctx.org, get_aligner(ctx.request))
 
 
+@api.get("/mission/part-of", tags=["mission"])
+def api_part_of(ctx: Annotated[Context, Depends(permit("mission.read"))]) -> list[dict[str, Any]]:
+    """The HS 2022 entries the current mission draws in (ideas naming the part of one are core at
+    least), each with `removed` (and who removed it, when) when a strategist took it out."""
+    mission = mission_of(ctx.store, ctx.org)
+    if mission is None:
+        raise NotFoundError("no mission yet: POST one to /api/v1/mission or load the demo (`hoshin demo`)")
+    return brand.mission_part_of(get_aligner(ctx.request), mission)
+
+
+_PART_ACTIONS = {"remove": remove_part, "restore": restore_part}
+
+
+def _change_part(ctx: Context, action: str, code: str) -> dict[str, Any]:
+    """Remove or restore one entry (a new mission version), then fresh verdicts for every idea."""
+    aligner = get_aligner(ctx.request)
+    row = _PART_ACTIONS[action](ctx.store, ctx.org, code, ctx.user.username, aligner)
+    rescore_every_idea(ctx.store, ctx.org, aligner)
+    return row
+
+
+@api.post("/mission/part-of/{code}/remove", tags=["mission"])
+def api_remove_part(code: str, ctx: Annotated[Context, Depends(permit("mission.update"))]) -> dict[str, Any]:
+    """Remove an entry the mission draws in (e.g. 8414.30): ideas naming its part are no longer
+    lifted to core. Stored as a new mission version; every idea is re-scored. 422 for a code that
+    is not an entry this mission draws in, 409 when it is removed already."""
+    return _change_part(ctx, "remove", code)
+
+
+@api.post("/mission/part-of/{code}/restore", tags=["mission"])
+def api_restore_part(code: str, ctx: Annotated[Context, Depends(permit("mission.update"))]) -> dict[str, Any]:
+    """Put a removed entry back (a new mission version; every idea is re-scored). 409 when it is
+    not removed."""
+    return _change_part(ctx, "restore", code)
+
+
 def _mission_page(
-    request: Request, ctx: Context, proposal: dict[str, list[str]] | None = None, changes: Any = None
+    request: Request,
+    ctx: Context,
+    proposal: dict[str, list[str]] | None = None,
+    changes: Any = None,
+    part_error: str = "",
 ) -> HTMLResponse:
     mission = mission_of(ctx.store, ctx.org)
     if proposal is None and mission is not None:
@@ -97,7 +141,9 @@ def _mission_page(
             "proposal": proposal or {"focus_areas": [], "exclusions": []},
             "changes": changes,
             "part_of": brand.mission_part_of(get_aligner(request), mission) if mission else [],
+            "part_error": part_error,
         },
+        status_code=422 if part_error else 200,
     )
 
 
@@ -133,6 +179,23 @@ async def mission_corridor(
     changes = preview_corridor(ctx.store, ctx.org, aligner, body["focus_areas"], body["exclusions"])
     proposal = {"focus_areas": body["focus_areas"], "exclusions": body["exclusions"]}
     return _mission_page(request, ctx, proposal, changes)
+
+
+@pages.post("/mission/part-of", response_class=HTMLResponse, response_model=None)
+async def mission_part_of_form(
+    request: Request, ctx: Annotated[Context, Depends(permit("mission.update"))]
+) -> HTMLResponse | RedirectResponse:
+    """The remove and restore buttons of the mission page: a new version, then every idea re-scored.
+    A refused change shows the page again with the reason (nothing stored)."""
+    form = await request.form()
+    action, code = str(form.get("action") or ""), str(form.get("code") or "")
+    if action not in _PART_ACTIONS:
+        return _mission_page(request, ctx, part_error="action: press Remove or Restore beside an entry")
+    try:
+        _change_part(ctx, action, code)
+    except (InputError, ConflictError, NotFoundError) as exc:
+        return _mission_page(request, ctx, part_error=str(exc))
+    return RedirectResponse(f"/mission?part_of={action}d#part-of", status_code=303)
 
 
 @pages.get("/mission/analysis", response_class=HTMLResponse)

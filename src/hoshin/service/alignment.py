@@ -199,9 +199,10 @@ class Aligner:
             parts=self.part_evidence(model),
         )
 
-    def part_evidence(self, model: MissionModel) -> tuple[PartEvidence, ...]:
-        """The nomenclature entries tied to a product the mission names (domain/part_of.py)."""
-        return expansion(model, self.part_of)
+    def part_evidence(self, model: MissionModel, with_removed: bool = False) -> tuple[PartEvidence, ...]:
+        """The nomenclature entries tied to a product the mission names (domain/part_of.py), less
+        those a strategist removed unless `with_removed`."""
+        return expansion(model, self.part_of, with_removed=with_removed)
 
     # ------------------------------------------------------------------ the use case
     def score(

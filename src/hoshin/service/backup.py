@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 from typing import IO, Any, cast
 
+from hoshin.domain.part_of import stored_removals
 from hoshin.errors import ConflictError, InputError
 from hoshin.service.importing import import_batches
 from hoshin.service.records import KINDS, Batch
@@ -166,6 +167,7 @@ def _load(
                 created_at=version.get("created_at"),
                 # Not known for a backup made before it was recorded: settled when a store opens.
                 theme_rules=_theme_rules(version.get("theme_rules")),
+                removed_parts=stored_removals(version.get("removed_parts")),
             )
         import_batches(repo, org_id, batches, actor, action="restore", detail={"file": source})
         for checkin in _rows(data.get("checkins", []), source, "checkins"):

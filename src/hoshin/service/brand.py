@@ -17,7 +17,8 @@ from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototyp
 from hoshin.domain.lexicon import split_sentences
 from hoshin.domain.principle_examples import clean_examples
 from hoshin.errors import InputError, NotFoundError
-from hoshin.service.missions import current_model, save_mission, themes_from_json
+from hoshin.service.missions import current_model, save_mission
+from hoshin.service.part_of_removals import part_of_listing
 from hoshin.service.texts import analyze_missions, check_principles
 from hoshin.service.view_memo import ViewMemo, digest
 
@@ -380,7 +381,7 @@ def mission_analysis(repo: Repository, org_id: str, aligner: Aligner) -> list[di
     versions read as identical; theme_rules tells a version whose themes were only derived again from
     the one before (domain.mission.THEME_RULES_VERSION; 0: themes given by people). `part_of` lists
     the nomenclature entries the version's products draw in (ideas naming their parts are core at
-    least; domain/part_of.py), each with its source and code."""
+    least; domain/part_of.py), each with its source and code, and whether a strategist removed it."""
     versions = repo.mission_versions(org_id)
     if not versions:
         raise NotFoundError("no mission yet: save one on the mission page (or load the demo: `hoshin demo`)")
@@ -406,14 +407,8 @@ def mission_analysis(repo: Repository, org_id: str, aligner: Aligner) -> list[di
     return list(reversed(out))
 
 
-def mission_part_of(aligner: Aligner, version: dict[str, Any]) -> list[dict[str, str]]:
+def mission_part_of(aligner: Aligner, version: dict[str, Any]) -> list[dict[str, Any]]:
     """The nomenclature entries a stored mission version draws in, each `{part, use, code, product,
-    source}`: ideas naming one of the parts are core at least (domain/part_of.py)."""
-    stored = themes_from_json(version.get("themes"))
-    model = aligner.mission_model(
-        version["text"],
-        tuple(version.get("focus_areas") or ()),
-        tuple(version.get("exclusions") or ()),
-        themes=stored or None,
-    )
-    return [evidence.as_dict() for evidence in aligner.part_evidence(model)]
+    source, removed, removed_by, removed_at}`: ideas naming the part of one not removed are core at
+    least (domain/part_of.py, service/part_of_removals.py)."""
+    return part_of_listing(aligner, version)

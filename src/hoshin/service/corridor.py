@@ -16,6 +16,7 @@ import logging
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
@@ -346,8 +347,11 @@ def preview_corridor(
             raise InputError(f"{name} must be a list of texts")
     aligner = _on_store(repo, aligner)
     model = current_model(repo, org_id, aligner)
-    proposed = aligner.mission_model(
-        model.text, focus_areas=list(focus_areas), exclusions=list(exclusions), themes=model.themes
+    proposed = replace(
+        aligner.mission_model(
+            model.text, focus_areas=list(focus_areas), exclusions=list(exclusions), themes=model.themes
+        ),
+        removed_parts=model.removed_parts,  # a saved corridor keeps them (save_mission)
     )
     ideas = scoring_rows(repo, org_id)
     before = _verdicts(aligner, model, ideas)

@@ -263,6 +263,7 @@ def new_mission(store: Repository, user: Principal, values: dict[str, Any]) -> d
     org = user.organisation_id
     require(user, "mission.create")
     with store.transaction():
+        current = store.mission(org)
         version = store.add_mission_version(
             org,
             values["text"],
@@ -271,6 +272,8 @@ def new_mission(store: Repository, user: Principal, values: dict[str, Any]) -> d
             principles=values.get("principles", []),
             brand_attributes=values.get("brand_attributes", []),
             created_by=user.username,
+            # Removed part-of entries are kept as a corridor edit keeps them (service/missions.py).
+            removed_parts=current["removed_parts"] if current is not None else [],
         )
         record_event(
             store, org, user.username, "mission.create", "mission", str(version), {"text": values["text"]}

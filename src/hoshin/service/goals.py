@@ -189,6 +189,7 @@ def run_checks(
         # The checks read the mission as the batch command does (its text and corridor); the stored
         # verdicts use the stored themes. Usually the two models are the same, and one scoring does.
         checked = aligner.mission_model(model.text, model.focus_areas, model.exclusions)
+        checked = replace(checked, removed_parts=model.removed_parts)
         try:
             run = check_goals_against(aligner, checked, rows, source="stored goals")
         except RowError as exc:

@@ -226,7 +226,9 @@ def _write_mission(repo: Repository, org_id: str, record: dict[str, Any], actor:
     # Themes the file brings are a person's unless they are exactly what the rules derive (a file
     # exported from Hoshin): those given by hand are never replaced when the rules change.
     rules = THEME_RULES_VERSION if wanted["themes"] == derived else THEMES_BY_HAND
-    repo.add_mission_version(org_id, created_by=actor, theme_rules=rules, **wanted)
+    # A strategist's removed part-of entries are no field of the file: they stay as they were.
+    removed = current["removed_parts"] if current is not None else []
+    repo.add_mission_version(org_id, created_by=actor, theme_rules=rules, removed_parts=removed, **wanted)
     return ImportResult("mission", 1 if current is None else 0, 0 if current is None else 1)
 
 

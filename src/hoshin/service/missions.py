@@ -19,6 +19,7 @@ from hoshin.domain.mission import (
     build_mission_model,
     themes_as_json,
 )
+from hoshin.domain.part_of import stored_removals
 from hoshin.domain.principle_examples import clean_examples
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.audit import record_event
@@ -80,11 +81,15 @@ def save_mission(
     *,
     principles: Sequence[Any] | None = None,
     brand_attributes: Sequence[Any] | None = None,
+    removed_parts: Sequence[Any] | None = None,
+    action: str = "mission.create",
+    detail: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Store a new mission version with its extracted themes (one audit event); returns the stored row.
 
-    Principles and brand attributes not given are carried over from the current version, so a
-    corridor edit does not wipe them. InputError for an empty or overlong text.
+    Principles, brand attributes and removed part-of entries not given are carried over from the
+    current version, so a corridor edit does not wipe them. `action` and `detail` name the change
+    in the audit event (a part-of removal is one). InputError for an empty or overlong text.
     """
     if not isinstance(text, str) or not text.strip():
         raise InputError("the mission text is empty; write the mission statement")
@@ -104,6 +109,8 @@ def save_mission(
             principles = current["principles"] if current else []
         if brand_attributes is None:
             brand_attributes = current["brand_attributes"] if current else []
+        if removed_parts is None:
+            removed_parts = current["removed_parts"] if current else []
         version = repo.add_mission_version(
             org_id,
             model.text,
@@ -114,12 +121,13 @@ def save_mission(
             brand_attributes=list(brand_attributes),
             created_by=actor,
             theme_rules=THEME_RULES_VERSION,
+            removed_parts=list(removed_parts),
         )
         record_event(
             repo,
             org_id,
             actor,
-            "mission.create",
+            action,
             "mission",
             str(version),
             {
@@ -127,6 +135,7 @@ def save_mission(
                 "focus_areas": list(model.focus_areas),
                 "exclusions": list(model.exclusions),
                 "themes": [t.name for t in model.themes],
+                **(detail or {}),
             },
         )
     stored = repo.mission(org_id, version)
@@ -154,7 +163,8 @@ def current_model(
         exclusions=[e for e in stored.get("exclusions") or [] if isinstance(e, str)],
         themes=themes or None,
     )
-    return replace(model, version=int(stored["version"]))
+    removed = frozenset(r["code"] for r in stored_removals(stored.get("removed_parts")))
+    return replace(model, version=int(stored["version"]), removed_parts=removed)
 
 
 def mission_of(repo: Repository, org_id: str) -> dict[str, Any] | None:

@@ -157,6 +157,16 @@ def _m012_theme_rules(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE mission_versions ADD COLUMN theme_rules INTEGER"))
 
 
+def _m013_removed_parts(conn: Connection) -> None:
+    """mission_versions.removed_parts: the part-of entries a strategist took out of the mission's
+    expansion. Versions stored before read null, which means none removed (a database created at
+    head has the column already)."""
+    have = {c["name"] for c in inspect(conn).get_columns(schema.mission_versions.name)}
+    if "removed_parts" not in have:
+        column_type = schema.mission_versions.c.removed_parts.type.compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE mission_versions ADD COLUMN removed_parts {column_type}"))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "initial schema", _m001_initial),
     (2, "verdict batches", _m002_verdict_batches),
@@ -170,6 +180,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (10, "verdict examples", _m010_verdict_examples),
     (11, "themes as phrases", _m011_themes_as_phrases),
     (12, "theme rules version", _m012_theme_rules),
+    (13, "removed part-of entries", _m013_removed_parts),
 ]
 HEAD = MIGRATIONS[-1][0]
 

@@ -32,10 +32,13 @@ class Missions(Organisations):
         created_at: str | None = None,
         version: int | None = None,
         theme_rules: int | None = None,
+        removed_parts: Sequence[Any] = (),
     ) -> int:
         """Store a new mission version (it becomes the current one); returns its number.
         `theme_rules`: the generation of the theme rules that derived `themes`, THEMES_BY_HAND when
-        people gave them, None when not known (domain.mission.THEME_RULES_VERSION)."""
+        people gave them, None when not known (domain.mission.THEME_RULES_VERSION).
+        `removed_parts`: the part-of entries a strategist removed, `{code, removed_by, removed_at}`
+        (service/part_of_removals.py)."""
         t = schema.mission_versions
         with self.transaction() as conn:
             self.organisation(org_id)
@@ -57,6 +60,7 @@ class Missions(Organisations):
                     created_at=created_at or now_iso(),
                     created_by=created_by,
                     theme_rules=theme_rules,
+                    removed_parts=list(removed_parts),
                 )
             )
         return version
@@ -70,11 +74,18 @@ class Missions(Organisations):
             query, values = select(t).where(t.c.organisation_id == org_id, t.c.version == version), {}
         with self._reading() as conn:
             row = conn.execute(query, values).first()
-        return None if row is None else self._record(NO_KIND, row._mapping, False)
+        return None if row is None else _version(self._record(NO_KIND, row._mapping, False))
 
     def mission_versions(self, org_id: str) -> list[dict[str, Any]]:
         """Every mission version, oldest first."""
         t = schema.mission_versions
         with self._reading() as conn:
             result = conn.execute(select(t).where(t.c.organisation_id == org_id).order_by(t.c.version))
-            return [self._record(NO_KIND, r._mapping, False) for r in result]
+            return [_version(self._record(NO_KIND, r._mapping, False)) for r in result]
+
+
+def _version(record: dict[str, Any]) -> dict[str, Any]:
+    """A stored version as callers read it: one stored before migration 13 removed no entry."""
+    if record.get("removed_parts") is None:
+        record["removed_parts"] = []
+    return record

@@ -83,6 +83,9 @@ mission_versions = Table(
     # under; THEMES_BY_HAND (0) when people gave them; null when not known (stored before migration
     # 12, or no themes stored).
     Column("theme_rules", Integer),
+    # Part-of entries (domain/part_of.py) a strategist removed from this version's expansion, each
+    # {code, removed_by, removed_at}; null for versions stored before migration 13 (none removed).
+    Column("removed_parts", JSON),
     PrimaryKeyConstraint("organisation_id", "version"),
 )
 

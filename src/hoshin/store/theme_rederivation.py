@@ -178,7 +178,8 @@ def upgrade_theme_rules(conn: Connection, now: str) -> list[str]:
         t.c.theme_rules.is_(None),
         (t.c.theme_rules > THEMES_BY_HAND) & (t.c.theme_rules < THEME_RULES_VERSION),
     )
-    query = _current_versions(*(t.c[name] for name in _CONTENT), t.c.theme_rules).where(stale)
+    query = _current_versions(*(t.c[name] for name in _CONTENT), t.c.theme_rules, t.c.removed_parts)
+    query = query.where(stale)
     changed = []
     for row in list(conn.execute(query).mappings()):
         stored = row["themes"] or []
@@ -218,6 +219,7 @@ def _add_rederived_version(conn: Connection, row: Any, fresh: list[dict[str, str
             version=version,
             themes=fresh,
             theme_rules=THEME_RULES_VERSION,
+            removed_parts=row["removed_parts"],  # the strategist's removals outlive a rules change
             created_at=now,
             created_by=UPGRADED_BY,
         )

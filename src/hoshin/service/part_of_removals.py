@@ -1,0 +1,184 @@
+"""Removing a part-of entry that is wrong for an organisation, and restoring it (issue 20).
+
+The entries a mission draws in are derived (domain/part_of.py), so a derivation can be wrong for
+one organisation: a maker of refrigerated lorries may not want every compressor idea called core.
+A strategist removes such an entry; the removal is a mission change like any other: a new mission
+version with the same statement, corridor, principles and brand attributes whose `removed_parts`
+names the entry (who removed it, when), and one audit event. Triage reads the newest version, so
+from then on no idea is lifted by that entry; the adapters re-score every idea, as after a corridor
+edit. Later versions keep the removal until someone restores the entry, which is the same change
+the other way. A removed entry stays listed (`part_of_listing`), marked removed, so it can be
+restored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from hoshin.domain.part_of import PartEvidence, stored_removals
+from hoshin.errors import ConflictError, InputError, NotFoundError
+from hoshin.service.missions import save_mission, themes_from_json
+from hoshin.store.base import now_iso
+
+if TYPE_CHECKING:
+    from hoshin.service.alignment import Aligner
+    from hoshin.store.repository import Repository
+
+__all__ = ["part_of_listing", "remove_part", "restore_part"]
+
+# An HS subheading as the extract writes it: four digits, a dot, two digits ("8414.30").
+_CODE = re.compile(r"\d{4}\.\d{2}")
+_LIST_HINT = "`hoshin mission part-of list` (or the mission page) lists the entries this mission draws in"
+
+
+def part_of_listing(aligner: Aligner, version: dict[str, Any]) -> list[dict[str, Any]]:
+    """The entries a stored mission version draws in, each `{part, use, code, product, source,
+    removed, removed_by, removed_at}`: ideas naming the part of an entry not removed are core at
+    least. A removed entry is listed too (removed true, with who removed it and when)."""
+    removals = {r["code"]: r for r in stored_removals(version.get("removed_parts"))}
+    rows: list[dict[str, Any]] = []
+    for evidence in _drawn_in(aligner, version):
+        removal = removals.get(evidence.entry.code)
+        rows.append(
+            {
+                **evidence.as_dict(),
+                "removed": removal is not None,
+                "removed_by": removal["removed_by"] if removal else None,
+                "removed_at": removal["removed_at"] if removal else None,
+            }
+        )
+    return rows
+
+
+def remove_part(repo: Repository, org_id: str, code: Any, actor: str, aligner: Aligner) -> dict[str, Any]:
+    """Remove the entry `code` from the organisation's mission (a new mission version); returns
+    its listing row. InputError for a code that is not an entry this mission draws in,
+    ConflictError when it is removed already; nothing is stored then."""
+    code = _checked_code(code, aligner)
+    with repo.transaction():
+        mission = _current(repo, org_id)
+        drawn_in = {e.entry.code: e for e in _drawn_in(aligner, mission)}
+        if code not in drawn_in:
+            entry = next(e for e in aligner.part_of if e.code == code)
+            raise InputError(
+                f"code: HS {code} ({entry.part}, of a kind used in {entry.use}) is not drawn in by "
+                f"this mission, which names none of its products; only entries it draws in can be "
+                f"removed: {_LIST_HINT}"
+            )
+        removals = stored_removals(mission.get("removed_parts"))
+        done = next((r for r in removals if r["code"] == code), None)
+        if done is not None:
+            raise ConflictError(
+                f"code: HS {code} ({drawn_in[code].entry.part}) was removed already"
+                f"{_by(done)}; to use it again: `hoshin mission part-of restore {code}`"
+            )
+        removal = {"code": code, "removed_by": actor, "removed_at": now_iso()}
+        stored = _new_version(
+            repo, org_id, mission, actor, aligner, [*removals, removal], "mission.remove_part", drawn_in[code]
+        )
+    return _row_of(aligner, stored, code)
+
+
+def restore_part(repo: Repository, org_id: str, code: Any, actor: str, aligner: Aligner) -> dict[str, Any]:
+    """Put the removed entry `code` back (a new mission version); returns its listing row (or,
+    when the mission no longer draws it in, the entry alone). InputError for a code that is no
+    entry, ConflictError when it is not removed; nothing is stored then."""
+    code = _checked_code(code, aligner)
+    with repo.transaction():
+        mission = _current(repo, org_id)
+        removals = stored_removals(mission.get("removed_parts"))
+        if not any(r["code"] == code for r in removals):
+            raise ConflictError(
+                f"code: HS {code} is not removed from this mission, so there is nothing to restore; "
+                f"{_LIST_HINT}"
+            )
+        drawn_in = {e.entry.code: e for e in _drawn_in(aligner, mission)}
+        kept = [r for r in removals if r["code"] != code]
+        stored = _new_version(
+            repo, org_id, mission, actor, aligner, kept, "mission.restore_part", drawn_in.get(code)
+        )
+    return _row_of(aligner, stored, code)
+
+
+def _checked_code(given: Any, aligner: Aligner) -> str:
+    """`given` stripped, when it is the code of an entry of the shipped extract; else InputError."""
+    if not isinstance(given, str) or not given.strip():
+        raise InputError(f"code: give the HS code of an entry, such as 8414.30; {_LIST_HINT}")
+    code = given.strip()
+    if not _CODE.fullmatch(code):
+        raise InputError(
+            f"code: {code!r} is not an HS code; write four digits, a dot and two digits, such as 8414.30"
+        )
+    if not any(entry.code == code for entry in aligner.part_of):
+        raise InputError(
+            f"code: HS {code} is no entry of the nomenclature extract Hoshin ships; {_LIST_HINT}"
+        )
+    return code
+
+
+def _current(repo: Repository, org_id: str) -> dict[str, Any]:
+    mission = repo.mission(org_id)
+    if mission is None:
+        raise NotFoundError("no mission yet: save one on the mission page (or load the demo: `hoshin demo`)")
+    return mission
+
+
+def _drawn_in(aligner: Aligner, version: dict[str, Any]) -> tuple[PartEvidence, ...]:
+    """Every entry the version's products draw in, the removed ones included."""
+    model = aligner.mission_model(
+        version["text"],
+        tuple(version.get("focus_areas") or ()),
+        tuple(version.get("exclusions") or ()),
+        themes=themes_from_json(version.get("themes")) or None,
+    )
+    return aligner.part_evidence(model, with_removed=True)
+
+
+def _new_version(
+    repo: Repository,
+    org_id: str,
+    mission: dict[str, Any],
+    actor: str,
+    aligner: Aligner,
+    removals: list[dict[str, str]],
+    action: str,
+    evidence: PartEvidence | None,
+) -> dict[str, Any]:
+    """The next mission version: the same content with `removals`, audited as `action`."""
+    detail: dict[str, Any] = {"removed_parts": [r["code"] for r in removals]}
+    if evidence is not None:
+        detail["part_of"] = evidence.as_dict()
+    return save_mission(
+        repo,
+        org_id,
+        mission["text"],
+        mission["focus_areas"],
+        mission["exclusions"],
+        actor,
+        aligner,
+        removed_parts=removals,
+        action=action,
+        detail=detail,
+    )
+
+
+def _row_of(aligner: Aligner, stored: dict[str, Any], code: str) -> dict[str, Any]:
+    """The listing row of `code` in the version just stored; a bare one when it is not drawn in."""
+    row = next((r for r in part_of_listing(aligner, stored) if r["code"] == code), None)
+    if row is not None:
+        return {**row, "version": stored["version"]}
+    entry = next(e for e in aligner.part_of if e.code == code)
+    return {
+        "part": entry.part,
+        "use": entry.use,
+        "code": code,
+        "removed": False,
+        "version": stored["version"],
+    }
+
+
+def _by(removal: dict[str, str]) -> str:
+    """ " by NAME on DATE", as much of it as was recorded."""
+    who = f" by {removal['removed_by']}" if removal.get("removed_by") else ""
+    return who + (f" on {removal['removed_at'][:10]}" if removal.get("removed_at") else "")

@@ -1,0 +1,148 @@
+"""A strategist removes a part-of entry that is wrong for the organisation, and restores it: over
+REST and on the mission page, on SQLite and PostgreSQL. The fixture's mission ("To make
+refrigerators that never let food spoil.") draws in HS 8414.30, compressors; idea I-1 names a
+compressor, so part-of evidence makes it core until the entry is removed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from corridor.support import state
+from support import audit_actions, csrf_of
+
+COMPRESSORS = "8414.30"
+
+
+def _why(org: Any, idea: str = "I-1") -> str:
+    return {v["record_id"]: v for v in org.store.verdicts(org.id, "idea")}[idea]["why"]
+
+
+def test_removing_an_entry_stops_the_lift_and_restoring_brings_it_back(org: Any) -> None:
+    client = org.client("strategist", how="token")
+    [listed] = client.get("/api/v1/mission/part-of").json()
+    assert (listed["code"], listed["part"], listed["removed"]) == (COMPRESSORS, "compressors", False)
+
+    removed = client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/remove")
+    assert removed.status_code == 200, removed.text
+    row = removed.json()
+    assert row["removed"] and row["removed_by"] == org.name("strategist") and row["version"] == 2
+    mission = org.store.mission(org.id)
+    assert [r["code"] for r in mission["removed_parts"]] == [COMPRESSORS]
+    assert mission["text"] == "To make refrigerators that never let food spoil."
+    # Every idea was re-scored under the new version, and no verdict cites the removed entry.
+    assert {v["mission_version"] for v in org.store.verdicts(org.id, "idea")} == {2}
+    assert "8414.30" not in _why(org)
+    # It stays listed, marked removed, so it can be restored; the analysis shows the same.
+    [still] = client.get("/api/v1/mission/part-of").json()
+    assert still["removed"] and still["removed_at"]
+    [newest, *_] = client.get("/api/v1/mission/analysis").json()
+    assert newest["part_of"][0]["removed"] is True
+    assert ("mission.remove_part", "mission", "2") in audit_actions(org)
+
+    restored = client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/restore")
+    assert restored.status_code == 200, restored.text
+    assert restored.json()["removed"] is False and org.store.mission(org.id)["removed_parts"] == []
+    assert "HS 2022 8414.30" in _why(org) and ("mission.restore_part", "mission", "3") in audit_actions(org)
+
+
+def test_a_corridor_edit_keeps_a_removal(org: Any) -> None:
+    client = org.client("strategist", how="token")
+    assert client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/remove").status_code == 200
+    body = {"text": "To make refrigerators that never let food spoil.", "exclusions": ["sport"]}
+    assert client.put("/api/v1/mission", json=body).status_code == 200
+    assert [r["code"] for r in org.store.mission(org.id)["removed_parts"]] == [COMPRESSORS]
+    assert "8414.30" not in _why(org)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "words"),
+    [
+        ("9999.99", 422, "no entry of the nomenclature extract"),
+        ("fridge", 422, "four digits, a dot and two digits"),
+        ("4011.10", 422, "not drawn in by this mission"),  # tyres: the mission names no car
+    ],
+)
+def test_a_code_that_is_not_an_entry_of_this_mission_is_refused(
+    org: Any, code: str, status: int, words: str
+) -> None:
+    client = org.client("strategist", how="token")
+    before = state(org)
+    response = client.post(f"/api/v1/mission/part-of/{code}/remove")
+    assert response.status_code == status, response.text
+    assert "code" in response.text and words in response.text
+    assert state(org) == before
+
+
+def test_removing_twice_or_restoring_what_is_not_removed_is_a_conflict(org: Any) -> None:
+    client = org.client("strategist", how="token")
+    before = state(org)
+    not_removed = client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/restore")
+    assert not_removed.status_code == 409 and "nothing to restore" in not_removed.text
+    assert state(org) == before
+    assert client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/remove").status_code == 200
+    once = state(org)
+    twice = client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/remove")
+    assert twice.status_code == 409
+    assert "removed already" in twice.text and "part-of restore 8414.30" in twice.text
+    assert state(org) == once
+
+
+def test_viewers_see_the_entries_but_may_not_remove_them(org: Any) -> None:
+    client = org.client("viewer", how="token")
+    assert client.get("/api/v1/mission/part-of").json()[0]["code"] == COMPRESSORS
+    before = state(org)
+    response = client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/remove")
+    assert response.status_code == 403 and "viewer" in response.text
+    assert state(org) == before
+
+
+def test_the_mission_page_removes_and_restores_with_its_buttons(org: Any) -> None:
+    client = org.client("strategist")
+    page = client.get("/mission").text
+    assert 'action="/mission/part-of"' in page and 'value="remove"' in page
+    token = csrf_of(page)
+    before = state(org)
+    forged = client.post("/mission/part-of", data={"code": COMPRESSORS, "action": "remove"})
+    assert forged.status_code == 403 and state(org) == before
+    done = client.post(
+        "/mission/part-of",
+        data={"code": COMPRESSORS, "action": "remove", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and "part_of=removed" in done.headers["location"]
+    page = client.get("/mission?part_of=removed").text
+    assert f"removed by {org.name('strategist')}" in page and 'value="restore"' in page
+    assert "Entry removed as a new mission version" in page
+    assert "8414.30" not in _why(org)
+    again = client.post(
+        "/mission/part-of", data={"code": COMPRESSORS, "action": "remove", "csrf_token": token}
+    )
+    assert again.status_code == 422 and "removed already" in again.text
+    restored = client.post(
+        "/mission/part-of",
+        data={"code": COMPRESSORS, "action": "restore", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert restored.status_code == 303 and "HS 2022 8414.30" in _why(org)
+
+
+def test_the_mission_page_refuses_bad_input_and_viewers(org: Any) -> None:
+    client = org.client("strategist")
+    token = csrf_of(client.get("/mission").text)
+    before = state(org)
+    for data, words in (
+        ({"code": "9999.99", "action": "remove"}, "no entry of the nomenclature extract"),
+        ({"code": COMPRESSORS, "action": "delete"}, "press Remove or Restore"),
+    ):
+        response = client.post("/mission/part-of", data={**data, "csrf_token": token})
+        assert response.status_code == 422 and words in response.text
+    assert state(org) == before
+    viewer = org.client("viewer")
+    page = viewer.get("/mission").text
+    assert "compressors" in page and 'action="/mission/part-of"' not in page
+    refused = viewer.post(
+        "/mission/part-of", data={"code": COMPRESSORS, "action": "remove", "csrf_token": csrf_of(page)}
+    )
+    assert refused.status_code == 403 and state(org) == before
