@@ -117,3 +117,17 @@ def test_knowledge_of_what_the_product_is_made_of_outranks_what_it_stores(aligne
     rows = [{"id": n, "name": n, "description": ""} for n in needed + not_needed]
     ranked = [r["name"] for r in rank_knowledge(aligner, "To produce reliable refrigerators.", rows)]
     assert set(ranked[:2]) == set(needed)
+
+
+def test_a_duty_named_in_one_sentence_of_a_role_description_is_not_drowned(aligner: Aligner) -> None:
+    """A role description has one sentence per duty: the knowledge a later duty needs still ranks
+    above areas the role never touches."""
+    mission = (
+        "Ship's cook: Ship's cooks plan menus and prepare meals for the crew on board. "
+        "They also keep the galley's stores and order provisions when the vessel is in port."
+    )
+    needed = ["Food hygiene and safe cooking", "Stock control and purchasing of supplies"]
+    not_needed = ["Radio astronomy", "Criminal law", "Orchestral music", "Petroleum geology"]
+    rows = [{"id": n, "name": n, "description": ""} for n in needed + not_needed]
+    ranked = [r["name"] for r in rank_knowledge(aligner, mission, rows)]
+    assert set(ranked[:2]) == set(needed), ranked

@@ -22,6 +22,7 @@ from hoshin.domain.alignment import MissionVectors, align, calibrated_rows
 from hoshin.domain.calibration import score_from_z
 from hoshin.domain.evidence_words import quote
 from hoshin.domain.explain import quotable_shared_words
+from hoshin.domain.knowledge_reading import FEEDBACK_WEIGHT, best_centre, mission_parts, with_parts
 from hoshin.domain.mission import ThemeKind
 from hoshin.domain.quantised import QuantisedVectors, quantise
 from hoshin.domain.text import (
@@ -418,27 +419,29 @@ def rank_knowledge(
     """`{id, name, score, why}` for every knowledge area, the ones the mission needs most first.
 
     An area ranks by its closeness to the whole statement (and, a quarter as much, to the parts,
-    materials and technology of what the mission makes), each less half the area's closeness to
-    everything (its hubness) and calibrated against how that mission row rates the background.
-    Nothing else: a breadth prior and a concreteness penalty used to sit on top, and they fit one
-    development list (generic skills, nDCG@5 0.81) while falling below plain cosine on knowledge
-    concepts of another source (0.73 against 0.82).
+    materials and technology of what the mission makes), blended with a soft maximum over the
+    statement's sentences, then pulled a fifth of the way towards the best three areas
+    (`domain/knowledge_reading.py`); every closeness less half the area's closeness to everything
+    (its hubness) and calibrated against how that row rates the background. Nothing else: a
+    breadth prior and a concreteness penalty used to sit on top, and they fit one development list
+    (generic skills, nDCG@5 0.81) while falling below plain cosine on knowledge concepts of another
+    source (0.73 against 0.82).
     """
     texts = [_area_text(r) for r in rows]
     vectors = aligner.embed(texts, progress=progress)
     statement = without_exceptions(mission)
     themes = aligner.mission_model(mission).themes or ()
     facets = [facet for t in themes if t.kind == ThemeKind.WHAT for facet in facet_texts(t)]
-    z_rows = calibrated_rows(
-        vectors,
-        aligner.embed([statement, *facets]),
-        aligner.background,
-        aligner.params,
-        aligner.background_hub,
-    )
+    parts = mission_parts(mission)
+    z_rows = _calibrated(aligner, vectors, aligner.embed([statement, *facets, *parts]))
     z_all = z_rows[:, 0]
     if facets:
-        z_all = (z_all + FACET_WEIGHT * z_rows[:, 1:].mean(axis=1)) / (1.0 + FACET_WEIGHT)
+        z_all = (z_all + FACET_WEIGHT * z_rows[:, 1 : 1 + len(facets)].mean(axis=1)) / (1.0 + FACET_WEIGHT)
+    z_all = with_parts(z_all, z_rows[:, 1 + len(facets) :])
+    centre = best_centre(vectors, z_all)
+    if centre is not None:
+        z_centre = _calibrated(aligner, vectors, centre[None, :])[:, 0]
+        z_all = (z_all + FEEDBACK_WEIGHT * z_centre) / (1.0 + FEEDBACK_WEIGHT)
     # Words most of the areas share ("knowledge", "principles") are how the list is written, not
     # evidence of a need.
     drop = boilerplate_words(texts + [mission])
@@ -458,6 +461,10 @@ def rank_knowledge(
         out.append({"id": row["id"], "name": row.get("name", ""), "score": round(score, 4), "why": why})
     out.sort(key=lambda r: -r["score"])
     return out
+
+
+def _calibrated(aligner: Aligner, vectors: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    return calibrated_rows(vectors, targets, aligner.background, aligner.params, aligner.background_hub)
 
 
 def link_goals(
