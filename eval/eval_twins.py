@@ -11,6 +11,10 @@ score's frame penalty (domain/twin_frame.py), from eight other fields, with hard
 same frame with the object, material, place or quantity swapped ("Offer flood cover to homes near
 rivers" / "Offer fire cover to homes near forests"). It is reported in total only; --pairs does
 not list it.
+eval/twins_heldout3.jsonl (same format) is a third held-out set, written before the word alignment
+of issue 20 item 4 from eight more fields (water utility, public transport, fashion, publishing,
+pharmaceuticals, mining, sports club, real estate): 32 rewordings with few shared words and 32
+strangers that swap one key element. Reported in total only; --pairs lists neither held-out set.
 eval/twins_swaps_tuning.jsonl is tuning material of that kind for the tuning fields (written after
 heldout2, before the twin score's frame penalty was chosen on it and the tuning half), with the
 issue's own pair and its strangers; the last four (the issue's strangers against the rewording
@@ -40,6 +44,7 @@ from hoshin.service.twin_scores import Pair, judge_pairs
 
 SET = Path(__file__).with_name("twins_set.jsonl")
 HELDOUT2 = Path(__file__).with_name("twins_heldout2.jsonl")
+HELDOUT3 = Path(__file__).with_name("twins_heldout3.jsonl")
 SWAPS = Path(__file__).with_name("twins_swaps_tuning.jsonl")
 TUNING_FIELDS = frozenset({"manufacturing", "software", "healthcare", "retail"})
 RAW_THRESHOLD = 0.75  # the cosine threshold shipped before the twin score
@@ -65,7 +70,8 @@ def main() -> int:
     args = parser.parse_args()
     first = _read(SET)
     second = _read(HELDOUT2)
-    items = first + second + _read(SWAPS)
+    swaps = _read(SWAPS)
+    items = first + second + swaps + _read(HELDOUT3)
     aligner = Aligner(create_embedder(args.embedder))
     texts = sorted({i["a"] for i in items} | {i["b"] for i in items})
     vectors = dict(zip(texts, aligner.embed(texts), strict=True))
@@ -80,9 +86,15 @@ def main() -> int:
     row = np.arange(len(items))
     in_first = row < len(first)
     in_second = (row >= len(first)) & (row < len(first) + len(second))
-    in_swaps = row >= len(first) + len(second)
+    in_swaps = (row >= len(first) + len(second)) & (row < len(first) + len(second) + len(swaps))
+    in_third = row >= len(first) + len(second) + len(swaps)
     tuning = in_first & np.array([i["field"] in TUNING_FIELDS for i in items])
-    for name, keep in ((SET.name, in_first), (HELDOUT2.name, in_second), (SWAPS.name, in_swaps)):
+    for name, keep in (
+        (SET.name, in_first),
+        (HELDOUT2.name, in_second),
+        (SWAPS.name, in_swaps),
+        (HELDOUT3.name, in_third),
+    ):
         fields = {i["field"] for i, k in zip(items, keep, strict=True) if k}
         print(
             f"{name}: {keep.sum()} pairs ({(twin & keep).sum()} twins, {(~twin & keep).sum()} strangers), "
@@ -98,6 +110,7 @@ def main() -> int:
         ("held-out", in_first & ~tuning),
         ("heldout2", in_second),
         ("swaps", in_swaps),
+        ("heldout3", in_third),
     ):
         for name, scores, cut in (("raw", raw, RAW_THRESHOLD), ("twin", ours, DEFAULT_THRESHOLD)):
             s, t = scores[keep], twin[keep]
@@ -112,8 +125,8 @@ def main() -> int:
         for item, pair, j in sorted(
             [
                 z
-                for z, second_set in zip(zip(items, pairs, judged, strict=True), in_second, strict=True)
-                if not second_set
+                for z, held in zip(zip(items, pairs, judged, strict=True), in_second | in_third, strict=True)
+                if not held
             ],
             key=lambda z: (z[0]["kind"], -z[2].score),
         ):
