@@ -39,6 +39,10 @@ Also measured and not kept: the "own gain" (how much closer the two texts are to
 to their shared words alone, one more text embedded per pair), weight 0.2 on top of the blend:
 tuning recall at zero strangers 0.68 -> 0.75 but held out 0.57 -> 0.54 and heldout2 unchanged, and
 it lifted the issue's stranger above against the rewording (0.469 -> 0.477).
+Later (issue 20 item 4; docs/calibration.md, "Twins: a third held-out set"): word-level alignment
+by single-word or contextual token vectors, other rest agreements, length normalisation and a
+cosine floor outside a shared frame; the floor lifted the tuning material's twins but grouped more
+strangers of the held-out half, the rest did not lift recall at zero strangers on the tuning material.
 
 Pure: the caller embeds the remainders and the words (the embedder is I/O).
 """
