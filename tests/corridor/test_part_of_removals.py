@@ -56,6 +56,23 @@ def test_a_corridor_edit_keeps_a_removal(org: Any) -> None:
     assert "8414.30" not in _why(org)
 
 
+def test_a_removal_keeps_the_themes_people_gave(org: Any) -> None:
+    # An import brought its own themes (generation 0): a removal changes no theme, so it must not
+    # replace them with derived ones, nor mark them as derived.
+    text = "To make refrigerators that never let food spoil."
+    given = [
+        {"name": "refrigerators", "text": "refrigerators", "kind": "what"},
+        {"name": "cold chain", "text": "cold chain logistics", "kind": "what"},
+    ]
+    org.store.add_mission_version(org.id, text, themes=given, theme_rules=0)
+    client = org.client("strategist", how="token")
+    assert client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/remove").status_code == 200
+    mission = org.store.mission(org.id)
+    assert (mission["themes"], mission["theme_rules"]) == (given, 0)
+    assert client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/restore").status_code == 200
+    assert org.store.mission(org.id)["themes"] == given
+
+
 @pytest.mark.parametrize(
     ("code", "status", "words"),
     [

@@ -17,7 +17,7 @@ from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototyp
 from hoshin.domain.lexicon import split_sentences
 from hoshin.domain.principle_examples import clean_examples
 from hoshin.errors import InputError, NotFoundError
-from hoshin.service.missions import current_model, save_mission
+from hoshin.service.missions import current_model, save_next_version
 from hoshin.service.part_of_removals import part_of_listing
 from hoshin.service.texts import analyze_missions, check_principles
 from hoshin.service.view_memo import ViewMemo, digest
@@ -48,23 +48,6 @@ def _mission(repo: Repository, org_id: str) -> dict[str, Any]:
     if mission is None:
         raise NotFoundError("no mission yet: save one on the mission page (or load the demo: `hoshin demo`)")
     return mission
-
-
-def _next_version(
-    repo: Repository, org_id: str, mission: dict[str, Any], actor: str, aligner: Aligner, **changes: Any
-) -> dict[str, Any]:
-    """A new mission version with the same statement and corridor and `changes` (brand
-    attributes or principles); returns the stored version."""
-    return save_mission(
-        repo,
-        org_id,
-        mission["text"],
-        mission["focus_areas"],
-        mission["exclusions"],
-        actor,
-        aligner,
-        **changes,
-    )
 
 
 def check_input_text(text: Any, what: str = "the text") -> str:
@@ -135,7 +118,7 @@ def save_brand_attributes(
     """Store edited brand attributes as a new mission version; returns the stored version."""
     mission = _mission(repo, org_id)
     cleaned = _clean_attributes(attributes, [mission["text"], *_principle_texts(mission)])
-    return _next_version(repo, org_id, mission, actor, aligner, brand_attributes=cleaned)
+    return save_next_version(repo, org_id, mission, actor, aligner, brand_attributes=cleaned)
 
 
 def principles(repo: Repository, org_id: str) -> list[dict[str, Any]]:
@@ -182,7 +165,7 @@ def save_principles(
         if examples:  # a principle without examples is stored as before
             entry["examples"] = examples
         cleaned.append(entry)
-    return _next_version(repo, org_id, mission, actor, aligner, principles=cleaned)
+    return save_next_version(repo, org_id, mission, actor, aligner, principles=cleaned)
 
 
 # ---------------------------------------------------------------- principle flags

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 __all__ = [
     "current_model",
     "save_mission",
+    "save_next_version",
     "themes_as_json",
     "themes_for_text",
     "themes_from_json",
@@ -84,12 +85,16 @@ def save_mission(
     removed_parts: Sequence[Any] | None = None,
     action: str = "mission.create",
     detail: dict[str, Any] | None = None,
+    keep_themes: bool = False,
 ) -> dict[str, Any]:
     """Store a new mission version with its extracted themes (one audit event); returns the stored row.
 
     Principles, brand attributes and removed part-of entries not given are carried over from the
     current version, so a corridor edit does not wipe them. `action` and `detail` name the change
-    in the audit event (a part-of removal is one). InputError for an empty or overlong text.
+    in the audit event (a part-of removal is one). `keep_themes`: the current version's themes and
+    their generation are carried over instead of derived again, for a change that leaves the text
+    and corridor as they are (themes people gave must survive it). InputError for an empty or
+    overlong text.
     """
     if not isinstance(text, str) or not text.strip():
         raise InputError("the mission text is empty; write the mission statement")
@@ -111,16 +116,19 @@ def save_mission(
             brand_attributes = current["brand_attributes"] if current else []
         if removed_parts is None:
             removed_parts = current["removed_parts"] if current else []
+        themes, theme_rules = themes_as_json(model.themes), THEME_RULES_VERSION
+        if keep_themes and current is not None:
+            themes, theme_rules = list(current["themes"] or []), current["theme_rules"]
         version = repo.add_mission_version(
             org_id,
             model.text,
             focus_areas=list(model.focus_areas),
             exclusions=list(model.exclusions),
-            themes=themes_as_json(model.themes),
+            themes=themes,
             principles=list(principles),
             brand_attributes=list(brand_attributes),
             created_by=actor,
-            theme_rules=THEME_RULES_VERSION,
+            theme_rules=theme_rules,
             removed_parts=list(removed_parts),
         )
         record_event(
@@ -134,13 +142,32 @@ def save_mission(
                 "text": model.text,
                 "focus_areas": list(model.focus_areas),
                 "exclusions": list(model.exclusions),
-                "themes": [t.name for t in model.themes],
+                "themes": [str(t.get("name", "")) for t in themes if isinstance(t, dict)],
                 **(detail or {}),
             },
         )
     stored = repo.mission(org_id, version)
     assert stored is not None  # just written in the transaction above
     return stored
+
+
+def save_next_version(
+    repo: Repository, org_id: str, mission: dict[str, Any], actor: str, aligner: Aligner, **changes: Any
+) -> dict[str, Any]:
+    """A new version of the stored `mission` with the same statement, corridor and themes and
+    `changes` (brand attributes, principles, removed part-of entries, the audit action and detail);
+    returns the stored version."""
+    return save_mission(
+        repo,
+        org_id,
+        mission["text"],
+        mission["focus_areas"],
+        mission["exclusions"],
+        actor,
+        aligner,
+        keep_themes=True,
+        **changes,
+    )
 
 
 def current_model(

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from hoshin.domain.part_of import PartEvidence, stored_removals
 from hoshin.errors import ConflictError, InputError, NotFoundError
-from hoshin.service.missions import save_mission, themes_from_json
+from hoshin.service.missions import save_next_version, themes_from_json
 from hoshin.store.base import now_iso
 
 if TYPE_CHECKING:
@@ -145,21 +145,13 @@ def _new_version(
     action: str,
     evidence: PartEvidence | None,
 ) -> dict[str, Any]:
-    """The next mission version: the same content with `removals`, audited as `action`."""
+    """The next mission version: the same content (themes people gave included) with `removals`,
+    audited as `action`."""
     detail: dict[str, Any] = {"removed_parts": [r["code"] for r in removals]}
     if evidence is not None:
         detail["part_of"] = evidence.as_dict()
-    return save_mission(
-        repo,
-        org_id,
-        mission["text"],
-        mission["focus_areas"],
-        mission["exclusions"],
-        actor,
-        aligner,
-        removed_parts=removals,
-        action=action,
-        detail=detail,
+    return save_next_version(
+        repo, org_id, mission, actor, aligner, removed_parts=removals, action=action, detail=detail
     )
 
 
