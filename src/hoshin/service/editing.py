@@ -258,31 +258,6 @@ def add_checkin(
     return next(c for c in store.checkins(org, goal_id) if c["id"] == checkin_id)
 
 
-def new_mission(store: Repository, user: Principal, values: dict[str, Any]) -> dict[str, Any]:
-    """Store a new mission version (it becomes the current one) and return it."""
-    org = user.organisation_id
-    require(user, "mission.create")
-    with store.transaction():
-        current = store.mission(org)
-        version = store.add_mission_version(
-            org,
-            values["text"],
-            focus_areas=values.get("focus_areas", []),
-            exclusions=values.get("exclusions", []),
-            principles=values.get("principles", []),
-            brand_attributes=values.get("brand_attributes", []),
-            created_by=user.username,
-            # Removed part-of entries are kept as a corridor edit keeps them (service/missions.py).
-            removed_parts=current["removed_parts"] if current is not None else [],
-        )
-        record_event(
-            store, org, user.username, "mission.create", "mission", str(version), {"text": values["text"]}
-        )
-    mission = store.mission(org, version)
-    assert mission is not None
-    return mission
-
-
 def _safe(values: dict[str, Any]) -> dict[str, Any]:
     """Values fit for the audit log: never a password or its hash."""
     return {k: ("***" if k in ("password", "password_hash") else v) for k, v in values.items()}
