@@ -253,9 +253,8 @@ def check_principles(
                 to_examples = vecs @ example_vecs[starts[n] : starts[n + 1]].T
                 match = closest_example(sentences, examples[n], to_examples.tolist())
                 judgement = with_example(judgement, match, example_close)
-            if (
-                given_up_vecs is not None
-            ):  # the last resort: what no reading nor example decided, read by meaning
+            # The last resort: what no reading nor example decided, read by meaning.
+            if given_up_vecs is not None:
                 whole = vecs.mean(axis=0)  # the text as a whole: one short aside must not decide
                 whole = whole / (np.linalg.norm(whole) or 1.0)
                 judgement = with_meaning(
