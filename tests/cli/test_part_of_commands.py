@@ -89,3 +89,14 @@ def test_help_teaches_the_commands() -> None:
         assert words in result.output
     remove = CliRunner().invoke(app, ["mission", "part-of", "remove", "--help"], terminal_width=200)
     assert "CODE" in remove.output and "four digits, a dot and two digits" in remove.output
+
+
+def test_an_organisation_without_a_mission_has_no_entries_to_list_or_remove(database_url: str) -> None:
+    made = CliRunner().invoke(app, ["init", "--db", database_url, "--org", "bare", "--name", "Bare"])
+    assert made.exit_code == 0, made.output
+    before = snapshot(database_url, "bare")
+    for args in (("list",), ("remove", COMPRESSORS), ("restore", COMPRESSORS)):
+        result = run(database_url, "bare", *args)
+        assert result.exit_code == 1, result.output
+        assert "no mission yet" in result.stderr and "hoshin import mission" in result.stderr
+    assert snapshot(database_url, "bare") == before

@@ -49,18 +49,12 @@ def list_entries(
     Example:  hoshin mission part-of list --format json
     """
     with fail_cleanly():
-        from hoshin.errors import NotFoundError
-        from hoshin.service.brand import mission_part_of
         from hoshin.service.corridor import store_aligner
+        from hoshin.service.part_of_removals import current_part_of
 
         with _open(db) as repo:
             org_id = organisation_of(repo, org)
-            stored = repo.mission(org_id)
-            if stored is None:
-                raise NotFoundError(
-                    f"organisation {org_id!r} has no mission yet; load the demo: `hoshin demo`"
-                )
-            rows = mission_part_of(store_aligner(repo), stored)
+            rows = current_part_of(repo, org_id, store_aligner(repo))
         emit(rows, fmt, output)
 
 

@@ -20,7 +20,7 @@ from hoshin.service import brand
 from hoshin.service.auth import can
 from hoshin.service.corridor import preview_corridor, rescore_every_idea
 from hoshin.service.missions import current_model, mission_history, mission_of, save_mission
-from hoshin.service.part_of_removals import remove_part, restore_part
+from hoshin.service.part_of_removals import current_part_of, part_of_listing, remove_part, restore_part
 
 __all__ = ["api", "pages"]
 
@@ -89,10 +89,7 @@ def api_mission_analysis(ctx: Annotated[Context, Depends(permit("mission.read"))
 def api_part_of(ctx: Annotated[Context, Depends(permit("mission.read"))]) -> list[dict[str, Any]]:
     """The HS 2022 entries the current mission draws in (ideas naming the part of one are core at
     least), each with `removed` (and who removed it, when) when a strategist took it out."""
-    mission = mission_of(ctx.store, ctx.org)
-    if mission is None:
-        raise NotFoundError("no mission yet: POST one to /api/v1/mission or load the demo (`hoshin demo`)")
-    return brand.mission_part_of(get_aligner(ctx.request), mission)
+    return current_part_of(ctx.store, ctx.org, get_aligner(ctx.request))
 
 
 _PART_ACTIONS = {"remove": remove_part, "restore": restore_part}
@@ -140,7 +137,7 @@ def _mission_page(
             "can_edit": can(ctx.user, "mission.update"),
             "proposal": proposal or {"focus_areas": [], "exclusions": []},
             "changes": changes,
-            "part_of": brand.mission_part_of(get_aligner(request), mission) if mission else [],
+            "part_of": part_of_listing(get_aligner(request), mission) if mission else [],
             "part_error": part_error,
         },
         status_code=422 if part_error else 200,

@@ -384,14 +384,7 @@ def mission_analysis(repo: Repository, org_id: str, aligner: Aligner) -> list[di
                 "theme_rules": version.get("theme_rules"),
                 "focus_areas": list(version.get("focus_areas") or []),
                 "exclusions": list(version.get("exclusions") or []),
-                "part_of": mission_part_of(aligner, version),
+                "part_of": part_of_listing(aligner, version),
             }
         )
     return list(reversed(out))
-
-
-def mission_part_of(aligner: Aligner, version: dict[str, Any]) -> list[dict[str, Any]]:
-    """The nomenclature entries a stored mission version draws in, each `{part, use, code, product,
-    source, removed, removed_by, removed_at}`: ideas naming the part of one not removed are core at
-    least (domain/part_of.py, service/part_of_removals.py)."""
-    return part_of_listing(aligner, version)

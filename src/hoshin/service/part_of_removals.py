@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
     from hoshin.store.repository import Repository
 
-__all__ = ["part_of_listing", "remove_part", "restore_part"]
+__all__ = ["current_part_of", "part_of_listing", "remove_part", "restore_part"]
 
 # An HS subheading as the extract writes it: four digits, a dot, two digits ("8414.30").
 _CODE = re.compile(r"\d{4}\.\d{2}")
@@ -49,6 +49,12 @@ def part_of_listing(aligner: Aligner, version: dict[str, Any]) -> list[dict[str,
             }
         )
     return rows
+
+
+def current_part_of(repo: Repository, org_id: str, aligner: Aligner) -> list[dict[str, Any]]:
+    """`part_of_listing` of the organisation's current mission version; NotFoundError before the
+    first one."""
+    return part_of_listing(aligner, _current(repo, org_id))
 
 
 def remove_part(repo: Repository, org_id: str, code: Any, actor: str, aligner: Aligner) -> dict[str, Any]:
@@ -120,7 +126,10 @@ def _checked_code(given: Any, aligner: Aligner) -> str:
 def _current(repo: Repository, org_id: str) -> dict[str, Any]:
     mission = repo.mission(org_id)
     if mission is None:
-        raise NotFoundError("no mission yet: save one on the mission page (or load the demo: `hoshin demo`)")
+        raise NotFoundError(
+            "no mission yet: save one (the mission page, `POST /api/v1/mission` or "
+            "`hoshin import mission FILE`), or load the demo: `hoshin demo`"
+        )
     return mission
 
 
