@@ -229,6 +229,26 @@ def test_an_import_records_whether_its_themes_were_given_by_hand(repo: Any) -> N
     ]
 
 
+def test_an_import_that_leaves_themes_out_keeps_those_given_by_hand(repo: Any) -> None:
+    repo.create_organisation("o", "Org")
+    _import_mission(repo, {"text": STATEMENT, "themes": BY_HAND})
+    # Only the corridor changes: the strategist's themes stay, still marked as theirs.
+    _import_mission(repo, {"text": STATEMENT, "focus_areas": ["door seals"]})
+    kept = repo.mission_versions("o")[-1]
+    assert (kept["themes"], kept["theme_rules"], kept["focus_areas"]) == (
+        BY_HAND,
+        THEMES_BY_HAND,
+        ["door seals"],
+    )
+    # A new statement gets the themes the rules derive from it.
+    _import_mission(repo, {"text": STATEMENT + " We repair what we sell."})
+    fresh = repo.mission_versions("o")[-1]
+    assert (fresh["themes"], fresh["theme_rules"]) == (
+        themes_for_text(STATEMENT + " We repair what we sell."),
+        THEME_RULES_VERSION,
+    )
+
+
 def test_a_restore_keeps_each_versions_theme_rules(repo: Any) -> None:
     repo.create_organisation("o", "Org")
     repo.add_mission_version("o", STATEMENT, themes=BY_HAND, theme_rules=THEMES_BY_HAND)

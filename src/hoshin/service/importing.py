@@ -218,7 +218,15 @@ def _write_mission(repo: Repository, org_id: str, record: dict[str, Any], actor:
     from hoshin.service.missions import themes_for_text
 
     derived = themes_for_text(wanted["text"])
-    if not record.get("themes"):
+    # Themes people gave stay when the file leaves themes out and keeps the statement (a file that
+    # only changes the corridor); a new statement gets the rules' themes, as below.
+    keeps_given = (
+        current is not None
+        and "themes" not in record
+        and wanted["text"] == current["text"]
+        and current.get("theme_rules") == THEMES_BY_HAND
+    )
+    if not record.get("themes") and not keeps_given:
         # The engine's themes for this text, so every stored version shows what it is matched against.
         wanted["themes"] = derived
     if current is not None and all(current[name] == wanted[name] for name in _MISSION_FIELDS):
