@@ -129,3 +129,16 @@ def test_bad_override_requests_change_nothing(org: Any, idea: str, body: dict[st
     before = state(org)
     assert client.post(f"/api/v1/ideas/{idea}/override", json=body).status_code == status
     assert state(org) == before
+
+
+def test_a_corridor_edit_keeps_the_themes_people_gave_until_the_statement_changes(org: Any) -> None:
+    text = "To make refrigerators that never let food spoil."
+    given = [{"name": "cold chain", "text": "cold chain logistics", "kind": "what"}]
+    org.store.add_mission_version(org.id, text, themes=given, theme_rules=0)
+    client = org.client("strategist", how="token")
+    assert client.put("/api/v1/mission", json={"text": text, "exclusions": ["sport"]}).status_code == 200
+    mission = org.store.mission(org.id)
+    assert (mission["themes"], mission["theme_rules"], mission["exclusions"]) == (given, 0, ["sport"])
+    changed = client.put("/api/v1/mission", json={"text": "To make freezers that last.", "exclusions": []})
+    assert changed.status_code == 200
+    assert org.store.mission(org.id)["themes"] != given and org.store.mission(org.id)["theme_rules"] > 0

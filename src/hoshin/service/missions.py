@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from hoshin.domain.mission import (
     THEME_RULES_VERSION,
+    THEMES_BY_HAND,
     MissionModel,
     Theme,
     ThemeKind,
@@ -93,8 +94,9 @@ def save_mission(
     current version, so a corridor edit does not wipe them. `action` and `detail` name the change
     in the audit event (a part-of removal is one). `keep_themes`: the current version's themes and
     their generation are carried over instead of derived again, for a change that leaves the text
-    and corridor as they are (themes people gave must survive it). InputError for an empty or
-    overlong text.
+    and corridor as they are. Themes people gave (THEMES_BY_HAND) are carried over as well when the
+    text stays the same (a corridor edit): no save replaces them unless the statement changes.
+    InputError for an empty or overlong text.
     """
     if not isinstance(text, str) or not text.strip():
         raise InputError("the mission text is empty; write the mission statement")
@@ -117,7 +119,8 @@ def save_mission(
         if removed_parts is None:
             removed_parts = current["removed_parts"] if current else []
         themes, theme_rules = themes_as_json(model.themes), THEME_RULES_VERSION
-        if keep_themes and current is not None:
+        given_by_hand = current is not None and current.get("theme_rules") == THEMES_BY_HAND
+        if current is not None and (keep_themes or (given_by_hand and current["text"] == model.text)):
             themes, theme_rules = list(current["themes"] or []), current["theme_rules"]
         version = repo.add_mission_version(
             org_id,
