@@ -9,17 +9,9 @@ from collections.abc import Callable
 
 import pytest
 
-from hoshin.domain.component_roles import masked_idioms, read_roles
-from hoshin.domain.lexicon import tokens
 from hoshin.domain.mission_analysis import analyze_statement
 from hoshin.embedding import Embedder
-
-
-def roles(text: str, classes: dict[str, str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for role in read_roles(text, masked_idioms(tokens(text)), classes):
-        out.setdefault(role.component, []).append(role.word)
-    return out
+from mission.readings import roles
 
 
 def test_the_phrase_after_partner_of_and_before_we_supply_is_who_is_served() -> None:

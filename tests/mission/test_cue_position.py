@@ -8,23 +8,11 @@ from collections.abc import Callable
 
 import pytest
 
-from hoshin.domain.component_roles import masked_idioms, read_roles, word_class
+from hoshin.domain.component_roles import word_class
 from hoshin.domain.cue_position import done_by_others, plural_noun_reading, repeated_slogan
 from hoshin.domain.lexicon import tokens
-from hoshin.domain.mission_analysis import analyze_statement
 from hoshin.embedding import Embedder
-
-
-def roles(text: str, classes: dict[str, str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for role in read_roles(text, masked_idioms(tokens(text)), classes):
-        out.setdefault(role.component, []).append(role.word)
-    return out
-
-
-def present(text: str, classes: dict[str, str] | None = None) -> set[str]:
-    analysis = analyze_statement(text, word_classes=classes)
-    return {name for name, finding in analysis.components.items() if finding.present}
+from mission.readings import present, roles
 
 
 def test_a_verb_cue_with_an_s_after_a_possessive_is_a_plural_noun() -> None:

@@ -11,22 +11,8 @@ from collections.abc import Callable
 
 import pytest
 
-from hoshin.domain.component_roles import masked_idioms, read_roles
 from hoshin.domain.cue_position import terse_commands
-from hoshin.domain.lexicon import tokens
-from hoshin.domain.mission_analysis import analyze_statement
-
-
-def roles(text: str, classes: dict[str, str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for role in read_roles(text, masked_idioms(tokens(text)), classes):
-        out.setdefault(role.component, []).append(role.word)
-    return out
-
-
-def present(text: str, classes: dict[str, str] | None = None) -> set[str]:
-    analysis = analyze_statement(text, word_classes=classes)
-    return {name for name, finding in analysis.components.items() if finding.present}
+from mission.readings import present, roles
 
 
 def test_our_names_the_staff_before_the_verb_not_the_people_they_visit() -> None:

@@ -6,16 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from hoshin.domain.component_roles import classify_words, masked_idioms, read_roles
-from hoshin.domain.lexicon import tokens
+from hoshin.domain.component_roles import classify_words
 from hoshin.domain.mission_analysis import analyze_statement
-
-
-def roles(text: str, classes: dict[str, str]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for role in read_roles(text, masked_idioms(tokens(text)), classes):
-        out.setdefault(role.component, []).append(role.word)
-    return out
+from mission.readings import roles
 
 
 def test_a_sentence_about_the_organisation_in_the_third_person_names_whom_it_serves() -> None:
