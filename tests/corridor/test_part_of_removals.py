@@ -136,7 +136,7 @@ def test_the_mission_page_removes_and_restores_with_its_buttons(org: Any) -> Non
     again = client.post(
         "/mission/part-of", data={"code": COMPRESSORS, "action": "remove", "csrf_token": token}
     )
-    assert again.status_code == 422 and "removed already" in again.text
+    assert again.status_code == 409 and "removed already" in again.text
     restored = client.post(
         "/mission/part-of",
         data={"code": COMPRESSORS, "action": "restore", "csrf_token": token},

@@ -16,7 +16,15 @@ import numpy as np
 
 from hoshin.domain.lexicon import split_sentences
 
-__all__ = ["FEEDBACK_TOP", "FEEDBACK_WEIGHT", "PART_WEIGHT", "best_centre", "mission_parts", "with_parts"]
+__all__ = [
+    "FEEDBACK_TOP",
+    "FEEDBACK_WEIGHT",
+    "PART_TEMPERATURE",
+    "PART_WEIGHT",
+    "best_centre",
+    "mission_parts",
+    "with_parts",
+]
 
 # Weight of the sentence-by-sentence reading beside the whole statement, and the temperature of
 # its soft maximum (in sd of z). Chosen by leave one source out (eval/eval_knowledge_variants.py);

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from hoshin.api import schemas
 from hoshin.api.deps import Context, get_aligner, permit
+from hoshin.api.errors import status_for
 from hoshin.api.params import checked, lines
 from hoshin.api.rendering import render
 from hoshin.errors import ConflictError, InputError, NotFoundError
@@ -124,6 +125,7 @@ def _mission_page(
     proposal: dict[str, list[str]] | None = None,
     changes: Any = None,
     part_error: str = "",
+    part_status: int = 422,
 ) -> HTMLResponse:
     mission = mission_of(ctx.store, ctx.org)
     if proposal is None and mission is not None:
@@ -140,7 +142,7 @@ def _mission_page(
             "part_of": part_of_listing(get_aligner(request), mission) if mission else [],
             "part_error": part_error,
         },
-        status_code=422 if part_error else 200,
+        status_code=part_status if part_error else 200,
     )
 
 
@@ -191,7 +193,9 @@ async def mission_part_of_form(
     try:
         _change_part(ctx, action, code)
     except (InputError, ConflictError, NotFoundError) as exc:
-        return _mission_page(request, ctx, part_error=str(exc))
+        # The page answers with the refusal's own status, as the API does: 404 when there is no
+        # mission yet or no such entry, 409 for a removal twice, 422 for a malformed code.
+        return _mission_page(request, ctx, part_error=str(exc), part_status=status_for(exc))
     return RedirectResponse(f"/mission?part_of={action}d#part-of", status_code=303)
 
 

@@ -16,21 +16,27 @@ from hoshin.store import schema, statements
 from hoshin.store.base import StoreBase
 from hoshin.store.kinds import column_query, marked_spec
 
-__all__ = ["ChangeMarks"]
+__all__ = ["ChangeMarks", "write_revision"]
+
+
+def write_revision(conn: Connection, org_id: str, kind: str) -> Any:
+    """The revision a writing transaction stamps on the `kind` rows it writes. PostgreSQL: the
+    transaction's own id, which takes no lock, so concurrent submissions never wait on each other
+    for it (an expression evaluated in the writing statement: no extra round trip);
+    `change_horizon` then tells readers which ids are surely finished. SQLite has one writer at a
+    time: a counter in change_marks, advanced in the transaction. Also used by writers outside the
+    store class (the theme-rules upgrade moves reviewers' tiers on ideas)."""
+    if conn.dialect.name == "postgresql":
+        return statements.TRANSACTION_ID
+    return ChangeMarks._bump_mark(conn, org_id, kind, removal=False)
 
 
 class ChangeMarks(StoreBase):
     """Stamps for marked writes, and the reads that follow them."""
 
     def _stamp(self, conn: Connection, org_id: str, kind: str) -> Any:
-        """The revision this writing transaction stamps on the rows it writes. PostgreSQL: the
-        transaction's own id, which takes no lock, so concurrent submissions never wait on each
-        other for it (an expression evaluated in the writing statement: no extra round trip);
-        `change_horizon` then tells readers which ids are surely finished. SQLite has one writer
-        at a time: a counter in change_marks, advanced in the transaction."""
-        if conn.dialect.name == "postgresql":
-            return statements.TRANSACTION_ID
-        return self._bump_mark(conn, org_id, kind, removal=False)
+        """The revision this writing transaction stamps on the rows it writes (`write_revision`)."""
+        return write_revision(conn, org_id, kind)
 
     @staticmethod
     def _bump_mark(conn: Connection, org_id: str, kind: str, removal: bool) -> int:

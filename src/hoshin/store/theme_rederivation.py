@@ -24,8 +24,8 @@ from hoshin.domain.mission import (
 )
 from hoshin.domain.text import without_exceptions
 from hoshin.domain.text import words as words_of
-from hoshin.store import schema, statements
-from hoshin.store.change_marks import ChangeMarks
+from hoshin.store import schema
+from hoshin.store.change_marks import write_revision
 
 __all__ = [
     "MIGRATED_BY",
@@ -86,20 +86,17 @@ def rederive_themes(conn: Connection, now: str) -> list[str]:
                 created_by=MIGRATED_BY,
             )
         )
-        conn.execute(
-            insert(schema.audit_events).values(
-                organisation_id=row["organisation_id"],
-                at=now,
-                username=MIGRATED_BY,
-                action="mission.create",
-                record_kind="mission",
-                record_id=str(version),
-                detail={
-                    "reason": "themes derived again as phrases of the statement",
-                    "themes_before": [str(th.get("name", "")) for th in themes],
-                    "themes": [th["name"] for th in fresh],
-                },
-            )
+        _audit_new_version(
+            conn,
+            str(row["organisation_id"]),
+            version,
+            MIGRATED_BY,
+            now,
+            {
+                "reason": "themes derived again as phrases of the statement",
+                "themes_before": [str(th.get("name", "")) for th in themes],
+                "themes": [th["name"] for th in fresh],
+            },
         )
         changed.append(str(row["organisation_id"]))
     return changed
@@ -225,21 +222,36 @@ def _add_rederived_version(conn: Connection, row: Any, fresh: list[dict[str, str
         )
     )
     carried = _carry_overrides(conn, org_id, before, version)
+    _audit_new_version(
+        conn,
+        org_id,
+        version,
+        UPGRADED_BY,
+        now,
+        {
+            "reason": f"themes derived again under theme rules {THEME_RULES_VERSION}",
+            "theme_rules_before": row["theme_rules"],
+            "themes_before": [str(th.get("name", "")) for th in row["themes"] if isinstance(th, dict)],
+            "themes": [th["name"] for th in fresh],
+            "overrides_carried": carried,
+        },
+    )
+
+
+def _audit_new_version(
+    conn: Connection, org_id: str, version: int, username: str, now: str, detail: dict[str, Any]
+) -> None:
+    """The audit event of a mission version added by a store upgrade, written in its transaction
+    (the store's own `record_event` needs a store object, which an upgrade runs before)."""
     conn.execute(
         insert(schema.audit_events).values(
             organisation_id=org_id,
             at=now,
-            username=UPGRADED_BY,
+            username=username,
             action="mission.create",
             record_kind="mission",
             record_id=str(version),
-            detail={
-                "reason": f"themes derived again under theme rules {THEME_RULES_VERSION}",
-                "theme_rules_before": row["theme_rules"],
-                "themes_before": [str(th.get("name", "")) for th in row["themes"] if isinstance(th, dict)],
-                "themes": [th["name"] for th in fresh],
-                "overrides_carried": carried,
-            },
+            detail=detail,
         )
     )
 
@@ -251,10 +263,6 @@ def _carry_overrides(conn: Connection, org_id: str, before: int, after: int) -> 
     where = (ideas.c.organisation_id == org_id) & (ideas.c.override_version == before)
     count = int(conn.execute(select(func.count()).select_from(ideas).where(where)).scalar_one())
     if count:
-        revision: Any = (
-            statements.TRANSACTION_ID
-            if conn.dialect.name == "postgresql"
-            else ChangeMarks._bump_mark(conn, org_id, "ideas", removal=False)
-        )
+        revision = write_revision(conn, org_id, "ideas")
         conn.execute(update(ideas).where(where).values(override_version=after, revision=revision))
     return count
