@@ -171,6 +171,27 @@ def test_a_new_mission_version_retires_the_labels(org: Any, aligner: Any, ideas:
     assert not any("reviewer marked" in v["why"] for v in org.store.verdicts(org.id, "idea"))
 
 
+def test_a_principle_or_brand_edit_keeps_the_labels_teaching(org: Any, aligner: Any, ideas: Any) -> None:
+    from hoshin.service.brand import save_brand_attributes, save_principles
+
+    teach(org.store, org.id, aligner, "T-01", "core", "rev")
+    teach(org.store, org.id, aligner, "T-05", "off", "rev")
+    taught = tiers(org)
+    save_principles(org.store, org.id, [{"id": "P1", "text": "We never trade safety for cost."}], "ana", aligner)
+    mission = org.store.mission(org.id)
+    save_brand_attributes(
+        org.store, org.id, [{"name": "Durable", "source_phrase": mission["text"].split()[0]}], "ana", aligner
+    )
+    score_ideas(org.store, org.id, aligner)
+    page = teach_page(org.store, org.id, aligner)
+    # Same statement and corridor: the labels still teach the version two edits later.
+    assert page["labels"] == {"core": 1, "adjacent": 0, "off": 1, "earlier": 0}
+    assert tiers(org) == taught
+    assert org.store.get("ideas", org.id, "T-05")["override_version"] == org.store.mission(org.id)["version"]
+    carried = [e["detail"].get("overrides_carried") for e in events(org, "mission.create")]
+    assert carried[-2:] == [2, 2]  # the audit trail says the tiers moved on, at each edit
+
+
 # ---- REST ---------------------------------------------------------------------------------------
 
 

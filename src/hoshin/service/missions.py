@@ -96,6 +96,9 @@ def save_mission(
     their generation are carried over instead of derived again, for a change that leaves the text
     and corridor as they are. Themes people gave (THEMES_BY_HAND) are carried over as well when the
     text stays the same (a corridor edit): no save replaces them unless the statement changes.
+    Reviewers' tiers given under the current version go on teaching the new one when it keeps the
+    statement, focus areas, exclusions and themes (a principle, brand-attribute or part-of edit);
+    a changed corridor retires them, since it may make them wrong.
     InputError for an empty or overlong text.
     """
     if not isinstance(text, str) or not text.strip():
@@ -134,6 +137,12 @@ def save_mission(
             theme_rules=theme_rules,
             removed_parts=list(removed_parts),
         )
+        carried = 0
+        if current is not None and _same_corridor(
+            current, model.text, model.focus_areas, model.exclusions, themes
+        ):
+            # The same question is asked of every idea, so reviewers' tiers go on teaching it.
+            carried = repo.carry_overrides(org_id, int(current["version"]), version)
         record_event(
             repo,
             org_id,
@@ -146,12 +155,25 @@ def save_mission(
                 "focus_areas": list(model.focus_areas),
                 "exclusions": list(model.exclusions),
                 "themes": [str(t.get("name", "")) for t in themes if isinstance(t, dict)],
+                **({"overrides_carried": carried} if carried else {}),
                 **(detail or {}),
             },
         )
     stored = repo.mission(org_id, version)
     assert stored is not None  # just written in the transaction above
     return stored
+
+
+def _same_corridor(
+    current: dict[str, Any], text: str, focus: Sequence[str], excluded: Sequence[str], themes: list[Any]
+) -> bool:
+    """Whether a new version keeps the statement, focus areas, exclusions and themes of `current`."""
+    return (
+        current["text"] == text
+        and list(current["focus_areas"] or []) == list(focus)
+        and list(current["exclusions"] or []) == list(excluded)
+        and list(current["themes"] or []) == list(themes)
+    )
 
 
 def save_next_version(

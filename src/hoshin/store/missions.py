@@ -11,6 +11,7 @@ from hoshin.store import schema, statements
 from hoshin.store.base import now_iso
 from hoshin.store.kinds import NO_KIND
 from hoshin.store.organisations import Organisations
+from hoshin.store.override_carry import carry_overrides
 
 __all__ = ["Missions"]
 
@@ -64,6 +65,12 @@ class Missions(Organisations):
                 )
             )
         return version
+
+    def carry_overrides(self, org_id: str, before: int, after: int) -> int:
+        """Tie reviewers' tiers given under mission version `before` to `after` (a version that
+        keeps the statement, corridor and themes); returns how many (store/override_carry.py)."""
+        with self.transaction() as conn:
+            return carry_overrides(conn, org_id, before, after)
 
     def mission(self, org_id: str, version: int | None = None) -> dict[str, Any] | None:
         """The current mission version (or the one asked for) as a dict; None when there is none."""

@@ -25,7 +25,7 @@ from hoshin.domain.mission import (
 from hoshin.domain.text import without_exceptions
 from hoshin.domain.text import words as words_of
 from hoshin.store import schema
-from hoshin.store.change_marks import write_revision
+from hoshin.store.override_carry import carry_overrides
 
 __all__ = [
     "MIGRATED_BY",
@@ -221,7 +221,7 @@ def _add_rederived_version(conn: Connection, row: Any, fresh: list[dict[str, str
             created_by=UPGRADED_BY,
         )
     )
-    carried = _carry_overrides(conn, org_id, before, version)
+    carried = carry_overrides(conn, org_id, before, version)
     _audit_new_version(
         conn,
         org_id,
@@ -254,15 +254,3 @@ def _audit_new_version(
             detail=detail,
         )
     )
-
-
-def _carry_overrides(conn: Connection, org_id: str, before: int, after: int) -> int:
-    """Tie reviewers' tiers given under version `before` to `after`; returns how many. The ideas
-    are stamped with a revision, as every write of ideas is, so kept indexes of ideas see it."""
-    ideas = schema.ideas
-    where = (ideas.c.organisation_id == org_id) & (ideas.c.override_version == before)
-    count = int(conn.execute(select(func.count()).select_from(ideas).where(where)).scalar_one())
-    if count:
-        revision = write_revision(conn, org_id, "ideas")
-        conn.execute(update(ideas).where(where).values(override_version=after, revision=revision))
-    return count
