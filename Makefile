@@ -54,6 +54,7 @@ eval: install
 	$(PY) eval/eval_theme_lanes.py
 	$(PY) eval/eval_themes.py
 	$(PY) eval/eval_cascade_pairs.py
+	$(PY) eval/eval_corridor_cases.py
 
 ## Speed and memory benchmarks.
 bench: install

@@ -113,3 +113,23 @@ def test_a_thin_part_joins_its_neighbour_instead_of_vanishing() -> None:
     assert "made to last and to be repaired" in names
     assert "reliable, energy-saving refrigerators" in names
     assert "repaired" not in names and "reliable" not in names
+
+
+@pytest.mark.parametrize(
+    ("statement", "theme", "kind"),
+    [
+        # A value adjective that qualifies the product leaves it the product: its parts and
+        # materials are then read against it as against any other product.
+        ("We produce safe car seats for babies and toddlers.", "safe car seats", ThemeKind.WHAT),
+        ("We bake honest bread.", "bake honest bread", ThemeKind.WHAT),
+        # A value that is the head of the phrase is a principle, however short.
+        ("Safety first.", "Safety first", ThemeKind.PRINCIPLE),
+        ("Quality and care in everything we do.", "Quality and care in everything", ThemeKind.PRINCIPLE),
+        ("We care for the planet we share.", "care for the planet we share", ThemeKind.PRINCIPLE),
+    ],
+)
+def test_a_value_word_makes_a_principle_only_when_it_is_the_head(
+    statement: str, theme: str, kind: str
+) -> None:
+    kinds = {t.name: t.kind for t in extract_themes(statement)}
+    assert kinds[theme] == kind

@@ -35,8 +35,9 @@ __all__ = [
 # mission version records the generation its themes were derived under, and when a store opens,
 # every organisation whose current version is older gets a version with themes derived again
 # (store/theme_rederivation.py). 1: word lists ("families europe"); 2: phrases of the statement
-# (issue 21, migration 11); 3: comma cuts, thin parts joined, verbs of giving.
-THEME_RULES_VERSION = 3
+# (issue 21, migration 11); 3: comma cuts, thin parts joined, verbs of giving; 4: a value adjective
+# that qualifies a thing made ("safe car seats") leaves it a what-theme.
+THEME_RULES_VERSION = 4
 # What a mission version records instead when people gave its themes (an import file with its own
 # themes): no generation of the rules applies, so no rule change replaces them.
 THEMES_BY_HAND = 0
@@ -107,6 +108,8 @@ _PRINCIPLE_WORDS = frozenset(
     "planet sustainable sustainability safe safety trust responsible responsibility values value "
     "transparent transparency quality".split()
 )
+# The value words that are adjectives: they may qualify a thing made ("safe car seats").
+_VALUE_ADJECTIVES = frozenset("honest fair safe sustainable ethical responsible transparent".split())
 # A fragment that opens with an auxiliary ("to be repaired") describes how the product is treated,
 # not a thing the organisation makes: it may be a theme, but not a *what* with parts and materials.
 _AUXILIARIES = frozenset("be is are was were been being".split())
@@ -255,7 +258,16 @@ def extract_themes(text: str, max_themes: int = 8) -> tuple[Theme, ...]:
             if not found:
                 continue
             if piece_kind != ThemeKind.PRINCIPLE and any(w in _PRINCIPLE_WORDS for w in found):
-                if piece_kind != ThemeKind.WHAT or len(found) <= 3:
+                # A value word that only qualifies a thing ("safe car seats", "honest bread") leaves
+                # it a thing the organisation makes; one that is the head ("food safety", "care
+                # for the planet") makes the piece a principle.
+                values = [w for w in found if w in _PRINCIPLE_WORDS]
+                qualifies = (
+                    piece_kind == ThemeKind.WHAT
+                    and found[-1] not in _PRINCIPLE_WORDS
+                    and all(w in _VALUE_ADJECTIVES for w in values)
+                )
+                if not qualifies and (piece_kind != ThemeKind.WHAT or len(found) <= 3):
                     piece_kind = ThemeKind.PRINCIPLE
             if (
                 piece_kind == ThemeKind.WHAT
