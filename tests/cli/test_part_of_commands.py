@@ -65,7 +65,7 @@ def test_bad_codes_are_refused_and_change_nothing(database_url: str) -> None:
     org = load_demo_into(database_url)
     before = snapshot(database_url, org)
     for args, code, words in (
-        (("remove", "9999.99"), 2, "no entry of the nomenclature extract"),
+        (("remove", "9999.99"), 2, "no entry of the extracts Hoshin ships"),
         (("remove", "fridge"), 2, "four digits, a dot and two digits"),
         (("remove", "4011.10"), 2, "not drawn in by this mission"),
         (("restore", COMPRESSORS), 1, "nothing to restore"),
