@@ -122,3 +122,26 @@ def test_the_shipped_grounding_is_sourced_and_licensed() -> None:
         assert licence in raw["licence"] and raw["version"] and len(raw["entries"]) > 100
     sources = {e.source for e in shipped_part_of()}
     assert {"HS 2022", "WordNet 3.0", "CAPEC 3.9"} <= sources
+
+
+def test_triage_lifts_the_outer_case_and_phishing_with_their_sources_and_nothing_else() -> None:
+    from hoshin.domain.calibration import Thresholds
+    from hoshin.embedding import HashingEmbedder
+    from hoshin.service.alignment import Aligner
+    from hoshin.service.batch import triage
+
+    background = ["Baking bread for local cafes", "Repairing bicycle gears", "Brewing craft beer"] * 4
+    aligner = Aligner(HashingEmbedder(), thresholds=Thresholds(core=3.0, adjacent=1.5), background=background)
+    ideas = [
+        "Corrosion-resistant steel for the outer case",
+        "Quieter drum bearings for washing machines",
+        "Phishing link warnings inside the mail client",
+        "A new mayonnaise flavour with smoked paprika",
+    ]
+    rows = [{"id": str(n), "text": t} for n, t in enumerate(ideas)]
+    fridge = {r["text"]: r for r in triage(aligner, FRIDGE, rows)}
+    assert fridge[ideas[0]]["tier"] == "core" and "WordNet 3.0 WN30-04190747" in fridge[ideas[0]]["why"]
+    assert all("WordNet" not in fridge[t]["why"] and "CAPEC" not in fridge[t]["why"] for t in ideas[1:])
+    security = {r["text"]: r for r in triage(aligner, SECURITY, rows)}
+    assert security[ideas[2]]["tier"] == "core" and "CAPEC-98" in security[ideas[2]]["why"]
+    assert all("CAPEC" not in security[t]["why"] and "WordNet" not in security[t]["why"] for t in ideas[:2])
