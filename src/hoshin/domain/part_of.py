@@ -4,7 +4,11 @@ A sentence vector does not know that a compressor is the heart of a refrigerator
 brushless compressor motor" reads as far from "To produce reliable refrigerators" as a mayonnaise
 emulsifier does. The HS 2022 goods nomenclature says it in so many words ("Compressors; of a kind
 used in refrigerating equipment", HS 8414.30). Hoshin ships a small extract of such entries
-(data/part_of.json, scripts/build_part_of.py) and reads it here.
+(data/part_of.json, scripts/build_part_of.py) and reads it here. Two more public sources feed the
+same entries (scripts/build_grounding.py): WordNet 3.0's parts and housings of made things
+(data/part_of_wordnet.json: a drip pan is part of a refrigerator; "for the outer case" names its
+housing) and, for a mission protecting computers, MITRE CAPEC's attack patterns
+(data/threats_capec.json: phishing). `Relation` says which an entry is.
 
 Once per mission model (never per idea), `expansion` keeps the entries whose product is a product
 the mission itself names: the head noun of one of its "what" themes or focus areas. An idea that
