@@ -65,7 +65,7 @@ def test_bad_codes_are_refused_and_change_nothing(database_url: str) -> None:
     org = load_demo_into(database_url)
     before = snapshot(database_url, org)
     for args, code, words in (
-        (("remove", "9999.99"), 2, "no entry of the nomenclature extract"),
+        (("remove", "9999.99"), 2, "no entry of the extracts Hoshin ships"),
         (("remove", "fridge"), 2, "four digits, a dot and two digits"),
         (("remove", "4011.10"), 2, "not drawn in by this mission"),
         (("restore", COMPRESSORS), 1, "nothing to restore"),
@@ -85,10 +85,18 @@ def test_bad_codes_are_refused_and_change_nothing(database_url: str) -> None:
 def test_help_teaches_the_commands() -> None:
     result = CliRunner().invoke(app, ["mission", "part-of", "--help"], terminal_width=200)
     assert result.exit_code == 0
-    for words in ("HS 2022", "part-of remove 8414.30", "part-of restore 8414.30", "re-scored"):
+    for words in (
+        "HS 2022",
+        "WordNet 3.0",
+        "CAPEC",
+        "part-of remove 8414.30",
+        "part-of restore 8414.30",
+        "re-scored",
+    ):
         assert words in result.output
     remove = CliRunner().invoke(app, ["mission", "part-of", "remove", "--help"], terminal_width=200)
     assert "CODE" in remove.output and "four digits, a dot and two digits" in remove.output
+    assert "WN30-04190747" in remove.output and "CAPEC-98" in remove.output
 
 
 def test_an_organisation_without_a_mission_has_no_entries_to_list_or_remove(database_url: str) -> None:

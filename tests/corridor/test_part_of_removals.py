@@ -15,13 +15,19 @@ from support import audit_actions, csrf_of
 COMPRESSORS = "8414.30"
 
 
+def _row(rows: list[dict[str, Any]], code: str = COMPRESSORS) -> dict[str, Any]:
+    """The listing row of `code` (the mission draws in WordNet's parts and housings of a
+    refrigerator too)."""
+    return next(r for r in rows if r["code"] == code)
+
+
 def _why(org: Any, idea: str = "I-1") -> str:
     return {v["record_id"]: v for v in org.store.verdicts(org.id, "idea")}[idea]["why"]
 
 
 def test_removing_an_entry_stops_the_lift_and_restoring_brings_it_back(org: Any) -> None:
     client = org.client("strategist", how="token")
-    [listed] = client.get("/api/v1/mission/part-of").json()
+    listed = _row(client.get("/api/v1/mission/part-of").json())
     assert (listed["code"], listed["part"], listed["removed"]) == (COMPRESSORS, "compressors", False)
 
     removed = client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/remove")
@@ -35,16 +41,26 @@ def test_removing_an_entry_stops_the_lift_and_restoring_brings_it_back(org: Any)
     assert {v["mission_version"] for v in org.store.verdicts(org.id, "idea")} == {2}
     assert "8414.30" not in _why(org)
     # It stays listed, marked removed, so it can be restored; the analysis shows the same.
-    [still] = client.get("/api/v1/mission/part-of").json()
+    still = _row(client.get("/api/v1/mission/part-of").json())
     assert still["removed"] and still["removed_at"]
     [newest, *_] = client.get("/api/v1/mission/analysis").json()
-    assert newest["part_of"][0]["removed"] is True
+    assert _row(newest["part_of"])["removed"] is True
     assert ("mission.remove_part", "mission", "2") in audit_actions(org)
 
     restored = client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/restore")
     assert restored.status_code == 200, restored.text
     assert restored.json()["removed"] is False and org.store.mission(org.id)["removed_parts"] == []
     assert "HS 2022 8414.30" in _why(org) and ("mission.restore_part", "mission", "3") in audit_actions(org)
+
+
+def test_a_wordnet_housing_is_listed_with_its_source_and_removed_by_its_code(org: Any) -> None:
+    client = org.client("strategist", how="token")
+    case = _row(client.get("/api/v1/mission/part-of").json(), "WN30-04190747")
+    assert case["source"] == "WordNet 3.0" and "case" in case["part"] and not case["removed"]
+    removed = client.post("/api/v1/mission/part-of/WN30-04190747/remove")
+    assert removed.status_code == 200, removed.text
+    assert [r["code"] for r in org.store.mission(org.id)["removed_parts"]] == ["WN30-04190747"]
+    assert client.post("/api/v1/mission/part-of/WN30-04190747/remove").status_code == 409
 
 
 def test_a_corridor_edit_keeps_a_removal(org: Any) -> None:
@@ -76,7 +92,7 @@ def test_a_removal_keeps_the_themes_people_gave(org: Any) -> None:
 @pytest.mark.parametrize(
     ("code", "status", "words"),
     [
-        ("9999.99", 422, "no entry of the nomenclature extract"),
+        ("9999.99", 422, "no entry of the extracts Hoshin ships"),
         ("fridge", 422, "four digits, a dot and two digits"),
         ("4011.10", 422, "not drawn in by this mission"),  # tyres: the mission names no car
     ],
@@ -108,7 +124,7 @@ def test_removing_twice_or_restoring_what_is_not_removed_is_a_conflict(org: Any)
 
 def test_viewers_see_the_entries_but_may_not_remove_them(org: Any) -> None:
     client = org.client("viewer", how="token")
-    assert client.get("/api/v1/mission/part-of").json()[0]["code"] == COMPRESSORS
+    assert _row(client.get("/api/v1/mission/part-of").json())["code"] == COMPRESSORS
     before = state(org)
     response = client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/remove")
     assert response.status_code == 403 and "viewer" in response.text
@@ -150,7 +166,7 @@ def test_the_mission_page_refuses_bad_input_and_viewers(org: Any) -> None:
     token = csrf_of(client.get("/mission").text)
     before = state(org)
     for data, words in (
-        ({"code": "9999.99", "action": "remove"}, "no entry of the nomenclature extract"),
+        ({"code": "9999.99", "action": "remove"}, "no entry of the extracts Hoshin ships"),
         ({"code": COMPRESSORS, "action": "delete"}, "press Remove or Restore"),
     ):
         response = client.post("/mission/part-of", data={**data, "csrf_token": token})

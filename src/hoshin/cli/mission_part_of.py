@@ -16,7 +16,8 @@ from hoshin.cli.groups import mission
 
 part_of = typer.Typer(
     help=(
-        "Parts the mission's products are made of, after the HS 2022 nomenclature: an idea naming one "
+        "Parts the mission's products are made of, after the HS 2022 nomenclature and WordNet 3.0, and "
+        "for a mission protecting computers the attack patterns of MITRE CAPEC: an idea naming one "
         "is core at least. List them, and remove one that is wrong for your organisation (restore it "
         "later). Each removal or restore is a new mission version, and every idea is re-scored.\n\n"
         "  hoshin mission part-of list\n\n"
@@ -30,7 +31,10 @@ mission.add_typer(part_of, name="part-of")
 
 CodeArgument = typer.Argument(
     ...,
-    help="The entry's HS code, four digits, a dot and two digits (e.g. 8414.30); `part-of list` shows them.",
+    help=(
+        "The entry's code: HS (four digits, a dot and two digits, e.g. 8414.30), WordNet "
+        "(WN30-04190747) or CAPEC (CAPEC-98); `part-of list` shows them."
+    ),
 )
 
 
@@ -90,7 +94,9 @@ def _change(action: str, code: str, db: str | None, org: str | None) -> None:
             aligner = store_aligner(repo)
             row = change(repo, org_id, code, ACTOR, aligner)
             rescore_every_idea(repo, org_id, aligner)
+        source = str(row.get("source") or "HS")
         _say(
-            f"HS {row['code']} ({row['part']}) {action}d: mission version {row['version']}; "
+            f"{'HS' if source.startswith('HS') else source} {row['code']} ({row['part']}) {action}d: "
+            f"mission version {row['version']}; "
             "every idea re-scored"
         )

@@ -88,8 +88,9 @@ def api_mission_analysis(ctx: Annotated[Context, Depends(permit("mission.read"))
 
 @api.get("/mission/part-of", tags=["mission"])
 def api_part_of(ctx: Annotated[Context, Depends(permit("mission.read"))]) -> list[dict[str, Any]]:
-    """The HS 2022 entries the current mission draws in (ideas naming the part of one are core at
-    least), each with `removed` (and who removed it, when) when a strategist took it out."""
+    """The HS 2022, WordNet 3.0 and CAPEC entries the current mission draws in (ideas naming the
+    part of one are core at least), each with `removed` (and who removed it, when) when a
+    strategist took it out."""
     return current_part_of(ctx.store, ctx.org, get_aligner(ctx.request))
 
 

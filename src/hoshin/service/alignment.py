@@ -328,13 +328,23 @@ def shipped_part_of() -> tuple[PartOfEntry, ...]:
 
 @lru_cache(maxsize=1)
 def _shipped_part_of() -> tuple[PartOfEntry, ...]:
-    from hoshin.domain.part_of import parse_entries
+    """HS 2022 first, then WordNet 3.0's parts and housings, then CAPEC's attack patterns
+    (scripts/build_part_of.py, scripts/build_grounding.py); a file missing or unreadable gives none
+    of its entries and leaves the others."""
+    from hoshin.domain.part_of import parse_entries, parse_grounding
 
-    path = resources.files("hoshin.data").joinpath("part_of.json")
-    try:
-        return parse_entries(json.loads(path.read_text("utf-8")))
-    except (OSError, ValueError):
-        return ()
+    found: list[PartOfEntry] = []
+    for name, parse in (
+        ("part_of.json", parse_entries),
+        ("part_of_wordnet.json", parse_grounding),
+        ("threats_capec.json", parse_grounding),
+    ):
+        path = resources.files("hoshin.data").joinpath(name)
+        try:
+            found.extend(parse(json.loads(path.read_text("utf-8"))))
+        except (OSError, ValueError):
+            continue
+    return tuple(found)
 
 
 def _headline(mission: MissionVectors) -> str:

@@ -27,8 +27,9 @@ if TYPE_CHECKING:
 
 __all__ = ["current_part_of", "part_of_listing", "remove_part", "restore_part"]
 
-# An HS subheading as the extract writes it: four digits, a dot, two digits ("8414.30").
-_CODE = re.compile(r"\d{4}\.\d{2}")
+# An entry's code: an HS subheading ("8414.30"), a WordNet 3.0 synset ("WN30-04190747") or a CAPEC
+# attack pattern ("CAPEC-98"), as the shipped extracts write them.
+_CODE = re.compile(r"\d{4}\.\d{2}|WN30-\d{8}|CAPEC-\d{1,5}")
 _LIST_HINT = "`hoshin mission part-of list` (or the mission page) lists the entries this mission draws in"
 
 
@@ -68,7 +69,7 @@ def remove_part(repo: Repository, org_id: str, code: Any, actor: str, aligner: A
         if code not in drawn_in:
             entry = next(e for e in aligner.part_of if e.code == code)
             raise InputError(
-                f"code: HS {code} ({entry.part}, of a kind used in {entry.use}) is not drawn in by "
+                f"code: {entry.source} {code} ({entry.part}; {entry.use}) is not drawn in by "
                 f"this mission, which names none of its products; only entries it draws in can be "
                 f"removed: {_LIST_HINT}"
             )
@@ -76,7 +77,7 @@ def remove_part(repo: Repository, org_id: str, code: Any, actor: str, aligner: A
         done = next((r for r in removals if r["code"] == code), None)
         if done is not None:
             raise ConflictError(
-                f"code: HS {code} ({drawn_in[code].entry.part}) was removed already"
+                f"code: {drawn_in[code].source} {code} ({drawn_in[code].entry.part}) was removed already"
                 f"{_by(done)}; to use it again: `hoshin mission part-of restore {code}`"
             )
         removal = {"code": code, "removed_by": actor, "removed_at": now_iso()}
@@ -96,8 +97,7 @@ def restore_part(repo: Repository, org_id: str, code: Any, actor: str, aligner: 
         removals = stored_removals(mission.get("removed_parts"))
         if not any(r["code"] == code for r in removals):
             raise ConflictError(
-                f"code: HS {code} is not removed from this mission, so there is nothing to restore; "
-                f"{_LIST_HINT}"
+                f"code: {code} is not removed from this mission, so there is nothing to restore; {_LIST_HINT}"
             )
         drawn_in = {e.entry.code: e for e in _drawn_in(aligner, mission)}
         kept = [r for r in removals if r["code"] != code]
@@ -110,16 +110,17 @@ def restore_part(repo: Repository, org_id: str, code: Any, actor: str, aligner: 
 def _checked_code(given: Any, aligner: Aligner) -> str:
     """`given` stripped, when it is the code of an entry of the shipped extract; else InputError."""
     if not isinstance(given, str) or not given.strip():
-        raise InputError(f"code: give the HS code of an entry, such as 8414.30; {_LIST_HINT}")
+        raise InputError(
+            f"code: give the code of an entry, such as 8414.30, WN30-04190747 or CAPEC-98; {_LIST_HINT}"
+        )
     code = given.strip()
     if not _CODE.fullmatch(code):
         raise InputError(
-            f"code: {code!r} is not an HS code; write four digits, a dot and two digits, such as 8414.30"
+            f"code: {code!r} is not an entry code; write an HS code (four digits, a dot and two digits, "
+            f"such as 8414.30), a WordNet synset (WN30- and eight digits) or a CAPEC id (CAPEC-98)"
         )
     if not any(entry.code == code for entry in aligner.part_of):
-        raise InputError(
-            f"code: HS {code} is no entry of the nomenclature extract Hoshin ships; {_LIST_HINT}"
-        )
+        raise InputError(f"code: {code} is no entry of the extracts Hoshin ships; {_LIST_HINT}")
     return code
 
 
