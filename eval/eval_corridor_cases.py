@@ -14,7 +14,8 @@ anything but core, an off one off. Each mission's texts are triaged as one batch
 
 Printed: the texts that pass, per tier and in all, and the balanced pass rate (the mean of the
 three tiers' pass rates, so that calling everything near "core" does not win by the core tier's
-size). Beside it, raw cosine of text and mission with the two thresholds that give the best
+size), and the ranking whatever the thresholds (AUC of each tier above the next).
+Beside it, raw cosine of text and mission with the two thresholds that give the best
 balanced pass rate on the whole set, picked after the fact (an optimistic baseline no product has).
 """
 
@@ -57,18 +58,22 @@ def evaluate(path: Path, aligner: Aligner) -> None:
     embedder = aligner.embedder
     cases = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     ours = {tier: [0, 0] for tier in TIERS}
-    cosines, expected = [], []
+    cosines: list[float] = []
+    scores: list[float] = []
+    expected: list[str] = []
     for case in cases:
         rows = [
             {"id": f"{tier}{n}", "text": text} for tier in TIERS for n, text in enumerate(case.get(tier, []))
         ]
-        got = {r["id"]: r["tier"] for r in triage(aligner, case["mission"], rows)}
+        out = {r["id"]: r for r in triage(aligner, case["mission"], rows)}
+        got = {rid: r["tier"] for rid, r in out.items()}
         vectors = embedder.embed([case["mission"]] + [r["text"] for r in rows])
         for row, cosine in zip(rows, vectors[1:] @ vectors[0], strict=True):
             tier = row["id"].rstrip("0123456789")
             ours[tier][0] += passes(tier, got[row["id"]])
             ours[tier][1] += 1
             cosines.append(float(cosine))
+            scores.append(float(out[row["id"]]["score"]))
             expected.append(tier)
     print(f"{path.name}: {len(cases)} missions, {len(expected)} texts, embedder {embedder.model_id}\n")
     total = sum(p for p, _ in ours.values())
@@ -84,6 +89,20 @@ def evaluate(path: Path, aligner: Aligner) -> None:
         + "".join(f"{p:>6}/{n:<3}" for p, n in best.values())
         + f"{sum(p for p, _ in best.values()):>6}/{len(expected):<3}{_balanced(best):>10.3f}"
     )
+    # The ranking, whatever the thresholds: how often a text of the higher tier scores above one
+    # of the lower (ties count half), the triage's score beside raw cosine.
+    for high, low in (("core", "adjacent"), ("core", "off"), ("adjacent", "off")):
+        print(
+            f"AUC {high} above {low}: triage {_auc(scores, expected, high, low):.3f}, "
+            f"raw cosine {_auc(cosines, expected, high, low):.3f}"
+        )
+
+
+def _auc(values: list[float], expected: list[str], high: str, low: str) -> float:
+    v = np.array(values)
+    tiers = np.array(expected)
+    a, b = v[tiers == high], v[tiers == low]
+    return float((a[:, None] > b[None, :]).mean() + 0.5 * (a[:, None] == b[None, :]).mean())
 
 
 def _balanced(per: dict[str, list[int]]) -> float:
