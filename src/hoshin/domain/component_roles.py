@@ -433,7 +433,7 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
     if opening is not None and not values:
         add("products", opening)
     not_trades = served_at | set(opening_phrase) if values else served_at
-    for i in _offered_by_trade(text, toks, opening_phrase, word_classes, not_trades):
+    for i in _offered_by_trade(text, toks, opening_phrase, word_classes, not_trades, verbs):
         add("products", i)
     return found
 
@@ -445,7 +445,9 @@ _OPENS_OWN = frozenset("open opens opening close closes closing run runs running
 # Verbs of "we ... to/for someone" that name no service.
 _NOT_OFFERED = frozenset(
     "work works exist exists belong belongs listen listens answer answers care cares matter matters "
-    "stand stands speak speaks talk talks look looks".split()
+    "stand stands speak speaks talk talks look looks "
+    # verbs of intent: "We aim to double our revenue" says what the organisation wants, not offers
+    "aim aims want wants hope hopes seek seeks strive strives plan plans intend intends try tries".split()
 )
 
 
@@ -455,6 +457,7 @@ def _offered_by_trade(
     opening: Sequence[int],
     word_classes: Mapping[str, str],
     served: set[int],
+    verbs: frozenset[int] = frozenset(),
 ) -> list[int]:
     """Words that name what is offered by naming who offers it: a kind of business not read as one
     that is served ("a family-owned bakery", "The museum exists to", "in twelve veterinary clinics"),
@@ -466,7 +469,7 @@ def _offered_by_trade(
         if i not in served
         and _may_head(t)
         and is_trade(t, word_classes)
-        and not _acts_on_object(text, toks, i, lowers)  # "we hire, train and promote": a verb
+        and not _acts_on_object(text, toks, i, lowers, verbs)  # "we hire, train and promote": a verb
     ]
     if opening and toks[0].lower in ("a", "an"):
         before_for = [j - 1 for j in opening if lowers[j] == "for" and j - 1 in opening]
@@ -489,7 +492,9 @@ def _offered_by_trade(
 _NOT_ACTION = frozenset(
     "are is were was be been will would can could shall should may might must do does did have has had "
     # verbs that say what the organisation is, not what it does to someone ("to remain a company")
-    "remain remains stay stays become becomes also always all each both".split()
+    "remain remains stay stays become becomes staying remaining becoming being "
+    # adverbs between "to" and its verb ("to still be here") are no verbs of their own
+    "also always still never just only even ever all each both".split()
 )
 
 
@@ -558,6 +563,8 @@ _NOT_A_ROLE = frozenset(
     "vision mission purpose aim goal goals ambition drive "
     # pronouns name no kind of customer, place or product ("who work for us")
     "us we them you it "
+    # places by pointing, and the whole world (read as the market below), are nobody served
+    "here there world's world’s "
     # money the organisation takes in, not people ("to grow sales")
     "sales".split()
 )

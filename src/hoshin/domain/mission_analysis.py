@@ -39,7 +39,7 @@ from hoshin.domain.lexicon import (
     stem,
     tokens,
 )
-from hoshin.domain.role_verbs import trains_for_others
+from hoshin.domain.role_verbs import given_to_others, listed_noun, trains_for_others
 from hoshin.domain.word_forms import is_form_of
 
 __all__ = [
@@ -165,7 +165,12 @@ def analyze_statement(
     written = _compounds_read(tokens(text))
     toks = masked_idioms(written)
     roles: dict[str, str] = {}
+    served: set[str] = set()
     for role in read_roles(text, toks, word_classes) if word_classes else ():
+        if role.component == "customers" and stem(role.word) in _STAFF_STEMS:
+            continue  # "We treat every employee as a partner", "gets a crew to": staff, not served
+        if role.component == "customers":
+            served.add(role.word)
         if role.component == "products" and stem(role.word) in _OTHER_COMPONENT_STEMS:
             continue  # "Tech for good", "Profitable growth": the word is another component's cue
         roles.setdefault(role.component, role.evidence)
@@ -178,7 +183,7 @@ def analyze_statement(
             # "family-owned", "family-run" are blanked as idioms for the other components only
             else written
             if name == "self_concept"
-            else _without_training_for_others(text, toks)
+            else _staff_cues_only(text, toks, served)
             if name == "employees"
             else toks
         )
@@ -230,6 +235,11 @@ def _compounds_read(toks: Sequence[Token]) -> list[Token]:
     return out
 
 
+# Words that on their own name the organisation's staff ("employee", "crew", "volunteers").
+_STAFF_STEMS = frozenset(
+    cue.stems[0] for cue in COMPONENT_CUES["employees"] if len(cue.stems) == 1 and cue.weight >= 1.0
+)
+
 # Single-word cues of the components a product word could be mistaken for.
 _OTHER_COMPONENT_STEMS = frozenset(
     cue.stems[0]
@@ -252,15 +262,22 @@ def _without_staff(toks: Sequence[Token]) -> list[Token]:
     return out
 
 
-def _without_training_for_others(text: str, toks: Sequence[Token]) -> list[Token]:
-    """The tokens with "train" blanked where it trains people for someone else ("We train nurses for
-    hospitals"): a service offered, not the care an employer takes of its own staff."""
-    return [
-        Token(t.text, t.lower, "", t.start, t.end)
-        if t.lower in ("train", "trains") and trains_for_others(text, toks, k)
-        else t
-        for k, t in enumerate(toks)
-    ]
+def _staff_cues_only(text: str, toks: Sequence[Token], served: set[str]) -> list[Token]:
+    """The tokens with the staff cue words blanked where they say something else: "train" that trains
+    people for someone else ("We train nurses for hospitals"), "training" or "trains" as an item of a
+    list of things ("advice, training and guide dogs", "turbines, trains and mining machinery"), a job
+    given to someone ("we give people leaving prison a job"), and the people read as the ones served
+    ("shoes for people who walk a lot"): none is the care an employer takes of its own staff."""
+    out = []
+    for k, t in enumerate(toks):
+        blank = (
+            (t.lower in ("train", "trains") and trains_for_others(text, toks, k))
+            or (t.lower in ("trains", "training") and listed_noun(text, toks, k))
+            or (t.lower in ("job", "jobs") and given_to_others(text, toks, k))
+            or t.text in served
+        )
+        out.append(Token(t.text, t.lower, "", t.start, t.end) if blank else t)
+    return out
 
 
 def _without_world_as_market(toks: Sequence[Token]) -> list[Token]:

@@ -22,7 +22,13 @@ from collections.abc import Sequence
 from hoshin.domain.lexicon import CONCRETE_NOUNS, Token
 from hoshin.domain.role_phrases import DETERMINERS, PHRASE_END
 
-__all__ = ["listed_and_third_person_verbs", "made_before", "trains_for_others"]
+__all__ = [
+    "given_to_others",
+    "listed_and_third_person_verbs",
+    "listed_noun",
+    "made_before",
+    "trains_for_others",
+]
 
 # A list of verbs is read for at most this many verbs, over at most this many words: as far as
 # component_roles reads a list back, and no quadratic walk over a very long comma list.
@@ -126,6 +132,40 @@ def trains_for_others(text: str, toks: Sequence[Token], i: int) -> bool:
             return False
         if toks[j].lower == "for":
             return True
+    return False
+
+
+def listed_noun(text: str, toks: Sequence[Token], i: int) -> bool:
+    """Whether word i, written in -s or -ing, is an item of a list of nouns: it comes right after a
+    comma or "and" and is followed by another item or the end of its clause ("through advice,
+    training and guide dogs", "for wind turbines, trains and mining machinery"). A verb there would
+    have an object before the next comma ("we hire locally, train constantly")."""
+    word = toks[i].lower
+    if i == 0 or not (word.endswith("ing") or (word.endswith("s") and not word.endswith("ss"))):
+        return False
+    joined = toks[i - 1].lower in ("and", "or") or "," in text[toks[i - 1].end : toks[i].start]
+    if not joined:
+        return False
+    if i + 1 == len(toks) or any(ch in ",;:.!?()" for ch in text[toks[i].end : toks[i + 1].start]):
+        return True
+    return toks[i + 1].lower in ("and", "or")
+
+
+# Verbs that give someone something: "give people leaving prison a job" offers the job.
+_GIVING = frozenset("give gives giving find finds finding offer offers offering".split())
+_GIVING_REACH = 6
+
+
+def given_to_others(text: str, toks: Sequence[Token], i: int) -> bool:
+    """Whether word i is the second object of a giving verb in its clause ("we give people leaving
+    prison a job"; "find young people jobs"): a thing offered to them, not the organisation's staff."""
+    if i == 0 or toks[i - 1].lower in ("our", "its"):
+        return False
+    for j in range(i - 1, max(-1, i - 1 - _GIVING_REACH), -1):
+        if any(ch in ".!?;:" for ch in text[toks[j].end : toks[j + 1].start]):
+            return False
+        if toks[j].lower in _GIVING:
+            return j < i - 1 and toks[j + 1].lower not in DETERMINERS  # someone sits between them
     return False
 
 

@@ -1,0 +1,84 @@
+"""Words that look like a component but say something else where they stand (fourth components pass):
+an aim is no service, staff named as if served are still staff, "training" in a list of what is
+offered is no care of staff, and a component the statement does not state is reported missing."""
+
+from __future__ import annotations
+
+from hoshin.domain.lexicon import tokens
+from hoshin.domain.mission_analysis import analyze_statement
+from mission.readings import present, roles
+
+
+def test_a_verb_of_intent_after_we_names_no_service() -> None:
+    text = "We aim to double our revenue within five years."
+    found = roles(text, {"aim": "thing", "revenue": "agent", "years": "other"})
+    assert "products" not in found
+    assert "products" not in present(text, {"aim": "thing", "revenue": "agent", "years": "other"})
+    # A verb that does name the service still does ("We lend to people the banks turn away").
+    found = roles("We lend to people the banks turn away.", {"people": "agent", "banks": "organisation"})
+    assert found["products"] == ["lend"]
+
+
+def test_here_is_no_kind_of_business_offering_a_service() -> None:
+    # The model files "here" near the kinds of business (shop, clinic, ...): it still names no trade.
+    text = "We want to still be here in a hundred years."
+    assert "products" not in roles(text, {"here": "trade:place", "still": "other", "years": "other"})
+
+
+def test_staying_somewhere_or_something_serves_nobody() -> None:
+    text = "Staying profitable, staying independent, staying in Yorkshire."
+    found = roles(text, {"profitable": "agent", "independent": "agent", "yorkshire": "place"})
+    assert "customers" not in found
+    assert found["markets"] == ["Yorkshire"]
+
+
+def test_staff_named_where_customers_would_stand_are_staff() -> None:
+    text = "We treat every employee as a partner: they share our profits."
+    stated = present(text, {"employee": "agent", "partner": "agent", "profits": "other"})
+    assert "customers" not in stated
+    assert "employees" in stated
+
+
+def test_training_in_a_list_of_what_is_offered_is_no_care_of_staff() -> None:
+    text = "We help people with sight loss through advice, training and guide dogs."
+    assert not analyze_statement(text).components["employees"].present
+    text = "We make bearings for wind turbines, trains and mining machinery."
+    assert not analyze_statement(text).components["employees"].present
+    # A verb with its own object is still the employer's care: "we hire locally, train constantly".
+    text = "Our strength: we hire locally, train constantly and promote from within."
+    assert analyze_statement(text).components["employees"].present
+
+
+def test_a_job_given_to_someone_is_offered_not_a_post_on_the_staff() -> None:
+    text = "We give people leaving prison a job, a home and a friend."
+    assert not analyze_statement(text).components["employees"].present
+    assert analyze_statement("We create jobs in the valley.").components["employees"].present
+
+
+def test_people_read_as_the_ones_served_are_not_staff() -> None:
+    text = "Handmade leather shoes for people who walk a lot."
+    classes = {"shoes": "thing", "leather": "thing", "people": "agent"}
+    assert "employees" not in present(text, classes)
+    assert "customers" in present(text, classes)
+
+
+def test_a_component_not_stated_is_missing_with_no_evidence() -> None:
+    text = "We aim to double our revenue within five years."
+    analysis = analyze_statement(text, word_classes={"aim": "thing", "revenue": "other"})
+    for name in ("products", "customers", "employees", "technology"):
+        assert not analysis.components[name].present
+        assert analysis.components[name].evidence is None
+        assert name in analysis.missing
+    assert analysis.components["growth"].present
+
+
+def test_every_evidence_phrase_is_written_in_the_statement() -> None:
+    text = (
+        "We are a mutual building society owned by our members, and we lend to first-time buyers "
+        "in the Midlands that the big banks turn away."
+    )
+    classes = {w.lower: "other" for w in tokens(text)} | {"buyers": "agent", "members": "agent"}
+    analysis = analyze_statement(text, word_classes=classes)
+    for finding in analysis.components.values():
+        if finding.present:
+            assert finding.evidence and finding.evidence in text
