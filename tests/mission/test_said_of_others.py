@@ -82,3 +82,36 @@ def test_every_evidence_phrase_is_written_in_the_statement() -> None:
     for finding in analysis.components.values():
         if finding.present:
             assert finding.evidence and finding.evidence in text
+
+
+def test_whom_bread_is_delivered_to_is_who_is_served() -> None:
+    text = "Fresh bread, baked before dawn and delivered to cafes across the city."
+    classes = {"bread": "thing", "cafes": "trade:organisation", "city": "place"}
+    assert roles(text, classes)["customers"] == ["cafes"]
+
+
+def test_communities_acted_for_are_served() -> None:
+    text = "The agency protects rivers and warns communities when floods are coming."
+    classes = {"agency": "organisation", "rivers": "other", "communities": "organisation"}
+    assert roles(text, classes)["customers"] == ["communities"]
+    text = "Using science to improve the health and harvests of mountain communities."
+    classes = {"science": "thing", "health": "thing", "harvests": "thing", "communities": "organisation"}
+    assert roles(text, classes)["customers"] == ["communities"]
+
+
+def test_a_share_of_the_organisations_own_money_serves_nobody() -> None:
+    text = "We invest a tenth of our revenue in research."
+    classes = {"invest": "organisation", "tenth": "other", "revenue": "organisation", "research": "thing"}
+    assert "customers" not in roles(text, classes)
+
+
+def test_an_organisation_served_or_the_kind_of_organisation_is_no_duty_to_society() -> None:
+    classes = {"charities": "organisation", "money": "thing", "tools": "thing"}
+    text = "We help small charities raise money online."
+    assert "public_image" not in present(text, classes)
+    assert "customers" in present(text, classes)
+    classes = {"building": "thing", "society": "organisation", "members": "agent"}
+    assert "public_image" not in present("We are a mutual building society owned by our members.", classes)
+    # Society itself, and towns in need, are still what is owed.
+    assert "public_image" in present("We give our profits back to society.", classes)
+    assert "public_image" in present("Water filters that small towns can afford.", {"towns": "place"})

@@ -18,7 +18,7 @@ Without classes the roles are not read and the analysis falls back to cue words 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -301,7 +301,9 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
     verbs = listed_and_third_person_verbs(text, toks, plain)
     for i, word in enumerate(lowers):
         after_partner = word in ("of", "to", "for") and i > 0 and lowers[i - 1] in _PARTNER
-        served = word in SERVED_AFTER and not (word == "for" and i > 0 and lowers[i - 1] in _FOR_AS_OBJECT)
+        served = (
+            word in SERVED_AFTER and not (word == "for" and i > 0 and lowers[i - 1] in _FOR_AS_OBJECT)
+        ) or (word == "to" and i > 0 and lowers[i - 1] in _HANDED_TO)
         if served or after_partner:
             heads = [served_head(phrase) for phrase in conjuncts(text, toks, i + 1)]
             served_heads = [h for h in heads if h is not None]
@@ -328,6 +330,8 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             # "We fly people", "Connecting people", "to keep 2 billion people moving": the people
             # the organisation acts on are the ones it serves, a thing it acts on is what it offers.
             head = served_head(phrase_at(text, toks, i + 1), places=False)
+            if head is None:
+                head = _whose_thing(text, toks, i, lowers, served_head)
             if head is not None and word not in _OPENS_OWN:
                 add("customers", head)
             head = head_of(THING, phrase_at(text, toks, i + 1))
@@ -436,6 +440,24 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
     for i in _offered_by_trade(text, toks, opening_phrase, word_classes, not_trades, verbs):
         add("products", i)
     return found
+
+
+def _whose_thing(
+    text: str,
+    toks: Sequence[Token],
+    verb: int,
+    lowers: Sequence[str],
+    served_head: Callable[..., int | None],
+) -> int | None:
+    """Whom an object "of" someone belongs to: "improve the health and harvests of mountain
+    communities", "change the lives of children" act for the people named after "of"."""
+    objects = conjuncts(text, toks, verb + 1)
+    last = objects[-1] if objects and objects[-1] else None
+    if last is None or last[-1] + 2 >= len(toks) or lowers[last[-1] + 1] != "of":
+        return None
+    if lowers[last[-1] + 2] in ("our", "its"):
+        return None  # "invest a tenth of our revenue": the organisation's own
+    return served_head(phrase_at(text, toks, last[-1] + 2), places=False)
 
 
 # Verbs whose object is the organisation's own outlets ("open twenty new stores", "runs cafes"), not
@@ -569,7 +591,25 @@ _NOT_A_ROLE = frozenset(
     "sales".split()
 )
 
-_SERVED_ANYWAY = frozenset({"people", "everyone", "families", "customers", "clients", "users", "patients"})
+_SERVED_ANYWAY = frozenset(
+    {
+        "people",
+        "everyone",
+        "families",
+        "customers",
+        "clients",
+        "users",
+        "patients",
+        "communities",
+        "community",
+    }
+)
+
+# Verbs of handing over after which "to" names who receives what is offered ("delivered to cafes").
+_HANDED_TO = frozenset(
+    "deliver delivers delivered delivering sell sells sold selling lend lends lent lending ship shipped "
+    "shipping".split()
+)
 
 
 def _names_a_place(toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:

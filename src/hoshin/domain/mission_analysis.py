@@ -39,6 +39,7 @@ from hoshin.domain.lexicon import (
     stem,
     tokens,
 )
+from hoshin.domain.role_phrases import ORGANISATION, THING, class_of
 from hoshin.domain.role_verbs import given_to_others, listed_noun, trains_for_others
 from hoshin.domain.word_forms import is_form_of
 
@@ -178,7 +179,7 @@ def analyze_statement(
         cue_toks = (
             _without_staff(toks)
             if name == "customers"
-            else _without_world_as_market(toks)
+            else _public_cues_only(toks, served, word_classes or {})
             if name == "public_image"
             # "family-owned", "family-run" are blanked as idioms for the other components only
             else written
@@ -277,6 +278,32 @@ def _staff_cues_only(text: str, toks: Sequence[Token], served: set[str]) -> list
             or t.text in served
         )
         out.append(Token(t.text, t.lower, "", t.start, t.end) if blank else t)
+    return out
+
+
+# Words for the public at large: serving them is still a duty to society ("warns communities").
+_THE_PUBLIC = frozenset({"community", "communities", "society", "public", "citizens"})
+
+
+def _public_cues_only(
+    toks: Sequence[Token], served: set[str], word_classes: Mapping[str, str]
+) -> list[Token]:
+    """The tokens with "world" as reach blanked (_without_world_as_market), and the cue words that
+    name an organisation served ("We help small charities raise money": the charities are
+    customers) or the kind of organisation ("a mutual building society": a society after a word for
+    a thing) rather than what is owed to society. People and places in need that are served ("small
+    towns", "Glasgow's hungry") stay what is owed."""
+    out = _without_world_as_market(toks)
+    for k, t in enumerate(toks):
+        named = (
+            t.lower == "society"
+            and k > 0
+            and toks[k - 1].text.islower()
+            and class_of(toks[k - 1], word_classes) in (THING, ORGANISATION)
+        )
+        organisation_served = t.text in served and class_of(t, word_classes) == ORGANISATION
+        if (organisation_served and t.lower not in _THE_PUBLIC) or named:
+            out[k] = Token(t.text, t.lower, "", t.start, t.end)
     return out
 
 
