@@ -115,3 +115,30 @@ def test_an_organisation_served_or_the_kind_of_organisation_is_no_duty_to_societ
     # Society itself, and towns in need, are still what is owed.
     assert "public_image" in present("We give our profits back to society.", classes)
     assert "public_image" in present("Water filters that small towns can afford.", {"towns": "place"})
+
+
+def test_a_cue_inside_a_hyphenated_word_counts() -> None:
+    assert analyze_statement("To make flying carbon-free.").components["public_image"].present
+    assert analyze_statement("Machine-learning tools for radiologists.").components["technology"].present
+    # A word that is a cue whole keeps its own reading; a negated compound says the opposite.
+    assert analyze_statement("We run a not-for-profit shop.").components["growth"].cue_score == 0
+    assert analyze_statement("A long-term view.").components["growth"].cue_score == 0.5
+
+
+def test_a_place_word_before_what_is_offered_is_a_kind_of_it_not_a_market() -> None:
+    text = "To be the most trusted name in home insurance."
+    assert "markets" not in roles(text, {"name": "other", "home": "place", "insurance": "thing"})
+    assert roles("Homes in the city.", {"homes": "thing", "city": "place"})["markets"] == ["city"]
+
+
+def test_staying_in_business_is_survival() -> None:
+    analysis = analyze_statement("We want to still be here in a hundred years.")
+    assert analysis.components["growth"].present
+    assert "still be here" in (analysis.components["growth"].evidence or "")
+
+
+def test_putting_someone_first_is_a_value() -> None:
+    analysis = analyze_statement("We put the patient first in everything we do.")
+    assert analysis.components["philosophy"].present
+    assert analysis.components["philosophy"].evidence == "put the patient first"
+    assert not analyze_statement("We put satellites into orbit.").components["philosophy"].present

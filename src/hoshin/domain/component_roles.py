@@ -405,6 +405,7 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             _may_head(toks[i])
             and class_of(toks[i], word_classes) == PLACE
             and _names_a_place(toks, i, lowers)
+            and not _modifies_a_product(toks, i)
         ):
             add("markets", i)
     for i in people_by_condition(text, toks):
@@ -610,6 +611,12 @@ _HANDED_TO = frozenset(
     "deliver delivers delivered delivering sell sells sold selling lend lends lent lending ship shipped "
     "shipping".split()
 )
+
+
+def _modifies_a_product(toks: Sequence[Token], i: int) -> bool:
+    """A place-like word in lower case right before a word for something offered is a kind of that
+    thing ("in home insurance", "city bikes"), not where the organisation works."""
+    return toks[i].text.islower() and i + 1 < len(toks) and toks[i + 1].stem in CONCRETE_NOUNS
 
 
 def _names_a_place(toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:

@@ -9,6 +9,8 @@ A cue list matches words; the words around a match say what it means. Three read
 - A slogan without a verb that repeats its opening word over three or more short parts ("Healthy
   soil, healthy food, healthy people", "zero emissions, zero waste, zero accidents") states what
   the organisation stands for: the repetition is the rhetoric of a creed.
+- "put the patient first", "putting people first": a priority put before all else is a value,
+  whoever comes first.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "done_by_others",
     "names_or_describes_others",
     "plural_noun_reading",
+    "put_first",
     "repeated_slogan",
     "terse_commands",
 ]
@@ -136,3 +139,17 @@ def terse_commands(text: str) -> str | None:
         if words[0].lower() in _NOT_A_COMMAND or not words[0][:1].isalpha():
             return None
     return text.strip()
+
+
+# "put(s) / putting" + up to two words (after an optional determiner) + "first".
+_PUT_FIRST = re.compile(
+    r"\b(?:put|puts|putting)\s+(?:(?:the|our|every|each|their|its)\s+)?[^\W\d_]+(?:\s+[^\W\d_]+)?\s+first\b",
+    re.IGNORECASE,
+)
+
+
+def put_first(text: str) -> str | None:
+    """The phrase that puts someone or something first ("We put the patient first in everything we
+    do"): a priority before all else, which is a value the organisation holds. None otherwise."""
+    found = _PUT_FIRST.search(text)
+    return found.group(0) if found else None

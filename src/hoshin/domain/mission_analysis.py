@@ -21,6 +21,7 @@ from hoshin.domain.cue_position import (
     done_by_others,
     names_or_describes_others,
     plural_noun_reading,
+    put_first,
     repeated_slogan,
     terse_commands,
 )
@@ -190,13 +191,13 @@ def analyze_statement(
         )
         cue_score, cue_evidence = _cue_evidence(
             text,
-            cue_toks,
+            _hyphen_parts(cue_toks),
             COMPONENT_CUES[name],
             name in _NOUN_CUES,
             word_classes if name == "philosophy" else None,
         )
         if name == "philosophy" and cue_score < 1.0:
-            slogan = repeated_slogan(text) or terse_commands(text)
+            slogan = repeated_slogan(text) or terse_commands(text) or put_first(text)
             if slogan is not None:
                 cue_score, cue_evidence = 1.0, slogan
         if name in roles:
@@ -240,6 +241,37 @@ def _compounds_read(toks: Sequence[Token]) -> list[Token]:
 _STAFF_STEMS = frozenset(
     cue.stems[0] for cue in COMPONENT_CUES["employees"] if len(cue.stems) == 1 and cue.weight >= 1.0
 )
+
+# Every cue word that is one token as written ("long-term", "open-source", "eco-friendly").
+_ONE_TOKEN_CUES = frozenset(
+    cue.stems[0] for cues in COMPONENT_CUES.values() for cue in cues if len(cue.stems) == 1
+)
+# First halves that turn the rest of a compound around ("non-profit", "not-for-profit").
+_NEGATING_PREFIXES = frozenset({"non", "not", "anti", "un", "no"})
+
+
+def _hyphen_parts(toks: Sequence[Token]) -> list[Token]:
+    """The tokens with each hyphenated word that is no cue as a whole split into its parts, so a cue
+    inside it counts ("carbon-free" has "carbon", "Machine-learning tools" has "machine learning");
+    a word that is a cue whole ("long-term", "eco-friendly") and a negated one ("non-profit") stay."""
+    out: list[Token] = []
+    for t in toks:
+        parts = t.text.replace("’", "'").split("-")
+        if (
+            len(parts) < 2
+            or not t.stem
+            or t.stem in _ONE_TOKEN_CUES
+            or parts[0].lower() in _NEGATING_PREFIXES
+        ):
+            out.append(t)
+            continue
+        start = t.start
+        for part in parts:
+            if part:
+                out.append(Token(part, part.lower(), stem(part), start, start + len(part)))
+            start += len(part) + 1
+    return out
+
 
 # Single-word cues of the components a product word could be mistaken for.
 _OTHER_COMPONENT_STEMS = frozenset(
