@@ -142,3 +142,14 @@ def test_putting_someone_first_is_a_value() -> None:
     assert analysis.components["philosophy"].present
     assert analysis.components["philosophy"].evidence == "put the patient first"
     assert not analyze_statement("We put satellites into orbit.").components["philosophy"].present
+
+
+def test_what_a_giving_verb_hands_to_someone_is_what_is_offered() -> None:
+    text = "Give every family in our borough a safe, warm place to live."
+    classes = {"family": "agent", "borough": "place", "safe": "other", "warm": "other", "place": "place"}
+    assert roles(text, classes)["products"] == ["place"]
+    text = "We give people leaving prison a job, a home and a friend."
+    classes = {"people": "agent", "prison": "place", "job": "other", "home": "place", "friend": "agent"}
+    assert roles(text, classes)["products"] == ["job"]
+    # Giving without someone to give to names nothing handed over.
+    assert "products" not in roles("We give a voice to the river.", {"voice": "other", "river": "place"})

@@ -357,6 +357,10 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
                     head = last
             if head is not None:
                 add("products", head)
+        if word in _GIVING and (i in verbs or _acts_plainly(text, toks, i, lowers) or i == 0):
+            given = _given_thing(text, toks, i, lambda phrase: head_of(SERVED_CLASSES, phrase))
+            if given is not None:
+                add("products", given)  # "Give every family in our borough a safe, warm place to live"
         made_by = word == "by" and made_before(text, toks, i)
         as_verb = not plural_noun_reading(toks, i, word[:-1])  # "Denmark's trains" train nobody
         if word in ("train", "trains") and trains_for_others(text, toks, i):
@@ -441,6 +445,30 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
     for i in _offered_by_trade(text, toks, opening_phrase, word_classes, not_trades, verbs):
         add("products", i)
     return found
+
+
+# Verbs with two objects, someone and what they are given.
+_GIVING = frozenset("give gives giving offer offers offering find finds finding".split())
+# How far after the person given to the thing given may start ("every family in our borough a ...").
+_GIVEN_REACH = 6
+
+
+def _given_thing(
+    text: str, toks: Sequence[Token], verb: int, person_in: Callable[[Sequence[int]], int | None]
+) -> int | None:
+    """What a giving verb hands to someone it names first: "give every family in our borough a safe,
+    warm place to live" offers the place, "give people leaving prison a job" the job."""
+    if person_in(phrase_at(text, toks, verb + 1)) is None:
+        return None
+    for j in range(verb + 2, min(len(toks), verb + 2 + _GIVEN_REACH)):
+        if any(ch in ".!?;:" for ch in text[toks[j - 1].end : toks[j].start]):
+            return None
+        if toks[j].lower in ("a", "an"):
+            phrase = phrase_at(text, toks, j, allow_commas=True)
+            cut = next((n for n, k in enumerate(phrase) if toks[k].lower in DETERMINERS), len(phrase))
+            heads = [k for k in phrase[:cut] if _may_head(toks[k])]
+            return heads[-1] if heads else None
+    return None
 
 
 def _whose_thing(
@@ -576,7 +604,12 @@ _FOR_AS_OBJECT = frozenset(
 
 def _may_head(token: Token) -> bool:
     word = token.lower
-    return bool(token.stem) and not word.endswith(("ing", "ly")) and word not in _NOT_A_ROLE
+    adverb_like = word.endswith(("ing", "ly")) and word not in _NOUNS_IN_LY
+    return bool(token.stem) and not adverb_like and word not in _NOT_A_ROLE
+
+
+# Nouns that end as an adverb does ("every family", "a water supply").
+_NOUNS_IN_LY = frozenset({"family", "supply", "assembly"})
 
 
 # Agents that are neither customers nor staff: too vague to say who is served, or the competition.
