@@ -153,3 +153,15 @@ def test_what_a_giving_verb_hands_to_someone_is_what_is_offered() -> None:
     assert roles(text, classes)["products"] == ["job"]
     # Giving without someone to give to names nothing handed over.
     assert "products" not in roles("We give a voice to the river.", {"voice": "other", "river": "place"})
+
+
+def test_what_our_staff_do_for_the_people_served_is_the_service() -> None:
+    classes = {"nurses": "agent", "carers": "agent", "visit": "other", "patients": "agent", "kent": "place"}
+    text = "Our nurses and carers visit more than 4,000 patients at home across Kent."
+    found = roles(text, classes)
+    assert found["employees"] == ["nurses"]
+    assert found["products"] == ["visit"]
+    # Staff who only are something, or act on no one served, name no service.
+    assert "products" not in roles("Our nurses are our pride.", {"nurses": "agent", "pride": "other"})
+    text = "Our engineers work in Leeds."
+    assert "products" not in roles(text, {"engineers": "agent", "work": "other", "leeds": "place"})

@@ -379,6 +379,10 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
                 and not toks[head].text[:1].isupper()
             ):
                 add("employees", head)
+                if word == "our":
+                    visit = _staff_serving(text, toks, head, lowers, served_head, word_classes)
+                    if visit is not None:
+                        add("products", visit)  # "Our nurses visit elderly patients at home"
         if word == "of" and i > 0 and lowers[i - 1] in GROUPS_OF_STAFF:
             # "a team of data scientists": the people the organisation is made of
             head = head_of(AGENT, phrase_at(text, toks, i + 1))
@@ -445,6 +449,46 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
     for i in _offered_by_trade(text, toks, opening_phrase, word_classes, not_trades, verbs):
         add("products", i)
     return found
+
+
+# How far the verb of the staff may follow them ("Our nurses and carers visit"), and how far its
+# object may reach ("visit more than 4,000 patients").
+_STAFF_TO_VERB = 3
+_VERB_TO_SERVED = 5
+
+
+def _staff_serving(
+    text: str,
+    toks: Sequence[Token],
+    staff: int,
+    lowers: Sequence[str],
+    served_head: Callable[..., int | None],
+    word_classes: Mapping[str, str],
+) -> int | None:
+    """The verb of "our" staff when it acts on people served ("Our nurses visit elderly patients at
+    home", "Our nurses and carers visit more than 4,000 patients"): what the staff do for them is the
+    service offered."""
+    verb = None
+    for j in range(staff + 1, min(len(toks), staff + 1 + _STAFF_TO_VERB)):
+        if any(ch in ",;:.!?()" for ch in text[toks[j - 1].end : toks[j].start]):
+            return None
+        if lowers[j] == "and" or class_of(toks[j], word_classes) == AGENT:
+            continue  # "nurses and carers"
+        verb = j
+        break
+    if verb is None or not _may_be_verb(toks[verb], lowers[verb]) or not toks[verb].text.islower():
+        return None
+    for j in range(verb + 1, min(len(toks), verb + 1 + _VERB_TO_SERVED)):
+        if any(ch in ",;:.!?()" for ch in text[toks[j - 1].end : toks[j].start]):
+            return None
+        if lowers[j] in _PREPOSITIONS:
+            return None  # "work in", "live for": whoever follows is not acted on
+        if served_head([j], places=False) is not None:
+            return verb
+    return None
+
+
+_PREPOSITIONS = frozenset("to for in at by with from on into of through across around".split())
 
 
 # Verbs with two objects, someone and what they are given.
