@@ -165,3 +165,14 @@ def test_what_our_staff_do_for_the_people_served_is_the_service() -> None:
     assert "products" not in roles("Our nurses are our pride.", {"nurses": "agent", "pride": "other"})
     text = "Our engineers work in Leeds."
     assert "products" not in roles(text, {"engineers": "agent", "work": "other", "leeds": "place"})
+
+
+def test_what_is_kept_going_is_the_service() -> None:
+    text = "We keep Denmark's trains running on time."
+    classes = {"denmark": "place", "trains": "place", "running": "other", "time": "other"}
+    assert roles(text, classes)["products"] == ["trains"]
+    # People kept moving are the ones served, not a thing offered.
+    text = "To keep 2 billion people moving."
+    found = roles(text, {"people": "agent", "moving": "other"})
+    assert "products" not in found
+    assert found["customers"] == ["people"]

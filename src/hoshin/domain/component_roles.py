@@ -361,6 +361,10 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             given = _given_thing(text, toks, i, lambda phrase: head_of(SERVED_CLASSES, phrase))
             if given is not None:
                 add("products", given)  # "Give every family in our borough a safe, warm place to live"
+        if word in _KEEP and _acts_on_object(text, toks, i, lowers, verbs):
+            kept = _kept_going(text, toks, i, lowers)
+            if kept is not None and class_of(toks[kept], word_classes) != AGENT:
+                add("products", kept)  # "We keep Denmark's trains running": the trains are the service
         made_by = word == "by" and made_before(text, toks, i)
         as_verb = not plural_noun_reading(toks, i, word[:-1])  # "Denmark's trains" train nobody
         if word in ("train", "trains") and trains_for_others(text, toks, i):
@@ -489,6 +493,22 @@ def _staff_serving(
 
 
 _PREPOSITIONS = frozenset("to for in at by with from on into of through across around".split())
+
+
+_KEEP = frozenset({"keep", "keeps", "keeping"})
+
+
+def _kept_going(text: str, toks: Sequence[Token], verb: int, lowers: Sequence[str]) -> int | None:
+    """The thing "keep" keeps going ("keep Denmark's trains running", "keep the lights on" has no
+    -ing and is left to the cue words): the last word of the object right before a word in -ing."""
+    phrase = phrase_at(text, toks, verb + 1)
+    going = next((n for n, j in enumerate(phrase) if n > 0 and lowers[j].endswith("ing")), None)
+    if going is None and phrase and phrase[-1] + 1 < len(toks) and lowers[phrase[-1] + 1].endswith("ing"):
+        going = len(phrase)
+    if going is None:
+        return None
+    last = phrase[going - 1]
+    return last if _may_head(toks[last]) and not toks[last].text[:1].isupper() else None
 
 
 # Verbs with two objects, someone and what they are given.
