@@ -4,8 +4,10 @@ offered is no care of staff, and a component the statement does not state is rep
 
 from __future__ import annotations
 
-from hoshin.domain.lexicon import tokens
-from hoshin.domain.mission_analysis import analyze_statement
+import numpy as np
+
+from hoshin.domain.lexicon import split_units, tokens
+from hoshin.domain.mission_analysis import PROTOTYPES, analyze_statement
 from mission.readings import present, roles
 
 
@@ -176,3 +178,22 @@ def test_what_is_kept_going_is_the_service() -> None:
     found = roles(text, {"people": "agent", "moving": "other"})
     assert "products" not in found
     assert found["customers"] == ["people"]
+
+
+def test_a_slogans_evidence_is_the_statements_own_words() -> None:
+    text = "Our vision: zero emissions, zero waste and\nzero  accidents."
+    evidence = analyze_statement(text).components["philosophy"].evidence
+    assert evidence == "zero emissions, zero waste and\nzero  accidents"
+    assert evidence in text
+
+
+def test_a_clause_found_by_meaning_is_quoted_as_written() -> None:
+    # Prototype similarity alone (every vector the same) makes every component present; the clause it
+    # quotes keeps the statement's own spacing.
+    text = "We  keep the\triver  clean."
+    units = split_units(text)
+    same = {name: np.ones((len(texts), 4)) / 2 for name, texts in PROTOTYPES.items()}
+    analysis = analyze_statement(text, units, np.ones((len(units), 4)) / 2, same)
+    for finding in analysis.components.values():
+        assert finding.present
+        assert finding.evidence == "We  keep the\triver  clean"

@@ -96,16 +96,33 @@ def repeated_slogan(text: str) -> str | None:
 
     Three or more consecutive short parts (five words at most, commas or "and" between them) whose
     first word after an article is the same: "Healthy soil, healthy food, healthy people"."""
-    parts = [p.strip() for p in _PARTS.split(text) if p.strip()]
+    spans = _part_spans(text)
+    parts = [text[a:b] for a, b in spans]
     leads = [_lead(p) for p in parts]
     run_start = 0
     for k in range(1, len(parts) + 1):
         if k < len(parts) and leads[k] is not None and leads[k] == leads[run_start]:
             continue
         if leads[run_start] is not None and k - run_start >= _FEWEST_PARTS:
-            return ", ".join(parts[run_start:k])
+            # The statement's own words from the first part to the last, as written (the evidence
+            # is a phrase of the statement, whatever stood between the parts)
+            return text[spans[run_start][0] : spans[k - 1][1]]
         run_start = k
     return None
+
+
+def _part_spans(text: str) -> list[tuple[int, int]]:
+    """Where each part between commas, stops and "and" starts and ends, surrounding space left out."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for separator in [*_PARTS.finditer(text), None]:
+        end = separator.start() if separator else len(text)
+        piece = text[start:end]
+        if piece.strip():
+            left = start + len(piece) - len(piece.lstrip())
+            spans.append((left, left + len(piece.strip())))
+        start = separator.end() if separator else end
+    return spans
 
 
 def _lead(part: str) -> str | None:

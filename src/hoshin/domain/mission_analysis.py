@@ -214,12 +214,22 @@ def analyze_statement(
             or similarity >= profile.alone
             or (cue_score >= 0.5 and similarity >= profile.with_weak_cue)
         )
-        evidence = (cue_evidence or best_unit) if present else None
+        evidence = (cue_evidence or _as_written(text, best_unit)) if present else None
         findings[name] = ComponentFinding(present, evidence, cue_score, similarity)
     spec, words = specificity(text)
     analysis = Analysis(findings, spec, words, readability(text))
     analysis.suggestions = suggestions_for(analysis)
     return analysis
+
+
+def _as_written(text: str, unit: str | None) -> str | None:
+    """The clause `unit` as the statement writes it: split_units joins a clause's words with single
+    spaces, so a clause written over a double space or a tab is found again by its words."""
+    if unit is None or unit in text:
+        return unit
+    words = unit.split()
+    found = re.search(r"\s+".join(re.escape(w) for w in words), text) if words else None
+    return found.group(0) if found else unit
 
 
 # Second halves of a compound that say the first half is what matters ("science-led", "data-driven").
