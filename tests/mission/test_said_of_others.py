@@ -197,3 +197,22 @@ def test_a_clause_found_by_meaning_is_quoted_as_written() -> None:
     for finding in analysis.components.values():
         assert finding.present
         assert finding.evidence == "We  keep the\triver  clean"
+
+
+def test_caring_for_things_is_upkeep_offered_not_the_value_of_care() -> None:
+    text = "The trust cares for 300 miles of canals and their towpaths."
+    classes = {"trust": "other", "miles": "other", "canals": "place", "towpaths": "place"}
+    stated = present(text, classes)
+    assert "products" in stated
+    assert "philosophy" not in stated
+    # Care for people or for the planet is still read as care.
+    assert "philosophy" in present("We care for the planet.", {"planet": "place"})
+    assert "products" not in roles("We care for the planet.", {"planet": "place"})
+    assert "products" not in roles("The hospice cares for people at home.", {"people": "agent"})
+
+
+def test_a_value_word_that_names_the_organisation_as_subject_is_no_value() -> None:
+    classes = {"trust": "other", "builds": "other", "homes": "thing"}
+    assert "philosophy" not in present("The trust builds homes.", classes)
+    # Said by the organisation of itself after "our", the word stays a value.
+    assert "philosophy" in present("Our integrity guides us.", {"integrity": "other"})

@@ -53,7 +53,12 @@ from hoshin.domain.role_phrases import (
     phrase_at,
     word_class,
 )
-from hoshin.domain.role_verbs import listed_and_third_person_verbs, made_before, trains_for_others
+from hoshin.domain.role_verbs import (
+    cares_for_things,
+    listed_and_third_person_verbs,
+    made_before,
+    trains_for_others,
+)
 
 __all__ = [
     "IDIOMS",
@@ -361,6 +366,8 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             given = _given_thing(text, toks, i, lambda phrase: head_of(SERVED_CLASSES, phrase))
             if given is not None:
                 add("products", given)  # "Give every family in our borough a safe, warm place to live"
+        if cares_for_things(text, toks, i, word_classes):
+            add("products", i)  # "The trust cares for 300 miles of canals": upkeep is the service
         if word in _KEEP and _acts_on_object(text, toks, i, lowers, verbs):
             kept = _kept_going(text, toks, i, lowers)
             if kept is not None and class_of(toks[kept], word_classes) != AGENT:

@@ -41,7 +41,13 @@ from hoshin.domain.lexicon import (
     tokens,
 )
 from hoshin.domain.role_phrases import ORGANISATION, THING, class_of
-from hoshin.domain.role_verbs import given_to_others, listed_noun, trains_for_others
+from hoshin.domain.role_verbs import (
+    cares_for_things,
+    given_to_others,
+    listed_noun,
+    opening_subjects,
+    trains_for_others,
+)
 from hoshin.domain.word_forms import is_form_of
 
 __all__ = [
@@ -173,7 +179,11 @@ def analyze_statement(
             continue  # "We treat every employee as a partner", "gets a crew to": staff, not served
         if role.component == "customers":
             served.add(role.word)
-        if role.component == "products" and stem(role.word) in _OTHER_COMPONENT_STEMS:
+        if (
+            role.component == "products"
+            and stem(role.word) in _OTHER_COMPONENT_STEMS
+            and role.word.lower() not in ("cares", "care", "caring")  # read only as upkeep of things
+        ):
             continue  # "Tech for good", "Profitable growth": the word is another component's cue
         roles.setdefault(role.component, role.evidence)
     for name in COMPONENTS:
@@ -189,6 +199,16 @@ def analyze_statement(
             if name == "employees"
             else toks
         )
+        if name == "philosophy" and word_classes:
+            # "The trust cares for 300 miles of canals": the trust is the organisation naming itself,
+            # and caring for canals is their upkeep, not the value of care.
+            subject = opening_subjects(text, toks)
+            cue_toks = [
+                Token(t.text, t.lower, "", t.start, t.end)
+                if k in subject or cares_for_things(text, toks, k, word_classes)
+                else t
+                for k, t in enumerate(cue_toks)
+            ]
         cue_score, cue_evidence = _cue_evidence(
             text,
             _hyphen_parts(cue_toks),
