@@ -19,7 +19,9 @@ trades, verbless slogans and cue words by position) likewise: totals only. Both 
 components_heldout5.jsonl (46 statements of charities, public bodies, universities, co-ops, trades,
 tech and heavy industry) was written before that work and only its totals were looked at; its
 errors were read in the third pass (verbs by position, training offered, staff by trade), so it is
-tuning data too. components_heldout6.jsonl (45 statements) was written before that pass: totals only.
+tuning data too. components_heldout6.jsonl (45 statements) was written before that pass; its
+errors were read in the fourth pass (aims, staff named where customers stand, giving and keeping
+verbs, cues inside hyphenated words), so it is tuning data too.
 components_heldout7.jsonl (48 statements of water boards, universities, hospitals, co-ops, banks,
 libraries, councils, charities, software and makers) was written before the fourth pass; only its
 totals are looked at.
