@@ -18,7 +18,7 @@ Without classes the roles are not read and the analysis falls back to cue words 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +34,15 @@ from hoshin.domain.role_claims import (
     people_by_condition,
 )
 from hoshin.domain.role_claims import superlatives as find_superlatives
+from hoshin.domain.role_objects import (
+    GIVING,
+    KEEP,
+    given_thing,
+    kept_going,
+    modifies_a_product,
+    staff_serving,
+    whose_thing,
+)
 from hoshin.domain.role_phrases import (
     AGENT,
     DETERMINERS,
@@ -50,6 +59,8 @@ from hoshin.domain.role_phrases import (
     class_of,
     conjuncts,
     is_trade,
+    may_be_verb,
+    may_head,
     phrase_at,
     word_class,
 )
@@ -295,13 +306,13 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
         # English noun phrases end in their head ("the world's developers", "durable park benches"):
         # the last word of the class is the head; words ending in -ing or -ly are rarely heads.
         kinds = {kind} if isinstance(kind, str) else kind
-        heads = [j for j in indices if _may_head(toks[j]) and class_of(toks[j], word_classes) in kinds]
+        heads = [j for j in indices if may_head(toks[j]) and class_of(toks[j], word_classes) in kinds]
         return heads[-1] if heads else None
 
     lowers = [t.lower for t in toks]
     superlatives = set(find_superlatives(toks, lowers))
     plain = [
-        i for i, t in enumerate(toks) if _may_be_verb(t, lowers[i]) and _acts_plainly(text, toks, i, lowers)
+        i for i, t in enumerate(toks) if may_be_verb(t, lowers[i]) and _acts_plainly(text, toks, i, lowers)
     ]
     verbs = listed_and_third_person_verbs(text, toks, plain)
     for i, word in enumerate(lowers):
@@ -336,7 +347,7 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             # the organisation acts on are the ones it serves, a thing it acts on is what it offers.
             head = served_head(phrase_at(text, toks, i + 1), places=False)
             if head is None:
-                head = _whose_thing(text, toks, i, lowers, served_head)
+                head = whose_thing(text, toks, i, lowers, served_head)
             if head is not None and word not in _OPENS_OWN:
                 add("customers", head)
             head = head_of(THING, phrase_at(text, toks, i + 1))
@@ -358,18 +369,18 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
                 # still something made ("make a difference" is singular).
                 last = object_phrase[-1]
                 plural = lowers[last].endswith("s") and not lowers[last].endswith("ss")
-                if plural and _may_head(toks[last]) and class_of(toks[last], word_classes) == OTHER:
+                if plural and may_head(toks[last]) and class_of(toks[last], word_classes) == OTHER:
                     head = last
             if head is not None:
                 add("products", head)
-        if word in _GIVING and (i in verbs or _acts_plainly(text, toks, i, lowers) or i == 0):
-            given = _given_thing(text, toks, i, lambda phrase: head_of(SERVED_CLASSES, phrase))
+        if word in GIVING and (i in verbs or _acts_plainly(text, toks, i, lowers) or i == 0):
+            given = given_thing(text, toks, i, lambda phrase: head_of(SERVED_CLASSES, phrase))
             if given is not None:
                 add("products", given)  # "Give every family in our borough a safe, warm place to live"
         if cares_for_things(text, toks, i, word_classes):
             add("products", i)  # "The trust cares for 300 miles of canals": upkeep is the service
-        if word in _KEEP and _acts_on_object(text, toks, i, lowers, verbs):
-            kept = _kept_going(text, toks, i, lowers)
+        if word in KEEP and _acts_on_object(text, toks, i, lowers, verbs):
+            kept = kept_going(text, toks, i, lowers)
             if kept is not None and class_of(toks[kept], word_classes) != AGENT:
                 add("products", kept)  # "We keep Denmark's trains running": the trains are the service
         made_by = word == "by" and made_before(text, toks, i)
@@ -391,7 +402,7 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             ):
                 add("employees", head)
                 if word == "our":
-                    visit = _staff_serving(text, toks, head, lowers, served_head, word_classes)
+                    visit = staff_serving(text, toks, head, lowers, served_head, word_classes)
                     if visit is not None:
                         add("products", visit)  # "Our nurses visit elderly patients at home"
         if word == "of" and i > 0 and lowers[i - 1] in GROUPS_OF_STAFF:
@@ -415,16 +426,16 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             and lowers[i - 1] == "we"
             and lowers[i + 1 : i + 2] in (["to"], ["for"])
             and word not in _NOT_OFFERED
-            and _may_be_verb(toks[i], word)
+            and may_be_verb(toks[i], word)
             and served_head(phrase_at(text, toks, i + 2), places=False) is not None
         ):
             # "We lend to people the banks turn away": with no object, the verb itself is the service
             add("products", i)
         if (
-            _may_head(toks[i])
+            may_head(toks[i])
             and class_of(toks[i], word_classes) == PLACE
             and _names_a_place(toks, i, lowers)
-            and not _modifies_a_product(toks, i)
+            and not modifies_a_product(toks, i)
         ):
             add("markets", i)
     for i in people_by_condition(text, toks):
@@ -462,104 +473,6 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
     return found
 
 
-# How far the verb of the staff may follow them ("Our nurses and carers visit"), and how far its
-# object may reach ("visit more than 4,000 patients").
-_STAFF_TO_VERB = 3
-_VERB_TO_SERVED = 5
-
-
-def _staff_serving(
-    text: str,
-    toks: Sequence[Token],
-    staff: int,
-    lowers: Sequence[str],
-    served_head: Callable[..., int | None],
-    word_classes: Mapping[str, str],
-) -> int | None:
-    """The verb of "our" staff when it acts on people served ("Our nurses visit elderly patients at
-    home", "Our nurses and carers visit more than 4,000 patients"): what the staff do for them is the
-    service offered."""
-    verb = None
-    for j in range(staff + 1, min(len(toks), staff + 1 + _STAFF_TO_VERB)):
-        if any(ch in ",;:.!?()" for ch in text[toks[j - 1].end : toks[j].start]):
-            return None
-        if lowers[j] == "and" or class_of(toks[j], word_classes) == AGENT:
-            continue  # "nurses and carers"
-        verb = j
-        break
-    if verb is None or not _may_be_verb(toks[verb], lowers[verb]) or not toks[verb].text.islower():
-        return None
-    for j in range(verb + 1, min(len(toks), verb + 1 + _VERB_TO_SERVED)):
-        if any(ch in ",;:.!?()" for ch in text[toks[j - 1].end : toks[j].start]):
-            return None
-        if lowers[j] in _PREPOSITIONS:
-            return None  # "work in", "live for": whoever follows is not acted on
-        if served_head([j], places=False) is not None:
-            return verb
-    return None
-
-
-_PREPOSITIONS = frozenset("to for in at by with from on into of through across around".split())
-
-
-_KEEP = frozenset({"keep", "keeps", "keeping"})
-
-
-def _kept_going(text: str, toks: Sequence[Token], verb: int, lowers: Sequence[str]) -> int | None:
-    """The thing "keep" keeps going ("keep Denmark's trains running", "keep the lights on" has no
-    -ing and is left to the cue words): the last word of the object right before a word in -ing."""
-    phrase = phrase_at(text, toks, verb + 1)
-    going = next((n for n, j in enumerate(phrase) if n > 0 and lowers[j].endswith("ing")), None)
-    if going is None and phrase and phrase[-1] + 1 < len(toks) and lowers[phrase[-1] + 1].endswith("ing"):
-        going = len(phrase)
-    if going is None:
-        return None
-    last = phrase[going - 1]
-    return last if _may_head(toks[last]) and not toks[last].text[:1].isupper() else None
-
-
-# Verbs with two objects, someone and what they are given.
-_GIVING = frozenset("give gives giving offer offers offering find finds finding".split())
-# How far after the person given to the thing given may start ("every family in our borough a ...").
-_GIVEN_REACH = 6
-
-
-def _given_thing(
-    text: str, toks: Sequence[Token], verb: int, person_in: Callable[[Sequence[int]], int | None]
-) -> int | None:
-    """What a giving verb hands to someone it names first: "give every family in our borough a safe,
-    warm place to live" offers the place, "give people leaving prison a job" the job."""
-    if person_in(phrase_at(text, toks, verb + 1)) is None:
-        return None
-    for j in range(verb + 2, min(len(toks), verb + 2 + _GIVEN_REACH)):
-        if any(ch in ".!?;:" for ch in text[toks[j - 1].end : toks[j].start]):
-            return None
-        if toks[j].lower in ("a", "an"):
-            phrase = phrase_at(text, toks, j, allow_commas=True)
-            cut = next((n for n, k in enumerate(phrase) if toks[k].lower in DETERMINERS), len(phrase))
-            heads = [k for k in phrase[:cut] if _may_head(toks[k])]
-            return heads[-1] if heads else None
-    return None
-
-
-def _whose_thing(
-    text: str,
-    toks: Sequence[Token],
-    verb: int,
-    lowers: Sequence[str],
-    served_head: Callable[..., int | None],
-) -> int | None:
-    """Whom an object "of" someone belongs to: "improve the health and harvests of mountain
-    communities", "change the lives of children" act for the people named after "of"."""
-    objects = conjuncts(text, toks, verb + 1)
-    last = objects[-1] if objects and objects[-1] else None
-    if last is None or last[-1] + 2 >= len(toks) or lowers[last[-1] + 1] != "of":
-        return None
-    if lowers[last[-1] + 2] in ("our", "its"):
-        return None  # "invest a tenth of our revenue": the organisation's own
-    return served_head(phrase_at(text, toks, last[-1] + 2), places=False)
-
-
 # Verbs whose object is the organisation's own outlets ("open twenty new stores", "runs cafes"), not
 # whom it serves.
 _OPENS_OWN = frozenset("open opens opening close closes closing run runs running own owns owning".split())
@@ -589,7 +502,7 @@ def _offered_by_trade(
         i
         for i, t in enumerate(toks)
         if i not in served
-        and _may_head(t)
+        and may_head(t)
         and is_trade(t, word_classes)
         and not _acts_on_object(text, toks, i, lowers, verbs)  # "we hire, train and promote": a verb
     ]
@@ -610,19 +523,6 @@ def _offered_by_trade(
     return out
 
 
-# Words after "we" that are no verb of acting on someone.
-_NOT_ACTION = frozenset(
-    "are is were was be been will would can could shall should may might must do does did have has had "
-    # verbs that say what the organisation is, not what it does to someone ("to remain a company")
-    "remain remains stay stays become becomes staying remaining becoming being "
-    # adverbs between "to" and its verb ("to still be here") are no verbs of their own
-    "also always still never just only even ever all each both".split()
-)
-
-
-_NOT_A_VERB = DETERMINERS | PHRASE_END
-
-
 def _acts_on_object(
     text: str, toks: Sequence[Token], i: int, lowers: Sequence[str], verbs: frozenset[int] = frozenset()
 ) -> bool:
@@ -633,7 +533,7 @@ def _acts_on_object(
         return False
     j = i
     for _ in range(_LONGEST_VERB_LIST):
-        if not _may_be_verb(toks[j], lowers[j]):
+        if not may_be_verb(toks[j], lowers[j]):
             return False
         if j in verbs or _acts_plainly(text, toks, j, lowers):
             return True  # `verbs`: third-person and listed verbs (role_verbs)
@@ -646,10 +546,6 @@ def _acts_on_object(
 
 
 _LONGEST_VERB_LIST = 6
-
-
-def _may_be_verb(token: Token, lower: str) -> bool:
-    return bool(token.stem) and lower not in _NOT_ACTION and lower not in _NOT_A_VERB
 
 
 def _acts_plainly(text: str, toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:
@@ -673,29 +569,6 @@ _FOR_AS_OBJECT = frozenset(
 )
 
 
-def _may_head(token: Token) -> bool:
-    word = token.lower
-    adverb_like = word.endswith(("ing", "ly")) and word not in _NOUNS_IN_LY
-    return bool(token.stem) and not adverb_like and word not in _NOT_A_ROLE
-
-
-# Nouns that end as an adverb does ("every family", "a water supply").
-_NOUNS_IN_LY = frozenset({"family", "supply", "assembly"})
-
-
-# Agents that are neither customers nor staff: too vague to say who is served, or the competition.
-_NOT_A_ROLE = frozenset(
-    "stakeholders stakeholder peers competitors competition rivals own within profits "
-    # words about the statement itself, not about what is offered
-    "vision mission purpose aim goal goals ambition drive "
-    # pronouns name no kind of customer, place or product ("who work for us")
-    "us we them you it "
-    # places by pointing, and the whole world (read as the market below), are nobody served
-    "here there world's world’s "
-    # money the organisation takes in, not people ("to grow sales")
-    "sales".split()
-)
-
 _SERVED_ANYWAY = frozenset(
     {
         "people",
@@ -715,12 +588,6 @@ _HANDED_TO = frozenset(
     "deliver delivers delivered delivering sell sells sold selling lend lends lent lending ship shipped "
     "shipping".split()
 )
-
-
-def _modifies_a_product(toks: Sequence[Token], i: int) -> bool:
-    """A place-like word in lower case right before a word for something offered is a kind of that
-    thing ("in home insurance", "city bikes"), not where the organisation works."""
-    return toks[i].text.islower() and i + 1 < len(toks) and toks[i + 1].stem in CONCRETE_NOUNS
 
 
 def _names_a_place(toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:

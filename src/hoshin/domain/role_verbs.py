@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from hoshin.domain.lexicon import CONCRETE_NOUNS, Token
+from hoshin.domain.role_objects import GIVING
 from hoshin.domain.role_phrases import AGENT, DETERMINERS, ORGANISATION, PHRASE_END, class_of, phrase_at
 
 __all__ = [
@@ -173,8 +174,6 @@ def listed_noun(text: str, toks: Sequence[Token], i: int) -> bool:
     return toks[i + 1].lower in ("and", "or")
 
 
-# Verbs that give someone something: "give people leaving prison a job" offers the job.
-_GIVING = frozenset("give gives giving find finds finding offer offers offering".split())
 _GIVING_REACH = 6
 
 
@@ -186,7 +185,7 @@ def given_to_others(text: str, toks: Sequence[Token], i: int) -> bool:
     for j in range(i - 1, max(-1, i - 1 - _GIVING_REACH), -1):
         if any(ch in ".!?;:" for ch in text[toks[j].end : toks[j + 1].start]):
             return False
-        if toks[j].lower in _GIVING:
+        if toks[j].lower in GIVING:  # "give people leaving prison a job" offers the job
             return j < i - 1 and toks[j + 1].lower not in DETERMINERS  # someone sits between them
     return False
 
