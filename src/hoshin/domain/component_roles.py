@@ -34,6 +34,15 @@ from hoshin.domain.role_claims import (
     people_by_condition,
 )
 from hoshin.domain.role_claims import superlatives as find_superlatives
+from hoshin.domain.role_objects import (
+    GIVING,
+    KEEP,
+    given_thing,
+    kept_going,
+    modifies_a_product,
+    staff_serving,
+    whose_thing,
+)
 from hoshin.domain.role_phrases import (
     AGENT,
     DETERMINERS,
@@ -50,10 +59,17 @@ from hoshin.domain.role_phrases import (
     class_of,
     conjuncts,
     is_trade,
+    may_be_verb,
+    may_head,
     phrase_at,
     word_class,
 )
-from hoshin.domain.role_verbs import listed_and_third_person_verbs, made_before, trains_for_others
+from hoshin.domain.role_verbs import (
+    cares_for_things,
+    listed_and_third_person_verbs,
+    made_before,
+    trains_for_others,
+)
 
 __all__ = [
     "IDIOMS",
@@ -290,18 +306,20 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
         # English noun phrases end in their head ("the world's developers", "durable park benches"):
         # the last word of the class is the head; words ending in -ing or -ly are rarely heads.
         kinds = {kind} if isinstance(kind, str) else kind
-        heads = [j for j in indices if _may_head(toks[j]) and class_of(toks[j], word_classes) in kinds]
+        heads = [j for j in indices if may_head(toks[j]) and class_of(toks[j], word_classes) in kinds]
         return heads[-1] if heads else None
 
     lowers = [t.lower for t in toks]
     superlatives = set(find_superlatives(toks, lowers))
     plain = [
-        i for i, t in enumerate(toks) if _may_be_verb(t, lowers[i]) and _acts_plainly(text, toks, i, lowers)
+        i for i, t in enumerate(toks) if may_be_verb(t, lowers[i]) and _acts_plainly(text, toks, i, lowers)
     ]
     verbs = listed_and_third_person_verbs(text, toks, plain)
     for i, word in enumerate(lowers):
         after_partner = word in ("of", "to", "for") and i > 0 and lowers[i - 1] in _PARTNER
-        served = word in SERVED_AFTER and not (word == "for" and i > 0 and lowers[i - 1] in _FOR_AS_OBJECT)
+        served = (
+            word in SERVED_AFTER and not (word == "for" and i > 0 and lowers[i - 1] in _FOR_AS_OBJECT)
+        ) or (word == "to" and i > 0 and lowers[i - 1] in _HANDED_TO)
         if served or after_partner:
             heads = [served_head(phrase) for phrase in conjuncts(text, toks, i + 1)]
             served_heads = [h for h in heads if h is not None]
@@ -328,6 +346,8 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             # "We fly people", "Connecting people", "to keep 2 billion people moving": the people
             # the organisation acts on are the ones it serves, a thing it acts on is what it offers.
             head = served_head(phrase_at(text, toks, i + 1), places=False)
+            if head is None:
+                head = whose_thing(text, toks, i, lowers, served_head)
             if head is not None and word not in _OPENS_OWN:
                 add("customers", head)
             head = head_of(THING, phrase_at(text, toks, i + 1))
@@ -349,10 +369,20 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
                 # still something made ("make a difference" is singular).
                 last = object_phrase[-1]
                 plural = lowers[last].endswith("s") and not lowers[last].endswith("ss")
-                if plural and _may_head(toks[last]) and class_of(toks[last], word_classes) == OTHER:
+                if plural and may_head(toks[last]) and class_of(toks[last], word_classes) == OTHER:
                     head = last
             if head is not None:
                 add("products", head)
+        if word in GIVING and (i in verbs or _acts_plainly(text, toks, i, lowers) or i == 0):
+            given = given_thing(text, toks, i, lambda phrase: head_of(SERVED_CLASSES, phrase))
+            if given is not None:
+                add("products", given)  # "Give every family in our borough a safe, warm place to live"
+        if cares_for_things(text, toks, i, word_classes):
+            add("products", i)  # "The trust cares for 300 miles of canals": upkeep is the service
+        if word in KEEP and _acts_on_object(text, toks, i, lowers, verbs):
+            kept = kept_going(text, toks, i, lowers)
+            if kept is not None and class_of(toks[kept], word_classes) != AGENT:
+                add("products", kept)  # "We keep Denmark's trains running": the trains are the service
         made_by = word == "by" and made_before(text, toks, i)
         as_verb = not plural_noun_reading(toks, i, word[:-1])  # "Denmark's trains" train nobody
         if word in ("train", "trains") and trains_for_others(text, toks, i):
@@ -371,6 +401,10 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
                 and not toks[head].text[:1].isupper()
             ):
                 add("employees", head)
+                if word == "our":
+                    visit = staff_serving(text, toks, head, lowers, served_head, word_classes)
+                    if visit is not None:
+                        add("products", visit)  # "Our nurses visit elderly patients at home"
         if word == "of" and i > 0 and lowers[i - 1] in GROUPS_OF_STAFF:
             # "a team of data scientists": the people the organisation is made of
             head = head_of(AGENT, phrase_at(text, toks, i + 1))
@@ -392,15 +426,16 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
             and lowers[i - 1] == "we"
             and lowers[i + 1 : i + 2] in (["to"], ["for"])
             and word not in _NOT_OFFERED
-            and _may_be_verb(toks[i], word)
+            and may_be_verb(toks[i], word)
             and served_head(phrase_at(text, toks, i + 2), places=False) is not None
         ):
             # "We lend to people the banks turn away": with no object, the verb itself is the service
             add("products", i)
         if (
-            _may_head(toks[i])
+            may_head(toks[i])
             and class_of(toks[i], word_classes) == PLACE
             and _names_a_place(toks, i, lowers)
+            and not modifies_a_product(toks, i)
         ):
             add("markets", i)
     for i in people_by_condition(text, toks):
@@ -433,7 +468,7 @@ def read_roles(text: str, toks: Sequence[Token], word_classes: Mapping[str, str]
     if opening is not None and not values:
         add("products", opening)
     not_trades = served_at | set(opening_phrase) if values else served_at
-    for i in _offered_by_trade(text, toks, opening_phrase, word_classes, not_trades):
+    for i in _offered_by_trade(text, toks, opening_phrase, word_classes, not_trades, verbs):
         add("products", i)
     return found
 
@@ -445,7 +480,9 @@ _OPENS_OWN = frozenset("open opens opening close closes closing run runs running
 # Verbs of "we ... to/for someone" that name no service.
 _NOT_OFFERED = frozenset(
     "work works exist exists belong belongs listen listens answer answers care cares matter matters "
-    "stand stands speak speaks talk talks look looks".split()
+    "stand stands speak speaks talk talks look looks "
+    # verbs of intent: "We aim to double our revenue" says what the organisation wants, not offers
+    "aim aims want wants hope hopes seek seeks strive strives plan plans intend intends try tries".split()
 )
 
 
@@ -455,6 +492,7 @@ def _offered_by_trade(
     opening: Sequence[int],
     word_classes: Mapping[str, str],
     served: set[int],
+    verbs: frozenset[int] = frozenset(),
 ) -> list[int]:
     """Words that name what is offered by naming who offers it: a kind of business not read as one
     that is served ("a family-owned bakery", "The museum exists to", "in twelve veterinary clinics"),
@@ -464,9 +502,9 @@ def _offered_by_trade(
         i
         for i, t in enumerate(toks)
         if i not in served
-        and _may_head(t)
+        and may_head(t)
         and is_trade(t, word_classes)
-        and not _acts_on_object(text, toks, i, lowers)  # "we hire, train and promote": a verb
+        and not _acts_on_object(text, toks, i, lowers, verbs)  # "we hire, train and promote": a verb
     ]
     if opening and toks[0].lower in ("a", "an"):
         before_for = [j - 1 for j in opening if lowers[j] == "for" and j - 1 in opening]
@@ -485,17 +523,6 @@ def _offered_by_trade(
     return out
 
 
-# Words after "we" that are no verb of acting on someone.
-_NOT_ACTION = frozenset(
-    "are is were was be been will would can could shall should may might must do does did have has had "
-    # verbs that say what the organisation is, not what it does to someone ("to remain a company")
-    "remain remains stay stays become becomes also always all each both".split()
-)
-
-
-_NOT_A_VERB = DETERMINERS | PHRASE_END
-
-
 def _acts_on_object(
     text: str, toks: Sequence[Token], i: int, lowers: Sequence[str], verbs: frozenset[int] = frozenset()
 ) -> bool:
@@ -506,7 +533,7 @@ def _acts_on_object(
         return False
     j = i
     for _ in range(_LONGEST_VERB_LIST):
-        if not _may_be_verb(toks[j], lowers[j]):
+        if not may_be_verb(toks[j], lowers[j]):
             return False
         if j in verbs or _acts_plainly(text, toks, j, lowers):
             return True  # `verbs`: third-person and listed verbs (role_verbs)
@@ -519,10 +546,6 @@ def _acts_on_object(
 
 
 _LONGEST_VERB_LIST = 6
-
-
-def _may_be_verb(token: Token, lower: str) -> bool:
-    return bool(token.stem) and lower not in _NOT_ACTION and lower not in _NOT_A_VERB
 
 
 def _acts_plainly(text: str, toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:
@@ -546,23 +569,25 @@ _FOR_AS_OBJECT = frozenset(
 )
 
 
-def _may_head(token: Token) -> bool:
-    word = token.lower
-    return bool(token.stem) and not word.endswith(("ing", "ly")) and word not in _NOT_A_ROLE
-
-
-# Agents that are neither customers nor staff: too vague to say who is served, or the competition.
-_NOT_A_ROLE = frozenset(
-    "stakeholders stakeholder peers competitors competition rivals own within profits "
-    # words about the statement itself, not about what is offered
-    "vision mission purpose aim goal goals ambition drive "
-    # pronouns name no kind of customer, place or product ("who work for us")
-    "us we them you it "
-    # money the organisation takes in, not people ("to grow sales")
-    "sales".split()
+_SERVED_ANYWAY = frozenset(
+    {
+        "people",
+        "everyone",
+        "families",
+        "customers",
+        "clients",
+        "users",
+        "patients",
+        "communities",
+        "community",
+    }
 )
 
-_SERVED_ANYWAY = frozenset({"people", "everyone", "families", "customers", "clients", "users", "patients"})
+# Verbs of handing over after which "to" names who receives what is offered ("delivered to cafes").
+_HANDED_TO = frozenset(
+    "deliver delivers delivered delivering sell sells sold selling lend lends lent lending ship shipped "
+    "shipping".split()
+)
 
 
 def _names_a_place(toks: Sequence[Token], i: int, lowers: Sequence[str]) -> bool:

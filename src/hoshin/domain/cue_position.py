@@ -9,6 +9,8 @@ A cue list matches words; the words around a match say what it means. Three read
 - A slogan without a verb that repeats its opening word over three or more short parts ("Healthy
   soil, healthy food, healthy people", "zero emissions, zero waste, zero accidents") states what
   the organisation stands for: the repetition is the rhetoric of a creed.
+- "put the patient first", "putting people first": a priority put before all else is a value,
+  whoever comes first.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ __all__ = [
     "done_by_others",
     "names_or_describes_others",
     "plural_noun_reading",
+    "put_first",
     "repeated_slogan",
     "terse_commands",
 ]
@@ -93,16 +96,33 @@ def repeated_slogan(text: str) -> str | None:
 
     Three or more consecutive short parts (five words at most, commas or "and" between them) whose
     first word after an article is the same: "Healthy soil, healthy food, healthy people"."""
-    parts = [p.strip() for p in _PARTS.split(text) if p.strip()]
+    spans = _part_spans(text)
+    parts = [text[a:b] for a, b in spans]
     leads = [_lead(p) for p in parts]
     run_start = 0
     for k in range(1, len(parts) + 1):
         if k < len(parts) and leads[k] is not None and leads[k] == leads[run_start]:
             continue
         if leads[run_start] is not None and k - run_start >= _FEWEST_PARTS:
-            return ", ".join(parts[run_start:k])
+            # The statement's own words from the first part to the last, as written (the evidence
+            # is a phrase of the statement, whatever stood between the parts)
+            return text[spans[run_start][0] : spans[k - 1][1]]
         run_start = k
     return None
+
+
+def _part_spans(text: str) -> list[tuple[int, int]]:
+    """Where each part between commas, stops and "and" starts and ends, surrounding space left out."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for separator in [*_PARTS.finditer(text), None]:
+        end = separator.start() if separator else len(text)
+        piece = text[start:end]
+        if piece.strip():
+            left = start + len(piece) - len(piece.lstrip())
+            spans.append((left, left + len(piece.strip())))
+        start = separator.end() if separator else end
+    return spans
 
 
 def _lead(part: str) -> str | None:
@@ -136,3 +156,17 @@ def terse_commands(text: str) -> str | None:
         if words[0].lower() in _NOT_A_COMMAND or not words[0][:1].isalpha():
             return None
     return text.strip()
+
+
+# "put(s) / putting" + up to two words (after an optional determiner) + "first".
+_PUT_FIRST = re.compile(
+    r"\b(?:put|puts|putting)\s+(?:(?:the|our|every|each|their|its)\s+)?[^\W\d_]+(?:\s+[^\W\d_]+)?\s+first\b",
+    re.IGNORECASE,
+)
+
+
+def put_first(text: str) -> str | None:
+    """The phrase that puts someone or something first ("We put the patient first in everything we
+    do"): a priority before all else, which is a value the organisation holds. None otherwise."""
+    found = _PUT_FIRST.search(text)
+    return found.group(0) if found else None

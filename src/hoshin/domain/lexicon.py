@@ -280,7 +280,8 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         """growth, grow our business, grow the company, profit, profits, profitable, profitability, revenue,
         shareholders, shareholder value, investors, returns, return on investment, financial, financially,
         earnings, long-term success, sustainable growth, survive, survival, expand, expansion, market share,
-        economic value, value for our owners, dividend, Wachstum, croissance, crecimiento, rentable"""
+        economic value, value for our owners, dividend, still be here, still be around,
+        Wachstum, croissance, crecimiento, rentable"""
     )
     + cue_list("grow, growing, long-term, thrive, lead the market, sales", 0.5),
     "philosophy": cue_list(

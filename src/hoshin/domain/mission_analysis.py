@@ -21,6 +21,7 @@ from hoshin.domain.cue_position import (
     done_by_others,
     names_or_describes_others,
     plural_noun_reading,
+    put_first,
     repeated_slogan,
     terse_commands,
 )
@@ -39,7 +40,14 @@ from hoshin.domain.lexicon import (
     stem,
     tokens,
 )
-from hoshin.domain.role_verbs import trains_for_others
+from hoshin.domain.role_phrases import ORGANISATION, THING, class_of
+from hoshin.domain.role_verbs import (
+    cares_for_things,
+    given_to_others,
+    listed_noun,
+    opening_subjects,
+    trains_for_others,
+)
 from hoshin.domain.word_forms import is_form_of
 
 __all__ = [
@@ -165,32 +173,51 @@ def analyze_statement(
     written = _compounds_read(tokens(text))
     toks = masked_idioms(written)
     roles: dict[str, str] = {}
+    served: set[str] = set()
     for role in read_roles(text, toks, word_classes) if word_classes else ():
-        if role.component == "products" and stem(role.word) in _OTHER_COMPONENT_STEMS:
+        if role.component == "customers" and stem(role.word) in _STAFF_STEMS:
+            continue  # "We treat every employee as a partner", "gets a crew to": staff, not served
+        if role.component == "customers":
+            served.add(role.word)
+        if (
+            role.component == "products"
+            and stem(role.word) in _OTHER_COMPONENT_STEMS
+            and role.word.lower() not in ("cares", "care", "caring")  # read only as upkeep of things
+        ):
             continue  # "Tech for good", "Profitable growth": the word is another component's cue
         roles.setdefault(role.component, role.evidence)
     for name in COMPONENTS:
         cue_toks = (
             _without_staff(toks)
             if name == "customers"
-            else _without_world_as_market(toks)
+            else _public_cues_only(toks, served, word_classes or {})
             if name == "public_image"
             # "family-owned", "family-run" are blanked as idioms for the other components only
             else written
             if name == "self_concept"
-            else _without_training_for_others(text, toks)
+            else _staff_cues_only(text, toks, served)
             if name == "employees"
             else toks
         )
+        if name == "philosophy" and word_classes:
+            # "The trust cares for 300 miles of canals": the trust is the organisation naming itself,
+            # and caring for canals is their upkeep, not the value of care.
+            subject = opening_subjects(text, toks)
+            cue_toks = [
+                Token(t.text, t.lower, "", t.start, t.end)
+                if k in subject or cares_for_things(text, toks, k, word_classes)
+                else t
+                for k, t in enumerate(cue_toks)
+            ]
         cue_score, cue_evidence = _cue_evidence(
             text,
-            cue_toks,
+            _hyphen_parts(cue_toks),
             COMPONENT_CUES[name],
             name in _NOUN_CUES,
             word_classes if name == "philosophy" else None,
         )
         if name == "philosophy" and cue_score < 1.0:
-            slogan = repeated_slogan(text) or terse_commands(text)
+            slogan = repeated_slogan(text) or terse_commands(text) or put_first(text)
             if slogan is not None:
                 cue_score, cue_evidence = 1.0, slogan
         if name in roles:
@@ -207,12 +234,22 @@ def analyze_statement(
             or similarity >= profile.alone
             or (cue_score >= 0.5 and similarity >= profile.with_weak_cue)
         )
-        evidence = (cue_evidence or best_unit) if present else None
+        evidence = (cue_evidence or _as_written(text, best_unit)) if present else None
         findings[name] = ComponentFinding(present, evidence, cue_score, similarity)
     spec, words = specificity(text)
     analysis = Analysis(findings, spec, words, readability(text))
     analysis.suggestions = suggestions_for(analysis)
     return analysis
+
+
+def _as_written(text: str, unit: str | None) -> str | None:
+    """The clause `unit` as the statement writes it: split_units joins a clause's words with single
+    spaces, so a clause written over a double space or a tab is found again by its words."""
+    if unit is None or unit in text:
+        return unit
+    words = unit.split()
+    found = re.search(r"\s+".join(re.escape(w) for w in words), text) if words else None
+    return found.group(0) if found else unit
 
 
 # Second halves of a compound that say the first half is what matters ("science-led", "data-driven").
@@ -227,6 +264,42 @@ def _compounds_read(toks: Sequence[Token]) -> list[Token]:
         first, dash, last = t.lower.rpartition("-")
         if dash and first and "-" not in first and last in _LED_BY:
             out[k] = Token(t.text, first, stem(first), t.start, t.end)
+    return out
+
+
+# Words that on their own name the organisation's staff ("employee", "crew", "volunteers").
+_STAFF_STEMS = frozenset(
+    cue.stems[0] for cue in COMPONENT_CUES["employees"] if len(cue.stems) == 1 and cue.weight >= 1.0
+)
+
+# Every cue word that is one token as written ("long-term", "open-source", "eco-friendly").
+_ONE_TOKEN_CUES = frozenset(
+    cue.stems[0] for cues in COMPONENT_CUES.values() for cue in cues if len(cue.stems) == 1
+)
+# First halves that turn the rest of a compound around ("non-profit", "not-for-profit").
+_NEGATING_PREFIXES = frozenset({"non", "not", "anti", "un", "no"})
+
+
+def _hyphen_parts(toks: Sequence[Token]) -> list[Token]:
+    """The tokens with each hyphenated word that is no cue as a whole split into its parts, so a cue
+    inside it counts ("carbon-free" has "carbon", "Machine-learning tools" has "machine learning");
+    a word that is a cue whole ("long-term", "eco-friendly") and a negated one ("non-profit") stay."""
+    out: list[Token] = []
+    for t in toks:
+        parts = t.text.replace("’", "'").split("-")
+        if (
+            len(parts) < 2
+            or not t.stem
+            or t.stem in _ONE_TOKEN_CUES
+            or parts[0].lower() in _NEGATING_PREFIXES
+        ):
+            out.append(t)
+            continue
+        start = t.start
+        for part in parts:
+            if part:
+                out.append(Token(part, part.lower(), stem(part), start, start + len(part)))
+            start += len(part) + 1
     return out
 
 
@@ -252,15 +325,48 @@ def _without_staff(toks: Sequence[Token]) -> list[Token]:
     return out
 
 
-def _without_training_for_others(text: str, toks: Sequence[Token]) -> list[Token]:
-    """The tokens with "train" blanked where it trains people for someone else ("We train nurses for
-    hospitals"): a service offered, not the care an employer takes of its own staff."""
-    return [
-        Token(t.text, t.lower, "", t.start, t.end)
-        if t.lower in ("train", "trains") and trains_for_others(text, toks, k)
-        else t
-        for k, t in enumerate(toks)
-    ]
+def _staff_cues_only(text: str, toks: Sequence[Token], served: set[str]) -> list[Token]:
+    """The tokens with the staff cue words blanked where they say something else: "train" that trains
+    people for someone else ("We train nurses for hospitals"), "training" or "trains" as an item of a
+    list of things ("advice, training and guide dogs", "turbines, trains and mining machinery"), a job
+    given to someone ("we give people leaving prison a job"), and the people read as the ones served
+    ("shoes for people who walk a lot"): none is the care an employer takes of its own staff."""
+    out = []
+    for k, t in enumerate(toks):
+        blank = (
+            (t.lower in ("train", "trains") and trains_for_others(text, toks, k))
+            or (t.lower in ("trains", "training") and listed_noun(text, toks, k))
+            or (t.lower in ("job", "jobs") and given_to_others(text, toks, k))
+            or t.text in served
+        )
+        out.append(Token(t.text, t.lower, "", t.start, t.end) if blank else t)
+    return out
+
+
+# Words for the public at large: serving them is still a duty to society ("warns communities").
+_THE_PUBLIC = frozenset({"community", "communities", "society", "public", "citizens"})
+
+
+def _public_cues_only(
+    toks: Sequence[Token], served: set[str], word_classes: Mapping[str, str]
+) -> list[Token]:
+    """The tokens with "world" as reach blanked (_without_world_as_market), and the cue words that
+    name an organisation served ("We help small charities raise money": the charities are
+    customers) or the kind of organisation ("a mutual building society": a society after a word for
+    a thing) rather than what is owed to society. People and places in need that are served ("small
+    towns", "Glasgow's hungry") stay what is owed."""
+    out = _without_world_as_market(toks)
+    for k, t in enumerate(toks):
+        named = (
+            t.lower == "society"
+            and k > 0
+            and toks[k - 1].text.islower()
+            and class_of(toks[k - 1], word_classes) in (THING, ORGANISATION)
+        )
+        organisation_served = t.text in served and class_of(t, word_classes) == ORGANISATION
+        if (organisation_served and t.lower not in _THE_PUBLIC) or named:
+            out[k] = Token(t.text, t.lower, "", t.start, t.end)
+    return out
 
 
 def _without_world_as_market(toks: Sequence[Token]) -> list[Token]:

@@ -27,6 +27,8 @@ __all__ = [
     "class_of",
     "conjuncts",
     "is_trade",
+    "may_be_verb",
+    "may_head",
     "phrase_at",
     "word_class",
 ]
@@ -115,3 +117,48 @@ def word_class(word_classes: Mapping[str, str], word: str) -> str | None:
     """The class of `word` for reading roles: a trade word's own class ("trade:place" -> "place")."""
     found = word_classes.get(word)
     return found.partition(":")[2] if found and found.startswith(TRADE + ":") else found
+
+
+# Words after "we" that are no verb of acting on someone.
+_NOT_ACTION = frozenset(
+    "are is were was be been will would can could shall should may might must do does did have has had "
+    # verbs that say what the organisation is, not what it does to someone ("to remain a company")
+    "remain remains stay stays become becomes staying remaining becoming being "
+    # adverbs between "to" and its verb ("to still be here") are no verbs of their own
+    "also always still never just only even ever all each both".split()
+)
+
+
+_NOT_A_VERB = DETERMINERS | PHRASE_END
+
+
+def may_be_verb(token: Token, lower: str) -> bool:
+    """Whether a word may be a verb the organisation does: no auxiliary, copula, adverb of time,
+    determiner or word that ends a phrase."""
+    return bool(token.stem) and lower not in _NOT_ACTION and lower not in _NOT_A_VERB
+
+
+def may_head(token: Token) -> bool:
+    """Whether a word may head a role's phrase: words in -ing or -ly are rarely heads, and some
+    words are never a role."""
+    word = token.lower
+    adverb_like = word.endswith(("ing", "ly")) and word not in _NOUNS_IN_LY
+    return bool(token.stem) and not adverb_like and word not in _NOT_A_ROLE
+
+
+# Nouns that end as an adverb does ("every family", "a water supply").
+_NOUNS_IN_LY = frozenset({"family", "supply", "assembly"})
+
+
+# Agents that are neither customers nor staff: too vague to say who is served, or the competition.
+_NOT_A_ROLE = frozenset(
+    "stakeholders stakeholder peers competitors competition rivals own within profits "
+    # words about the statement itself, not about what is offered
+    "vision mission purpose aim goal goals ambition drive "
+    # pronouns name no kind of customer, place or product ("who work for us")
+    "us we them you it "
+    # places by pointing, and the whole world (read as the market below), are nobody served
+    "here there world's world’s "
+    # money the organisation takes in, not people ("to grow sales")
+    "sales".split()
+)

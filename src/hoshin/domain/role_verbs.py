@@ -17,12 +17,19 @@ can pass for a verb, but its "object" then is the next item's conjunction, which
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from hoshin.domain.lexicon import CONCRETE_NOUNS, Token
-from hoshin.domain.role_phrases import DETERMINERS, PHRASE_END
+from hoshin.domain.role_objects import GIVING
+from hoshin.domain.role_phrases import AGENT, DETERMINERS, ORGANISATION, PHRASE_END, class_of, phrase_at
 
-__all__ = ["listed_and_third_person_verbs", "made_before", "trains_for_others"]
+__all__ = [
+    "given_to_others",
+    "listed_and_third_person_verbs",
+    "listed_noun",
+    "made_before",
+    "trains_for_others",
+]
 
 # A list of verbs is read for at most this many verbs, over at most this many words: as far as
 # component_roles reads a list back, and no quadratic walk over a very long comma list.
@@ -46,6 +53,28 @@ def listed_and_third_person_verbs(
         if start not in listed:
             listed.update(_listed_after(text, toks, start))
     return frozenset(found | listed)
+
+
+def opening_subjects(text: str, toks: Sequence[Token]) -> frozenset[int]:
+    """Indices of the words of a short singular subject that opens a sentence with "The" or "This"
+    before a verb in -s ("The trust cares for ...", "The housing trust builds ..."): the organisation
+    naming itself by its kind, whatever the words would mean elsewhere. "Our passion drives us"
+    opens with what the organisation holds, so "our" opens no such subject."""
+    out: set[int] = set()
+    for start in range(len(toks)):
+        if not _opens_sentence(text, toks, start) or toks[start].lower not in ("the", "this"):
+            continue
+        for j in range(start + 2, min(len(toks), start + 1 + _LONGEST_SUBJECT)):
+            if _breaks_before(text, toks, j) or toks[j - 1].lower in PHRASE_END:
+                break
+            word = toks[j].lower
+            verb_like = (
+                word.endswith("s") and not word.endswith(("ss", "'s", "’s")) and word not in _NOT_VERBS
+            )
+            if verb_like and toks[j].text.islower() and not toks[j - 1].lower.endswith("s"):
+                out.update(range(start + 1, j))
+                break
+    return frozenset(out)
 
 
 def _third_person_verbs(text: str, toks: Sequence[Token]) -> list[int]:
@@ -127,6 +156,59 @@ def trains_for_others(text: str, toks: Sequence[Token], i: int) -> bool:
         if toks[j].lower == "for":
             return True
     return False
+
+
+def listed_noun(text: str, toks: Sequence[Token], i: int) -> bool:
+    """Whether word i, written in -s or -ing, is an item of a list of nouns: it comes right after a
+    comma or "and" and is followed by another item or the end of its clause ("through advice,
+    training and guide dogs", "for wind turbines, trains and mining machinery"). A verb there would
+    have an object before the next comma ("we hire locally, train constantly")."""
+    word = toks[i].lower
+    if i == 0 or not (word.endswith("ing") or (word.endswith("s") and not word.endswith("ss"))):
+        return False
+    joined = toks[i - 1].lower in ("and", "or") or "," in text[toks[i - 1].end : toks[i].start]
+    if not joined:
+        return False
+    if i + 1 == len(toks) or any(ch in ",;:.!?()" for ch in text[toks[i].end : toks[i + 1].start]):
+        return True
+    return toks[i + 1].lower in ("and", "or")
+
+
+_GIVING_REACH = 6
+
+
+def given_to_others(text: str, toks: Sequence[Token], i: int) -> bool:
+    """Whether word i is the second object of a giving verb in its clause ("we give people leaving
+    prison a job"; "find young people jobs"): a thing offered to them, not the organisation's staff."""
+    if i == 0 or toks[i - 1].lower in ("our", "its"):
+        return False
+    for j in range(i - 1, max(-1, i - 1 - _GIVING_REACH), -1):
+        if any(ch in ".!?;:" for ch in text[toks[j].end : toks[j + 1].start]):
+            return False
+        if toks[j].lower in GIVING:  # "give people leaving prison a job" offers the job
+            return j < i - 1 and toks[j + 1].lower not in DETERMINERS  # someone sits between them
+    return False
+
+
+# What caring for stands for a value whatever follows: the world and nature are owed care.
+_OWED_CARE = frozenset("planet earth environment nature world climate".split())
+_CARE = frozenset({"care", "cares", "caring"})
+
+
+def cares_for_things(text: str, toks: Sequence[Token], i: int, word_classes: Mapping[str, str]) -> bool:
+    """Whether "care(s) for" at `i` is the upkeep of things the organisation looks after ("The trust
+    cares for 300 miles of canals"): a service, not the value of caring. Care for people or for the
+    planet is left to the cue words."""
+    if toks[i].lower not in _CARE or i + 1 >= len(toks) or toks[i + 1].lower != "for":
+        return False
+    own_act = toks[i].lower == "cares" or (i > 0 and toks[i - 1].lower == "we") or i == 0
+    phrase = phrase_at(text, toks, i + 2)
+    if not own_act or not phrase:
+        return False
+    return not any(
+        toks[j].lower in _OWED_CARE or class_of(toks[j], word_classes) in (AGENT, ORGANISATION)
+        for j in phrase
+    )
 
 
 # Participles of making and running what is offered: "made by", "run by" name who does the work
