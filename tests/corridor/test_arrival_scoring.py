@@ -182,16 +182,20 @@ def test_the_server_counts_the_ideas_at_most_once_a_moment(
 ) -> None:
     import hoshin.service.corridor_state as corridor_state
 
+    # The count's age is read on a clock the test moves, so a slow machine (adding ten ideas
+    # embeds them) cannot age the count past the moment by itself.
+    clock = [1000.0]
+    monkeypatch.setattr(corridor_state, "_count_clock", lambda: clock[0])
     monkeypatch.setattr(corridor_state, "COUNTS_MAX_AGE_S", 0.5)
     org = scored
     model = current_model(org.store, org.id, aligner)
     old, _ = state_for(org.store, org.id, aligner, model, refresh_in_background=True)  # counts 62
     add_ideas(org, idea_texts(10), prefix="C")
+    clock[0] += 0.2
     state, _ = state_for(org.store, org.id, aligner, model, refresh_in_background=True)
     assert state is old  # within the moment: the count of a moment ago stands, no refresh started
-    time.sleep(0.2)
     assert kept_state(org.store, org.id, aligner) is old
-    time.sleep(0.4)
+    clock[0] += 0.4
     state_for(org.store, org.id, aligner, model, refresh_in_background=True)  # counted again: 72
     deadline = time.monotonic() + 30
     while kept_state(org.store, org.id, aligner) is old and time.monotonic() < deadline:

@@ -177,7 +177,9 @@ def test_a_principle_or_brand_edit_keeps_the_labels_teaching(org: Any, aligner: 
     teach(org.store, org.id, aligner, "T-01", "core", "rev")
     teach(org.store, org.id, aligner, "T-05", "off", "rev")
     taught = tiers(org)
-    save_principles(org.store, org.id, [{"id": "P1", "text": "We never trade safety for cost."}], "ana", aligner)
+    save_principles(
+        org.store, org.id, [{"id": "P1", "text": "We never trade safety for cost."}], "ana", aligner
+    )
     mission = org.store.mission(org.id)
     save_brand_attributes(
         org.store, org.id, [{"name": "Durable", "source_phrase": mission["text"].split()[0]}], "ana", aligner

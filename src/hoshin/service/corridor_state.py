@@ -419,10 +419,15 @@ COUNTS_MAX_AGE_S = 1.0
 _counted: dict[tuple[str, str], tuple[float, tuple[int, int, int]]] = {}
 
 
+def _count_clock() -> float:
+    """The clock a count's age is read on (a seam, so tests move time instead of sleeping)."""
+    return time.monotonic()
+
+
 def _review_counts(repo: Repository, org_id: str, recent: bool) -> tuple[int, int, int]:
     """Repository.idea_review_counts; with `recent`, a count at most COUNTS_MAX_AGE_S old."""
     key = (repo.url, org_id)
-    now = time.monotonic()
+    now = _count_clock()
     if not recent:
         return repo.idea_review_counts(org_id)
     with _guard:
