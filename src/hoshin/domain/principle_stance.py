@@ -22,10 +22,11 @@ decides the first, the way it is said the second.
 
 The weights were fitted on the tuning sets only (eval/fit_principle_stance.py writes them to
 src/hoshin/data/principle_stance.json; leave-one-set-out in docs/calibration.md) and only for the
-packaged MiniLM model: other models never get this reading. It decides only what the readings left
-unrelated, never overrules a support or an unrelated verdict given for a reason, and its verdict says
-it was read by meaning, names the sentence it rests on and the value it leans away from, and is not
-"named" (principle_attribution keeps it only for the principle the text is about).
+packaged MiniLM model: other models never get this reading. It decides only what the readings, the
+reviewers' examples and the meaning fallback left unrelated (never a contradiction or a support; the
+caller also keeps it off sentences the readings already weighed), and its verdict says it was read by
+meaning, names the sentence it rests on and the value it leans away from, and is not "named"
+(principle_attribution keeps it only for the principle the text is about).
 """
 
 from __future__ import annotations
