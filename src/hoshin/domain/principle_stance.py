@@ -36,6 +36,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from hoshin.errors import InputError
 
 __all__ = [
@@ -87,8 +89,8 @@ def stance_phrasings(value: str, traded: str) -> tuple[list[str], list[str]]:
     return given_up, kept
 
 
-def _logistic(weights: Sequence[float], bias: float, inputs: Sequence[float]) -> float:
-    z = bias + sum(w * x for w, x in zip(weights, inputs, strict=True))
+def _logistic(weights: Sequence[float], bias: float, inputs: np.ndarray) -> float:
+    z = bias + float(np.dot(np.asarray(weights), inputs))
     return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, z))))
 
 
@@ -120,7 +122,7 @@ class StanceModel:
 
     def probability(self, vector: Sequence[float], features: Sequence[float]) -> float:
         """Chance that a text (its mean sentence vector, its FEATURES) contradicts the principle."""
-        inputs = [*vector, *features]
+        inputs = np.concatenate([np.asarray(vector, dtype=float), np.asarray(features, dtype=float)])
         if len(inputs) != len(self.related[0]):
             raise InputError(f"the stance model expects {len(self.related[0])} inputs, got {len(inputs)}")
         return _logistic(*self.related, inputs) * _logistic(*self.side, inputs)

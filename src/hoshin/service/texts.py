@@ -322,7 +322,12 @@ def _check_principles(
                     (float(whole @ p_vec), float(whole @ given_up_vecs[n])),
                     settled,
                 )
-            if stance is not None and isinstance(stance_model, StanceModel) and not settled[stance[1]]:
+            if (
+                stance is not None
+                and isinstance(stance_model, StanceModel)
+                and judgement.get("verdict") == "unrelated"  # the only verdict the layer may change
+                and not settled[stance[1]]
+            ):
                 features, best = stance
                 judgement = with_learned_stance(
                     judgement,
