@@ -29,6 +29,10 @@ Each set is measured on its own (never pooled, so a gain on one cannot hide a lo
 - eval/principles_heldout6.jsonl: a held-out set in seven more fields (housing association, call
   centre, coffee roaster, game studio, event venue, dry cleaner, supermarket), written before the
   respect and equal-treatment readings of principle_regard.py and never tuned on (totals only).
+- eval/principles_heldout7.jsonl: a held-out set in seven more fields (tattoo studio, driving school,
+  plumbing contractor, car rental, security firm, architecture practice, moving company), written
+  before the learned stance layer for undecided pairs and never tuned on (totals only); many of its
+  contradictions carry no trade-off word at all ("rinse the needles and reuse them").
 
 The baseline calls a pair "contradicts" when the cosine similarity of text and principle reaches a
 threshold; it is given its best threshold on this very set (an optimistic baseline), and its
@@ -65,6 +69,7 @@ SETS = [
         "principles_heldout4.jsonl",
         "principles_heldout5.jsonl",
         "principles_heldout6.jsonl",
+        "principles_heldout7.jsonl",
     )
 ]
 

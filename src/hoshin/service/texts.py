@@ -7,8 +7,11 @@ in the shape of the batch contract (DESIGN.md). None of them touches a database.
 
 from __future__ import annotations
 
+import functools
+import json
 import threading
 from collections.abc import Mapping, Sequence
+from importlib import resources
 from typing import Any
 
 import numpy as np
@@ -24,6 +27,14 @@ from hoshin.domain.principle_attribution import ATTRIBUTION_MARGIN, CLEARLY_CLOS
 from hoshin.domain.principle_examples import EXAMPLE_CLOSE, clean_examples, closest_example, with_example
 from hoshin.domain.principle_meaning import given_up_prototype, with_meaning
 from hoshin.domain.principle_reach import CLOSE_TO_BREAK, MOTIVE_NEAR, MOTIVE_PHRASES
+from hoshin.domain.principle_stance import (
+    GENERIC_GIVE_UP,
+    GENERIC_KEEP,
+    StanceModel,
+    stance_features,
+    stance_phrasings,
+    with_learned_stance,
+)
 from hoshin.domain.principles import (
     CONCEPT_PROTOTYPES,
     concepts_by_meaning,
@@ -192,7 +203,25 @@ def check_principles(
 
     A principle row may carry `examples: [{text, stance}]` (domain/principle_examples.py): a sentence
     close to one takes its stance when the reading found nothing, and the reason names it."""
+    return _check_principles(mission, principles, rows, embedder)
+
+
+def _check_principles(
+    mission: str,
+    principles: Sequence[dict[str, Any]],
+    rows: Sequence[Row],
+    embedder: Embedder,
+    stance_model: StanceModel | None | bool = True,
+    meaning: bool = True,
+    record: list[dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
+    """check_principles, with the learned stance layer and the meaning fallback as parameters (for
+    eval/fit_principle_stance.py); `stance_model`: True for the shipped one, None for none; `record`,
+    when given, receives per text and principle the verdict of the readings before either fallback,
+    the text's mean sentence vector and the stance layer's features."""
     _require_text(mission, "the mission")
+    if stance_model is True:
+        stance_model = shipped_stance_model(embedder)
     measured = similarity_profile(embedder) is not _UNMEASURED
     examples = [clean_examples(str(p.get("id", n + 1)), p.get("examples")) for n, p in enumerate(principles)]
     example_texts = [e["text"] for kept in examples for e in kept]
@@ -208,6 +237,15 @@ def check_principles(
     given_up_vecs = (
         embedder.embed(
             [given_up_prototype(value_phrase(p["text"]), traded_phrase(p["text"])) for p in principles]
+        )
+        if measured and principles
+        else None
+    )
+    # the principle given up and kept, in its own words and in any field's (principle_stance)
+    phrasings = [stance_phrasings(value_phrase(p["text"]), traded_phrase(p["text"])) for p in principles]
+    stance_vecs = (
+        embedder.embed(
+            [t for given, kept in phrasings for t in given + kept] + list(GENERIC_GIVE_UP + GENERIC_KEEP)
         )
         if measured and principles
         else None
@@ -253,23 +291,107 @@ def check_principles(
                 to_examples = vecs @ example_vecs[starts[n] : starts[n + 1]].T
                 match = closest_example(sentences, examples[n], to_examples.tolist())
                 judgement = with_example(judgement, match, example_close)
-            # The last resort: what no reading nor example decided, read by meaning.
-            if given_up_vecs is not None:
-                whole = vecs.mean(axis=0)  # the text as a whole: one short aside must not decide
-                whole = whole / (np.linalg.norm(whole) or 1.0)
+            whole = vecs.mean(axis=0)  # the text as a whole: one short aside must not decide
+            whole = whole / (np.linalg.norm(whole) or 1.0)
+            stance = (
+                _stance_features(n, phrasings, stance_vecs, vecs, whole, p_vec)
+                if stance_vecs is not None and len(sentences)
+                else None
+            )
+            # sentences the word readings already weighed and found no breach in: neither fallback
+            # overrules them ("so the crew can rest", a cut whose object was measured)
+            settled = [_read_by_words(s, aims[n] if aims else {}) for s in sentences]
+            if record is not None:
+                record.append(
+                    {
+                        "id": row["id"],
+                        "principle": ids[n],
+                        "judgement": dict(judgement),
+                        "vector": [float(x) for x in whole],
+                        "stance": stance,
+                        "settled": settled,
+                    }
+                )
+            # The last resorts: what no reading nor example decided, read by meaning.
+            if given_up_vecs is not None and meaning:
                 judgement = with_meaning(
                     judgement,
                     sentences,
                     [float(s) for s in sims],
                     [float(s) for s in vecs @ given_up_vecs[n]],
                     (float(whole @ p_vec), float(whole @ given_up_vecs[n])),
-                    [_read_by_words(s, aims[n] if aims else {}) for s in sentences],
+                    settled,
+                )
+            if (
+                stance is not None
+                and isinstance(stance_model, StanceModel)
+                and judgement.get("verdict") == "unrelated"  # the only verdict the layer may change
+                and not settled[stance[1]]
+            ):
+                features, best = stance
+                judgement = with_learned_stance(
+                    judgement,
+                    sentences,
+                    best,
+                    features[0],
+                    stance_model.probability([float(x) for x in whole], features),
+                    value_phrase(principle.text),
+                    stance_model,
                 )
             judgements.append(judgement)
         attributed = attribute_contradictions(judgements, closeness, ids, margin, clearly_close)
         for principle_id, judgement in zip(ids, attributed, strict=True):
             out.append({"id": row["id"], "principle": principle_id, **judgement})
     return out
+
+
+def _stance_features(
+    n: int,
+    phrasings: Sequence[tuple[list[str], list[str]]],
+    stance_vecs: np.ndarray,
+    vecs: np.ndarray,
+    whole: np.ndarray,
+    p_vec: np.ndarray,
+) -> tuple[list[float], int]:
+    """The learned stance layer's features for one text (sentence vectors `vecs`, mean vector
+    `whole`) and principle n (vector `p_vec`, phrasings at their place in `stance_vecs`)."""
+    start = sum(len(g) + len(k) for g, k in phrasings[:n])
+    given, kept = phrasings[n]
+    given_vecs = stance_vecs[start : start + len(given)]
+    kept_vecs = stance_vecs[start + len(given) : start + len(given) + len(kept)]
+    generic = stance_vecs[len(stance_vecs) - len(GENERIC_GIVE_UP) - len(GENERIC_KEEP) :]
+    give_generic, keep_generic = generic[: len(GENERIC_GIVE_UP)], generic[len(GENERIC_GIVE_UP) :]
+    to_generic = [
+        (float(g), float(k))
+        for g, k in zip(
+            (vecs @ give_generic.T).mean(axis=1), (vecs @ keep_generic.T).mean(axis=1), strict=True
+        )
+    ]
+    return stance_features(
+        [float(x) for x in vecs @ p_vec],
+        (vecs @ given_vecs.T).tolist(),
+        (vecs @ kept_vecs.T).tolist(),
+        to_generic,
+        (float(whole @ p_vec), float((given_vecs @ whole).mean()), float((kept_vecs @ whole).mean())),
+    )
+
+
+STANCE_FILE = "principle_stance.json"
+
+
+def shipped_stance_model(embedder: Embedder) -> StanceModel | None:
+    """The learned stance layer shipped in data/principle_stance.json, or None for an embedder whose
+    model it was not fitted on (its weights read that model's vectors only)."""
+    model = _stance_model()
+    return model if model is not None and embedder.model_id.startswith(model.model) else None
+
+
+@functools.lru_cache(maxsize=1)
+def _stance_model() -> StanceModel | None:
+    path = resources.files("hoshin.data").joinpath(STANCE_FILE)
+    if not path.is_file():
+        return None
+    return StanceModel.from_dict(json.loads(path.read_text("utf-8")))
 
 
 def _read_by_words(sentence: str, leanings: Mapping[tuple[str, str], str]) -> bool:

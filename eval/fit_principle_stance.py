@@ -1,0 +1,189 @@
+"""Fit the learned stance layer of the principles check (domain/principle_stance.py) on the tuning sets.
+
+Usage:  python eval/fit_principle_stance.py [--cache FILE] [--heldout] [--write]
+
+For every pair of the tuning sets (principles_set, fields, heldout, heldout2, heldout3; each text
+against its own principle, as eval_principles.py checks them) it records the verdict of the word
+readings before any fallback, the meaning fallback's verdict, the text's mean sentence vector and
+the layer's features. It fits two logistic regressions (numpy, L2) on all those pairs: "about the
+principle" (contradicts or supports against unrelated) and "on its breaking side" (contradicts
+against supports, related pairs only); the layer calls a contradiction where the readings left the
+text unrelated and the product of the two reaches THRESHOLD. It prints:
+
+- leave-one-set-out: fitted on four tuning sets, measured on the fifth (precision, recall, F1 of
+  "contradicts" for the readings alone, with the meaning fallback, with the layer, with both);
+- the same with the model fitted on all five tuning sets (in-sample);
+- with --heldout, the TOTALS (never single pairs) of heldout4-7 under that model;
+- with --write, the model fitted on all tuning sets is written to src/hoshin/data/principle_stance.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hoshin.domain.principle_stance import FEATURES, StanceModel
+from hoshin.service.texts import STANCE_FILE, _check_principles, default_embedder
+
+HERE = Path(__file__).parent
+TUNING = [
+    "principles_set",
+    "principles_fields",
+    "principles_heldout",
+    "principles_heldout2",
+    "principles_heldout3",
+]
+HELD_OUT = ["principles_heldout4", "principles_heldout5", "principles_heldout6", "principles_heldout7"]
+THRESHOLD = 0.5  # chance of a contradiction from which the layer calls one
+MIN_NEAR = 0.15  # a text farther than this from the principle is never read by the layer
+L2 = 30.0  # strong: 391 inputs, some 600 pairs
+MODEL = "all-MiniLM-L6-v2"
+OUT = HERE.parent / "src" / "hoshin" / "data" / STANCE_FILE
+
+
+def collect(name: str, embedder: Any) -> list[dict[str, Any]]:
+    """Per pair of one set: label, the readings' verdict, the meaning fallback's, the features."""
+    items = [json.loads(line) for line in (HERE / f"{name}.jsonl").read_text().splitlines() if line.strip()]
+    out = []
+    for principle in dict.fromkeys(i["principle"] for i in items):
+        mine = [i for i in items if i["principle"] == principle]
+        record: list[dict[str, Any]] = []
+        rows = [{"id": i["id"], "text": i["text"]} for i in mine]
+        results = _check_principles(
+            principle, [{"id": "p", "text": principle}], rows, embedder, None, True, record
+        )
+        for item, result, rec in zip(mine, results, record, strict=True):
+            out.append(
+                {
+                    "label": item["label"],
+                    "rules": rec["judgement"]["verdict"],
+                    "meaning": result["verdict"],
+                    "features": rec["stance"][0],
+                    "vector": rec["vector"],
+                    "settled": rec["settled"][rec["stance"][1]],
+                }
+            )
+    return out
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+    """Logistic regression by Newton steps on standardised features; returns weights and bias in the
+    raw feature scale, and the standardisation."""
+    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
+    z = np.hstack([(x - mean) / std, np.ones((len(x), 1))])
+    w = np.zeros(z.shape[1])
+    penalty = np.eye(z.shape[1]) * l2
+    penalty[-1, -1] = 0.0
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-z @ w))
+        grad = z.T @ (p - y) + penalty @ w
+        hess = z.T @ (z * (p * (1 - p))[:, None]) + penalty
+        w -= np.linalg.solve(hess, grad)
+    weights = w[:-1] / std
+    bias = float(w[-1] - np.sum(w[:-1] * mean / std))
+    return weights, bias, mean, std
+
+
+def fit_model(pairs: list[dict[str, Any]]) -> StanceModel:
+    """Both logistic models on every pair given."""
+    x = np.array([p["vector"] + p["features"] for p in pairs])
+    labels = np.array([p["label"] for p in pairs])
+    related = labels != "unrelated"
+    w_rel, b_rel, _, _ = fit(x, related.astype(float))
+    w_side, b_side, _, _ = fit(x[related], (labels[related] == "contradicts").astype(float))
+    return StanceModel(
+        MODEL,
+        (tuple(float(v) for v in w_rel), b_rel),
+        (tuple(float(v) for v in w_side), b_side),
+        THRESHOLD,
+        MIN_NEAR,
+    )
+
+
+def _prf(pairs: list[dict[str, Any]], said: list[str]) -> tuple[float, float, float]:
+    truth = [p["label"] == "contradicts" for p in pairs]
+    hit = [s == "contradicts" for s in said]
+    tp = sum(t and h for t, h in zip(truth, hit, strict=True))
+    precision = tp / sum(hit) if sum(hit) else 0.0
+    recall = tp / sum(truth) if sum(truth) else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def verdicts(pairs: list[dict[str, Any]], model: StanceModel | None, meaning: bool) -> list[str]:
+    said = []
+    for p in pairs:
+        verdict = p["meaning"] if meaning else p["rules"]
+        near = p["features"][0]
+        if model and verdict == "unrelated" and near >= model.min_near and not p["settled"]:
+            if model.probability(p["vector"], p["features"]) >= model.threshold:
+                verdict = "contradicts"
+        said.append(verdict)
+    return said
+
+
+def report(name: str, pairs: list[dict[str, Any]], model: StanceModel) -> None:
+    cells = []
+    for label, said in (
+        ("rules", verdicts(pairs, None, False)),
+        ("+meaning", verdicts(pairs, None, True)),
+        ("+layer", verdicts(pairs, model, False)),
+        ("+both", verdicts(pairs, model, True)),
+    ):
+        p, r, f = _prf(pairs, said)
+        cells.append(f"{label} {p:.2f}/{r:.2f} F1 {f:.2f}")
+    print(f"  {name:<22}" + "   ".join(cells))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=None, help="JSON file to keep the collected pairs in")
+    parser.add_argument("--heldout", action="store_true", help="also print held-out totals")
+    parser.add_argument("--write", action="store_true", help="write the model fitted on all tuning sets")
+    args = parser.parse_args()
+    names = TUNING + (HELD_OUT if args.heldout else [])
+    cached: dict[str, Any] = json.loads(args.cache.read_text()) if args.cache and args.cache.exists() else {}
+    missing = [n for n in names if n not in cached]
+    if missing:
+        embedder = default_embedder(None)
+        for name in missing:
+            cached[name] = collect(name, embedder)
+        if args.cache:
+            args.cache.write_text(json.dumps(cached))
+    print("leave one tuning set out (precision/recall of contradicts):")
+    for held in TUNING:
+        report(held, cached[held], fit_model([p for n in TUNING if n != held for p in cached[n]]))
+    model = fit_model([p for n in TUNING for p in cached[n]])
+    print("\nfitted on all tuning sets (in-sample):")
+    for name in TUNING:
+        report(name, cached[name], model)
+    if args.heldout:
+        print("\nheld-out sets, totals only:")
+        for name in HELD_OUT:
+            report(name, cached[name], model)
+    if args.write:
+        raw = {
+            "model": model.model,
+            "inputs": f"the text's mean sentence vector ({len(model.related[0]) - len(FEATURES)}), then "
+            + ", ".join(FEATURES),
+            "fitted_by": "eval/fit_principle_stance.py on the tuning sets " + ", ".join(TUNING),
+            "related": {
+                "weights": [round(w, 6) for w in model.related[0]],
+                "bias": round(model.related[1], 6),
+            },
+            "side": {"weights": [round(w, 6) for w in model.side[0]], "bias": round(model.side[1], 6)},
+            "threshold": model.threshold,
+            "min_near": model.min_near,
+        }
+        OUT.write_text(json.dumps(raw) + "\n", encoding="utf-8")
+        print(f"\nwritten to {OUT}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
