@@ -71,6 +71,7 @@ class CheckLimits:
     duplicate_figure_cosine: float = 0.45  # with a shared figure ("99.95%"), fewer words in common
     duplicates_per_goal: int = 3  # the closest other goals a goal may be a duplicate of (as searcher)
     conflict_cosine: float = 0.35
+    rival_cosine: float = 0.25  # two goals pulling opposite ways on one subject (goal_pull.py)
     weak_parent_gap: float = 0.20  # best candidate's link score minus the given parent's
     weak_parent_ratio: float = 0.50  # the given parent's link score as a share of the best one
     carry_link: float = 0.25  # link score at which an on-mission parent vouches for an off-tier goal
