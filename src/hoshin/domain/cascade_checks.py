@@ -323,6 +323,10 @@ def _pairs_sharing_words(
 _FIGURE = re.compile(r"(?<![\w.,-])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s?%)?(?![\w%]|[.,]\d)")
 
 
+_FROM_BEFORE = re.compile(r"\bfrom\s+$", re.IGNORECASE)
+_TO_AFTER = re.compile(r"\s*(?:%\s*)?(?:[a-z]+\s+)?to\s+\d", re.IGNORECASE)
+
+
 def figures(text: str) -> dict[str, str]:
     """The figures a goal states that can tell it apart (normalised -> as written): percentages,
     decimals and whole numbers from 10 up, but not years ("by 2027" is in many unrelated goals) nor
@@ -331,6 +335,8 @@ def figures(text: str) -> dict[str, str]:
     out = spoken_figures(text)
     for match in _FIGURE.finditer(text):
         written = match.group()
+        if _FROM_BEFORE.search(text, 0, match.start()) and _TO_AFTER.match(text, match.end()):
+            continue  # "from 30 to 45 days": 30 is where it starts, not the target
         key = written.replace(",", "").replace(" ", "")
         if "%" not in key and "." not in key:
             value = int(key)

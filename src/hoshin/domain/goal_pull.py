@@ -136,6 +136,7 @@ class Pull:
     word: str  # the direction word as written (lower-cased)
     subjects: frozenset[str]  # stems of the subject words (or their group's name, _KINDRED)
     shown: tuple[str, ...]  # the subject words as written
+    days: float = 0.0  # pace: the cycle ("every week": 7); hold: how long each one waits (14)
 
 
 def _is_content(word: str) -> bool:
@@ -217,6 +218,7 @@ def pulls(text: str) -> list[Pull]:
             # against "Freeze all truck purchases".
             found.append(Pull("up", w, frozenset({"buying"}), subject or (w,)))
     found += _opening(text)
+    found += _tempo(text, tokens)
     stems_of = {_key(w): w for w in tokens if _is_content(w)}
     central = [w for w in tokens if stem(w) in _CENTRAL]
     central += [w for before, w in zip(tokens, tokens[1:]) if before == "head" and w in ("office", "offices")]
@@ -260,7 +262,58 @@ def _opening(text: str) -> list[Pull]:
     return [Pull(way, word, frozenset(_key(s) for s in subject), subject)]
 
 
-_OPPOSITE = {"up": "down", "down": "up", "central": "local", "local": "central", "keep": "end", "end": "keep"}
+def _tempo(text: str, tokens: list[str]) -> list[Pull]:
+    """A cadence ("Ship a new release every week": pace, 7 days) or a wait before each one goes
+    ahead ("Hold every release for a two-week security review": hold, 14 days), on the object of
+    the goal's opening verb. A hold at least as long as another goal's cycle cannot fit in it."""
+    lowered = text.lower()
+    hold = _HOLD.search(lowered) if _GATES.search(lowered) else None
+    pace = None if hold else _CADENCE.search(lowered)
+    if not hold and not pace:
+        return []
+    span: list[str] = []
+    for w in tokens[1:]:
+        if w in _BREAKS or _way(w) is not None:
+            break
+        span.append(w)
+    subject = _subject(span)
+    if not subject:
+        return []
+    keys = frozenset(_key(s) for s in subject)
+    if hold:
+        return [Pull("hold", hold.group(0), keys, subject, _days(hold.group(1), hold.group(2)))]
+    assert pace is not None
+    return [Pull("pace", pace.group(0), keys, subject, _days(pace.group(1) or "one", pace.group(2)))]
+
+
+_UNIT_DAYS = {"hour": 1 / 24, "day": 1.0, "week": 7.0, "month": 30.0, "quarter": 91.0, "year": 365.0}
+_NUMBER_WORDS = {w: n for n, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+_NUMBER_WORDS["a"] = 1
+_UNITS = r"(hour|day|week|month|quarter|year)s?"
+_AMOUNT = r"(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)"
+# "every week", "every two weeks", "every 30 days"; not "within a week" (a deadline, not a cycle).
+_CADENCE = re.compile(r"\bevery (?:" + _AMOUNT + r" )?" + _UNITS + r"\b")
+# "a two-week review", "for three days", "a 48-hour check"; read only where the goal gates
+# each one on a review, check, test or approval.
+_HOLD = re.compile(r"\b" + _AMOUNT + r"[- ]" + _UNITS + r"\b")
+_GATES = re.compile(r"\b(?:review|check|test|inspection|audit|approval|sign-off|quarantine)s?\b")
+
+
+def _days(amount: str, unit: str) -> float:
+    count = float(amount) if amount.isdigit() else float(_NUMBER_WORDS.get(amount, 1))
+    return count * _UNIT_DAYS[unit]
+
+
+_OPPOSITE = {
+    "up": "down",
+    "down": "up",
+    "central": "local",
+    "local": "central",
+    "keep": "end",
+    "end": "keep",
+    "pace": "hold",
+    "hold": "pace",
+}
 
 
 def opposed_subjects(
@@ -270,12 +323,20 @@ def opposed_subjects(
     the two goals pull opposite ways on one subject; None when they do not."""
     for a in mine:
         for b in theirs:
-            if _OPPOSITE[a.way] != b.way:
+            if _OPPOSITE[a.way] != b.way or not _outlasts(a, b):
                 continue
             shared = a.subjects & b.subjects
             if shared:
                 return a.word, b.word, _written(a, shared), _written(b, shared)
     return None
+
+
+def _outlasts(a: Pull, b: Pull) -> bool:
+    """True unless the pair is a pace and a hold where the hold fits within the cycle."""
+    if {a.way, b.way} != {"pace", "hold"}:
+        return True
+    pace, hold = (a, b) if a.way == "pace" else (b, a)
+    return hold.days >= pace.days
 
 
 def _written(pull: Pull, keys: frozenset[str]) -> tuple[str, ...]:

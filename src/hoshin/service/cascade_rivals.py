@@ -34,7 +34,7 @@ class Rivalry:
 
 
 # Which ways pull against which: up against down, central against local, keeping every one of a
-# thing against ending it.
+# thing against ending it, a cycle against a wait before each one longer than the cycle.
 _AXIS = {
     "up": "updown",
     "down": "updown",
@@ -42,6 +42,8 @@ _AXIS = {
     "local": "control",
     "keep": "kept",
     "end": "kept",
+    "pace": "tempo",
+    "hold": "tempo",
 }
 
 
@@ -74,8 +76,8 @@ def rival_pairs(
     subject, each goal with at most RIVALS_PER_GOAL of its closest rivals."""
     reads = [pulls(t) for t in texts]
     vocabulary: dict[str, int] = {}
-    plus_cells = _incidence(reads, {"up", "central", "keep"}, vocabulary)
-    minus_cells = _incidence(reads, {"down", "local", "end"}, vocabulary)
+    plus_cells = _incidence(reads, {"up", "central", "keep", "pace"}, vocabulary)
+    minus_cells = _incidence(reads, {"down", "local", "end", "hold"}, vocabulary)
     shape = (len(texts), len(vocabulary))
     plus, minus = _matrix(plus_cells, shape), _matrix(minus_cells, shape)
     # Opposed on some subject: one's up meets the other's down, either way round.
