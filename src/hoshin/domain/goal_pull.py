@@ -219,6 +219,7 @@ def pulls(text: str) -> list[Pull]:
             found.append(Pull("up", w, frozenset({"buying"}), subject or (w,)))
     found += _opening(text)
     found += _tempo(text, tokens)
+    found += _phrasal(tokens)
     stems_of = {_key(w): w for w in tokens if _is_content(w)}
     central = [w for w in tokens if stem(w) in _CENTRAL]
     central += [w for before, w in zip(tokens, tokens[1:]) if before == "head" and w in ("office", "offices")]
@@ -260,6 +261,44 @@ def _opening(text: str) -> list[Pull]:
     way = "keep" if quantifier in ("every", "each") else "up"
     word = f"{match.group(1).lower()} {quantifier}"
     return [Pull(way, word, frozenset(_key(s) for s in subject), subject)]
+
+
+# Verbs whose direction is in a particle later in the clause: "Bring the fare down", "Put up the
+# price", "Scale back the night service". Each particle, the way it says, and the verbs it turns.
+_PARTICLES = {
+    "down": ("down", frozenset(stem(w) for w in "bring push drive get keep pull take scale wind".split())),
+    "up": ("up", frozenset(stem(w) for w in "put push drive step scale ramp bump jack".split())),
+    "back": ("down", frozenset(stem(w) for w in "scale wind pare".split())),
+}
+
+
+def _phrasal(tokens: list[str]) -> list[Pull]:
+    """The pulls of phrasal verbs: the object sits between verb and particle ("Bring the typical
+    fare down") or after the particle ("Put up the price of a check-up")."""
+    found: list[Pull] = []
+    for i, w in enumerate(tokens):
+        if w in _BREAKS or _way(w) is not None:
+            continue
+        verb = stem(w)
+        for j in range(i + 1, len(tokens)):
+            particle = tokens[j]
+            if particle in _BREAKS or _way(particle) is not None:
+                break
+            turned = _PARTICLES.get(particle)
+            if turned is None or verb not in turned[1]:
+                continue
+            span = tokens[i + 1 : j]
+            if not any(_is_content(t) for t in span):
+                span = []
+                for nxt in tokens[j + 1 :]:
+                    if nxt in _BREAKS or _way(nxt) is not None:
+                        break
+                    span.append(nxt)
+            subject = _subject(span)
+            if subject:
+                found.append(Pull(turned[0], f"{w} {particle}", frozenset(_key(s) for s in subject), subject))
+            break
+    return found
 
 
 def _tempo(text: str, tokens: list[str]) -> list[Pull]:
