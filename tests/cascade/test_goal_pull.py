@@ -144,6 +144,12 @@ def test_check_reports_a_rivalry_with_its_words_and_not_as_a_duplicate() -> None
             "Let country teams buy spare parts locally",
             ("office", "locally"),
         ),
+        # Phrasal verbs: the way is in the particle.
+        (
+            "Put up the price of a check-up by 15%",
+            "Bring the typical fare down by a fifth",
+            ("put up", "bring down"),
+        ),
         # A wait before each release longer than the cycle between releases.
         (
             "Ship a new release every week",
@@ -186,6 +192,11 @@ def test_a_subject_matched_by_meaning_is_shown_in_each_goals_words() -> None:
             "Pilot online check-in at two airports",
             "Extend online check-in to every airport",
         ),  # one step, then the next
+        ("Bring the typical fare down by a fifth", "Keep ticket prices down for students"),  # same way
+        (
+            "Get 3,000 customers to sign up to the loyalty scheme",
+            "Cut customer churn",
+        ),  # "sign up" is no direction
     ],
 )
 def test_compatible_goals_read_beyond_direction_words_are_not_opposed(a: str, b: str) -> None:
