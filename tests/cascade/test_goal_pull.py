@@ -256,3 +256,8 @@ def test_check_finds_a_conflict_without_shared_words_and_leaves_same_direction_g
     assert "FI1" in issues[("CO1", "conflict")]
     # Two goals that both cut, each its own thing, are no conflict.
     assert ("EN1", "conflict") not in issues and ("DE1", "conflict") not in issues
+
+
+@pytest.mark.parametrize("text", ["Visit 3 times a year", "Answer each day", "Test 20 percent of batches"])
+def test_an_opening_count_of_how_often_wants_no_more_of_a_thing(text: str) -> None:
+    assert not [p for p in pulls(text) if p.way == "up"]

@@ -125,6 +125,8 @@ _MEASURES = frozenset(
     time times count volume size proportion percentage price prices bill bills
     """.split()
 )
+# What an opening count may count without wanting more of a thing ("Visit 3 times a year").
+_HOW_OFTEN = _MEASURES | _TIMES | {stem("percent"), stem("times")}
 _NOT_SUBJECT = STOP_WORDS - {"more", "less", "own", "use"}
 
 
@@ -255,8 +257,8 @@ def _opening(text: str) -> list[Pull]:
             break
         span.append(w)
     subject = _subject(span)
-    if not subject:
-        return []
+    if not subject or stem(subject[0]) in _HOW_OFTEN:
+        return []  # "Visit 3 times a year", "Answer each day": how often, not more of a thing
     quantifier = match.group(2).lower()
     way = "keep" if quantifier in ("every", "each") else "up"
     word = f"{match.group(1).lower()} {quantifier}"
