@@ -193,6 +193,7 @@ def test_a_subject_matched_by_meaning_is_shown_in_each_goals_words() -> None:
             "Extend online check-in to every airport",
         ),  # one step, then the next
         ("Bring the typical fare down by a fifth", "Keep ticket prices down for students"),  # same way
+        ("Check every boiler once a year", "Service the boilers every month"),  # two cycles, no wait
         (
             "Get 3,000 customers to sign up to the loyalty scheme",
             "Cut customer churn",

@@ -18,12 +18,17 @@ meaning (grow/open/add against cut/close/stop), and one second axis, central aga
 control ("buy centrally" / "each branch chooses its own"). They are general words, not words of
 any evaluation organisation.
 
-Three readings go beyond the direction words:
+Readings beyond the direction words (docs/calibration.md, "Conflicts beyond the direction words"):
 - a goal that opens with a verb and a count ("Drill 150 new wells", "Open four new clinics") or
   with a verb and "new" pulls *up* on what it counts: it wants more of it;
 - a goal that opens with a verb and "every" ("Answer every live support chat within two minutes")
   keeps that thing going; it pulls against a goal that ends it ("Replace live support chat with a
   chatbot"), not against one that only trims it ("Cut the cost of each chat");
+- buying verbs spend ("Replace 40 diesel trucks") against frozen purchases; "head office" is
+  central control;
+- phrasal verbs take their way from the particle ("Bring the fare down", "Put up the price");
+- a cycle ("Ship a new release every week") pulls against a wait before each one that is at least
+  as long ("Hold every release for a two-week security review");
 - a subject is matched by meaning where plain words name one quantity in several ways: what
   people are charged (price, fare, fee, tariff), what is bought (buy, purchasing, procurement),
   and who is employed (staff, headcount, payroll, workforce). "Cut fares" pulls against "Raise
@@ -272,6 +277,7 @@ _PARTICLES = {
     "up": ("up", frozenset(stem(w) for w in "put push drive step scale ramp bump jack".split())),
     "back": ("down", frozenset(stem(w) for w in "scale wind pare".split())),
 }
+_PARTICLE_VERBS = frozenset().union(*(verbs for _, verbs in _PARTICLES.values()))
 
 
 def _phrasal(tokens: list[str]) -> list[Pull]:
@@ -279,9 +285,9 @@ def _phrasal(tokens: list[str]) -> list[Pull]:
     fare down") or after the particle ("Put up the price of a check-up")."""
     found: list[Pull] = []
     for i, w in enumerate(tokens):
-        if w in _BREAKS or _way(w) is not None:
-            continue
         verb = stem(w)
+        if verb not in _PARTICLE_VERBS or _way(w) is not None:
+            continue  # most words: no phrasal verb starts here
         for j in range(i + 1, len(tokens)):
             particle = tokens[j]
             if particle in _BREAKS or _way(particle) is not None:
@@ -322,7 +328,8 @@ def _tempo(text: str, tokens: list[str]) -> list[Pull]:
         return []
     keys = frozenset(_key(s) for s in subject)
     if hold:
-        return [Pull("hold", hold.group(0), keys, subject, _days(hold.group(1), hold.group(2)))]
+        amount = hold.group(1) or hold.group(2)
+        return [Pull("hold", hold.group(0), keys, subject, _days(amount, hold.group(3)))]
     assert pace is not None
     return [Pull("pace", pace.group(0), keys, subject, _days(pace.group(1) or "one", pace.group(2)))]
 
@@ -334,9 +341,9 @@ _UNITS = r"(hour|day|week|month|quarter|year)s?"
 _AMOUNT = r"(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten)"
 # "every week", "every two weeks", "every 30 days"; not "within a week" (a deadline, not a cycle).
 _CADENCE = re.compile(r"\bevery (?:" + _AMOUNT + r" )?" + _UNITS + r"\b")
-# "a two-week review", "for three days", "a 48-hour check"; read only where the goal gates
-# each one on a review, check, test or approval.
-_HOLD = re.compile(r"\b" + _AMOUNT + r"[- ]" + _UNITS + r"\b")
+# "a two-week review", "a 48-hour check", "for three days"; read only where the goal gates each
+# one on a review, check, test or approval. Not "once a year": that is a cycle, not a wait.
+_HOLD = re.compile(r"\b(?:" + _AMOUNT + r"-|for " + _AMOUNT + r" )" + _UNITS + r"\b")
 _GATES = re.compile(r"\b(?:review|check|test|inspection|audit|approval|sign-off|quarantine)s?\b")
 
 
