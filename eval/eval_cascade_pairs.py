@@ -23,6 +23,14 @@ written to measure; its rewordings share few words ("Restore power within three 
 outage" / "Get customers reconnected no later than 3 hours after a blackout"). It is reported in
 total only.
 
+eval/cascade_pairs_heldout3.jsonl holds five more (regional airline, dairy cooperative, school
+district, dental clinics, museum; split: heldout3), written before the change to the conflict
+reading it measures: conflicts said in varied ways (opposite directions on one quantity in other
+words, "Raise average ticket prices" / "Bring the typical fare down"; a resource both grown and
+cut; speed against control with no shared word, "Turn aircraft around in 25 minutes" / "a full
+one-hour engineering check between flights"), and near-misses that are not conflicts (same
+direction on different quantities, one step then the next). Reported in total only.
+
 Per group (tuning: where the checks may be tuned; held-out: the first four held out, whose errors
 have since been read, so it is no longer a clean test; held out 2: the clean one), precision and
 recall of the duplicate and of the conflict findings. Beside the duplicates, raw sentence cosine
@@ -31,7 +39,7 @@ after the fact (so the baseline is flattered); a "!" marks an F1 below it. Confl
 raw-cosine baseline: closeness in meaning cannot say which way two goals pull, and a conflicting
 pair is often as close as a duplicate.
 --show lists the tuning half's findings, misses and false alarms; --show-heldout the first held-out
-half's (read while tuning the closest-goal rule, so no longer clean). Never the held out 2 group's.
+half's (read while tuning the closest-goal rule, so no longer clean). Never the held out 2 or 3 groups'.
 """
 
 from __future__ import annotations
@@ -50,7 +58,8 @@ from hoshin.service.cascade import check_goals_against, parse_goals
 
 SET = Path(__file__).with_name("cascade_pairs_set.jsonl")
 HELDOUT2 = Path(__file__).with_name("cascade_pairs_heldout2.jsonl")
-GROUPS = {"tuning": "tuning", "heldout": "held out", "heldout2": "held out 2"}
+HELDOUT3 = Path(__file__).with_name("cascade_pairs_heldout3.jsonl")
+GROUPS = {"tuning": "tuning", "heldout": "held out", "heldout2": "held out 2", "heldout3": "held out 3"}
 KINDS = ("duplicate", "conflict")
 
 PairKey = frozenset[str]
@@ -85,7 +94,7 @@ class Half:
 
 
 def load() -> list[dict]:
-    lines = [*SET.read_text("utf-8").splitlines(), *HELDOUT2.read_text("utf-8").splitlines()]
+    lines = [line for path in (SET, HELDOUT2, HELDOUT3) for line in path.read_text("utf-8").splitlines()]
     return [json.loads(line) for line in lines if line.strip()]
 
 
@@ -163,10 +172,17 @@ def main() -> int:
     parser.add_argument(
         "--show-heldout", action="store_true", help="list the first held-out half's findings and errors"
     )
+    parser.add_argument(
+        "--groups", default=",".join(GROUPS), help="comma-separated groups to score (default: all)"
+    )
     args = parser.parse_args()
+    chosen = [g for g in args.groups.split(",") if g]
+    unknown = sorted(set(chosen) - set(GROUPS))
+    if unknown:
+        parser.error(f"unknown group(s): {', '.join(unknown)}; choose from {', '.join(GROUPS)}")
     aligner = Aligner(create_embedder(args.embedder))
-    halves = {name: Half() for name in GROUPS}
-    orgs = load()
+    halves = {name: Half() for name in chosen}
+    orgs = [org for org in load() if org["split"] in halves]
     for org in orgs:
         score_org(aligner, org, halves[org["split"]])
     for name, half in halves.items():

@@ -206,3 +206,16 @@ def test_check_limits_refuse_a_goal_with_no_closest_places() -> None:
 def test_duplicates_of_no_goals_or_one_goal_are_none() -> None:
     assert duplicate_pairs([], np.zeros((0, 0), dtype=np.float32), []) == []
     assert duplicate_pairs(["Halve returns"], np.eye(1, dtype=np.float32), [set()]) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Stretch maintenance intervals from 30 to 45 days", {"45"}),  # 30 is where it starts
+        ("Move from 20% to 35% of sales online", {"35%"}),
+        ("Inspect every train's brakes at least every 30 days", {"30"}),
+        ("Cut the waiting list from 120 patients", {"120"}),  # no target after it: still a figure
+    ],
+)
+def test_a_starting_figure_is_no_target(text: str, expected: set[str]) -> None:
+    assert set(figures(text)) == expected

@@ -108,3 +108,157 @@ def test_check_reports_a_rivalry_with_its_words_and_not_as_a_duplicate() -> None
     assert "Q1" in issues[("N2", "conflict")] and "'dropping'" in issues[("N2", "conflict")]
     # The two discharge goals read alike (cosine above the duplicate cut-off) but pull apart.
     assert ("N2", "duplicate") not in issues and ("Q1", "duplicate") not in issues
+
+
+# ------------------------------------------------------------------ readings beyond direction words
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        # One quantity in other words: no word in common.
+        (
+            "Raise ticket prices by 8% to close the funding gap",
+            "Cut fares on all local lines by 10%",
+            ("raise", "cut"),
+        ),
+        # An opening count wants more of what it counts.
+        (
+            "Stop drilling new wells until every pump is repaired",
+            "Drill 150 new wells this year",
+            ("stop", "drill 150"),
+        ),
+        # Keeping every one of a thing against ending it.
+        (
+            "Answer every live support chat within two minutes",
+            "Replace live support chat with a chatbot",
+            ("answer every", "replace"),
+        ),
+        # Buying against frozen purchases.
+        (
+            "Freeze all truck purchases for two years",
+            "Replace 40 diesel trucks with electric ones",
+            ("freeze", "replace"),
+        ),
+        # Head office against local choice, "purchasing" and "buy" as one subject.
+        (
+            "Run all purchasing from the head office",
+            "Let country teams buy spare parts locally",
+            ("office", "locally"),
+        ),
+        # Phrasal verbs: the way is in the particle.
+        (
+            "Put up the price of a check-up by 15%",
+            "Bring the typical fare down by a fifth",
+            ("put up", "bring down"),
+        ),
+        # A wait before each release longer than the cycle between releases.
+        (
+            "Ship a new release every week",
+            "Hold every release for a two-week security review",
+            ("every week", "two-week"),
+        ),
+    ],
+)
+def test_conflicts_read_beyond_direction_words(a: str, b: str, expected: tuple[str, str]) -> None:
+    found = opposed_subjects(pulls(a), pulls(b))
+    assert found is not None and found[:2] == expected
+
+
+def test_a_subject_matched_by_meaning_is_shown_in_each_goals_words() -> None:
+    found = opposed_subjects(pulls("Raise ticket prices by 8%"), pulls("Cut fares on all local lines by 10%"))
+    assert found is not None and found[2:] == (("prices",), ("fares",))
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("Cut fares on all local lines by 10%", "Lower ticket prices for students"),  # same direction
+        (
+            "Cut fuel burn per flight by 5%",
+            "Lower the share of flights that leave late",
+        ),  # same way, other things
+        (
+            "Answer every live support chat within two minutes",
+            "Cut the cost of each support chat",
+        ),  # trims, ends nothing
+        (
+            "Ship a new release every month",
+            "Hold every release for a two-week security review",
+        ),  # the wait fits
+        (
+            "Roll back a bad release within five minutes",
+            "Hold every release for a two-week review",
+        ),  # a deadline, no cycle
+        (
+            "Pilot online check-in at two airports",
+            "Extend online check-in to every airport",
+        ),  # one step, then the next
+        ("Bring the typical fare down by a fifth", "Keep ticket prices down for students"),  # same way
+        ("Check every boiler once a year", "Service the boilers every month"),  # two cycles, no wait
+        (
+            "Get 3,000 customers to sign up to the loyalty scheme",
+            "Cut customer churn",
+        ),  # "sign up" is no direction
+    ],
+)
+def test_compatible_goals_read_beyond_direction_words_are_not_opposed(a: str, b: str) -> None:
+    assert opposed_subjects(pulls(a), pulls(b)) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["150", "Every week", "every", "Hold for a two-week review", "Drill 150", "-- 3 --"]
+)
+def test_odd_openings_pull_on_nothing(text: str) -> None:
+    assert opposed_subjects(pulls(text), pulls("Cut fares and stop every release")) is None
+
+
+def test_a_rivalry_without_shared_words_names_both_goals_and_their_words() -> None:
+    from types import SimpleNamespace
+
+    from hoshin.service.cascade_rivals import add_rivalries
+
+    texts = ["Raise ticket prices by 8% to close the funding gap", "Cut fares on all local lines by 10%"]
+    sim = np.array([[1.0, 0.3], [0.3, 1.0]], dtype=np.float32)
+    rivals = rival_pairs(texts, _blocks(sim), [set(), set()], CheckLimits())
+    assert [(r.first, r.second) for r in rivals] == [(0, 1)]
+    goals = [
+        SimpleNamespace(id="FI1", text=texts[0], unit="Finance"),
+        SimpleNamespace(id="CO1", text=texts[1], unit=""),
+    ]
+    details: dict[int, str] = {}
+    add_rivalries(goals, rivals, set(), lambda n, found: details.setdefault(n, found[0]["detail"]))
+    assert "CO1" in details[0] and "'prices', which it calls 'fares'" in details[0]
+    assert "'raise'" in details[0] and "'cut'" in details[0] and texts[1] in details[0]
+    assert "FI1 (Finance)" in details[1] and "'fares', which it calls 'prices'" in details[1]
+    # Too far apart in meaning, they are not looked at, whatever the words say.
+    far = np.array([[1.0, 0.1], [0.1, 1.0]], dtype=np.float32)
+    assert rival_pairs(texts, _blocks(far), [set(), set()], CheckLimits()) == []
+
+
+@pytest.mark.model
+def test_check_finds_a_conflict_without_shared_words_and_leaves_same_direction_goals_alone() -> None:
+    from hoshin.embedding import create_embedder
+    from hoshin.service.alignment import Aligner
+    from hoshin.service.cascade import check_goals
+
+    def goal(id_: str, text: str, level: int, parent: str, unit: str) -> dict[str, str]:
+        return {"id": id_, "text": text, "level": str(level), "parent_id": parent, "unit": unit}
+
+    rows = [
+        goal("B1", "Keep the railway running and paid for", 1, "", "Board"),
+        goal("FI1", "Raise ticket prices by 8% to close the funding gap", 2, "B1", "Finance"),
+        goal("CO1", "Cut fares on all local lines by 10%", 2, "B1", "Commercial"),
+        goal("EN1", "Cut diesel use by a quarter", 2, "B1", "Energy"),
+        goal("DE1", "Lower the share of trains that leave late to 5%", 2, "B1", "Depots"),
+    ]
+    result = check_goals(Aligner(create_embedder("minilm")), "Trains people can afford.", rows)
+    issues = {(row["id"], i["kind"]): i["detail"] for row in result[:-1] for i in row["issues"]}
+    detail = issues[("FI1", "conflict")]
+    assert "CO1" in detail and "'raise'" in detail and "'cut'" in detail and "'fares'" in detail
+    assert "FI1" in issues[("CO1", "conflict")]
+    # Two goals that both cut, each its own thing, are no conflict.
+    assert ("EN1", "conflict") not in issues and ("DE1", "conflict") not in issues
+
+
+@pytest.mark.parametrize("text", ["Visit 3 times a year", "Answer each day", "Test 20 percent of batches"])
+def test_an_opening_count_of_how_often_wants_no_more_of_a_thing(text: str) -> None:
+    assert not [p for p in pulls(text) if p.way == "up"]

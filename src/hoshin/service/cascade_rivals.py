@@ -30,6 +30,21 @@ class Rivalry:
     first_word: str  # the direction word of the first goal ("cut")
     second_word: str  # the opposite one of the second goal ("more")
     subject: tuple[str, ...]  # the subject words both act on, as the first goal writes them
+    second_subject: tuple[str, ...] = ()  # the same, as the second goal writes them ("prices" for "fares")
+
+
+# Which ways pull against which: up against down, central against local, keeping every one of a
+# thing against ending it, a cycle against a wait before each one longer than the cycle.
+_AXIS = {
+    "up": "updown",
+    "down": "updown",
+    "central": "control",
+    "local": "control",
+    "keep": "kept",
+    "end": "kept",
+    "pace": "tempo",
+    "hold": "tempo",
+}
 
 
 def _incidence(
@@ -40,7 +55,7 @@ def _incidence(
     for n, read in enumerate(reads):
         for pull in read:
             if pull.way in ways:
-                axis = "updown" if pull.way in ("up", "down") else "control"
+                axis = _AXIS[pull.way]
                 cells += [(n, vocabulary.setdefault(f"{axis}:{s}", len(vocabulary))) for s in pull.subjects]
     return cells
 
@@ -61,8 +76,8 @@ def rival_pairs(
     subject, each goal with at most RIVALS_PER_GOAL of its closest rivals."""
     reads = [pulls(t) for t in texts]
     vocabulary: dict[str, int] = {}
-    plus_cells = _incidence(reads, {"up", "central"}, vocabulary)
-    minus_cells = _incidence(reads, {"down", "local"}, vocabulary)
+    plus_cells = _incidence(reads, {"up", "central", "keep", "pace"}, vocabulary)
+    minus_cells = _incidence(reads, {"down", "local", "end", "hold"}, vocabulary)
     shape = (len(texts), len(vocabulary))
     plus, minus = _matrix(plus_cells, shape), _matrix(minus_cells, shape)
     # Opposed on some subject: one's up meets the other's down, either way round.
@@ -75,7 +90,7 @@ def rival_pairs(
     for start in range(0, len(movers), step):
         rows = movers[start : start + step]
         close = np.asarray(similarity(rows, movers), dtype=np.float32)
-        hit = (opposed[rows][:, movers].toarray() > 0) & (close >= limits.conflict_cosine)
+        hit = (opposed[rows][:, movers].toarray() > 0) & (close >= limits.rival_cosine)
         ranked = np.where(hit, close, -np.inf)
         keep = min(RIVALS_PER_GOAL, ranked.shape[1])
         best = np.argpartition(-ranked, keep - 1, axis=1)[:, :keep]
@@ -91,6 +106,10 @@ def rival_pairs(
                 if opposed_words:
                     found[key] = Rivalry(key[0], key[1], *opposed_words)
     return [found[k] for k in sorted(found)]
+
+
+def _listed(words: Sequence[str]) -> str:
+    return ", ".join(f"'{w}'" for w in words)
 
 
 def _named(goal_id: str, unit: str) -> str:
@@ -110,12 +129,15 @@ def add_rivalries(
         if frozenset((rival.first, rival.second)) in reported:
             continue
         a, b = goals[rival.first], goals[rival.second]
-        subject = ", ".join(f"'{w}'" for w in rival.subject)
+        first_subject, second_subject = rival.subject, rival.second_subject or rival.subject
         sides = (
-            (rival.first, b, rival.first_word, rival.second_word),
-            (rival.second, a, rival.second_word, rival.first_word),
+            (rival.first, b, rival.first_word, rival.second_word, first_subject, second_subject),
+            (rival.second, a, rival.second_word, rival.first_word, second_subject, first_subject),
         )
-        for n, other, mine, theirs in sides:
+        for n, other, mine, theirs, my_words, their_words in sides:
+            subject = _listed(my_words)
+            if {w.lower() for w in their_words} != {w.lower() for w in my_words}:
+                subject += f", which it calls {_listed(their_words)}"  # one quantity, other words
             detail = (
                 f"Pulls against {_named(other.id, other.unit)} on {subject}: this goal says '{mine}', while "
                 f"'{other.text}' says '{theirs}'. Agree which way to go with its owner before either "
