@@ -36,7 +36,9 @@ Each set is measured on its own (never pooled, so a gain on one cannot hide a lo
 
 The baseline calls a pair "contradicts" when the cosine similarity of text and principle reaches a
 threshold; it is given its best threshold on this very set (an optimistic baseline), and its
-precision at the threshold where recall first reaches 0.7 is printed too.
+precision at the threshold where recall first reaches 0.7 is printed too. On the sets not tuned
+on, raw cosine at the threshold best on the five tuning sets pooled is printed as well: the fair
+baseline, a threshold a product could ship.
 
 Then the way an organisation uses the check: every text of the set against every principle of the
 set in one call. "all principles at once" is precision and recall on each text's own principle
@@ -91,14 +93,39 @@ def main() -> int:
     parser.add_argument("--set", dest="sets", action="append", type=Path, help="a labelled set (repeatable)")
     args = parser.parse_args()
     embedder = default_embedder(args.embedder)
+    tuned = tuning_threshold(embedder)
     for n, path in enumerate(args.sets or SETS):
         if n:
             print("\n" + "-" * 70 + "\n")
-        evaluate(path, embedder, args.errors)
+        evaluate(path, embedder, args.errors, tuned)
     return 0
 
 
-def evaluate(path: Path, embedder: Embedder, errors: bool = False) -> tuple[float, float]:
+# The sets whose errors were read (the stance layer is fitted on them): a raw-cosine threshold
+# chosen there is the fair baseline for the others, where nothing may be picked after the fact.
+TUNING = SETS[:5]
+
+
+def _read(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _cosines(items: list[dict[str, Any]], embedder: Embedder) -> np.ndarray:
+    vectors = embedder.embed([i["principle"] for i in items] + [i["text"] for i in items])
+    return np.sum(vectors[: len(items)] * vectors[len(items) :], axis=1)
+
+
+def tuning_threshold(embedder: Embedder) -> float:
+    """Raw cosine's best F1 threshold on the tuning sets pooled."""
+    items = [i for path in TUNING for i in _read(path)]
+    cosines = _cosines(items, embedder)
+    truth = [i["label"] == "contradicts" for i in items]
+    return float(max(np.unique(cosines), key=lambda t: _prf(truth, list(cosines >= t))[2]))
+
+
+def evaluate(
+    path: Path, embedder: Embedder, errors: bool = False, tuned: float | None = None
+) -> tuple[float, float]:
     """Print the measurement of one labelled set; returns (precision, recall) of contradicts."""
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     verdicts: dict[str, str] = {}
@@ -125,6 +152,9 @@ def evaluate(path: Path, embedder: Embedder, errors: bool = False) -> tuple[floa
     if reach:
         (bp, br, bf), t = reach
         print(f"{'raw cosine at recall 0.7':<28}{bp:>10.2f}{br:>8.2f}{bf:>7.2f}   (t={t:.3f})")
+    if tuned is not None and path not in TUNING:
+        tp, tr, tf = _prf(truth, list(cosines >= tuned))
+        print(f"{'raw cosine, tuning threshold':<28}{tp:>10.2f}{tr:>8.2f}{tf:>7.2f}   (t={tuned:.3f})")
 
     _cross_alarms(items, embedder)
 
