@@ -94,7 +94,7 @@ def _change(action: str, code: str, db: str | None, org: str | None) -> None:
             aligner = store_aligner(repo)
             row = change(repo, org_id, code, ACTOR, aligner)
             rescore_every_idea(repo, org_id, aligner)
-        source = str(row.get("source") or "HS")
+        source = str(row["source"])  # "HS 2022" is cited as "HS", the others whole
         _say(
             f"{'HS' if source.startswith('HS') else source} {row['code']} ({row['part']}) {action}d: "
             f"mission version {row['version']}; "
