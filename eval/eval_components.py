@@ -5,7 +5,7 @@ Usage:  python eval/eval_components.py [--set all|tuning|heldout|heldout2..heldo
 
 Each line of a set is {"id", "text", "components": [names present], "unclear": [names]}, labelled by
 hand. Components listed in "unclear" (a reasonable reader could say either) are not scored; every
-other component is a clear label, present or absent. Six sets: components_set.jsonl, which the word
+other component is a clear label, present or absent. Eight sets: components_set.jsonl, which the word
 lists were improved against; components_heldout.jsonl, written later in the style of published
 statements (idioms such as "in business", "home planet", "family-owned", "on the market"), whose
 errors showed which kinds of reading were missing (the role reading of component_roles came from

@@ -14,6 +14,20 @@ def _ways(text: str) -> set[tuple[str, str]]:
     return {(p.way, s) for p in pulls(text) for s in p.shown}
 
 
+def _goal(id_: str, text: str, level: int, parent: str, unit: str) -> dict[str, str]:
+    return {"id": id_, "text": text, "level": str(level), "parent_id": parent, "unit": unit}
+
+
+def _checked(mission: str, rows: list[dict[str, str]]) -> dict[tuple[str, str], str]:
+    """(goal id, issue kind) -> the issue's detail, as `cascade check` reports the rows with MiniLM."""
+    from hoshin.embedding import create_embedder
+    from hoshin.service.alignment import Aligner
+    from hoshin.service.cascade import check_goals
+
+    result = check_goals(Aligner(create_embedder("minilm")), mission, rows)
+    return {(row["id"], i["kind"]): i["detail"] for row in result[:-1] for i in row["issues"]}
+
+
 def test_a_direction_word_acts_on_the_thing_after_it() -> None:
     assert ("down", "nurses") in _ways("Cut spending on agency nurses by 25%")  # the spending measures nurses
     assert ("up", "nurses") in _ways("Bring in more agency nurses so every shift is staffed")
@@ -87,22 +101,14 @@ def test_each_goal_keeps_only_its_closest_rivals() -> None:
 
 @pytest.mark.model
 def test_check_reports_a_rivalry_with_its_words_and_not_as_a_duplicate() -> None:
-    from hoshin.embedding import create_embedder
-    from hoshin.service.alignment import Aligner
-    from hoshin.service.cascade import check_goals
-
-    def goal(id_: str, text: str, level: int, parent: str, unit: str) -> dict[str, str]:
-        return {"id": id_, "text": text, "level": str(level), "parent_id": parent, "unit": unit}
-
     rows = [
-        goal("B1", "Keep the clinic safe and affordable", 1, "", "Board"),
-        goal("F1", "Cut spending on agency nurses by 25%", 2, "B1", "Finance"),
-        goal("N1", "Bring in more agency nurses so every night shift is fully staffed", 2, "B1", "Nursing"),
-        goal("N2", "Discharge patients faster by dropping the second senior review", 2, "B1", "Nursing"),
-        goal("Q1", "Require a second senior review before every discharge", 2, "B1", "Quality"),
+        _goal("B1", "Keep the clinic safe and affordable", 1, "", "Board"),
+        _goal("F1", "Cut spending on agency nurses by 25%", 2, "B1", "Finance"),
+        _goal("N1", "Bring in more agency nurses so every night shift is fully staffed", 2, "B1", "Nursing"),
+        _goal("N2", "Discharge patients faster by dropping the second senior review", 2, "B1", "Nursing"),
+        _goal("Q1", "Require a second senior review before every discharge", 2, "B1", "Quality"),
     ]
-    result = check_goals(Aligner(create_embedder("minilm")), "Safe care for our town.", rows)
-    issues = {(row["id"], i["kind"]): i["detail"] for row in result[:-1] for i in row["issues"]}
+    issues = _checked("Safe care for our town.", rows)
     assert "N1" in issues[("F1", "conflict")] and "'cut'" in issues[("F1", "conflict")]
     assert "'nurses'" in issues[("N1", "conflict")]
     assert "Q1" in issues[("N2", "conflict")] and "'dropping'" in issues[("N2", "conflict")]
@@ -236,22 +242,14 @@ def test_a_rivalry_without_shared_words_names_both_goals_and_their_words() -> No
 
 @pytest.mark.model
 def test_check_finds_a_conflict_without_shared_words_and_leaves_same_direction_goals_alone() -> None:
-    from hoshin.embedding import create_embedder
-    from hoshin.service.alignment import Aligner
-    from hoshin.service.cascade import check_goals
-
-    def goal(id_: str, text: str, level: int, parent: str, unit: str) -> dict[str, str]:
-        return {"id": id_, "text": text, "level": str(level), "parent_id": parent, "unit": unit}
-
     rows = [
-        goal("B1", "Keep the railway running and paid for", 1, "", "Board"),
-        goal("FI1", "Raise ticket prices by 8% to close the funding gap", 2, "B1", "Finance"),
-        goal("CO1", "Cut fares on all local lines by 10%", 2, "B1", "Commercial"),
-        goal("EN1", "Cut diesel use by a quarter", 2, "B1", "Energy"),
-        goal("DE1", "Lower the share of trains that leave late to 5%", 2, "B1", "Depots"),
+        _goal("B1", "Keep the railway running and paid for", 1, "", "Board"),
+        _goal("FI1", "Raise ticket prices by 8% to close the funding gap", 2, "B1", "Finance"),
+        _goal("CO1", "Cut fares on all local lines by 10%", 2, "B1", "Commercial"),
+        _goal("EN1", "Cut diesel use by a quarter", 2, "B1", "Energy"),
+        _goal("DE1", "Lower the share of trains that leave late to 5%", 2, "B1", "Depots"),
     ]
-    result = check_goals(Aligner(create_embedder("minilm")), "Trains people can afford.", rows)
-    issues = {(row["id"], i["kind"]): i["detail"] for row in result[:-1] for i in row["issues"]}
+    issues = _checked("Trains people can afford.", rows)
     detail = issues[("FI1", "conflict")]
     assert "CO1" in detail and "'raise'" in detail and "'cut'" in detail and "'fares'" in detail
     assert "FI1" in issues[("CO1", "conflict")]

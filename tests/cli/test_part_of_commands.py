@@ -61,6 +61,14 @@ def test_remove_then_restore_an_entry(database_url: str) -> None:
     assert compressor_ideas_lifted(database_url, org) == lifted
 
 
+def test_a_wordnet_entry_is_removed_under_its_own_source(database_url: str) -> None:
+    org = load_demo_into(database_url)
+    removed = run(database_url, org, "remove", "wn30-04190747")
+    assert removed.exit_code == 0, removed.output
+    assert "WordNet 3.0 WN30-04190747 (" in removed.stderr and "HS WN30" not in removed.stderr
+    assert listed(database_url, org)["WN30-04190747"]["removed"] is True
+
+
 def test_bad_codes_are_refused_and_change_nothing(database_url: str) -> None:
     org = load_demo_into(database_url)
     before = snapshot(database_url, org)

@@ -63,6 +63,38 @@ def test_a_wordnet_housing_is_listed_with_its_source_and_removed_by_its_code(org
     assert client.post("/api/v1/mission/part-of/WN30-04190747/remove").status_code == 409
 
 
+def test_each_entry_is_listed_as_its_source_ties_it_and_the_page_says_so(org: Any) -> None:
+    rows = org.client("strategist", how="token").get("/api/v1/mission/part-of").json()
+    assert _row(rows)["link"] == "of a kind used in refrigerating equipment"
+    housing = _row(rows, "WN30-04190747")
+    # A housing's `use` is WordNet's gloss; it is no product the part is "of a kind used in".
+    assert housing["relation"] == "housing" and housing["link"].startswith("a housing: ")
+    parts = [r for r in rows if r["relation"] == "part"]
+    assert parts and all(r["link"] == f"part of a {r['use']}" for r in parts)
+    page = org.client("strategist").get("/mission").text
+    assert housing["link"] in page and f"of a kind used in {housing['use']}" not in page
+
+
+def test_a_code_may_be_given_in_small_letters(org: Any) -> None:
+    client = org.client("strategist", how="token")
+    removed = client.post("/api/v1/mission/part-of/wn30-04190747/remove")
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["code"] == "WN30-04190747"
+    assert [r["code"] for r in org.store.mission(org.id)["removed_parts"]] == ["WN30-04190747"]
+
+
+def test_restoring_an_entry_the_mission_no_longer_draws_in_names_its_source(org: Any) -> None:
+    client = org.client("strategist", how="token")
+    assert client.post("/api/v1/mission/part-of/WN30-04190747/remove").status_code == 200
+    body = {"text": "To brew honest beer for our town."}  # names no product with a housing
+    assert client.put("/api/v1/mission", json=body).status_code == 200
+    restored = client.post("/api/v1/mission/part-of/WN30-04190747/restore")
+    assert restored.status_code == 200, restored.text
+    row = restored.json()
+    assert (row["source"], row["relation"], row["removed"]) == ("WordNet 3.0", "housing", False)
+    assert org.store.mission(org.id)["removed_parts"] == []
+
+
 def test_a_corridor_edit_keeps_a_removal(org: Any) -> None:
     client = org.client("strategist", how="token")
     assert client.post(f"/api/v1/mission/part-of/{COMPRESSORS}/remove").status_code == 200

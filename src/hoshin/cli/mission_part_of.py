@@ -1,4 +1,4 @@
-"""`hoshin mission part-of list|remove|restore`: the nomenclature entries the mission draws in.
+"""`hoshin mission part-of list|remove|restore`: the HS, WordNet and CAPEC entries the mission draws in.
 
 A thin layer over service/part_of_removals.py: the same checks, versions and audit events as the
 REST API and the mission page.
@@ -47,8 +47,8 @@ def list_entries(
 ) -> None:
     """The entries the current mission draws in, removed ones included.
 
-    Each with its part, use, code, the product the mission names, and whether (by whom, when) it
-    was removed.
+    Each with its part, use, code, source, how the source ties the part to the product (link), the
+    product the mission names, and whether (by whom, when) it was removed.
 
     Example:  hoshin mission part-of list --format json
     """
@@ -94,7 +94,7 @@ def _change(action: str, code: str, db: str | None, org: str | None) -> None:
             aligner = store_aligner(repo)
             row = change(repo, org_id, code, ACTOR, aligner)
             rescore_every_idea(repo, org_id, aligner)
-        source = str(row.get("source") or "HS")
+        source = str(row["source"])  # "HS 2022" is cited as "HS", the others whole
         _say(
             f"{'HS' if source.startswith('HS') else source} {row['code']} ({row['part']}) {action}d: "
             f"mission version {row['version']}; "

@@ -13,6 +13,12 @@ a sentence in -ing. Two common shapes escape that:
 
 Without a tagger this is a guess by position and form; a noun of a list ("boats, ships and barges")
 can pass for a verb, but its "object" then is the next item's conjunction, which names nothing.
+
+mission_analysis asks a few more questions of the same shapes here: whether a word in -s or -ing is
+an item of a list of nouns (`listed_noun`: "advice, training and guide dogs"), whether a job is
+given to others (`given_to_others`), which words are the organisation naming itself by its kind
+(`opening_subjects`: "The trust cares ..."), and whether "cares for" is the upkeep of things
+(`cares_for_things`: "cares for 300 miles of canals").
 """
 
 from __future__ import annotations
@@ -24,10 +30,12 @@ from hoshin.domain.role_objects import GIVING
 from hoshin.domain.role_phrases import AGENT, DETERMINERS, ORGANISATION, PHRASE_END, class_of, phrase_at
 
 __all__ = [
+    "cares_for_things",
     "given_to_others",
     "listed_and_third_person_verbs",
     "listed_noun",
     "made_before",
+    "opening_subjects",
     "trains_for_others",
 ]
 

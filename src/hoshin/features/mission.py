@@ -107,16 +107,17 @@ def _change_part(ctx: Context, action: str, code: str) -> dict[str, Any]:
 
 @api.post("/mission/part-of/{code}/remove", tags=["mission"])
 def api_remove_part(code: str, ctx: Annotated[Context, Depends(permit("mission.update"))]) -> dict[str, Any]:
-    """Remove an entry the mission draws in (e.g. 8414.30): ideas naming its part are no longer
-    lifted to core. Stored as a new mission version; every idea is re-scored. 422 for a code that
-    is not an entry this mission draws in, 409 when it is removed already."""
+    """Remove an entry the mission draws in (8414.30, WN30-04190747, CAPEC-98): ideas naming its
+    part are no longer lifted to core. Stored as a new mission version; every idea is re-scored.
+    422 for a code that is not an entry this mission draws in, 409 when it is removed already,
+    404 before the first mission."""
     return _change_part(ctx, "remove", code)
 
 
 @api.post("/mission/part-of/{code}/restore", tags=["mission"])
 def api_restore_part(code: str, ctx: Annotated[Context, Depends(permit("mission.update"))]) -> dict[str, Any]:
     """Put a removed entry back (a new mission version; every idea is re-scored). 409 when it is
-    not removed."""
+    not removed, 422 for a code that is no shipped entry."""
     return _change_part(ctx, "restore", code)
 
 
@@ -195,7 +196,8 @@ async def mission_part_of_form(
         _change_part(ctx, action, code)
     except (InputError, ConflictError, NotFoundError) as exc:
         # The page answers with the refusal's own status, as the API does: 404 when there is no
-        # mission yet or no such entry, 409 for a removal twice, 422 for a malformed code.
+        # mission yet, 409 for a removal twice or a restore of what is not removed, 422 for a code
+        # that is malformed, no shipped entry or not drawn in by this mission.
         return _mission_page(request, ctx, part_error=str(exc), part_status=status_for(exc))
     return RedirectResponse(f"/mission?part_of={action}d#part-of", status_code=303)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from hoshin.domain.part_of import PartEvidence, stored_removals
+from hoshin.domain.part_of import PartEvidence, PartOfEntry, Relation, stored_removals
 from hoshin.errors import ConflictError, InputError, NotFoundError
 from hoshin.service.missions import save_next_version, themes_from_json
 from hoshin.store.base import now_iso
@@ -35,8 +35,11 @@ _LIST_HINT = "`hoshin mission part-of list` (or the mission page) lists the entr
 
 def part_of_listing(aligner: Aligner, version: dict[str, Any]) -> list[dict[str, Any]]:
     """The entries a stored mission version draws in, each `{part, use, code, product, source,
-    removed, removed_by, removed_at}`: ideas naming the part of an entry not removed are core at
-    least. A removed entry is listed too (removed true, with who removed it and when)."""
+    relation, link, removed, removed_by, removed_at}`: ideas naming the part of an entry not
+    removed are core at least; `link` says how the part ties to `use` in words fit for a listing.
+    A removed entry is listed too (removed true, with who removed it and when). WordNet names one
+    part of several products by one synset code, so such a part may be listed once per product;
+    removing the code removes it for every one."""
     removals = {r["code"]: r for r in stored_removals(version.get("removed_parts"))}
     rows: list[dict[str, Any]] = []
     for evidence in _drawn_in(aligner, version):
@@ -44,6 +47,8 @@ def part_of_listing(aligner: Aligner, version: dict[str, Any]) -> list[dict[str,
         rows.append(
             {
                 **evidence.as_dict(),
+                "relation": evidence.entry.relation,
+                "link": _link(evidence.entry),
                 "removed": removal is not None,
                 "removed_by": removal["removed_by"] if removal else None,
                 "removed_at": removal["removed_at"] if removal else None,
@@ -108,12 +113,13 @@ def restore_part(repo: Repository, org_id: str, code: Any, actor: str, aligner: 
 
 
 def _checked_code(given: Any, aligner: Aligner) -> str:
-    """`given` stripped, when it is the code of an entry of the shipped extract; else InputError."""
+    """`given` stripped and in capitals ("capec-98" is CAPEC-98), when it is the code of an entry
+    of the shipped extracts; else InputError."""
     if not isinstance(given, str) or not given.strip():
         raise InputError(
             f"code: give the code of an entry, such as 8414.30, WN30-04190747 or CAPEC-98; {_LIST_HINT}"
         )
-    code = given.strip()
+    code = given.strip().upper()
     if not _CODE.fullmatch(code):
         raise InputError(
             f"code: {code!r} is not an entry code; write an HS code (four digits, a dot and two digits, "
@@ -175,9 +181,28 @@ def _row_of(aligner: Aligner, stored: dict[str, Any], code: str) -> dict[str, An
         "part": entry.part,
         "use": entry.use,
         "code": code,
+        "product": "",
+        "source": entry.source,
+        "relation": entry.relation,
+        "link": _link(entry),
         "removed": False,
+        "removed_by": None,
+        "removed_at": None,
         "version": stored["version"],
     }
+
+
+def _link(entry: PartOfEntry) -> str:
+    """How the entry's part ties to its `use`, as a listing says it: HS goods are "of a kind used
+    in" a product, WordNet parts are part of one, a housing's `use` is WordNet's gloss of it, and a
+    threat is what a protection is against."""
+    if entry.relation == Relation.PART:
+        return f"part of a {entry.use}"
+    if entry.relation == Relation.HOUSING:
+        return f"a housing: {entry.use}"
+    if entry.relation == Relation.THREAT:
+        return f"a known {entry.use}, which protection is against"
+    return f"of a kind used in {entry.use}"
 
 
 def _by(removal: dict[str, str]) -> str:
