@@ -162,6 +162,19 @@ def test_check_reports_a_rivalry_with_its_words_and_not_as_a_duplicate() -> None
             "Hold every release for a two-week security review",
             ("every week", "two-week"),
         ),
+        # A cycle counted in units ("every two weeks") acts on the release, not on the weeks.
+        (
+            "Ship a release every two weeks",
+            "Hold every release for a three-week security review",
+            ("every two weeks", "three-week"),
+        ),
+        # "Buy" and "purchase" spend as "replace" does, when they are the goal's verb.
+        ("Freeze all truck purchases", "Buy 40 new electric trucks", ("freeze", "buy")),
+        (
+            "Freeze all laptop purchases",
+            "We will purchase new laptops for every teacher",
+            ("freeze", "purchase"),
+        ),
     ],
 )
 def test_conflicts_read_beyond_direction_words(a: str, b: str, expected: tuple[str, str]) -> None:
@@ -200,6 +213,7 @@ def test_a_subject_matched_by_meaning_is_shown_in_each_goals_words() -> None:
         ),  # one step, then the next
         ("Bring the typical fare down by a fifth", "Keep ticket prices down for students"),  # same way
         ("Check every boiler once a year", "Service the boilers every month"),  # two cycles, no wait
+        ("Freeze all truck purchases", "Review truck purchases every quarter"),  # "purchases" names them
         (
             "Get 3,000 customers to sign up to the loyalty scheme",
             "Cut customer churn",

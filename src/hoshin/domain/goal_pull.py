@@ -165,6 +165,14 @@ def _way(word: str) -> str | None:
     return None
 
 
+def _time_follows(span: list[str], n: int) -> bool:
+    """Whether a time word starts at `n`, or a count then a time word ("two weeks", "30 days")."""
+    if n < len(span) and stem(span[n]) in _TIMES:
+        return True
+    counted = n < len(span) and (span[n].isdigit() or span[n] in _NUMBER_WORDS)
+    return counted and n + 1 < len(span) and stem(span[n + 1]) in _TIMES
+
+
 def _phrases(span: list[str]) -> list[list[str]]:
     """The span's noun phrases: runs of words split at joining prepositions. A time adjunct after
     a phrase's words ends it ("new wells this year": the wells, not the year); what follows, up
@@ -175,7 +183,7 @@ def _phrases(span: list[str]) -> list[list[str]]:
         if w in _JOINS:
             out.append([])
             closed = False
-        elif w in _TIME_OPENERS and out[-1] and n + 1 < len(span) and stem(span[n + 1]) in _TIMES:
+        elif w in _TIME_OPENERS and out[-1] and _time_follows(span, n + 1):
             closed = True
         elif not closed and _is_content(w) and _way(w) is None:
             out[-1].append(w)
@@ -193,13 +201,20 @@ def _subject(span: list[str]) -> tuple[str, ...]:
     return tuple(chosen)
 
 
+def _as_verb(tokens: list[str], i: int) -> bool:
+    """Whether the word at `i` is used as a verb: the goal's opening word, or after "to", "will"
+    or "and" ("Buy 40 trucks", "plan to purchase"); "Freeze all truck purchases" names them."""
+    return i == 0 or tokens[i - 1] in ("to", "will", "and", "we")
+
+
 def pulls(text: str) -> list[Pull]:
     """Every direction word of the goal with the subject it acts on (none when it names none)."""
     tokens = words(text)
     found: list[Pull] = []
     for i, w in enumerate(tokens):
         way = _way(w)
-        if way is None:
+        buying = stem(w) in _BUYING and _as_verb(tokens, i)
+        if way is None and not buying:
             continue
         span: list[str] = []
         for nxt in tokens[i + 1 :]:
@@ -215,12 +230,12 @@ def pulls(text: str) -> list[Pull]:
             if any(_is_content(t) for t in tokens[start:i]):
                 span = tokens[start:i] + span
         subject = _subject(span)
-        if subject:
+        if subject and way is not None:
             keys = frozenset(_key(s) for s in subject)
             found.append(Pull(way, w, keys, subject))
             if stem(w) in _ENDING:
                 found.append(Pull("end", w, keys, subject))
-        if stem(w) in _BUYING:
+        if buying:
             # "Replace 40 diesel trucks with electric ones" spends: it pulls up on what is bought,
             # against "Freeze all truck purchases".
             found.append(Pull("up", w, frozenset({"buying"}), subject or (w,)))
