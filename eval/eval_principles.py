@@ -33,6 +33,9 @@ Each set is measured on its own (never pooled, so a gain on one cannot hide a lo
   plumbing contractor, car rental, security firm, architecture practice, moving company), written
   before the learned stance layer for undecided pairs and never tuned on (totals only); many of its
   contradictions carry no trade-off word at all ("rinse the needles and reuse them").
+- eval/principles_heldout8.jsonl: a held-out set in seven more fields (bakery, optician, auction
+  house, waste collection, swimming pool, locksmith, honey producer), written and committed before
+  the refit of the stance layer that adds heldout4-7 to its training data (totals only).
 
 The baseline calls a pair "contradicts" when the cosine similarity of text and principle reaches a
 threshold; it is given its best threshold on this very set (an optimistic baseline), and its
@@ -72,6 +75,7 @@ SETS = [
         "principles_heldout5.jsonl",
         "principles_heldout6.jsonl",
         "principles_heldout7.jsonl",
+        "principles_heldout8.jsonl",
     )
 ]
 
