@@ -20,9 +20,10 @@ unrelated), the other which side it takes (contradicts against supports, fitted 
 only); their product is the chance of a contradiction. Kept apart, each learns one thing: closeness
 decides the first, the way it is said the second.
 
-The weights were fitted on the tuning sets only (eval/fit_principle_stance.py writes them to
-src/hoshin/data/principle_stance.json; leave-one-set-out in docs/calibration.md) and only for the
-packaged MiniLM model: other models never get this reading. It decides only what the readings, the
+The weights were fitted on the training sets (the five tuning sets and heldout4-7;
+eval/fit_principle_stance.py writes them to src/hoshin/data/principle_stance.json, the penalty and
+cut-off chosen by leave-one-set-out, see docs/calibration.md) and only for the packaged MiniLM model:
+other models never get this reading. It decides only what the readings, the
 reviewers' examples and the meaning fallback left unrelated (never a contradiction or a support; the
 caller also keeps it off sentences the readings already weighed), and its verdict says it was read by
 meaning, names the sentence it rests on and the value it leans away from, and is not "named"
