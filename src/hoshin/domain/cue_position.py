@@ -32,18 +32,26 @@ __all__ = [
 # Words after which the next word is a noun: articles, possessive pronouns and numbers.
 _NOUN_BEFORE = frozenset("a an the this that these those its their his her my your every each".split())
 _NUMBER = re.compile(r"^\d")
+# After a preposition a verb would take -ing ("for training"); an -s form there is a noun ("for trains").
+_PREPOSITIONS = frozenset("for of to with by from in on into at".split())
 
 
 def plural_noun_reading(toks: Sequence[Token], index: int, cue_word: str) -> bool:
     """Whether token `index`, written as the cue word with an added -s, reads as a plural noun there.
 
-    A verb's -s form cannot follow an article, a possessive or a number; a noun's plural can. When the
+    A verb's -s form cannot follow an article, a possessive, a number or a preposition; a noun's
+    plural can. When the
     cue word was written as a verb ("train", "hire") the noun of the same spelling is another word."""
     written = toks[index].lower
     if written == cue_word or not written.endswith("s") or index == 0:
         return False
     before = toks[index - 1].lower
-    return before in _NOUN_BEFORE or before.endswith(("'s", "’s", "s'", "s’")) or bool(_NUMBER.match(before))
+    return (
+        before in _NOUN_BEFORE
+        or before in _PREPOSITIONS
+        or before.endswith(("'s", "’s", "s'", "s’"))
+        or bool(_NUMBER.match(before))
+    )
 
 
 # The organisation speaking of itself: as a subject these make the value its own.

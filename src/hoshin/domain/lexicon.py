@@ -272,7 +272,8 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
         innovate, cutting-edge, state-of-the-art, automation, cloud, internet, online, platform,
         biotechnology,
         algorithms, analytics, robotics, sensors, patented, patents, laboratory, lab, computers, computer,
-        open-source, open source, scientists, researchers, 3D printing, 3D-printed, chips, microchips,
+        open-source, open source, scientists, researchers, discovery, discoveries, discover,
+        3D printing, 3D-printed, chips, microchips,
         semiconductors, Technologie, tecnología,
         tecnologia, technologie"""
     ),
@@ -311,7 +312,8 @@ COMPONENT_CUES: dict[str, list[Cue]] = {
     + cue_list("best, the best, world-class", 0.5),
     "public_image": cue_list(
         """society, social, socially, community, communities, citizen, citizenship, corporate citizen,
-        good neighbour, good neighbor, public, reputation, planet, environment, environmental, climate,
+        good neighbour, good neighbor, public, reputation, known as, be known for, recognised as,
+        recognized as, planet, environment, environmental, climate,
         sustainability, sustainable, carbon, emissions, nature, future generations, the world a better place,
         a better world, make a difference, positive impact, impact, give back, charity, philanthropy,
         humanity,

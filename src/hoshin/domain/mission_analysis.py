@@ -40,6 +40,8 @@ from hoshin.domain.lexicon import (
     stem,
     tokens,
 )
+from hoshin.domain.own_business import blanked, grows_into
+from hoshin.domain.public_duty import cares_for_served, public_duty
 from hoshin.domain.role_phrases import ORGANISATION, THING, class_of
 from hoshin.domain.role_verbs import (
     cares_for_things,
@@ -199,6 +201,8 @@ def analyze_statement(
             if name == "employees"
             else toks
         )
+        if name in ("growth", "customers", "products"):
+            cue_toks = blanked(cue_toks, name)  # "help small businesses grow", "build a business"
         if name == "philosophy" and word_classes:
             # "The trust cares for 300 miles of canals": the trust is the organisation naming itself,
             # and caring for canals is their upkeep, not the value of care.
@@ -220,6 +224,14 @@ def analyze_statement(
             slogan = repeated_slogan(text) or terse_commands(text) or put_first(text)
             if slogan is not None:
                 cue_score, cue_evidence = 1.0, slogan
+        if name == "public_image" and cue_score < 1.0:
+            duty = public_duty(text, toks)  # "protect the nation's forests", "without pesticides"
+            if duty is not None:
+                cue_score, cue_evidence = 1.0, duty
+        if name == "growth" and cue_score < 1.0:
+            grown = grows_into(text, toks)
+            if grown is not None:
+                cue_score, cue_evidence = 1.0, grown
         if name in roles:
             # The statement's structure names this component: as strong as a cue word on its own.
             cue_evidence = cue_evidence if cue_score >= 1.0 else roles[name]
@@ -354,7 +366,8 @@ def _public_cues_only(
     name an organisation served ("We help small charities raise money": the charities are
     customers) or the kind of organisation ("a mutual building society": a society after a word for
     a thing) rather than what is owed to society. People and places in need that are served ("small
-    towns", "Glasgow's hungry") stay what is owed."""
+    towns", "Glasgow's hungry") stay what is owed. Caring for the people served ("We care for people at
+    the end of their lives") is the service, not a duty to society."""
     out = _without_world_as_market(toks)
     for k, t in enumerate(toks):
         named = (
@@ -364,7 +377,13 @@ def _public_cues_only(
             and class_of(toks[k - 1], word_classes) in (THING, ORGANISATION)
         )
         organisation_served = t.text in served and class_of(t, word_classes) == ORGANISATION
-        if (organisation_served and t.lower not in _THE_PUBLIC) or named:
+        in_town = t.lower == "town" and k > 0 and toks[k - 1].lower in ("in", "around")  # where, not owed
+        if (
+            (organisation_served and t.lower not in _THE_PUBLIC)
+            or named
+            or in_town
+            or cares_for_served(toks, k, served)
+        ):
             out[k] = Token(t.text, t.lower, "", t.start, t.end)
     return out
 

@@ -131,6 +131,12 @@ _NOT_SUPERLATIVE = frozenset(
 )
 
 
+def _no_superlative(word: str) -> bool:
+    """A word in -est that claims nothing: a listed word, or a compass point ("north-west", "Midwest")."""
+    last = word.split("-")[-1]
+    return last in _NOT_SUPERLATIVE or last in ("northwest", "southwest", "midwest")
+
+
 def superlatives(toks: Sequence[Token], lowers: Sequence[str]) -> list[int]:
     """ "the most trusted partner", "the quietest dishwashers": a claim to be better than the rest.
 
@@ -142,7 +148,7 @@ def superlatives(toks: Sequence[Token], lowers: Sequence[str]) -> list[int]:
         word = lowers[i]
         if word == "most" and i + 2 < len(toks):
             out.append(i + 1)
-        elif word.endswith("est") and len(word) > 5 and word not in _NOT_SUPERLATIVE:
+        elif word.endswith("est") and len(word) > 5 and not _no_superlative(word):
             out.append(i)
         elif word in ("best", "leading", "largest", "first"):
             out.append(i)

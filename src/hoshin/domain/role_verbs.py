@@ -187,9 +187,12 @@ _GIVING_REACH = 6
 
 def given_to_others(text: str, toks: Sequence[Token], i: int) -> bool:
     """Whether word i is the second object of a giving verb in its clause ("we give people leaving
-    prison a job"; "find young people jobs"): a thing offered to them, not the organisation's staff."""
+    prison a job"; "find young people jobs") or brought to a place ("jobs to the region"): a thing
+    offered to them, not the organisation's staff."""
     if i == 0 or toks[i - 1].lower in ("our", "its"):
         return False
+    if i + 2 < len(toks) and toks[i + 1].lower == "to" and toks[i + 2].lower in ("the", "its", "local"):
+        return True  # "brings trade and jobs to the region": jobs brought to a place, not staff
     for j in range(i - 1, max(-1, i - 1 - _GIVING_REACH), -1):
         if any(ch in ".!?;:" for ch in text[toks[j].end : toks[j + 1].start]):
             return False
