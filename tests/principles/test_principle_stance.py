@@ -111,6 +111,22 @@ def test_a_malformed_model_file_is_refused(raw: dict[str, Any]) -> None:
         StanceModel.from_dict(raw)
 
 
+@pytest.mark.parametrize("content", ["{not json", '{"model": "all-MiniLM-L6-v2"}'])
+def test_a_damaged_shipped_model_file_means_a_check_without_the_layer(
+    content: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import hoshin.service.texts as texts
+
+    (tmp_path / texts.STANCE_FILE).write_text(content, "utf-8")
+    monkeypatch.setattr(texts.resources, "files", lambda package: tmp_path)
+    texts._stance_model.cache_clear()
+    try:
+        assert texts._stance_model() is None
+        assert "checked without the learned layer" in caplog.text
+    finally:
+        texts._stance_model.cache_clear()
+
+
 def test_the_shipped_model_is_only_used_with_the_model_it_was_fitted_on() -> None:
     from hoshin.service.texts import default_embedder, shipped_stance_model
 

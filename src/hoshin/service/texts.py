@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import threading
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -49,6 +50,8 @@ from hoshin.errors import InputError
 from hoshin.service.alignment import default_embedder  # re-exported: the CLI imports it from here
 from hoshin.service.principle_acts import acts_broken
 from hoshin.service.principle_aims import aim_leanings
+
+_log = logging.getLogger("hoshin.principles")
 
 __all__ = [
     "analyze_missions",
@@ -247,7 +250,7 @@ def _check_principles(
         embedder.embed(
             [t for given, kept in phrasings for t in given + kept] + list(GENERIC_GIVE_UP + GENERIC_KEEP)
         )
-        if measured and principles
+        if measured and principles and (isinstance(stance_model, StanceModel) or record is not None)
         else None
     )
     starts = np.cumsum([0] + [len(kept) for kept in examples])
@@ -391,7 +394,15 @@ def _stance_model() -> StanceModel | None:
     path = resources.files("hoshin.data").joinpath(STANCE_FILE)
     if not path.is_file():
         return None
-    return StanceModel.from_dict(json.loads(path.read_text("utf-8")))
+    try:
+        return StanceModel.from_dict(json.loads(path.read_text("utf-8")))
+    except (ValueError, InputError) as exc:  # JSONDecodeError is a ValueError
+        # Damaged data means a check without the learned layer (the word readings still run), as
+        # damaged part-of data means fewer entries: never a failed check.
+        _log.warning(
+            "%s is unreadable, principles are checked without the learned layer: %s", STANCE_FILE, exc
+        )
+        return None
 
 
 def _read_by_words(sentence: str, leanings: Mapping[tuple[str, str], str]) -> bool:
