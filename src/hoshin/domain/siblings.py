@@ -182,10 +182,17 @@ class SiblingReading:
     def __bool__(self) -> bool:
         return bool(self.siblings)
 
-    def listed(self) -> list[dict[str, str]]:
-        """The siblings as `hoshin mission show` lists them, by product, group and kind."""
-        rows = sorted(self.siblings.values(), key=lambda e: (e.product, e.group, e.kind))
-        return [e.as_dict() for e in rows]
+    def listed(self) -> list[dict[str, Any]]:
+        """The siblings as `hoshin mission show` lists them: one row per product and group
+        (`product, group, code, source, kinds`), the kinds in alphabetical order."""
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for e in sorted(self.siblings.values(), key=lambda e: (e.product, e.group, e.kind)):
+            row = rows.setdefault(
+                (e.product, e.code),
+                {"product": e.product, "group": e.group, "code": e.code, "source": e.source, "kinds": []},
+            )
+            row["kinds"].append(e.kind)
+        return list(rows.values())
 
 
 NO_SIBLINGS = SiblingReading({}, frozenset(), {})
@@ -211,13 +218,14 @@ def mission_siblings(
         return NO_SIBLINGS
     heads = frozenset(k.split()[-1] for k in products)
     # Never a sibling: a product the mission names (by its head too), a kind of one, a broader
-    # word for one, or a part tied to one.
+    # word for one, or a part tied to one (by its whole name or its head: "air compressor").
     keep_out = set(products) | heads
     for n, own in enumerate(groups.names):
         if any(phrase_key(w) in products for w in own):
             keep_out |= groups.kinds[n]
+    part_heads: set[str] = set()
     for evidence in parts:
-        keep_out |= evidence.entry.part_heads
+        part_heads |= evidence.entry.part_heads
         keep_out |= {" ".join(p) for p in evidence.entry.phrase_keys}
     for key in products:
         for n in groups.groups_of(key):
@@ -230,7 +238,7 @@ def mission_siblings(
         for n in groups.groups_of(key):
             group = groups.names[n][0]
             for kind in sorted(groups.kinds[n] - keep_out):
-                if kind.split()[-1] in said:
+                if kind.split()[-1] in said or kind.split()[-1] in part_heads:
                     continue
                 found.setdefault(kind, SiblingEvidence(kind, group, groups.codes[n], named, groups.cite))
     return SiblingReading(found, heads, groups.by_kind) if found else NO_SIBLINGS
@@ -253,10 +261,11 @@ def sibling_named(text: str, reading: SiblingReading) -> tuple[SiblingEvidence, 
         tried.append(single)
         if pair != single and phrase_key(single) not in reading.known:
             tried.append(pair.split()[0])
-    for named in tried:
+    for n, named in enumerate(tried):
         evidence = reading.siblings.get(phrase_key(named))
         if evidence is not None:
-            return evidence, pair
+            # The words that matched; "tea blends" whole when its first word did.
+            return evidence, pair if n == 2 else named
     return None
 
 
