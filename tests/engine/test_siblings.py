@@ -85,6 +85,16 @@ def test_the_product_itself_and_words_the_mission_uses_are_not_siblings() -> Non
     assert why("Fiber, Yarn, and Thread Mills", "Sewing threads") is None
 
 
+def test_a_sibling_said_as_the_products_own_is_not_capped() -> None:
+    # WordNet files an ice maker as an appliance, but "the ice maker" is the refrigerator's own.
+    fridges = "To produce reliable refrigerators."
+    assert why(fridges, "Redesign the ice maker to keep food fresh longer") is None
+    assert why(fridges, "An ice maker for bars") == (
+        "Adjacent at most: ice maker is another kind of home appliance than the refrigerators the "
+        "mission names (WordNet 3.0 WN30-03528263)."
+    )
+
+
 def test_a_part_the_mission_draws_in_wins_over_a_sibling() -> None:
     # An entry (made up for the test) saying wall clocks are part of wristwatches: not a sibling.
     clocks = PartOfEntry("T-1", "wall clocks", "watches", ("wristwatches",))

@@ -130,8 +130,10 @@ class SiblingEvidence:
 
     def reason(self, named: str | None = None) -> str:
         """The sentence of a capped verdict; `named`: the idea's words for the kind, as written."""
+        named = named or self.kind
+        verb = "is" if phrase_key(named) == " ".join(_WORD.findall(named.lower())) else "are"
         return (
-            f"Adjacent at most: {named or self.kind} are another kind of {self.group} than the "
+            f"Adjacent at most: {named} {verb} another kind of {self.group} than the "
             f"{self.product} the mission names ({self.source} {self.code})."
         )
 
@@ -145,6 +147,10 @@ class SiblingEvidence:
         }
 
 
+# "Redesign the ice maker", "its freezer": the product's own, not another product beside it.
+_OWN = frozenset("the its their our".split())
+
+
 def _named_before(text: str, head: str) -> tuple[str, str]:
     """(the head with the word before it, the head), both as written in `text` ("car seats",
     "seats"); the pair is the head alone when nothing comes before it."""
@@ -153,6 +159,15 @@ def _named_before(text: str, head: str) -> tuple[str, str]:
     if at > 0 and words[at - 1] not in STOP_WORDS:
         return f"{words[at - 1]} {head}", head
     return head, head
+
+
+def _said_as_its_own(text: str, named: str) -> bool:
+    """`named` follows "the", "its", "their" or "our" (with at most one word between): a thing of
+    the product's own ("the ice maker" of a refrigerator), as a housing is (domain/part_of.py)."""
+    words = _WORD.findall(text.lower())
+    first = named.split()[0]
+    at = words.index(first) if first in words else -1
+    return any(0 <= at - gap and words[at - gap] in _OWN for gap in (1, 2))
 
 
 def _product_reading(text: str, groups: SiblingGroups) -> tuple[str, str] | None:
@@ -247,7 +262,7 @@ def mission_siblings(
 def sibling_named(text: str, reading: SiblingReading) -> tuple[SiblingEvidence, str] | None:
     """The sibling `text` is about, and its words as written: its head noun, with the word before
     it when that pair is the name ("wall clocks"); the word before alone when the head names no
-    product at all ("tea blends")."""
+    product at all ("tea blends"). None for one said as the product's own ("the ice maker")."""
     if not reading.siblings:
         return None
     head = head_word(_RELATIVE.split(text)[0])
@@ -264,6 +279,8 @@ def sibling_named(text: str, reading: SiblingReading) -> tuple[SiblingEvidence, 
     for n, named in enumerate(tried):
         evidence = reading.siblings.get(phrase_key(named))
         if evidence is not None:
+            if _said_as_its_own(text, pair):
+                return None
             # The words that matched; "tea blends" whole when its first word did.
             return evidence, pair if n == 2 else named
     return None
