@@ -83,6 +83,14 @@ def parse_siblings(raw: Any) -> SiblingGroups | None:
     kinds: list[frozenset[str]] = []
     by_kind: dict[str, list[int]] = {}
     by_first: dict[str, list[int]] = {}
+    keyed: dict[str, str] = {}  # a word is in several groups: read each once
+
+    def key_of(word: str) -> str:
+        found = keyed.get(word)
+        if found is None:
+            found = keyed[word] = phrase_key(word)
+        return found
+
     for item in raw["groups"]:
         if not isinstance(item, dict):
             continue
@@ -92,18 +100,18 @@ def parse_siblings(raw: Any) -> SiblingGroups | None:
         if not named or not all(isinstance(w, str) and w for w in named):
             continue
         words = [w for w in listed.split("|") if w.strip("* ")]
-        keys = frozenset(phrase_key(w.rstrip("*")) for w in words) - {""}
+        keys = frozenset(key_of(w.rstrip("*")) for w in words) - {""}
         if len(keys) < 2:
             continue
         n = len(codes)
         codes.append(code)
         names.append(tuple(named))
-        kinds.append(frozenset(phrase_key(w) for w in words if not w.endswith("*")))
+        first = frozenset(key_of(w) for w in words if not w.endswith("*")) - {""}
+        kinds.append(first)
         for key in keys:
             by_kind.setdefault(key, []).append(n)
-        for w in words:
-            if not w.endswith("*"):
-                by_first.setdefault(phrase_key(w), []).append(n)
+        for key in first:
+            by_first.setdefault(key, []).append(n)
     if not codes:
         return None
     cite = raw.get("cite")
