@@ -88,6 +88,10 @@ def test_mission_show_analyses_the_stored_mission(demo_url: str) -> None:
     # The demo maker names refrigerators: the HS entry for the compressors made for them is listed.
     [compressors] = [p for p in current["part_of"] if p["code"] == "8414.30"]
     assert compressors["source"] == "HS 2022" and compressors["product"] == "refrigerators"
+    # Its siblings too (an idea about one is adjacent at most), by WordNet group.
+    groups = {row["group"]: row for row in current["siblings"]}
+    assert "washing machine" in groups["home appliance"]["kinds"]
+    assert groups["home appliance"]["code"].startswith("WN30-")
     history = rows_of(demo_url, "mission", "show", "--history")
     assert [h["version"] for h in history] == sorted((v["version"] for v in versions), reverse=True)
 

@@ -211,3 +211,14 @@ def test_the_mission_page_refuses_bad_input_and_viewers(org: Any) -> None:
         "/mission/part-of", data={"code": COMPRESSORS, "action": "remove", "csrf_token": csrf_of(page)}
     )
     assert refused.status_code == 403 and state(org) == before
+
+
+def test_the_analysis_lists_the_siblings_of_the_missions_product(org: Any) -> None:
+    client = org.client("strategist", how="token")
+    [newest, *_] = client.get("/api/v1/mission/analysis").json()
+    appliances = next(row for row in newest["siblings"] if row["group"] == "home appliance")
+    assert appliances["product"] == "refrigerators" and appliances["source"] == "WordNet 3.0"
+    assert "washing machine" in appliances["kinds"] and "dishwasher" in appliances["kinds"]
+    # A part the mission draws in is never listed as a sibling.
+    parts = {row["part"] for row in newest["part_of"]}
+    assert not parts & {k for row in newest["siblings"] for k in row["kinds"]}

@@ -28,6 +28,7 @@ import numpy as np
 from hoshin.domain.calibration import hubness, null_spread, zscore_against
 from hoshin.domain.part_of import PartEvidence
 from hoshin.domain.quantised import QuantisedVectors, Vectors, row_products, rows_of
+from hoshin.domain.siblings import NO_SIBLINGS, SiblingReading
 
 __all__ = ["AlignmentResult", "EngineParams", "MissionVectors", "align", "align_stored", "calibrated_rows"]
 
@@ -56,6 +57,9 @@ class MissionVectors:
     # Nomenclature entries tied to a product the mission names (domain/part_of.py): an idea naming
     # one of their parts is core at least. Found once per mission model, never per idea.
     parts: tuple[PartEvidence, ...] = ()
+    # WordNet's other kinds of the product the mission names (domain/siblings.py): an idea about
+    # one is adjacent at most. Found once per mission model, never per idea.
+    siblings: SiblingReading = NO_SIBLINGS
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ __all__ = [
     "PartLookup",
     "expansion",
     "lift_parts",
+    "mission_themes",
     "Relation",
     "parse_entries",
     "parse_grounding",

@@ -20,6 +20,13 @@ from hoshin.domain.explain import verdict_for
 from hoshin.domain.mission import MissionModel, Theme, ThemeKind, build_mission_model, theme_label
 from hoshin.domain.part_of import PartEvidence, PartOfEntry, expansion, lift_parts
 from hoshin.domain.quantised import through_int8
+from hoshin.domain.siblings import (
+    SiblingGroups,
+    SiblingReading,
+    cap_siblings,
+    mission_siblings,
+    parse_siblings,
+)
 from hoshin.domain.text import boilerplate_words, scored_text, strip_words, without_exceptions
 from hoshin.domain.tier_bounds import batch_thresholds, best_values
 from hoshin.domain.verdict import Verdict
@@ -107,8 +114,10 @@ class ScoredBatch:
     # compare the lines with one another (the example learner) without embedding them again.
     vectors: np.ndarray | None = None
     thresholds: Thresholds | None = None  # the bounds the verdicts used
-    # Positions whose verdict part-of evidence made core (domain/part_of.py): their z in `result`
-    # is the engine's own, below the tier they show, so a caller re-telling a verdict leaves them.
+    # Positions whose verdict word evidence moved: part-of evidence made them core
+    # (domain/part_of.py), or a sibling product held them below core (domain/siblings.py). Their z
+    # in `result` is the engine's own, not the tier they show, so a caller re-telling a verdict
+    # leaves them.
     lifted: frozenset[int] = frozenset()
 
     @property
@@ -126,6 +135,7 @@ class Aligner:
         params: EngineParams | None = None,
         background: Sequence[str] | None = None,
         part_of: Sequence[PartOfEntry] | None = None,
+        siblings: SiblingGroups | None | bool = True,
     ) -> None:
         self.embedder = embedder if embedder is not None else default_embedder()
         self.thresholds = thresholds or default_thresholds()
@@ -135,6 +145,8 @@ class Aligner:
         self._background_hub: np.ndarray | None = None
         # The shipped HS 2022 extract unless given (an empty list turns part-of evidence off).
         self.part_of = tuple(part_of) if part_of is not None else shipped_part_of()
+        # WordNet's groups of sibling products (True: the shipped file; False or None: no cap).
+        self.sibling_groups = shipped_siblings() if siblings is True else (siblings or None)
 
     # ------------------------------------------------------------------ building blocks
     def mission_model(
@@ -189,6 +201,7 @@ class Aligner:
         texts = [strip_words(t, drop) for _, t, _ in rows]
         exclusion_texts = [strip_words(e, drop) for e in model.exclusions]
         vectors = self.embed(texts + exclusion_texts)
+        parts = self.part_evidence(model)
         return MissionVectors(
             names=tuple(name for name, _, _ in rows),
             texts=tuple(t for _, t, _ in rows),
@@ -196,13 +209,21 @@ class Aligner:
             penalties=np.array([p for _, _, p in rows], dtype=np.float32),
             exclusion_names=tuple(model.exclusions),
             exclusion_vectors=vectors[len(texts) :],
-            parts=self.part_evidence(model),
+            parts=parts,
+            siblings=self.siblings(model, parts),
         )
 
     def part_evidence(self, model: MissionModel, with_removed: bool = False) -> tuple[PartEvidence, ...]:
         """The nomenclature entries tied to a product the mission names (domain/part_of.py), less
         those a strategist removed unless `with_removed`."""
         return expansion(model, self.part_of, with_removed=with_removed)
+
+    def siblings(self, model: MissionModel, parts: tuple[PartEvidence, ...] | None = None) -> SiblingReading:
+        """WordNet's other kinds of the products the mission names (domain/siblings.py), less the
+        parts tied to them (`parts`: the part-of expansion, found here when not given)."""
+        if parts is None:
+            parts = self.part_evidence(model)
+        return mission_siblings(model, self.sibling_groups, parts)
 
     # ------------------------------------------------------------------ the use case
     def score(
@@ -267,7 +288,7 @@ class Aligner:
         verdicts = [self._verdict(items[i], i, told, prepared, thresholds) for i in positions]
         for n, i in enumerate(positions):
             if i in lifted:
-                verdicts[n] = replace(verdicts[n], why=lifted[i].reason())
+                verdicts[n] = replace(verdicts[n], why=lifted[i])
         return ScoredBatch(verdicts, result, prepared, drop, vectors, thresholds, frozenset(lifted))
 
     def batch_thresholds(self, z: np.ndarray) -> Thresholds:
@@ -315,10 +336,45 @@ class Aligner:
 
 def _lift_parts(
     items: Sequence[str], result: AlignmentResult, mission: MissionVectors, thresholds: Thresholds
-) -> tuple[AlignmentResult, dict[int, PartEvidence]]:
-    """`result` with the ideas that name a part tied to the mission's product raised to core."""
-    z, lifted = lift_parts(items, result.z, result.exclusion_z, mission.parts, thresholds)
-    return (replace(result, z=z) if lifted else result), lifted
+) -> tuple[AlignmentResult, dict[int, str]]:
+    """`result` with the ideas that name a part tied to the mission's product raised to core, and
+    those about a sibling product held below it (`told_apart`), with each one's reason."""
+    z, whys = told_apart(items, result.z, result.exclusion_z, mission, thresholds)
+    return (replace(result, z=z) if whys else result), whys
+
+
+def told_apart(
+    items: Sequence[str],
+    z: np.ndarray,
+    exclusion_z: np.ndarray,
+    mission: MissionVectors,
+    thresholds: Thresholds,
+) -> tuple[np.ndarray, dict[int, str]]:
+    """`z` after the mission's word evidence (a copy when anything moved), and the reason of each
+    text it moved, by position: a text below core naming a part tied to the product is raised to
+    core (domain/part_of.py); a core text about a sibling product held just below core
+    (domain/siblings.py). The two touch different texts: the cap reads only texts already core,
+    and leaves one that names a tied part. The stored-corridor pass calls this too."""
+    capped_z, capped = cap_siblings(items, z, mission.siblings, mission.parts, thresholds)
+    lifted_z, lifted = lift_parts(items, capped_z, exclusion_z, mission.parts, thresholds)
+    whys = {i: evidence.reason() for i, evidence in lifted.items()}
+    whys.update(capped)
+    return lifted_z, whys
+
+
+def shipped_siblings() -> SiblingGroups | None:
+    """WordNet's groups of sibling products (data/siblings_wordnet.json); missing or unreadable
+    data gives none, and no idea is capped."""
+    return _shipped_siblings()
+
+
+@lru_cache(maxsize=1)
+def _shipped_siblings() -> SiblingGroups | None:
+    path = resources.files("hoshin.data").joinpath("siblings_wordnet.json")
+    try:
+        return parse_siblings(json.loads(path.read_text("utf-8")))
+    except (OSError, ValueError):
+        return None
 
 
 def shipped_part_of() -> tuple[PartOfEntry, ...]:

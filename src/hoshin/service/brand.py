@@ -18,7 +18,7 @@ from hoshin.domain.lexicon import split_sentences
 from hoshin.domain.principle_examples import clean_examples
 from hoshin.errors import InputError, NotFoundError
 from hoshin.service.missions import current_model, save_next_version
-from hoshin.service.part_of_removals import part_of_listing
+from hoshin.service.part_of_removals import part_of_listing, sibling_listing
 from hoshin.service.texts import analyze_missions, check_principles
 from hoshin.service.view_memo import ViewMemo, digest
 
@@ -364,7 +364,9 @@ def mission_analysis(repo: Repository, org_id: str, aligner: Aligner) -> list[di
     versions read as identical; theme_rules tells a version whose themes were only derived again from
     the one before (domain.mission.THEME_RULES_VERSION; 0: themes given by people). `part_of` lists
     the nomenclature entries the version's products draw in (ideas naming their parts are core at
-    least; domain/part_of.py), each with its source and code, and whether a strategist removed it."""
+    least; domain/part_of.py), each with its source and code, and whether a strategist removed it.
+    `siblings` lists WordNet's other kinds of the products the version names, by group (an idea
+    about one is adjacent at most; domain/siblings.py)."""
     versions = repo.mission_versions(org_id)
     if not versions:
         raise NotFoundError("no mission yet: save one on the mission page (or load the demo: `hoshin demo`)")
@@ -385,6 +387,7 @@ def mission_analysis(repo: Repository, org_id: str, aligner: Aligner) -> list[di
                 "focus_areas": list(version.get("focus_areas") or []),
                 "exclusions": list(version.get("exclusions") or []),
                 "part_of": part_of_listing(aligner, version),
+                "siblings": sibling_listing(aligner, version),
             }
         )
     return list(reversed(out))

@@ -34,12 +34,11 @@ import numpy as np
 from hoshin.domain.explain import judge_many
 from hoshin.domain.mission import MissionModel
 from hoshin.domain.nearest import align_stored
-from hoshin.domain.part_of import lift_parts
 from hoshin.domain.quantised import QuantisedVectors
 from hoshin.domain.text import boilerplate_from_counts, scored_text, word_document_counts
 from hoshin.domain.verdict import Verdict
 from hoshin.embedding import ProgressFn
-from hoshin.service.alignment import BatchContext, ScoredBatch, _headline
+from hoshin.service.alignment import BatchContext, ScoredBatch, _headline, told_apart
 from hoshin.service.corridor_labels import ReviewerLabels, excluded_rows, teaches
 from hoshin.service.kept_rows import SCORING_COLUMNS, current_rows, forget_rows
 from hoshin.service.scored_vectors import scored_vectors
@@ -322,10 +321,11 @@ def stored_pass(
     )
     clock = time_phase(phases, "align", clock)
     thresholds = aligner.batch_thresholds(result.z)
-    # As `Aligner.score_batch` does: ideas naming a part the mission's product is made of are core.
-    # The batch keeps the engine's own z (the reviewers' labels compare ideas by it, as in
-    # `full_pass`); only the scores and tiers read the lifted one.
-    lifted_z, lifted = lift_parts(texts, result.z, result.exclusion_z, prepared.parts, thresholds)
+    # As `Aligner.score_batch` does: ideas naming a part the mission's product is made of are core,
+    # ideas about a sibling product adjacent at most. The batch keeps the engine's own z (the
+    # reviewers' labels compare ideas by it, as in `full_pass`); only the scores and tiers read
+    # the moved one.
+    lifted_z, whys = told_apart(texts, result.z, result.exclusion_z, prepared, thresholds)
     has_exclusion = len(prepared.exclusion_names) > 0
     scores, tiers = judge_many(lifted_z, thresholds, result.exclusion_z, has_exclusion)
     row_names = tuple(_headline(prepared) if name == "mission" else name for name in prepared.names)
@@ -341,7 +341,7 @@ def stored_pass(
         row_texts=tuple(prepared.texts),
         exclusion_names=tuple(prepared.exclusion_names),
         thresholds=(thresholds.core, thresholds.adjacent),
-        whys={i: evidence.reason() for i, evidence in lifted.items()},
+        whys=whys,
     )
     clock = time_phase(phases, "tiers", clock)
     # The reviewers' labels of this mission version (a few rows among a million) teach the rest.

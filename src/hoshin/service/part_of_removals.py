@@ -14,8 +14,10 @@ restored.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from hoshin.domain.mission import MissionModel
 from hoshin.domain.part_of import PartEvidence, PartOfEntry, Relation, stored_removals
 from hoshin.errors import ConflictError, InputError, NotFoundError
 from hoshin.service.missions import save_next_version, themes_from_json
@@ -25,7 +27,7 @@ if TYPE_CHECKING:
     from hoshin.service.alignment import Aligner
     from hoshin.store.repository import Repository
 
-__all__ = ["current_part_of", "part_of_listing", "remove_part", "restore_part"]
+__all__ = ["current_part_of", "part_of_listing", "remove_part", "restore_part", "sibling_listing"]
 
 # An entry's code: an HS subheading ("8414.30"), a WordNet 3.0 synset ("WN30-04190747") or a CAPEC
 # attack pattern ("CAPEC-98"), as the shipped extracts write them.
@@ -55,6 +57,14 @@ def part_of_listing(aligner: Aligner, version: dict[str, Any]) -> list[dict[str,
             }
         )
     return rows
+
+
+def sibling_listing(aligner: Aligner, version: dict[str, Any]) -> list[dict[str, Any]]:
+    """WordNet's other kinds of the products a stored mission version names, one row per product
+    and group (`product, group, code, source, kinds`): a core idea about one of the kinds is held
+    at adjacent (domain/siblings.py). The parts the version draws in are never among them."""
+    model = _model_of(aligner, version)
+    return aligner.siblings(model).listed()
 
 
 def current_part_of(repo: Repository, org_id: str, aligner: Aligner) -> list[dict[str, Any]]:
@@ -140,15 +150,20 @@ def _current(repo: Repository, org_id: str) -> dict[str, Any]:
     return mission
 
 
-def _drawn_in(aligner: Aligner, version: dict[str, Any]) -> tuple[PartEvidence, ...]:
-    """Every entry the version's products draw in, the removed ones included."""
+def _model_of(aligner: Aligner, version: dict[str, Any]) -> MissionModel:
     model = aligner.mission_model(
         version["text"],
         tuple(version.get("focus_areas") or ()),
         tuple(version.get("exclusions") or ()),
         themes=themes_from_json(version.get("themes")) or None,
     )
-    return aligner.part_evidence(model, with_removed=True)
+    removed = frozenset(r["code"] for r in stored_removals(version.get("removed_parts")))
+    return replace(model, removed_parts=removed)
+
+
+def _drawn_in(aligner: Aligner, version: dict[str, Any]) -> tuple[PartEvidence, ...]:
+    """Every entry the version's products draw in, the removed ones included."""
+    return aligner.part_evidence(_model_of(aligner, version), with_removed=True)
 
 
 def _new_version(
