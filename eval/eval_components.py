@@ -29,7 +29,8 @@ builds), so it is tuning data too.
 components_heldout8.jsonl (46 statements of seed breeders, shipping and ferry lines, broadcasters,
 sports federations, tribunals and courts, think tanks, zoos, funeral directors, cement, forestry,
 postal, weather, lottery, statistics, auction, tyre, winery, news agency and archives) was written
-before the fifth pass; only its totals are looked at.
+before the fifth pass; only its totals are looked at (read three times: before and after the fifth
+pass, and once for the learned layer).
 With MiniLM the learned component layer (domain/component_meaning.py, fitted by
 eval/fit_component_meaning.py on every set but heldout8) is on; --rules-only measures the rules alone.
 The script prints, per component, support, precision, recall and F1, the micro average, and how
