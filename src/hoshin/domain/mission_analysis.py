@@ -129,9 +129,11 @@ class ComponentFinding:
     evidence: str | None
     cue_score: float = 0.0
     similarity: float = 0.0
+    why: str | None = None  # set only when no rule found it (component_meaning): how it was read
 
     def as_dict(self) -> dict[str, Any]:
-        return {"present": self.present, "evidence": self.evidence}
+        found: dict[str, Any] = {"present": self.present, "evidence": self.evidence}
+        return {**found, "why": self.why} if self.why else found
 
 
 @dataclass

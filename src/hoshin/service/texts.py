@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from hoshin.domain.brand import BrandAttribute, assess_brand, attribute_prototypes, derive_attributes
+from hoshin.domain.component_meaning import ComponentLayer, with_components_by_meaning
 from hoshin.domain.component_roles import WORD_CLASS_PROTOTYPES, classify_words, masked_idioms, role_words
 from hoshin.domain.lexicon import STOPWORDS, split_sentences, split_units, tokens
 from hoshin.domain.mission_analysis import PROTOTYPES, SimilarityProfile, analyze_statement
@@ -65,6 +66,8 @@ Row = dict[str, str]
 
 # Thresholds measured for the packaged MiniLM on eval/components_set.jsonl (eval/eval_components.py).
 # Other models get the cue words alone plus only very close prototype matches, until measured.
+_log = logging.getLogger(__name__)
+
 _PROFILES = {"all-MiniLM-L6-v2": SimilarityProfile(alone=0.62, with_weak_cue=0.42)}
 _UNMEASURED = SimilarityProfile(alone=0.9, with_weak_cue=0.75)
 
@@ -87,10 +90,17 @@ def _require_text(text: str, what: str) -> str:
 
 
 def analyze_missions(
-    rows: Sequence[Row], embedder: Embedder, with_themes: bool = True, progress: ProgressFn | None = None
+    rows: Sequence[Row],
+    embedder: Embedder,
+    with_themes: bool = True,
+    progress: ProgressFn | None = None,
+    component_layer: ComponentLayer | None | bool = True,
 ) -> list[dict[str, Any]]:
     """One analysis per statement: `{id, components, themes, missing, specificity, specificity_words,
-    readability, suggestions}`. Themes come from the alignment engine when it is installed."""
+    readability, suggestions}`. Themes come from the alignment engine when it is installed.
+    `component_layer`: True for the shipped learned layer (only for the model it was fitted on), None
+    for the rules alone (eval/fit_component_meaning.py measures them so)."""
+    layer = shipped_component_layer(embedder) if component_layer is True else component_layer or None
     units_per_row = [split_units(row["text"]) for row in rows]
     flat = [u for units in units_per_row for u in units]
     prototype_texts = [p for texts in PROTOTYPES.values() for p in texts]
@@ -106,6 +116,8 @@ def analyze_missions(
         vecs = unit_vectors[offset : offset + len(units)]
         offset += len(units)
         analysis = analyze_statement(row["text"], units, vecs, by_name, profile, word_classes)
+        if layer is not None:
+            analysis = with_components_by_meaning(analysis, row["text"], units, vecs, by_name, layer)
         result = analysis.as_dict()
         themes = themes_of(row["text"]) if themes_of else None
         if themes is None:
@@ -377,6 +389,32 @@ def _stance_features(
         to_generic,
         (float(whole @ p_vec), float((given_vecs @ whole).mean()), float((kept_vecs @ whole).mean())),
     )
+
+
+COMPONENT_LAYER_FILE = "component_meaning.json"
+
+
+def shipped_component_layer(embedder: Embedder) -> ComponentLayer | None:
+    """The learned component layer shipped in data/component_meaning.json, or None for an embedder
+    whose model it was not fitted on, or when the file is missing or unreadable (the rules alone)."""
+    layer = _component_layer()
+    return layer if layer is not None and embedder.model_id.startswith(layer.model) else None
+
+
+@functools.lru_cache(maxsize=1)
+def _component_layer() -> ComponentLayer | None:
+    path = resources.files("hoshin.data").joinpath(COMPONENT_LAYER_FILE)
+    return load_component_layer(path.read_text("utf-8")) if path.is_file() else None
+
+
+def load_component_layer(raw: str) -> ComponentLayer | None:
+    """The layer from its JSON text; None (and a warning) when it is malformed: the analysis then runs
+    on its rules, as before the layer existed, rather than failing every statement."""
+    try:
+        return ComponentLayer.from_dict(json.loads(raw))
+    except (ValueError, InputError) as exc:
+        _log.warning("component layer ignored, its weights file is unreadable: %s", exc)
+        return None
 
 
 STANCE_FILE = "principle_stance.json"
