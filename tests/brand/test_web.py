@@ -173,3 +173,36 @@ def test_strategist_adds_and_removes_principle_examples_through_the_form(fresh_d
     assert fresh_demo.store.mission(fresh_demo.org)["principles"][0]["examples"] == stored
     # The form comes back with the message and what was typed, so nothing has to be typed again.
     assert 'id="principles-error"' in refused.text and 'value="Skip it"' in refused.text
+
+
+def test_the_analysis_page_says_why_a_component_was_found_by_meaning() -> None:
+    """A component the learned layer added (MiniLM only) carries its reason; the page shows it
+    under the quoted clause, and a component the rules found shows no reason line."""
+    from hoshin.api.rendering import templates
+
+    components = {
+        "products": {
+            "present": True,
+            "evidence": "Fast, affordable crossings",
+            "why": "By meaning, not by a rule: the clause reads as an offer (93% sure).",
+        },
+        "customers": {"present": True, "evidence": "islanders"},
+        "markets": {"present": False, "evidence": None},
+    }
+    analysis = {
+        "version": 1,
+        "created_at": "2026-12-08T05:00:00",
+        "created_by": "ana",
+        "text": "Fast, affordable crossings for islanders.",
+        "components": components,
+        "focus_areas": [],
+        "exclusions": [],
+        "specificity": 0.5,
+        "specificity_words": {"generic": []},
+        "themes": [],
+        "suggestions": [],
+    }
+    html = templates.get_template("brand/analysis.html").render(
+        {"analyses": [analysis], "total": 1, "request": None}
+    )
+    assert html.count('class="why"') == 1 and "By meaning, not by a rule" in html
