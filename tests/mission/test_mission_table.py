@@ -61,3 +61,31 @@ def test_every_line_fits_an_80_column_terminal() -> None:
     joined = " ".join(line.strip() for line in lines)
     assert "State how you intend to stay healthy: growth, profitability or long-term survival." in joined
     assert any(line.startswith("products") for line in lines)
+
+
+def test_a_component_found_by_meaning_is_marked_and_says_why() -> None:
+    """The learned layer runs with MiniLM only, so its finding is given here as the service returns
+    it: marked "yes*" in the table, its reason under the table, within 80 columns."""
+    import io
+
+    from hoshin.cli.mission_table import write_mission_table
+
+    why = "By meaning, not by a rule: 'Fast, affordable crossings' reads as what is offered (93% sure)."
+    row = {
+        "id": "ferry",
+        "components": {
+            "customers": {"present": True, "evidence": "islanders"},
+            "products": {"present": True, "evidence": "Fast, affordable crossings", "why": why},
+            "markets": {"present": False, "evidence": None},
+        },
+        "themes": ["Fast, affordable crossings"],
+        "missing": ["markets"],
+    }
+    out = io.StringIO()
+    write_mission_table([row], out)
+    lines = out.getvalue().splitlines()
+    assert next(line for line in lines if line.startswith("products")).split()[1] == "yes*"
+    assert next(line for line in lines if line.startswith("customers")).split()[1] == "yes"
+    marked = [line for line in lines if line.startswith("* ")]
+    assert len(marked) == 1 and marked[0].startswith("* products: By meaning")
+    assert max(len(line) for line in lines) <= 80

@@ -33,10 +33,16 @@ def _block(row: dict[str, Any]) -> list[str]:
     lines = ["Mission statement\n\n" if key == "mission" else f"Statement {key}\n\n"]
     lines.append(f"{'component'.ljust(width)}  present  evidence\n")
     lines.append(f"{'-' * width}  -------  {'-' * 40}\n")
+    reasons = []
     for name, finding in zip(names, components.values()):
         present = "yes" if finding.get("present") else "no"
+        if finding.get("present") and finding.get("why"):
+            # Found by meaning, not by a rule: marked, and its reason given under the table.
+            present = "yes*"
+            reasons.append(f"{name}: {finding['why']}")
         evidence = finding.get("evidence") or ""
         lines.append(_wrapped(f"{name.ljust(width)}  {present.ljust(7)}  ", evidence))
+    lines.extend(_wrapped("* ", reason) for reason in reasons)
     lines.append("\n")
     lines.append(_wrapped("themes:   ", _listed(row.get("themes"))))
     lines.append(_wrapped("missing:  ", _listed([m.replace("_", " ") for m in row.get("missing") or []])))
