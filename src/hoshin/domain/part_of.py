@@ -45,12 +45,32 @@ __all__ = [
     "Relation",
     "parse_entries",
     "parse_grounding",
+    "named_head",
     "stored_removals",
     "word_key",
+    "word_keys",
+    "written_words",
 ]
 
 _WORD = re.compile(r"[a-z][a-z-]+")
 _RELATIVE = re.compile(r"\b(?:that|which|who|whose)\b", re.IGNORECASE)
+
+
+def written_words(text: str) -> list[str]:
+    """The words of `text` lower-cased, as part and product names are matched (a hyphenated word
+    is one word: "low-gwp")."""
+    return _WORD.findall(text.lower())
+
+
+def word_keys(text: str) -> set[str]:
+    """The keys (`word_key`) of every word of `text`."""
+    return {word_key(w) for w in written_words(text)}
+
+
+def named_head(text: str) -> str | None:
+    """The head noun of what `text` names, read before any relative clause ("refrigerators that
+    never let food spoil" -> refrigerators), None when it names none."""
+    return head_word(_RELATIVE.split(text)[0])
 
 
 def word_key(word: str) -> str:
@@ -101,7 +121,7 @@ class PartOfEntry:
 
     @cached_property
     def phrase_keys(self) -> tuple[tuple[str, ...], ...]:
-        return tuple(tuple(word_key(w) for w in _WORD.findall(p.lower())) for p in self.phrases)
+        return tuple(tuple(word_key(w) for w in written_words(p)) for p in self.phrases)
 
     @cached_property
     def product_keys(self) -> frozenset[str]:
@@ -236,7 +256,7 @@ def mission_themes(model: MissionModel) -> dict[str, tuple[str, str]]:
         if theme.kind not in kinds:
             continue
         # A relative clause qualifies the product as "for" or "of" does (head_word cuts at those).
-        head = head_word(_RELATIVE.split(theme.name)[0])
+        head = named_head(theme.name)
         if head:
             found.setdefault(word_key(head), (head, theme.name))
     return found
@@ -250,7 +270,7 @@ def mission_products(model: MissionModel) -> dict[str, str]:
     kinds = (ThemeKind.WHAT, ThemeKind.FOCUS, ThemeKind.PRINCIPLE)
     named = [t.name for t in model.all_themes if t.kind in kinds]
     # A relative clause qualifies the product as "for" or "of" does (head_word cuts at those).
-    heads = (head_word(_RELATIVE.split(text)[0]) for text in named)
+    heads = (named_head(text) for text in named)
     return {word_key(h): h for h in heads if h}
 
 
@@ -263,9 +283,7 @@ def expansion(
     if not products:
         return ()
     named = frozenset(products)
-    theme_words = {
-        key: {word_key(w) for w in _WORD.findall(name.lower())} for key, (_, name) in products.items()
-    }
+    theme_words = {key: word_keys(name) for key, (_, name) in products.items()}
     tied = []
     for entry in entries:
         if entry.code in model.removed_parts and not with_removed:

@@ -19,7 +19,6 @@ reason that cites the group.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,9 +26,17 @@ from typing import Any
 import numpy as np
 
 from hoshin.domain.calibration import Thresholds
-from hoshin.domain.head_word import head_word
 from hoshin.domain.mission import MissionModel
-from hoshin.domain.part_of import PartEvidence, PartLookup, evidence_for, mission_themes, word_key
+from hoshin.domain.part_of import (
+    PartEvidence,
+    PartLookup,
+    evidence_for,
+    mission_themes,
+    named_head,
+    word_key,
+    word_keys,
+    written_words,
+)
 from hoshin.domain.text import STOP_WORDS
 
 __all__ = [
@@ -44,15 +51,13 @@ __all__ = [
     "phrase_key",
 ]
 
-_WORD = re.compile(r"[a-z][a-z-]+")
-_RELATIVE = re.compile(r"\b(?:that|which|who|whose)\b", re.IGNORECASE)
 # Below the core bound by as much as an exclusion caps below adjacent (explain.judge).
 _BELOW_CORE = 0.01
 
 
 def phrase_key(phrase: str) -> str:
     """A one- or two-word name read alike in the plural: "wall clocks" -> "wall clock"."""
-    return " ".join(word_key(w) for w in _WORD.findall(phrase.lower()))
+    return " ".join(word_key(w) for w in written_words(phrase))
 
 
 @dataclass(frozen=True)
@@ -139,7 +144,7 @@ class SiblingEvidence:
     def reason(self, named: str | None = None) -> str:
         """The sentence of a capped verdict; `named`: the idea's words for the kind, as written."""
         named = named or self.kind
-        verb = "is" if phrase_key(named) == " ".join(_WORD.findall(named.lower())) else "are"
+        verb = "is" if phrase_key(named) == " ".join(written_words(named)) else "are"
         return (
             f"Adjacent at most: {named} {verb} another kind of {self.group} than the "
             f"{self.product} the mission names ({self.source} {self.code})."
@@ -162,7 +167,7 @@ _OWN = frozenset("the its their our".split())
 def _named_before(text: str, head: str) -> tuple[str, str]:
     """(the head with the word before it, the head), both as written in `text` ("car seats",
     "seats"); the pair is the head alone when nothing comes before it."""
-    words = _WORD.findall(text.lower())
+    words = written_words(text)
     at = words.index(head) if head in words else -1
     if at > 0 and words[at - 1] not in STOP_WORDS:
         return f"{words[at - 1]} {head}", head
@@ -172,7 +177,7 @@ def _named_before(text: str, head: str) -> tuple[str, str]:
 def _said_as_its_own(text: str, named: str) -> bool:
     """`named` follows "the", "its", "their" or "our" (with at most one word between): a thing of
     the product's own ("the ice maker" of a refrigerator), as a housing is (domain/part_of.py)."""
-    words = _WORD.findall(text.lower())
+    words = written_words(text)
     first = named.split()[0]
     at = words.index(first) if first in words else -1
     return any(0 <= at - gap and words[at - gap] in _OWN for gap in (1, 2))
@@ -182,7 +187,7 @@ def _product_reading(text: str, groups: SiblingGroups) -> tuple[str, str] | None
     """(key, words as written) of the product a theme names, as WordNet lists it: the head noun
     with the word before it when that is a name of its own ("car seats", "washing machines"), else
     the head; None when WordNet's products hold neither."""
-    head = head_word(_RELATIVE.split(text)[0])
+    head = named_head(text)
     if not head:
         return None
     pair, single = _named_before(text, head)
@@ -255,7 +260,7 @@ def mission_siblings(
             keep_out |= {phrase_key(w) for w in groups.names[n]}
     # A word the mission itself uses is its own, whatever its head: "Fiber, Yarn, and Thread
     # Mills" is headed by yarn but makes thread too.
-    said = {word_key(w) for w in _WORD.findall(" ".join(_mission_texts(model)).lower())}
+    said = word_keys(" ".join(_mission_texts(model)))
     found: dict[str, SiblingEvidence] = {}
     for key, named in products.items():
         for n in groups.groups_of(key):
@@ -273,7 +278,7 @@ def sibling_named(text: str, reading: SiblingReading) -> tuple[SiblingEvidence, 
     product at all ("tea blends"). None for one said as the product's own ("the ice maker")."""
     if not reading.siblings:
         return None
-    head = head_word(_RELATIVE.split(text)[0])
+    head = named_head(text)
     if not head:
         return None
     pair, single = _named_before(text, head)
@@ -315,7 +320,7 @@ def cap_siblings(
         found = sibling_named(text, reading)
         if found is None:
             continue
-        if reading.product_heads & {word_key(w) for w in _WORD.findall(text.lower())}:
+        if reading.product_heads & word_keys(text):
             continue
         if parts and evidence_for(text, parts, lookup) is not None:
             continue
