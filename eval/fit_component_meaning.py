@@ -31,6 +31,10 @@ from typing import Any
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from logistic import fit_logistic  # noqa: E402
+
 from hoshin.domain.component_meaning import FEATURES, meaning_inputs
 from hoshin.domain.lexicon import split_units
 from hoshin.domain.mission_analysis import COMPONENTS, PROTOTYPES
@@ -87,19 +91,8 @@ def collect(name: str, embedder: Any) -> list[dict[str, Any]]:
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
-    """Logistic regression by Newton steps on standardised inputs; weights and bias in raw scale."""
-    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
-    z = np.hstack([(x - mean) / std, np.ones((len(x), 1))])
-    w = np.zeros(z.shape[1])
-    penalty = np.eye(z.shape[1]) * l2
-    penalty[-1, -1] = 0.0
-    for _ in range(30):
-        p = 1 / (1 + np.exp(-np.clip(z @ w, -60, 60)))
-        grad = z.T @ (p - y) + penalty @ w
-        hess = z.T @ (z * (p * (1 - p))[:, None]) + penalty
-        w -= np.linalg.solve(hess, grad)
-    weights = w[:-1] / std
-    return weights, float(w[-1] - np.sum(w[:-1] * mean / std))
+    """Weights and bias in the raw input scale (eval/logistic.py, 30 Newton steps)."""
+    return fit_logistic(x, y, l2, steps=30)
 
 
 def _train(rows: list[dict[str, Any]], comp: str, l2: float, pool: str) -> tuple[np.ndarray, float]:

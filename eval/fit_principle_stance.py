@@ -35,6 +35,10 @@ from typing import Any
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from logistic import fit_logistic  # noqa: E402
+
 from hoshin.domain.principle_stance import FEATURES, StanceModel
 from hoshin.service.texts import STANCE_FILE, _check_principles, default_embedder
 
@@ -86,22 +90,9 @@ def collect(name: str, embedder: Any) -> list[dict[str, Any]]:
     return out
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
-    """Logistic regression by Newton steps on standardised features; returns weights and bias in the
-    raw feature scale, and the standardisation."""
-    mean, std = x.mean(axis=0), x.std(axis=0) + 1e-9
-    z = np.hstack([(x - mean) / std, np.ones((len(x), 1))])
-    w = np.zeros(z.shape[1])
-    penalty = np.eye(z.shape[1]) * l2
-    penalty[-1, -1] = 0.0
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-z @ w))
-        grad = z.T @ (p - y) + penalty @ w
-        hess = z.T @ (z * (p * (1 - p))[:, None]) + penalty
-        w -= np.linalg.solve(hess, grad)
-    weights = w[:-1] / std
-    bias = float(w[-1] - np.sum(w[:-1] * mean / std))
-    return weights, bias, mean, std
+def fit(x: np.ndarray, y: np.ndarray, l2: float) -> tuple[np.ndarray, float]:
+    """Weights and bias in the raw input scale (eval/logistic.py, 50 Newton steps)."""
+    return fit_logistic(x, y, l2, steps=50)
 
 
 def fit_model(pairs: list[dict[str, Any]], l2: float, threshold: float, min_near: float) -> StanceModel:
@@ -109,8 +100,8 @@ def fit_model(pairs: list[dict[str, Any]], l2: float, threshold: float, min_near
     x = np.array([p["vector"] + p["features"] for p in pairs])
     labels = np.array([p["label"] for p in pairs])
     related = labels != "unrelated"
-    w_rel, b_rel, _, _ = fit(x, related.astype(float), l2)
-    w_side, b_side, _, _ = fit(x[related], (labels[related] == "contradicts").astype(float), l2)
+    w_rel, b_rel = fit(x, related.astype(float), l2)
+    w_side, b_side = fit(x[related], (labels[related] == "contradicts").astype(float), l2)
     return StanceModel(
         MODEL,
         (tuple(float(v) for v in w_rel), b_rel),
