@@ -18,6 +18,7 @@ from hoshin.domain.part_of import (
     word_key,
 )
 from hoshin.service.alignment import shipped_part_of
+from triage_background import GENERIC_ACTIVITIES
 
 COMPRESSORS = PartOfEntry("8414.30", "compressors", "refrigerating equipment", ("freezers", "refrigerators"))
 TYRES = PartOfEntry("4011.10", "new pneumatic tyres", "motor cars", ("cars",))
@@ -117,20 +118,7 @@ def test_the_shipped_extract_is_small_sourced_and_readable() -> None:
 
 # ---------------------------------------------------------------- in triage (hashing embedder)
 
-BACKGROUND = [
-    "Baking bread for local cafes",
-    "Repairing bicycle gears",
-    "Selling used cars",
-    "Teaching piano to children",
-    "Accounting services for small firms",
-    "Growing tomatoes in greenhouses",
-    "Printing wedding invitations",
-    "Cleaning office buildings at night",
-    "Brewing craft beer",
-    "Designing websites for hotels",
-    "Catering for weddings",
-    "Translating legal contracts",
-]
+BACKGROUND = GENERIC_ACTIVITIES
 IDEAS = [
     "Variable-speed brushless compressor motor",
     "Emulsifier that keeps mayonnaise stable",

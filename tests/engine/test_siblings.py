@@ -24,6 +24,7 @@ from hoshin.domain.siblings import (
     sibling_named,
 )
 from hoshin.service.alignment import shipped_part_of, shipped_siblings
+from triage_background import GENERIC_ACTIVITIES
 
 WATCHES = "We manufacture accurate wristwatches that last a lifetime."
 THRESHOLDS = Thresholds(core=3.4, adjacent=2.2)
@@ -152,20 +153,7 @@ def test_the_shipped_groups_are_sourced_and_listed_per_mission() -> None:
 
 # ---------------------------------------------------------------- in triage (hashing embedder)
 
-BACKGROUND = [
-    "Baking bread for local cafes",
-    "Repairing bicycle gears",
-    "Selling used cars",
-    "Teaching piano to children",
-    "Accounting services for small firms",
-    "Growing tomatoes in greenhouses",
-    "Printing wedding invitations",
-    "Cleaning office buildings at night",
-    "Brewing craft beer",
-    "Designing websites for hotels",
-    "Catering for weddings",
-    "Translating legal contracts",
-]
+BACKGROUND = GENERIC_ACTIVITIES
 FRIDGES = "We make reliable quiet refrigerators for families."
 IDEAS = [
     "Reliable quiet dishwashers for families",
