@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 import numpy as np
@@ -145,8 +145,14 @@ class Aligner:
         self._background_hub: np.ndarray | None = None
         # The shipped HS 2022 extract unless given (an empty list turns part-of evidence off).
         self.part_of = tuple(part_of) if part_of is not None else shipped_part_of()
-        # WordNet's groups of sibling products (True: the shipped file; False or None: no cap).
-        self.sibling_groups = shipped_siblings() if siblings is True else (siblings or None)
+        # WordNet's groups of sibling products (True: the shipped file; False or None: no cap). The
+        # shipped file is read when a mission is first prepared, not here: it takes a tenth of a
+        # second, which a command that never scores against a mission need not pay.
+        self._siblings = siblings
+
+    @cached_property
+    def sibling_groups(self) -> SiblingGroups | None:
+        return shipped_siblings() if self._siblings is True else (self._siblings or None)
 
     # ------------------------------------------------------------------ building blocks
     def mission_model(
